@@ -1,0 +1,26 @@
+# The two commands: `make run` and `make test` (see README.md).
+PY := .venv/bin/python
+HOST ?= 127.0.0.1
+PORT ?= 8000
+DEMO_MEMBERS ?= 600
+
+.PHONY: run test setup lint bench check
+
+setup:
+	@bash scripts/bootstrap.sh
+
+run: setup
+	DEBUG=1 $(PY) manage.py migrate --noinput
+	DEBUG=1 $(PY) manage.py demo_data --members $(DEMO_MEMBERS)
+	DEBUG=1 $(PY) manage.py runserver $(HOST):$(PORT)
+
+test: setup
+	@bash scripts/test.sh
+
+lint: setup
+	.venv/bin/ruff check .
+	.venv/bin/ruff format --check .
+	DEBUG=1 $(PY) manage.py makemigrations --check --dry-run
+
+bench: setup
+	DEBUG=1 $(PY) bench/run.py

@@ -1,0 +1,18 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from core.urls import auth_urlpatterns
+
+admin.site.site_header = "党员服务转化中心 管理后台"
+admin.site.site_title = "党员服务转化中心"
+admin.site.index_title = "后台管理"
+
+urlpatterns = [
+    path("admin/", admin.site.urls),
+    *auth_urlpatterns,
+    path("", include("core.urls")),
+    path("members/", include("members.urls")),
+    path("conversion/", include("conversion.urls")),
+    path("recruitment/", include("recruitment.urls")),
+    path("services/", include("services.urls")),
+]

@@ -1,0 +1,26 @@
+from django.conf import settings
+
+from core.access import is_admin, roles_of
+from core.models import CenterProfile
+from core.registry import nav_items
+
+
+def workspace(request):
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {"center_name": _center_name()}
+    admin = is_admin(user)
+    return {
+        "center_name": _center_name(),
+        "nav_items": [item for item in nav_items if admin or not item.admin_only],
+        "user_roles": roles_of(user),
+        "user_is_admin": admin,
+        "DEBUG": settings.DEBUG,
+    }
+
+
+def _center_name() -> str:
+    try:
+        return CenterProfile.current().name
+    except Exception:  # noqa: BLE001 — before migrations (e.g. the very first page) fall back to the default
+        return "党员服务转化中心"

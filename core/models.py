@@ -1,0 +1,175 @@
+from decimal import Decimal
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from simple_history.models import HistoricalRecords
+
+
+class CalendarYear(models.Model):
+    """A year whose holidays and make-up working days are loaded (R-SV-07).
+
+    A year without a row here is *not loaded*: working days in it are computed on weekends alone and every
+    result is marked provisional.
+    """
+
+    year = models.PositiveSmallIntegerField("年份", unique=True)
+    source = models.CharField("来源", max_length=200, default="chinese-calendar")
+    loaded_at = models.DateTimeField("载入时间", default=timezone.now)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "已载入的节假日年份"
+        verbose_name_plural = verbose_name
+        ordering = ["-year"]
+
+    def __str__(self) -> str:
+        return f"{self.year}年"
+
+
+class CalendarDay(models.Model):
+    """An exception to the weekend rule: a statutory holiday or an official make-up working day (调休)."""
+
+    class Kind(models.TextChoices):
+        HOLIDAY = "holiday", "法定节假日"
+        WORKDAY = "workday", "调休上班日"
+
+    date = models.DateField("日期", unique=True)
+    kind = models.CharField("类型", max_length=10, choices=Kind.choices)
+    name = models.CharField("名称", max_length=50, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "节假日与调休"
+        verbose_name_plural = verbose_name
+        ordering = ["date"]
+
+    def __str__(self) -> str:
+        return f"{self.date:%Y-%m-%d} {self.get_kind_display()} {self.name}".strip()
+
+
+class NumberSequence(models.Model):
+    """Gap-free counter per series and year (letters, certificates, notices). See core.numbering."""
+
+    series = models.CharField("编号系列", max_length=40)
+    year = models.PositiveSmallIntegerField("年份")
+    last = models.PositiveIntegerField("已用到", default=0)
+
+    class Meta:
+        verbose_name = "文书编号计数"
+        verbose_name_plural = verbose_name
+        constraints = [models.UniqueConstraint(fields=["series", "year"], name="uniq_number_sequence")]
+
+    def __str__(self) -> str:
+        return f"{self.series} {self.year}: {self.last}"
+
+
+class CenterProfile(models.Model):
+    """The center's own facts printed on every document; a single row edited by the administrator."""
+
+    name = models.CharField("中心名称", max_length=100, default="某某镇党员服务转化中心")
+    committee_name = models.CharField("镇党委名称", max_length=100, default="中共某某镇委员会")
+    address = models.CharField("地址", max_length=200, default="某某镇人民路1号")
+    phone = models.CharField("联系电话", max_length=40, blank=True, default="")
+    letter_prefix = models.CharField("介绍信编号前缀", max_length=20, default="党关介")
+    certificate_prefix = models.CharField("流动党员活动证编号前缀", max_length=20, default="流党证")
+    document_prefix = models.CharField("中心文书编号前缀", max_length=20, default="党服转")
+    service_prefix = models.CharField("便民服务受理编号前缀", max_length=20, default="便民")
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "中心信息"
+        verbose_name_plural = verbose_name
+
+    def __str__(self) -> str:
+        return self.name
+
+    @classmethod
+    def current(cls) -> "CenterProfile":
+        profile = cls.objects.order_by("pk").first()
+        return profile or cls.objects.create()
+
+
+class RuleProfile(models.Model):
+    """The settings where the regulations differ (RULES.md, "Rule profile").
+
+    Rows are versions: saving a change adds a row with a new effective_from, so a decision is always judged
+    by the version in force when it was made (core.profile.rule_profile(at=…)).
+    """
+
+    class Quorum(models.TextChoices):
+        HALF = "half", "超过应到会有表决权党员的半数"
+        TWO_THIRDS = "two_thirds", "超过应到会有表决权党员的三分之二"
+
+    effective_from = models.DateTimeField("生效时间", default=timezone.now, db_index=True)
+    applicant_min_months = models.PositiveSmallIntegerField("申请人确定为积极分子前最少月数", default=0)
+    activist_assessment_months = models.PositiveSmallIntegerField("积极分子考察间隔（月）", default=6)
+    training_min_hours = models.PositiveSmallIntegerField("集中培训最少学时", default=24)
+    public_notice_min_days = models.PositiveSmallIntegerField("公示最少天数", default=7)
+    public_notice_in_working_days = models.BooleanField("公示按工作日计算", default=False)
+    meeting_quorum = models.CharField(
+        "支部大会到会要求", max_length=12, choices=Quorum.choices, default=Quorum.HALF
+    )
+    points_base = models.DecimalField("转化积分基础分", max_digits=5, decimal_places=1, default=Decimal("5"))
+    points_step = models.DecimalField(
+        "每项任务增减分", max_digits=5, decimal_places=1, default=Decimal("0.5")
+    )
+    points_low = models.DecimalField(
+        "低于此分上报镇党委", max_digits=5, decimal_places=1, default=Decimal("3")
+    )
+    points_high = models.DecimalField(
+        "达到此分组织民主评议", max_digits=5, decimal_places=1, default=Decimal("15")
+    )
+    review_pass_mark = models.DecimalField(
+        "民主评议合格分", max_digits=5, decimal_places=2, default=Decimal("80")
+    )
+    own_village_max_share = models.DecimalField(
+        "本村人员最高占比", max_digits=4, decimal_places=3, default=Decimal("0.5")
+    )
+    default_limit_working_days = models.PositiveSmallIntegerField("一般事项办结时限（工作日）", default=10)
+    petition_limit_working_days = models.PositiveSmallIntegerField("信访办结时限（工作日）", default=15)
+    immediate_limit_minutes = models.PositiveSmallIntegerField("即办件时限（分钟）", default=30)
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="修改人", null=True, blank=True, on_delete=models.PROTECT
+    )
+    note = models.CharField("修改说明", max_length=200, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "规则参数"
+        verbose_name_plural = verbose_name
+        ordering = ["-effective_from"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(own_village_max_share__gt=0, own_village_max_share__lte=1),
+                name="rule_profile_share_range",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(review_pass_mark__gte=0, review_pass_mark__lte=100),
+                name="rule_profile_pass_mark_range",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"规则参数（{timezone.localtime(self.effective_from):%Y-%m-%d %H:%M} 起）"
+
+
+class StaffProfile(models.Model):
+    """Which organisation a staff user works for; a branch secretary is scoped to it (see core.access)."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, verbose_name="用户", on_delete=models.CASCADE, related_name="staff_profile"
+    )
+    organization = models.ForeignKey(
+        "members.Organization", verbose_name="所属组织", null=True, blank=True, on_delete=models.PROTECT
+    )
+    window = models.CharField("服务窗口", max_length=50, blank=True)
+    phone = models.CharField("联系电话", max_length=20, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "工作人员信息"
+        verbose_name_plural = verbose_name
+
+    def __str__(self) -> str:
+        return f"{self.user} · {self.organization or '—'}"

@@ -1,0 +1,28 @@
+"""Gap-free document numbers per series and year (R-MB-05 letters, R-MB-06 certificates, notices).
+
+The counter row is incremented with one ``INSERT … ON CONFLICT … DO UPDATE … RETURNING``: the row stays
+locked until the caller's transaction ends, so concurrent issuers queue, and a rolled-back issue gives its
+number back. Call it inside the same ``transaction.atomic()`` that saves the numbered document.
+"""
+
+from django.db import connection
+
+from core.models import NumberSequence
+
+
+def next_number(series: str, year: int) -> int:
+    if not connection.in_atomic_block:
+        raise RuntimeError("next_number() must run inside the transaction that saves the numbered document")
+    table = NumberSequence._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {table} (series, year, last) VALUES (%s, %s, 1) "
+            f"ON CONFLICT (series, year) DO UPDATE SET last = {table}.last + 1 RETURNING last",
+            [series, year],
+        )
+        return cursor.fetchone()[0]
+
+
+def format_number(prefix: str, year: int, number: int) -> str:
+    """The printed form, e.g. 党关介〔2026〕007号."""
+    return f"{prefix}〔{year}〕{number:03d}号"

@@ -1,0 +1,80 @@
+"""Extension points the apps plug into from their AppConfig.ready(): navigation, dashboard, timeline.
+
+Each app registers callables; the workspace (core) renders whatever is registered, so no shared template
+has to know about every app.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+
+@dataclass(frozen=True)
+class NavItem:
+    label: str
+    url_name: str
+    order: int = 100
+    admin_only: bool = False
+
+
+@dataclass(frozen=True)
+class DashboardItem:
+    """One line of the 工作台: a count of things needing attention and where to fix them."""
+
+    section: str  # e.g. "党员管理", "转化管理", "发展党员", "便民服务"
+    label: str
+    count: int
+    url: str
+    level: str = "info"  # "danger" (overdue, red), "warning" (due soon, orange), "info"
+
+
+@dataclass(frozen=True)
+class TimelineEvent:
+    """Something that happened to a member, shown on the member page across apps."""
+
+    when: date | datetime
+    title: str
+    detail: str = ""
+    url: str = ""
+    source: str = ""  # the app's label, e.g. "转化管理"
+    level: str = "info"
+    extra: dict = field(default_factory=dict)
+
+
+nav_items: list[NavItem] = []
+dashboard_providers: list[Callable[[object], Iterable[DashboardItem]]] = []
+timeline_providers: list[Callable[[object, object], Iterable[TimelineEvent]]] = []
+
+
+def register_nav(item: NavItem) -> None:
+    if item not in nav_items:
+        nav_items.append(item)
+        nav_items.sort(key=lambda i: i.order)
+
+
+def register_dashboard(provider: Callable[[object], Iterable[DashboardItem]]) -> None:
+    """``provider(user)`` returns the items for that user's scope; counts computed in SQL."""
+    if provider not in dashboard_providers:
+        dashboard_providers.append(provider)
+
+
+def register_timeline(provider: Callable[[object, object], Iterable[TimelineEvent]]) -> None:
+    """``provider(member, user)`` returns events about that member."""
+    if provider not in timeline_providers:
+        timeline_providers.append(provider)
+
+
+def dashboard_for(user) -> list[DashboardItem]:
+    return [item for provider in dashboard_providers for item in provider(user)]
+
+
+def timeline_for(member, user) -> list[TimelineEvent]:
+    events = [event for provider in timeline_providers for event in provider(member, user)]
+
+    def key(event: TimelineEvent):
+        when = event.when
+        return when if isinstance(when, datetime) else datetime(when.year, when.month, when.day)
+
+    return sorted(events, key=lambda e: key(e).replace(tzinfo=None), reverse=True)

@@ -1,0 +1,650 @@
+"""Member records (R-MB-01 … R-MB-12).
+
+Models hold data, constraints and small domain questions; every change that a rule governs goes through an
+operation in the app's modules (members/status.py, members/transfers.py, members/floating.py,
+members/meetings.py, …), never through direct field assignment.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from simple_history.models import HistoricalRecords
+
+from members.idnumbers import validate_id_number
+
+USER = settings.AUTH_USER_MODEL
+
+
+class OrganizationQuerySet(models.QuerySet):
+    def branches(self):
+        return self.filter(kind__in=[Organization.Kind.BRANCH, Organization.Kind.GENERAL_BRANCH])
+
+    def descendant_ids(self, root_id: int) -> list[int]:
+        """``root_id`` and every organisation below it (R-MB-01 tree), in one recursive query."""
+        table = Organization._meta.db_table
+        sql = (
+            f"WITH RECURSIVE tree(id) AS (SELECT id FROM {table} WHERE id = %s "
+            f"UNION ALL SELECT o.id FROM {table} o JOIN tree t ON o.parent_id = t.id) SELECT id FROM tree"
+        )
+        from django.db import connection
+
+        with connection.cursor() as cursor:
+            cursor.execute(sql, [root_id])
+            return [row[0] for row in cursor.fetchall()]
+
+
+class Organization(models.Model):
+    """A party organisation: the town committee at the top, branches below, party groups inside branches."""
+
+    class Kind(models.TextChoices):
+        TOWN_COMMITTEE = "town_committee", "镇党委"
+        GENERAL_BRANCH = "general_branch", "党总支"
+        BRANCH = "branch", "党支部"
+        PARTY_GROUP = "party_group", "党小组"
+
+    class Category(models.TextChoices):
+        VILLAGE = "village", "村（社区）"
+        ENTERPRISE = "enterprise", "企业"
+        INSTITUTION = "institution", "机关事业单位"
+        CENTER = "center", "党员服务转化中心"
+        OTHER = "other", "其他"
+
+    name = models.CharField("组织名称", max_length=100)
+    short_name = models.CharField("简称", max_length=50, blank=True)
+    kind = models.CharField("组织类型", max_length=20, choices=Kind.choices)
+    category = models.CharField("组织类别", max_length=20, choices=Category.choices, default=Category.VILLAGE)
+    parent = models.ForeignKey(
+        "self",
+        verbose_name="上级组织",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
+    )
+    code = models.CharField("组织代码", max_length=30, unique=True)
+    village = models.CharField("所在村（社区）", max_length=50, blank=True)
+    is_center = models.BooleanField("是中心党支部", default=False)
+    has_approval_authority = models.BooleanField("有审批预备党员权限", default=False)
+    secretary_name = models.CharField("书记", max_length=30, blank=True)
+    phone = models.CharField("联系电话", max_length=20, blank=True)
+    is_active = models.BooleanField("在用", default=True)
+    sort_order = models.PositiveIntegerField("排序", default=0)
+    history = HistoricalRecords()
+
+    objects = OrganizationQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "党组织"
+        verbose_name_plural = verbose_name
+        ordering = ["sort_order", "code"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["is_center"], condition=Q(is_center=True), name="one_center_branch"
+            ),
+            models.CheckConstraint(
+                condition=Q(kind="town_committee") | Q(parent__isnull=False), name="org_has_parent_unless_top"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def is_branch(self) -> bool:
+        return self.kind in (self.Kind.BRANCH, self.Kind.GENERAL_BRANCH)
+
+    def clean(self) -> None:
+        from members.organizations import validate_placement
+
+        validate_placement(self)
+
+
+class Member(models.Model):
+    """A party member (R-MB-01 … R-MB-04)."""
+
+    class Gender(models.TextChoices):
+        MALE = "M", "男"
+        FEMALE = "F", "女"
+
+    class Status(models.TextChoices):
+        PROBATIONARY = "probationary", "预备党员"
+        FULL = "full", "正式党员"
+        TRANSFERRED_OUT = "transferred_out", "已转出"
+        DECEASED = "deceased", "已去世"
+        EXPELLED = "expelled", "开除党籍"
+        REMOVED = "removed", "除名/出党"
+
+    ACTIVE_STATUSES = (Status.PROBATIONARY, Status.FULL)
+
+    class Education(models.TextChoices):
+        PRIMARY = "primary", "小学"
+        JUNIOR = "junior", "初中"
+        SENIOR = "senior", "高中/中专"
+        COLLEGE = "college", "大专"
+        BACHELOR = "bachelor", "本科"
+        POSTGRADUATE = "postgraduate", "研究生"
+
+    name = models.CharField("姓名", max_length=30, db_index=True)
+    name_initials = models.CharField(
+        "姓名拼音首字母", max_length=30, blank=True, db_index=True, editable=False
+    )
+    gender = models.CharField("性别", max_length=1, choices=Gender.choices)
+    ethnicity = models.CharField("民族", max_length=20, default="汉族")
+    birth_date = models.DateField("出生日期")
+    id_number = models.CharField("公民身份号码", max_length=18, unique=True, validators=[validate_id_number])
+    education = models.CharField("学历", max_length=20, choices=Education.choices, blank=True)
+    phone = models.CharField("联系电话", max_length=20, blank=True, db_index=True)
+    address = models.CharField("家庭住址", max_length=200, blank=True)
+    village = models.CharField("户籍所在村（社区）", max_length=50, blank=True)
+    work_unit = models.CharField("工作单位及职务", max_length=100, blank=True)
+    organization = models.ForeignKey(
+        Organization, verbose_name="所在党组织", on_delete=models.PROTECT, related_name="members"
+    )
+    party_group = models.ForeignKey(
+        Organization,
+        verbose_name="所在党小组",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="group_members",
+    )
+    status = models.CharField("党员状态", max_length=20, choices=Status.choices, default=Status.FULL)
+    joined_on = models.DateField(
+        "入党日期", help_text="支部大会通过接收为预备党员的日期", null=True, blank=True
+    )
+    full_member_on = models.DateField(
+        "转正日期", help_text="预备期满转为正式党员的日期", null=True, blank=True
+    )
+    monthly_dues = models.DecimalField(
+        "每月应交党费（元）", max_digits=8, decimal_places=2, default=Decimal("2.00")
+    )
+    is_reserve_cadre = models.BooleanField("后备干部", default=False)
+    notes = models.TextField("备注", blank=True, max_length=2000)
+    created_at = models.DateTimeField("建档时间", auto_now_add=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "党员"
+        verbose_name_plural = verbose_name
+        ordering = ["organization_id", "name"]
+        indexes = [models.Index(fields=["organization", "status"], name="member_org_status")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(full_member_on__isnull=True)
+                | Q(joined_on__isnull=True)
+                | Q(full_member_on__gte=models.F("joined_on")),
+                name="member_full_after_joined",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def save(self, *args, **kwargs):
+        from members.search import name_initials
+
+        self.name_initials = name_initials(self.name)
+        super().save(*args, **kwargs)
+
+    def clean(self) -> None:
+        from members.records import validate_member
+
+        validate_member(self)
+
+    @property
+    def is_active_member(self) -> bool:
+        return self.status in self.ACTIVE_STATUSES
+
+    def party_age(self, on: date | None = None) -> int | None:
+        """R-MB-03: party age counts from the end of probation (full-membership date)."""
+        from core.dates import age_on
+
+        if not self.full_member_on:
+            return None
+        on = on or timezone.localdate()
+        return max(age_on(self.full_member_on, on), 0) if on >= self.full_member_on else 0
+
+
+class MemberStatusEvent(models.Model):
+    """R-MB-02: every change of status is a dated event (append-only)."""
+
+    member = models.ForeignKey(
+        Member, verbose_name="党员", on_delete=models.PROTECT, related_name="status_events"
+    )
+    from_status = models.CharField("原状态", max_length=20, choices=Member.Status.choices, blank=True)
+    to_status = models.CharField("新状态", max_length=20, choices=Member.Status.choices)
+    effective_on = models.DateField("生效日期")
+    reason = models.CharField("原因", max_length=200)
+    recorded_by = models.ForeignKey(USER, verbose_name="记录人", null=True, on_delete=models.PROTECT)
+    recorded_at = models.DateTimeField("记录时间", default=timezone.now)
+
+    class Meta:
+        verbose_name = "党员状态变动"
+        verbose_name_plural = verbose_name
+        ordering = ["-effective_on", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.member} {self.get_from_status_display()}→{self.get_to_status_display()}"
+
+
+class Discipline(models.Model):
+    """R-MB-02: party discipline with dates; 留党察看 suspends voting, election and introducer rights."""
+
+    class Kind(models.TextChoices):
+        WARNING = "warning", "警告"
+        SERIOUS_WARNING = "serious_warning", "严重警告"
+        REMOVAL_FROM_POST = "removal_from_post", "撤销党内职务"
+        PROBATION = "probation", "留党察看"
+        EXPULSION = "expulsion", "开除党籍"
+
+    member = models.ForeignKey(
+        Member, verbose_name="党员", on_delete=models.PROTECT, related_name="disciplines"
+    )
+    kind = models.CharField("处分类型", max_length=20, choices=Kind.choices)
+    decided_on = models.DateField("处分日期")
+    decided_by = models.CharField("决定机关", max_length=100)
+    reason = models.TextField("事由", max_length=2000)
+    rights_restored_on = models.DateField("恢复党员权利日期", null=True, blank=True)
+    recorded_by = models.ForeignKey(USER, verbose_name="记录人", null=True, on_delete=models.PROTECT)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "党纪处分"
+        verbose_name_plural = verbose_name
+        ordering = ["-decided_on"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(rights_restored_on__isnull=True)
+                | Q(rights_restored_on__gte=models.F("decided_on")),
+                name="discipline_restored_after_decided",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.member} {self.get_kind_display()}（{self.decided_on}）"
+
+
+class RelationTransfer(models.Model):
+    """R-MB-05: a relation transfer with its numbered introduction letter (介绍信)."""
+
+    class Direction(models.TextChoices):
+        IN = "in", "转入"
+        OUT = "out", "转出"
+        INTERNAL = "internal", "镇内转接"
+
+    class State(models.TextChoices):
+        PENDING = "pending", "待接收"
+        ACCEPTED = "accepted", "已接收"
+        CANCELLED = "cancelled", "已撤销"
+
+    member = models.ForeignKey(
+        Member, verbose_name="党员", on_delete=models.PROTECT, related_name="transfers"
+    )
+    direction = models.CharField("转接类型", max_length=10, choices=Direction.choices)
+    from_organization = models.ForeignKey(
+        Organization,
+        verbose_name="转出组织",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    from_unit = models.CharField("转出单位（镇外）", max_length=100, blank=True)
+    to_organization = models.ForeignKey(
+        Organization,
+        verbose_name="接收组织",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    to_unit = models.CharField("接收单位（镇外）", max_length=100, blank=True)
+    letter_year = models.PositiveSmallIntegerField("介绍信年份")
+    letter_sequence = models.PositiveIntegerField("介绍信序号")
+    letter_number = models.CharField("介绍信编号", max_length=40, unique=True)
+    issued_on = models.DateField("开具日期")
+    valid_days = models.PositiveSmallIntegerField("有效期（天）", default=30)
+    valid_until = models.DateField("有效期至")
+    reason = models.CharField("转接原因", max_length=200, blank=True)
+    state = models.CharField("状态", max_length=10, choices=State.choices, default=State.PENDING)
+    accepted_on = models.DateField("接收日期", null=True, blank=True)
+    accepted_by = models.ForeignKey(
+        USER, verbose_name="接收经办人", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    created_by = models.ForeignKey(
+        USER, verbose_name="经办人", null=True, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField("登记时间", default=timezone.now)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "组织关系转接"
+        verbose_name_plural = verbose_name
+        ordering = ["-issued_on", "-pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["letter_year", "letter_sequence"], name="uniq_letter_sequence"),
+            models.CheckConstraint(
+                condition=Q(valid_until__gte=models.F("issued_on")), name="letter_valid_after_issue"
+            ),
+            models.CheckConstraint(
+                condition=~Q(state="accepted") | Q(accepted_on__isnull=False),
+                name="accepted_transfer_has_date",
+            ),
+        ]
+        indexes = [models.Index(fields=["state", "valid_until"], name="transfer_state_valid")]
+
+    def __str__(self) -> str:
+        return f"{self.letter_number} {self.member}"
+
+    def is_overdue(self, on: date | None = None) -> bool:
+        """口袋党员: a letter not accepted within its validity."""
+        return self.state == self.State.PENDING and (on or timezone.localdate()) > self.valid_until
+
+
+class FloatingMember(models.Model):
+    """R-MB-06: a floating member and the 七个掌握."""
+
+    class Direction(models.TextChoices):
+        OUT = "out", "外出流动"
+        IN = "in", "流入本镇"
+
+    member = models.OneToOneField(
+        Member, verbose_name="党员", on_delete=models.PROTECT, related_name="floating"
+    )
+    direction = models.CharField("流动方向", max_length=5, choices=Direction.choices, default=Direction.OUT)
+    # 七个掌握: basic facts (the member record), times, current work, home address, contact, dues, activities.
+    flowed_out_on = models.DateField("外出（流入）时间")
+    returned_on = models.DateField("返回（流出）时间", null=True, blank=True)
+    destination = models.CharField("流入地/流出地", max_length=100)
+    current_work = models.CharField("现工作单位及从事工作", max_length=200)
+    home_address = models.CharField("家庭住址", max_length=200)
+    contact_phone = models.CharField("联系方式", max_length=40)
+    activity_participation = models.TextField("参加组织活动情况", blank=True, max_length=2000)
+    last_contacted_on = models.DateField("最近联系日期", null=True, blank=True, db_index=True)
+    lost_contact_since = models.DateField("失联日期", null=True, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "流动党员"
+        verbose_name_plural = verbose_name
+        ordering = ["last_contacted_on"]
+
+    def __str__(self) -> str:
+        return f"{self.member}（{self.destination}）"
+
+    @property
+    def is_active(self) -> bool:
+        return self.returned_on is None
+
+
+class FloatingContact(models.Model):
+    """R-MB-06: the regular-contact log."""
+
+    class Method(models.TextChoices):
+        PHONE = "phone", "电话"
+        WECHAT = "wechat", "微信"
+        VISIT = "visit", "见面走访"
+        LETTER = "letter", "书信"
+        OTHER = "other", "其他"
+
+    floating = models.ForeignKey(
+        FloatingMember, verbose_name="流动党员", on_delete=models.PROTECT, related_name="contacts"
+    )
+    contacted_on = models.DateField("联系日期")
+    method = models.CharField("联系方式", max_length=10, choices=Method.choices)
+    reached = models.BooleanField("联系上", default=True)
+    note = models.CharField("情况记录", max_length=500, blank=True)
+    recorded_by = models.ForeignKey(USER, verbose_name="记录人", null=True, on_delete=models.PROTECT)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "流动党员联系记录"
+        verbose_name_plural = verbose_name
+        ordering = ["-contacted_on", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.floating.member} {self.contacted_on}"
+
+
+class FloatingCertificate(models.Model):
+    """R-MB-06: numbered 流动党员活动证, gap-free per year."""
+
+    floating = models.ForeignKey(
+        FloatingMember, verbose_name="流动党员", on_delete=models.PROTECT, related_name="certificates"
+    )
+    year = models.PositiveSmallIntegerField("年份")
+    sequence = models.PositiveIntegerField("序号")
+    number = models.CharField("证件编号", max_length=40, unique=True)
+    issued_on = models.DateField("发证日期")
+    valid_until = models.DateField("有效期至")
+    revoked_on = models.DateField("收回日期", null=True, blank=True)
+    issued_by = models.ForeignKey(USER, verbose_name="发证人", null=True, on_delete=models.PROTECT)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "流动党员活动证"
+        verbose_name_plural = verbose_name
+        ordering = ["-year", "-sequence"]
+        constraints = [models.UniqueConstraint(fields=["year", "sequence"], name="uniq_certificate_sequence")]
+
+    def __str__(self) -> str:
+        return self.number
+
+
+class DuesPayment(models.Model):
+    """R-MB-07: one month's dues of one member."""
+
+    member = models.ForeignKey(
+        Member, verbose_name="党员", on_delete=models.PROTECT, related_name="dues_payments"
+    )
+    month = models.DateField("所属月份", help_text="该月1日")
+    amount = models.DecimalField("金额（元）", max_digits=8, decimal_places=2)
+    paid_on = models.DateField("交纳日期")
+    recorded_by = models.ForeignKey(USER, verbose_name="记录人", null=True, on_delete=models.PROTECT)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "党费交纳"
+        verbose_name_plural = verbose_name
+        ordering = ["-month"]
+        constraints = [
+            models.UniqueConstraint(fields=["member", "month"], name="uniq_dues_member_month"),
+            models.CheckConstraint(condition=Q(amount__gt=0), name="dues_amount_positive"),
+            models.CheckConstraint(condition=Q(month__day=1), name="dues_month_first_day"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.member} {self.month:%Y-%m} {self.amount}"
+
+
+class Meeting(models.Model):
+    """R-MB-08: 三会一课 and party day, with an attendance roll."""
+
+    class Kind(models.TextChoices):
+        MEMBER_MEETING = "member_meeting", "支部党员大会"
+        COMMITTEE_MEETING = "committee_meeting", "支部委员会"
+        GROUP_MEETING = "group_meeting", "党小组会"
+        PARTY_LECTURE = "party_lecture", "党课"
+        PARTY_DAY = "party_day", "主题党日"
+
+    organization = models.ForeignKey(
+        Organization, verbose_name="党组织", on_delete=models.PROTECT, related_name="meetings"
+    )
+    kind = models.CharField("会议类型", max_length=20, choices=Kind.choices)
+    held_on = models.DateField("召开日期", db_index=True)
+    topic = models.CharField("主题", max_length=200)
+    location = models.CharField("地点", max_length=100, blank=True)
+    host = models.CharField("主持人", max_length=30, blank=True)
+    minutes = models.TextField("会议记录", blank=True, max_length=10000)
+    recorded_by = models.ForeignKey(USER, verbose_name="记录人", null=True, on_delete=models.PROTECT)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "组织生活会议"
+        verbose_name_plural = verbose_name
+        ordering = ["-held_on", "-pk"]
+        indexes = [models.Index(fields=["organization", "kind", "held_on"], name="meeting_org_kind_date")]
+
+    def __str__(self) -> str:
+        return f"{self.held_on} {self.organization} {self.get_kind_display()}"
+
+
+class Attendance(models.Model):
+    """R-MB-08: one member on one meeting's roll. Changed only through members.meetings."""
+
+    meeting = models.ForeignKey(
+        Meeting, verbose_name="会议", on_delete=models.PROTECT, related_name="attendance"
+    )
+    member = models.ForeignKey(
+        Member, verbose_name="党员", on_delete=models.PROTECT, related_name="attendance"
+    )
+    present = models.BooleanField("出席")
+    absence_reason = models.CharField("缺席原因", max_length=200, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "出勤记录"
+        verbose_name_plural = verbose_name
+        constraints = [models.UniqueConstraint(fields=["meeting", "member"], name="uniq_attendance")]
+        indexes = [models.Index(fields=["member", "present"], name="attendance_member_present")]
+
+    def __str__(self) -> str:
+        return f"{self.meeting} {self.member} {'出席' if self.present else '缺席'}"
+
+
+class AnnualReview(models.Model):
+    """R-MB-09: the yearly democratic review of a member (record)."""
+
+    class Result(models.TextChoices):
+        EXCELLENT = "excellent", "优秀"
+        QUALIFIED = "qualified", "合格"
+        BASICALLY = "basically", "基本合格"
+        UNQUALIFIED = "unqualified", "不合格"
+
+    member = models.ForeignKey(
+        Member, verbose_name="党员", on_delete=models.PROTECT, related_name="annual_reviews"
+    )
+    year = models.PositiveSmallIntegerField("年度")
+    result = models.CharField("评议结果", max_length=20, choices=Result.choices)
+    note = models.CharField("说明", max_length=500, blank=True)
+    recorded_by = models.ForeignKey(USER, verbose_name="记录人", null=True, on_delete=models.PROTECT)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "民主评议党员"
+        verbose_name_plural = verbose_name
+        ordering = ["-year"]
+        constraints = [models.UniqueConstraint(fields=["member", "year"], name="uniq_annual_review")]
+
+    def __str__(self) -> str:
+        return f"{self.member} {self.year} {self.get_result_display()}"
+
+
+class TrainingRotation(models.Model):
+    """R-MB-11: an outstanding young member or reserve cadre rotating through the center in a year."""
+
+    member = models.ForeignKey(
+        Member, verbose_name="培养对象", on_delete=models.PROTECT, related_name="rotations"
+    )
+    year = models.PositiveSmallIntegerField("年度")
+    started_on = models.DateField("开始日期")
+    ended_on = models.DateField("结束日期", null=True, blank=True)
+    note = models.CharField("说明", max_length=200, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "轮训培养"
+        verbose_name_plural = verbose_name
+        ordering = ["-year", "started_on"]
+        constraints = [models.UniqueConstraint(fields=["member", "year"], name="uniq_rotation_member_year")]
+
+    def __str__(self) -> str:
+        return f"{self.year} {self.member}"
+
+
+class TrainingPairing(models.Model):
+    """R-MB-11: a center-branch member paired one-to-one with a trainee."""
+
+    mentor = models.ForeignKey(
+        Member, verbose_name="中心支部党员", on_delete=models.PROTECT, related_name="mentoring"
+    )
+    rotation = models.ForeignKey(
+        TrainingRotation, verbose_name="培养对象", on_delete=models.PROTECT, related_name="pairings"
+    )
+    started_on = models.DateField("结对日期")
+    ended_on = models.DateField("解除日期", null=True, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "一对一结对培养"
+        verbose_name_plural = verbose_name
+        ordering = ["-started_on"]
+
+    def __str__(self) -> str:
+        return f"{self.mentor} ↔ {self.rotation.member}"
+
+
+class AidHousehold(models.Model):
+    """R-MB-12: a household in difficulty."""
+
+    head_name = models.CharField("户主姓名", max_length=30)
+    village = models.CharField("所在村", max_length=50)
+    address = models.CharField("住址", max_length=200, blank=True)
+    difficulty = models.CharField("困难情况", max_length=500)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "帮扶困难户"
+        verbose_name_plural = verbose_name
+        ordering = ["village", "head_name"]
+
+    def __str__(self) -> str:
+        return f"{self.village} {self.head_name}"
+
+
+class AidPairing(models.Model):
+    """R-MB-12: a member paired with a household (record)."""
+
+    member = models.ForeignKey(
+        Member, verbose_name="帮扶党员", on_delete=models.PROTECT, related_name="aid_pairings"
+    )
+    household = models.ForeignKey(
+        AidHousehold, verbose_name="困难户", on_delete=models.PROTECT, related_name="pairings"
+    )
+    started_on = models.DateField("结对日期")
+    ended_on = models.DateField("结束日期", null=True, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "结对帮扶"
+        verbose_name_plural = verbose_name
+        ordering = ["-started_on"]
+
+    def __str__(self) -> str:
+        return f"{self.member} → {self.household}"
+
+
+class AidVisit(models.Model):
+    """R-MB-12: a visit record."""
+
+    pairing = models.ForeignKey(
+        AidPairing, verbose_name="结对", on_delete=models.PROTECT, related_name="visits"
+    )
+    visited_on = models.DateField("走访日期")
+    content = models.CharField("帮扶内容", max_length=500)
+    recorded_by = models.ForeignKey(USER, verbose_name="记录人", null=True, on_delete=models.PROTECT)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "帮扶走访记录"
+        verbose_name_plural = verbose_name
+        ordering = ["-visited_on"]
+
+    def __str__(self) -> str:
+        return f"{self.pairing} {self.visited_on}"

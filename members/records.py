@@ -1,0 +1,30 @@
+"""Validation of a member record (R-MB-01, R-MB-04)."""
+
+from django.core.exceptions import ValidationError
+
+from members.idnumbers import id_number_problem, normalize_id_number
+from members.models import Member, Organization
+
+
+def validate_member(member: Member) -> None:
+    errors = {}
+    member.id_number = normalize_id_number(member.id_number)
+    if member.id_number:
+        problem = id_number_problem(member.id_number, member.birth_date)
+        if problem:
+            errors["id_number"] = problem
+    if member.organization_id:
+        org = member.organization
+        # R-MB-01: a member belongs to exactly one branch; a party group is recorded separately.
+        if not org.is_branch:
+            errors["organization"] = "党员的组织关系应在党支部（或党总支），党小组请另行选择（R-MB-01）。"
+        if member.party_group_id and (
+            member.party_group.kind != Organization.Kind.PARTY_GROUP or member.party_group.parent_id != org.pk
+        ):
+            errors["party_group"] = "所选党小组不属于该党员所在的党支部（R-MB-01）。"
+    if member.joined_on and member.birth_date and member.joined_on <= member.birth_date:
+        errors["joined_on"] = "入党日期不能早于出生日期。"
+    if member.full_member_on and member.joined_on and member.full_member_on < member.joined_on:
+        errors["full_member_on"] = "转正日期不能早于入党日期（R-MB-03）。"
+    if errors:
+        raise ValidationError(errors)

@@ -1,0 +1,9 @@
+#!/usr/bin/env bash
+# The whole test suite against a real PostgreSQL, plus lint and the migrations check.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export DEBUG=1
+.venv/bin/ruff check .
+.venv/bin/python manage.py makemigrations --check --dry-run >/dev/null || {
+  echo "!! Model changes without migrations: run 'python manage.py makemigrations'" >&2; exit 1; }
+.venv/bin/python -m pytest --create-db "$@"
