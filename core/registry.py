@@ -46,6 +46,7 @@ class TimelineEvent:
 nav_items: list[NavItem] = []
 dashboard_providers: list[Callable[[object], Iterable[DashboardItem]]] = []
 timeline_providers: list[Callable[[object, object], Iterable[TimelineEvent]]] = []
+demo_generators: list[tuple[int, Callable[..., str]]] = []
 
 
 def register_nav(item: NavItem) -> None:
@@ -64,6 +65,14 @@ def register_timeline(provider: Callable[[object, object], Iterable[TimelineEven
     """``provider(member, user)`` returns events about that member."""
     if provider not in timeline_providers:
         timeline_providers.append(provider)
+
+
+def register_demo(generator: Callable[..., str], order: int = 100) -> None:
+    """``generator(*, size: int, rng: random.Random, stdout)`` adds an app's demo data after the members
+    app's (called by ``manage.py demo_data``; it must be idempotent) and returns a one-line summary."""
+    if all(g is not generator for _, g in demo_generators):
+        demo_generators.append((order, generator))
+        demo_generators.sort(key=lambda pair: pair[0])
 
 
 def dashboard_for(user) -> list[DashboardItem]:

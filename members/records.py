@@ -28,3 +28,26 @@ def validate_member(member: Member) -> None:
         errors["full_member_on"] = "转正日期不能早于入党日期（R-MB-03）。"
     if errors:
         raise ValidationError(errors)
+
+
+def member_create(
+    *, recorded_by, status: str = Member.Status.FULL, reason: str = "建立党员档案", **fields
+) -> Member:
+    """Create a member record with its first dated status event (R-MB-02). Validates like a form would."""
+    from django.db import transaction
+
+    from members.models import MemberStatusEvent
+
+    with transaction.atomic():
+        member = Member(status=status, **fields)
+        member.full_clean()
+        member.save()
+        MemberStatusEvent.objects.create(
+            member=member,
+            from_status="",
+            to_status=status,
+            effective_on=member.joined_on or member.created_at.date(),
+            reason=reason,
+            recorded_by=recorded_by,
+        )
+    return member
