@@ -30,17 +30,25 @@ def members_block(scope: Scope, period: Period) -> Block:
     )
 
 
+def flows_table(f: analysis.Flows) -> Table:
+    return Table("党员增减变动", ("变动", "人数"), f.as_pairs())
+
+
+def floating_table(f: analysis.Floating) -> Table:
+    return Table("流动党员", ("项目", "人数"), f.as_pairs())
+
+
 def flows_block(scope: Scope, period: Period) -> Block:
     f = analysis.flows(org_ids=scope.organization_ids, start=period.start, end=period.end)
     return Block(
-        tables=[Table("党员增减变动", ("变动", "人数"), f.as_pairs())],
+        tables=[flows_table(f)],
         note="转接以接收日期计；镇内转接在全镇范围内同时计入转入和转出。",
     )
 
 
 def floating_block(scope: Scope, period: Period) -> Block:
     f = analysis.floating(org_ids=scope.organization_ids, on=period_counting_day(period))
-    return Block(tables=[Table("流动党员", ("项目", "人数"), f.as_pairs())])
+    return Block(tables=[floating_table(f)])
 
 
 def meeting_tables(rows: list[analysis.BranchMeetings]) -> list[Table]:
@@ -106,8 +114,8 @@ def analysis_tables(a: analysis.QuarterlyAnalysis) -> list[Table]:
     """The tables of the printed quarterly analysis (R-MB-10): the same tables as the page's member blocks."""
     return [
         *composition_tables(a.composition),
-        Table("党员增减变动", ("变动", "人数"), a.flows.as_pairs()),
-        Table("流动党员", ("项目", "人数"), a.floating.as_pairs()),
+        flows_table(a.flows),
+        floating_table(a.floating),
         *meeting_tables(a.meetings),
         *dues_tables(a.dues),
     ]
