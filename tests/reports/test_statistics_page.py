@@ -116,7 +116,7 @@ def test_the_number_of_queries_does_not_grow_with_the_data(
         client.get(URL, Q1)
     for _ in range(3):
         _add_branch_with_members(4)
-    assert len(small) <= 25, [q["sql"][:80] for q in small.captured_queries]
+    assert len(small) <= 25, len(small)
     with django_assert_max_num_queries(len(small)):
         response = client.get(URL, Q1)
     assert table(blocks_of(response)["members"], "党员总数及类别").rows[0] == ("党员总数", 16)
