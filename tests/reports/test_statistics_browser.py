@@ -1,6 +1,5 @@
 """The statistics page in headless Chromium, at desktop and phone width (issue 8)."""
 
-import os
 from pathlib import Path
 
 import pytest
@@ -8,42 +7,6 @@ from django.conf import settings
 from django.urls import reverse
 
 SCREENSHOTS = Path(settings.BASE_DIR) / "artifacts" / "screenshots"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-    "--disable-quic",
-]
-
-
-@pytest.fixture(scope="module", autouse=True)
-def _reseed_after_flush(django_db_blocker):
-    """A live-server test runs in a real transaction and the database is flushed afterwards, which also
-    empties what data migrations seeded (the role groups, the calendar). Put it back for the tests after us."""
-    yield
-    import importlib
-
-    from django.apps import apps
-
-    seed = importlib.import_module("core.migrations.0002_seed_calendar_groups").seed
-    with django_db_blocker.unblock():
-        seed(apps, None)
-
-
-@pytest.fixture
-def browser():
-    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(
-            executable_path="/usr/bin/chromium", headless=True, args=CHROMIUM_ARGS
-        )
-        yield chromium
-        chromium.close()
 
 
 def _logged_in_page(browser, client, user, live_server, width, height):
