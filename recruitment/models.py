@@ -294,12 +294,12 @@ class PublicNotice(CandidateRecord):
             )
         ]
 
+    def __str__(self) -> str:
+        return f"{self.candidate} {self._meta.verbose_name}"
+
     @property
     def has_open_objections(self) -> bool:
         return bool(self.objections.strip()) and self.objections_resolved_on is None
-
-    def __str__(self) -> str:
-        return f"{self.candidate} {self._meta.verbose_name}"
 
 
 class PreReview(CandidateRecord):

@@ -60,7 +60,7 @@ def candidate_create(*, recorded_by, **fields) -> Candidate:
     """Register an applicant from the dated written application (R-RC-01) with the first stage-change row."""
     with transaction.atomic():
         candidate = Candidate(created_by=recorded_by, **fields)
-        candidate.full_clean()
+        candidate.full_clean(exclude=["created_by"])
         candidate.save()
         StageChange.objects.create(
             candidate=candidate,
@@ -147,7 +147,7 @@ def record_add(*, record: CandidateRecord, recorded_by) -> CandidateRecord:
         if candidate.stage not in _OPEN:
             raise RecruitmentError(f"{candidate.name}已{candidate.get_stage_display()}，档案不能再增加记录。")
         record.recorded_by = recorded_by
-        record.full_clean(exclude=["candidate"])
+        record.full_clean(exclude=["candidate", "recorded_by"])
         check = _CHECKS.get(type(record))
         if check:
             check(record)

@@ -149,7 +149,7 @@ def transition(
         raise RecruitmentError(f"未知的办理事项：{action}。")
     t = TRANSITIONS[action]
     with transaction.atomic():
-        candidate = Candidate.objects.select_for_update().select_related("member").get(pk=candidate.pk)
+        candidate = Candidate.objects.select_for_update().get(pk=candidate.pk)
         problems = [p for p in evaluate(candidate, action, decided_on) if p.blocking]
         if t.needs_reason and not reason.strip():
             problems.append(g.Problem(f"“{t.label}”须填写原因。", "R-RC-23"))
