@@ -18,7 +18,6 @@ from recruitment.models import (
     Talk,
     ThoughtReport,
     Training,
-    UpperTalk,
 )
 from tests import factories
 

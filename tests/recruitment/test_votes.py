@@ -9,10 +9,10 @@ from django.db import connection
 from core.dates import SHANGHAI
 from core.models import RuleProfile
 from core.profile import rule_profile
-from members.models import Discipline, Member
+from members.models import Discipline, Member, Organization
 from recruitment import stages, votes
 from recruitment.exceptions import RecruitmentError
-from recruitment.models import Recommendation, StageChange, Talk
+from recruitment.models import Candidate, Recommendation, StageChange, Talk
 from tests import factories
 from tests.recruitment import builders as b
 
@@ -86,9 +86,36 @@ def test_quorum_setting_in_force_on_the_meeting_day_applies_R_RC_14(branch_a):
     assert not votes.meeting_tally(after, yes=2, no=0, abstain=0, written={}).quorum_met
 
 
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
-def test_two_clerks_advancing_at_once_give_one_change_and_one_clear_error(branch_a):
+@pytest.fixture
+def committed_db(django_db_setup, django_db_blocker):
+    """Real commits, so each thread's own connection sees the data. Not a transactional test case: that
+    would empty every table afterwards, including what the data migrations seeded; this test removes exactly
+    what it created instead."""
+    with django_db_blocker.unblock():
+        town_existed = Organization.objects.filter(kind=Organization.Kind.TOWN_COMMITTEE).exists()
+        branch = factories.make_branch("并发测试党支部", code="CONCURRENT")
+        created = []
+        try:
+            yield branch, created
+        finally:
+            for c in created:
+                StageChange.objects.filter(candidate=c).delete()
+                c.talks.all().delete()
+                c.recommendations.all().delete()
+                Candidate.history.filter(id=c.pk).delete()
+                c.delete()
+            town = branch.parent
+            Organization.history.filter(id=branch.pk).delete()
+            branch.delete()
+            if not town_existed:
+                Organization.history.filter(id=town.pk).delete()
+                town.delete()
+
+
+def test_two_clerks_advancing_at_once_give_one_change_and_one_clear_error(committed_db):
+    branch_a, created = committed_db
     c = b.candidate(branch_a)
+    created.append(c)
     b.add(Talk(candidate=c, talked_on=c.applied_on, talker="书记"))
     b.add(Recommendation(candidate=c, purpose="activist", kind="members", recommended_on=c.applied_on))
     barrier = threading.Barrier(2)
