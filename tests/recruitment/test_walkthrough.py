@@ -4,6 +4,7 @@ from datetime import date
 
 import pytest
 
+from core.registry import timeline_for
 from members.models import Member
 from recruitment import records, stages, votes
 from recruitment.models import ConversionApplication, Oath, Stage, ThoughtReport, UpperTalk
@@ -65,6 +66,8 @@ def test_candidate_walks_from_application_to_full_member(branch_a, town, clerk):
     assert c.stage == Stage.FULL
     assert c.member.status == Member.Status.FULL
     assert c.member.full_member_on == date(2026, 6, 27)  # R-MB-03: from the end of probation
+    titles = [e.title for e in timeline_for(c.member, clerk) if e.source == "发展党员"]
+    assert "正式党员" in titles and "入党宣誓" in titles
     assert [s.to_stage for s in c.stage_changes.all()] == [
         Stage.APPLICANT,
         Stage.ACTIVIST,
