@@ -46,7 +46,7 @@ def case_enrol(*, member: Member, opened_on: date, reason: str, decided_by) -> C
         to_organization=center,
         reason="镇党委决定纳入转化管理",
     )
-    transfer_accept(transfer=transfer, accepted_on=opened_on, accepted_by=decided_by)
+    transfer = transfer_accept(transfer=transfer, accepted_on=opened_on, accepted_by=decided_by)
     base = rule_profile().points_base
     case = ConversionCase.objects.create(
         member=member,

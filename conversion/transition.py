@@ -31,7 +31,7 @@ def case_return(*, case: ConversionCase, returned_on: date, returned_by) -> Conv
         to_organization=case.original_organization,
         reason="民主评议合格，转回原支部",
     )
-    transfer_accept(transfer=transfer, accepted_on=returned_on, accepted_by=returned_by)
+    transfer = transfer_accept(transfer=transfer, accepted_on=returned_on, accepted_by=returned_by)
     return case_change_state(
         case=case,
         to_state=ConversionCase.State.TRANSITION,

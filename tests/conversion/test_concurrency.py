@@ -11,7 +11,7 @@ from conversion.models import ConversionCase
 from tests.conversion.helpers import OPENED, enrolled_case
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_two_threads_recording_entries_at_once_end_with_the_right_balance_R_CV_05(center, clerk):
     case = enrolled_case(center, by=clerk)
     tasks = [
