@@ -1,11 +1,9 @@
 """R-CV-05 under concurrency: two threads recording entries for one case end with the right balance."""
 
-import importlib
 import threading
 from decimal import Decimal
 
 import pytest
-from django.apps import apps
 from django.db import connection
 
 from conversion.ledger import balance_from_entries, ledger_record_task, task_assign
@@ -13,17 +11,7 @@ from conversion.models import ConversionCase
 from tests.conversion.helpers import OPENED, enrolled_case
 
 
-@pytest.fixture(scope="module", autouse=True)
-def _reseed_after_flush(django_db_blocker):
-    """A transactional test ends with a flush that also empties the rows the data migrations seeded (role
-    groups, holiday calendar). A module-scoped fixture is torn down after that flush: seed them again so the
-    next run with --reuse-db still finds them."""
-    yield
-    with django_db_blocker.unblock():
-        importlib.import_module("core.migrations.0002_seed_calendar_groups").seed(apps, None)
-
-
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_two_threads_recording_entries_at_once_end_with_the_right_balance_R_CV_05(center, clerk):
     case = enrolled_case(center, by=clerk)
     tasks = [
