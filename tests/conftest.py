@@ -18,26 +18,30 @@ def _fresh_calendar_cache():
     invalidate_calendar_cache()
 
 
-def _is_transactional(request) -> bool:
-    marker = request.node.get_closest_marker("django_db")
+def _is_transactional(item) -> bool:
+    marker = item.get_closest_marker("django_db")
     return bool(
-        {"transactional_db", "live_server"} & set(request.fixturenames)
+        {"transactional_db", "live_server"} & set(item.fixturenames)
         or (marker and (marker.kwargs.get("transaction") or (len(marker.args) > 0 and marker.args[0])))
     )
 
 
-@pytest.fixture(autouse=True)
-def _reseed_reference_data_after_flush(request, django_db_blocker):
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_teardown(item, nextitem):
     """A transactional or live-server test ends with the database flushed, which also empties what the data
-    migrations seeded (role groups, the holiday calendar). Put it back for the tests that follow."""
-    yield
-    if _is_transactional(request):
+    migrations seeded (role groups, the baseline rule profile, the holiday calendar). Put it back for the
+    tests that follow — here, after every fixture's teardown: an autouse fixture's teardown ran *before*
+    pytest-django's flush (the flush fixture is requested dynamically), so its reseed was wiped at once."""
+    result = yield
+    if _is_transactional(item):
         from django.apps import apps
+        from pytest_django.plugin import blocking_manager_key
 
         seed = importlib.import_module("core.migrations.0002_seed_calendar_groups").seed
-        with django_db_blocker.unblock():
+        with item.config.stash[blocking_manager_key].unblock():
             seed(apps, None)
         invalidate_calendar_cache()
+    return result
 
 
 CHROMIUM_ARGS = [
