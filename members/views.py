@@ -252,9 +252,13 @@ def _get_transfer_for_user(user, pk: int) -> RelationTransfer:
 
 @staff_required
 def meeting_list(request):
-    meetings = _meetings(request.user).annotate(
-        present=Count("attendance", filter=Q(attendance__present=True)),
-        absent=Count("attendance", filter=Q(attendance__present=False)),
+    meetings = (
+        _meetings(request.user)
+        .annotate(
+            present=Count("attendance", filter=Q(attendance__present=True)),
+            absent=Count("attendance", filter=Q(attendance__present=False)),
+        )
+        .order_by("-held_on", "-pk")
     )
     return render(request, "members/meeting_list.html", {"page_obj": _page(request, meetings)})
 
@@ -306,8 +310,10 @@ def meeting_detail(request, pk: int):
 
 @staff_required
 def organization_list(request):
-    organizations = _organizations(request.user).annotate(
-        active_members=Count("members", filter=Q(members__status__in=Member.ACTIVE_STATUSES))
+    organizations = (
+        _organizations(request.user)
+        .annotate(active_members=Count("members", filter=Q(members__status__in=Member.ACTIVE_STATUSES)))
+        .order_by("sort_order", "code")
     )
     missing = request.GET.get("missing")
     today = local_today()
