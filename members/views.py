@@ -8,16 +8,17 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.db import IntegrityError, transaction
 from django.db.models import Count, Q
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 
 from core.access import get_object_for_user, scope_queryset, scoped_organization_ids, staff_required
-from core.dates import local_today, month_bounds, quarter_bounds, quarter_of
+from core.dates import local_today
 from core.exceptions import DomainError
 from core.registry import timeline_for
 from members import dashboard
+from members.dues import dues_record
+from members.floating import floating_log_contact
 from members.forms import (
     AttendanceForm,
     DuesForm,
@@ -27,10 +28,9 @@ from members.forms import (
     TransferAcceptForm,
     TransferStartForm,
 )
+from members.importing import export_members
 from members.meetings import expected_attendees, meeting_create, record_attendance
 from members.models import (
-    DuesPayment,
-    FloatingContact,
     FloatingMember,
     Meeting,
     Member,
@@ -41,7 +41,7 @@ from members.transfers import overdue_letters, transfer_accept, transfer_start
 
 PAGE_SIZE = 25
 MEMBER_FILTERS = {
-    "arrears": ("上月党费未交纳", lambda user: dashboard.in_arrears(user).values("pk")),
+    "arrears": ("欠交党费", lambda user: dashboard.in_arrears(user).values("pk")),
     "stale": ("流动党员长期未联系", lambda user: dashboard.stale_floating(user).values("member_id")),
     "lost": ("流动党员失联", lambda user: dashboard.lost_floating(user).values("member_id")),
 }
@@ -85,12 +85,7 @@ def _show_domain_error(form, error: DomainError) -> None:
         form.add_error(None, problem)
 
 
-# Members ------------------------------------------------------------------------------------------------
-
-
-@staff_required
-def member_list(request):
-    """Search by part of a name, pinyin initials (zs → 张三), ID number or phone; scoped; paginated."""
+def _search(request):
     form = MemberSearchForm(request.GET or None, organizations=_branches(request.user))
     members = _members(request.user)
     if form.is_valid():
@@ -107,12 +102,34 @@ def member_list(request):
     active_filter = MEMBER_FILTERS.get(request.GET.get("filter", ""))
     if active_filter:
         members = members.filter(pk__in=active_filter[1](request.user))
-    page = _page(request, members.order_by("organization__sort_order", "name", "pk"))
+    return form, members.order_by("organization__sort_order", "name", "pk"), active_filter
+
+
+# Members ------------------------------------------------------------------------------------------------
+
+
+@staff_required
+def member_list(request):
+    """Search by part of a name, pinyin initials (zs → 张三), ID number or phone; scoped; paginated."""
+    form, members, active_filter = _search(request)
+    page = _page(request, members)
     return render(
         request,
         "members/member_list.html",
         {"form": form, "page_obj": page, "filter_label": active_filter[0] if active_filter else ""},
     )
+
+
+@staff_required
+def member_export(request):
+    """The searched, scoped member list as XLSX; ID numbers and phones masked for roles that need it."""
+    members = _search(request)[1]
+    content = export_members(queryset=members, file_format="xlsx", user=request.user)
+    response = HttpResponse(
+        content, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    )
+    response["Content-Disposition"] = f"attachment; filename=members-{local_today():%Y%m%d}.xlsx"
+    return response
 
 
 @staff_required
@@ -135,12 +152,10 @@ def dues_create(request, pk: int):
     member = _get_member_for_user(request.user, pk)
     form = DuesForm(request.POST or None, member=member)
     if request.method == "POST" and form.is_valid():
-        # Plain record (R-MB-07); moves to members.dues once that operation is merged.
         try:
-            with transaction.atomic():
-                DuesPayment.objects.create(member=member, recorded_by=request.user, **form.cleaned_data)
-        except IntegrityError:
-            form.add_error("month", "该月党费已登记，不能重复登记。")
+            dues_record(member=member, recorded_by=request.user, **form.cleaned_data)
+        except DomainError as error:
+            _show_domain_error(form, error)
         else:
             messages.success(request, f"已登记{member.name}{form.cleaned_data['month']:%Y年%-m月}的党费。")
             return redirect("members:detail", pk=member.pk)
@@ -155,33 +170,16 @@ def floating_contact_create(request, pk: int):
         raise Http404("该党员不是流动党员。")
     form = FloatingContactForm(request.POST or None, initial={"contacted_on": local_today()})
     if request.method == "POST" and form.is_valid():
-        _log_contact(floating, recorded_by=request.user, **form.cleaned_data)
-        messages.success(request, f"已记录与{member.name}的联系。")
-        return redirect("members:detail", pk=member.pk)
+        try:
+            floating_log_contact(floating=floating, recorded_by=request.user, **form.cleaned_data)
+        except DomainError as error:
+            _show_domain_error(form, error)
+        else:
+            messages.success(request, f"已记录与{member.name}的联系。")
+            return redirect("members:detail", pk=member.pk)
     return render(
         request, "members/floating_contact_form.html", {"member": member, "floating": floating, "form": form}
     )
-
-
-def _log_contact(
-    floating: FloatingMember, *, contacted_on, method, reached, note, recorded_by
-) -> FloatingContact:
-    """R-MB-06 contact log; moves to members.floating once that operation is merged."""
-    with transaction.atomic():
-        floating = FloatingMember.objects.select_for_update().get(pk=floating.pk)
-        contact = FloatingContact.objects.create(
-            floating=floating,
-            contacted_on=contacted_on,
-            method=method,
-            reached=reached,
-            note=note,
-            recorded_by=recorded_by,
-        )
-        if reached and (floating.last_contacted_on is None or contacted_on > floating.last_contacted_on):
-            floating.last_contacted_on = contacted_on
-            floating.lost_contact_since = None
-            floating.save(update_fields=["last_contacted_on", "lost_contact_since"])
-    return contact
 
 
 # Relation transfers (R-MB-05) ---------------------------------------------------------------------------
@@ -316,23 +314,18 @@ def organization_list(request):
         .order_by("sort_order", "code")
     )
     missing = request.GET.get("missing")
-    today = local_today()
-    if missing == "month":
-        start = month_bounds(today.year, today.month)[0]
-        organizations = organizations.filter(
-            pk__in=dashboard.branches_missing_meeting(
-                request.user, Meeting.Kind.COMMITTEE_MEETING, start, today
-            )
-        )
-    elif missing == "quarter":
-        start = quarter_bounds(today.year, quarter_of(today))[0]
-        organizations = organizations.filter(
-            pk__in=dashboard.branches_missing_meeting(request.user, Meeting.Kind.MEMBER_MEETING, start, today)
-        )
+    if missing in Meeting.Kind.values:
+        organizations = organizations.filter(pk__in=dashboard.branches_missing(request.user, missing))
+    else:
+        missing = None
     return render(
         request,
         "members/organization_list.html",
-        {"page_obj": _page(request, organizations), "missing": missing},
+        {
+            "page_obj": _page(request, organizations),
+            "missing": missing,
+            "missing_label": Meeting.Kind(missing).label if missing else "",
+        },
     )
 
 

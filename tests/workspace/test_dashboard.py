@@ -6,7 +6,7 @@ import pytest
 from django.urls import reverse
 
 from core.access import Role
-from core.dates import local_today
+from core.dates import add_months, local_today
 from core.registry import dashboard_for
 from members.models import DuesPayment, Meeting, RelationTransfer
 from tests import factories
@@ -40,8 +40,10 @@ def test_members_without_last_months_dues_are_in_arrears_R_MB_07(
 ):
     assert _count(secretary_a, "党费") == 1
     today = local_today()
-    last_month = date(today.year - (today.month == 1), (today.month - 2) % 12 + 1, 1)
-    DuesPayment.objects.create(member=member_a, month=last_month, amount=2, paid_on=today)
+    month = date(today.year, 1, 1) if today.month > 1 else date(today.year - 1, 12, 1)
+    while month < today.replace(day=1):  # every month owed up to last month
+        DuesPayment.objects.create(member=member_a, month=month, amount=2, paid_on=today)
+        month = add_months(month, 1)
     assert _count(secretary_a, "党费") == 0
     assert _count(secretary_b, "党费") == 1
 
@@ -71,9 +73,9 @@ def test_dashboard_page_links_each_item_to_where_it_is_fixed(as_user, secretary_
     response = as_user(secretary_a).get(reverse("core:dashboard"))
     html = response.content.decode()
     assert "党员管理" in html
-    assert f"{reverse('members:organizations')}?missing=month" in html
+    assert f"{reverse('members:organizations')}?missing=committee_meeting" in html
     # The link leads to the branches that need the meeting.
-    listed = as_user(secretary_a).get(reverse("members:organizations"), {"missing": "month"})
+    listed = as_user(secretary_a).get(reverse("members:organizations"), {"missing": "committee_meeting"})
     assert [o.pk for o in listed.context["page_obj"]] == [branch_a.pk]
 
 
