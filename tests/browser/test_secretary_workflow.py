@@ -14,7 +14,7 @@ from members.records import member_create
 from tests import factories
 from tests.browser.conftest import DESKTOP, PHONE
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 PASSWORD = "Test-pass-2026"
 
 
