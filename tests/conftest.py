@@ -21,18 +21,17 @@ def _fresh_calendar_cache():
 def _is_transactional(item) -> bool:
     marker = item.get_closest_marker("django_db")
     return bool(
-        {"transactional_db", "live_server"} & set(item.fixturenames)
-        or (marker and (marker.kwargs.get("transaction") or (len(marker.args) > 0 and marker.args[0])))
+        {"transactional_db", "live_server"} & set(getattr(item, "fixturenames", ()))
+        or (marker and (marker.kwargs.get("transaction") or (marker.args and marker.args[0])))
     )
 
 
-@pytest.hookimpl(wrapper=True)
+@pytest.hookimpl(hookwrapper=True)
 def pytest_runtest_teardown(item, nextitem):
     """A transactional or live-server test ends with the database flushed, which also empties what the data
-    migrations seeded (role groups, the baseline rule profile, the holiday calendar). Put it back for the
-    tests that follow — here, after every fixture's teardown: an autouse fixture's teardown ran *before*
-    pytest-django's flush (the flush fixture is requested dynamically), so its reseed was wiped at once."""
-    result = yield
+    migrations seeded (role groups, the baseline rule profile, the holiday calendar). Put it back once every
+    fixture — pytest-django's flush included — has been torn down, so the tests that follow find it."""
+    yield
     if _is_transactional(item):
         from django.apps import apps
         from pytest_django.plugin import blocking_manager_key
@@ -41,7 +40,6 @@ def pytest_runtest_teardown(item, nextitem):
         with item.config.stash[blocking_manager_key].unblock():
             seed(apps, None)
         invalidate_calendar_cache()
-    return result
 
 
 CHROMIUM_ARGS = [
