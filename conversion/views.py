@@ -13,7 +13,14 @@ from django.shortcuts import get_object_or_404, redirect, render
 from conversion import dashboard, forms
 from conversion.access import READ_ROLES, WRITE_ROLES
 from conversion.enrolment import case_enrol
-from conversion.ledger import ledger_record_task, ledger_reverse, referral_decide, review_is_due, task_assign
+from conversion.ledger import (
+    case_profile,
+    ledger_record_task,
+    ledger_reverse,
+    referral_decide,
+    review_is_due,
+    task_assign,
+)
 from conversion.models import (
     CommitteeReferral,
     ConversionCase,
@@ -148,7 +155,7 @@ def case_detail(request, pk: int):
             "state_changes": case.state_changes.select_related("changed_by"),
             "review_due": review_is_due(case),
             "today": local_today(),
-            "profile": rule_profile(),
+            "profile": case_profile(case),
             "can_write": can_write(request.user),
         },
     )
