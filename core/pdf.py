@@ -63,6 +63,8 @@ class Document:
     number: str = ""
     dated: date | None = None
     filename: str = ""
+    #: what the page header shows right when the document has no number (e.g. the member's name)
+    header: str = ""
 
     def render_fragment(self, *, center=None) -> str:
         from core.models import CenterProfile
@@ -85,7 +87,8 @@ class RenderedSection:
     number: str
     dated: date | None
     html: str
-    part: str = ""  # the archive part that starts with this section (outline level 1), if any
+    part: str = ""
+    header: str = ""  # the archive part that starts with this section (outline level 1), if any
 
 
 class LocalOnlyURLFetcher(URLFetcher):
@@ -180,6 +183,7 @@ def render_section(document: Document, *, anchor: str, center, part: str = "") -
         dated=document.dated,
         html=document.render_fragment(center=center),
         part=part,
+        header=document.number or document.header,
     )
 
 

@@ -127,6 +127,7 @@ def member_record(member: Member, *, full_id: bool = True) -> Document:
         template_name="members/documents/member_record.html",
         dated=today,
         filename=f"党员基本情况登记表-{member.name}",
+        header=member.name,
         context={
             "member": member,
             "id_number": _id_number(member, full_id),
@@ -147,6 +148,7 @@ def attendance_excerpt(member: Member, rows: list[Attendance]) -> Document:
         template_name="members/documents/attendance_excerpt.html",
         dated=rows[-1].meeting.held_on if rows else None,
         filename=f"参加组织生活情况摘录-{member.name}",
+        header=f"{member.name}　组织生活摘录",
         context={
             "member": member,
             "rows": rows,
