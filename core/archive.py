@@ -72,7 +72,9 @@ def release_connection() -> None:
         connection.close()
 
 
-def render_archive(*, cover: ArchiveCover, parts: Sequence[ArchivePart], variant: str | None = PDFA_VARIANT) -> bytes:
+def render_archive(
+    *, cover: ArchiveCover, parts: Sequence[ArchivePart], variant: str | None = PDFA_VARIANT
+) -> bytes:
     """The bundle as PDF bytes (PDF/A-3u by default). Call outside any transaction."""
     from core.models import CenterProfile
 

@@ -202,7 +202,9 @@ def pdf_response(pdf: bytes, filename: str, *, attachment: bool = False) -> Http
     """An ``application/pdf`` response; the Chinese file name goes in RFC 5987 ``filename*``."""
     response = HttpResponse(pdf, content_type="application/pdf")
     disposition = "attachment" if attachment else "inline"
-    response["Content-Disposition"] = f"{disposition}; filename=\"document.pdf\"; filename*=UTF-8''{quote(filename)}"
+    response["Content-Disposition"] = (
+        f"{disposition}; filename=\"document.pdf\"; filename*=UTF-8''{quote(filename)}"
+    )
     response["Cache-Control"] = "private, no-store"
     response["X-Content-Type-Options"] = "nosniff"
     return response

@@ -49,7 +49,9 @@ def _id_number(member: Member, full_id: bool) -> str:
 
 
 def _last_dues_month(member: Member) -> date | None:
-    return DuesPayment.objects.filter(member=member).order_by("-month").values_list("month", flat=True).first()
+    return (
+        DuesPayment.objects.filter(member=member).order_by("-month").values_list("month", flat=True).first()
+    )
 
 
 def introduction_letter(transfer: RelationTransfer, *, full_id: bool = True) -> Document:
@@ -69,7 +71,9 @@ def introduction_letter(transfer: RelationTransfer, *, full_id: bool = True) -> 
             "member": member,
             "id_number": _id_number(member, full_id),
             "age": age_on(member.birth_date, transfer.issued_on),
-            "from_name": transfer.from_organization.name if transfer.from_organization else transfer.from_unit,
+            "from_name": transfer.from_organization.name
+            if transfer.from_organization
+            else transfer.from_unit,
             "to_name": transfer.to_organization.name if transfer.to_organization else transfer.to_unit,
             "dues_paid_until": _last_dues_month(member),
         },
@@ -174,7 +178,11 @@ def archive_parts(member: Member, user) -> list[ArchivePart]:
     if attendance:
         records.append(attendance_excerpt(member, attendance))
     return [
-        ArchivePart(title="党员基本情况", order=ORDER_MEMBER_BASICS, documents=[member_record(member, full_id=full_id)]),
+        ArchivePart(
+            title="党员基本情况",
+            order=ORDER_MEMBER_BASICS,
+            documents=[member_record(member, full_id=full_id)],
+        ),
         ArchivePart(title="组织关系与组织生活", order=ORDER_MEMBER_RECORDS, documents=records),
     ]
 

@@ -8,7 +8,9 @@ app_name = "members_print"
 
 urlpatterns = [
     path("transfers/<int:pk>/letter.pdf", print_views.introduction_letter, name="introduction_letter"),
-    path("certificates/<int:pk>/certificate.pdf", print_views.floating_certificate, name="floating_certificate"),
+    path(
+        "certificates/<int:pk>/certificate.pdf", print_views.floating_certificate, name="floating_certificate"
+    ),
     path("meetings/<int:pk>/minutes.pdf", print_views.meeting_minutes, name="meeting_minutes"),
     path("<int:pk>/archive.pdf", print_views.member_archive, name="member_archive"),
 ]

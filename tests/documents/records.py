@@ -10,12 +10,21 @@ from core.dates import period_end
 from core.models import CenterProfile
 from core.numbering import format_number, next_number
 from members.meetings import meeting_create, record_attendance
-from members.models import FloatingCertificate, FloatingMember, Meeting, Member, Organization, RelationTransfer
+from members.models import (
+    FloatingCertificate,
+    FloatingMember,
+    Meeting,
+    Member,
+    Organization,
+    RelationTransfer,
+)
 from members.transfers import transfer_start
 from tests import factories
 
 
-def make_transfer(member: Member, to_organization: Organization, *, issued_on: date, created_by) -> RelationTransfer:
+def make_transfer(
+    member: Member, to_organization: Organization, *, issued_on: date, created_by
+) -> RelationTransfer:
     return transfer_start(
         member=member,
         direction=RelationTransfer.Direction.INTERNAL,

@@ -9,7 +9,13 @@ from core import registry
 from core.archive import ORDER_RECRUITMENT, ArchivePart
 from core.pdf import Document
 from members.documents import member_archive_pdf
-from tests.documents.records import make_certificate, make_floating, make_meeting, make_named_member, make_transfer
+from tests.documents.records import (
+    make_certificate,
+    make_floating,
+    make_meeting,
+    make_named_member,
+    make_transfer,
+)
 from tests.pdfutils import has_cjk_font, pdf_metadata, pdf_outline, pdf_page_texts
 
 pytestmark = pytest.mark.django_db
@@ -45,7 +51,9 @@ def recruitment_part(monkeypatch):
 @pytest.fixture
 def career(branch_a, branch_b, center, clerk, secretary_a):
     """A member who applied, became a full member, moved branches twice, floated away and met 60 times."""
-    member = make_named_member(branch_a, "孙晓明", joined_on=date(2025, 5, 1), full_member_on=date(2026, 5, 1))
+    member = make_named_member(
+        branch_a, "孙晓明", joined_on=date(2025, 5, 1), full_member_on=date(2026, 5, 1)
+    )
     for n in range(5):
         make_named_member(branch_a, f"同支部党员{n}")
     for month in range(1, 13):
@@ -85,7 +93,9 @@ def _body_start(page_text: str) -> str:
     return "".join("".join(lines[1:]).split())
 
 
-def test_bundle_contents_page_numbers_match_where_each_document_starts_R_RC_23(career, admin_user, recruitment_part):
+def test_bundle_contents_page_numbers_match_where_each_document_starts_R_RC_23(
+    career, admin_user, recruitment_part
+):
     pdf = member_archive_pdf(career, admin_user)
     pages = pdf_page_texts(pdf)
     toc = _toc_entries(pages)
@@ -107,7 +117,9 @@ def test_bundle_contents_page_numbers_match_where_each_document_starts_R_RC_23(c
         name = title.split("（")[0]
         assert _body_start(pages[page - 1]).startswith(name), f"{title} should start on page {page}"
         number = title.partition("（")[2].rstrip("）")
-        assert number in pages[page - 1].splitlines()[0], f"page {page}'s header names {number or 'no number'}"
+        assert number in pages[page - 1].splitlines()[0], (
+            f"page {page}'s header names {number or 'no number'}"
+        )
     # The outline's targets are laid out by WeasyPrint independently of the contents' counters: they agree.
     documents_in_outline = [(e.title, e.page) for e in outline if e.level == 2]
     assert [page for _, page in documents_in_outline] == [page for _, page in toc]

@@ -7,8 +7,21 @@ import pytest
 from core.models import CenterProfile
 from core.pdf import render_document
 from members import documents
-from tests.documents.records import make_certificate, make_floating, make_meeting, make_named_member, make_transfer
-from tests.pdfutils import has_cjk_font, pdf_compact_text, pdf_fonts, pdf_outline, pdf_page_count, pdf_page_texts
+from tests.documents.records import (
+    make_certificate,
+    make_floating,
+    make_meeting,
+    make_named_member,
+    make_transfer,
+)
+from tests.pdfutils import (
+    has_cjk_font,
+    pdf_compact_text,
+    pdf_fonts,
+    pdf_outline,
+    pdf_page_count,
+    pdf_page_texts,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -23,7 +36,9 @@ def profile(db):
     return profile
 
 
-def test_introduction_letter_prints_number_member_sides_and_validity_R_MB_05(profile, branch_a, branch_b, clerk):
+def test_introduction_letter_prints_number_member_sides_and_validity_R_MB_05(
+    profile, branch_a, branch_b, clerk
+):
     member = make_named_member(branch_a, "李秀英")
     transfer = make_transfer(member, branch_b, issued_on=date(2026, 5, 8), created_by=clerk)
 
@@ -91,7 +106,9 @@ def test_floating_certificate_prints_its_number_member_and_dates_R_MB_06(profile
 def test_meeting_minutes_list_the_whole_roll_with_absence_reasons_R_MB_08(branch_a, secretary_a):
     present = [make_named_member(branch_a, name) for name in ("王芳", "刘洋")]
     absentee = make_named_member(branch_a, "张伟")
-    meeting = make_meeting(branch_a, held_on=date(2026, 4, 1), recorded_by=secretary_a, absent={absentee: "外出务工"})
+    meeting = make_meeting(
+        branch_a, held_on=date(2026, 4, 1), recorded_by=secretary_a, absent={absentee: "外出务工"}
+    )
 
     pdf = render_document(documents.meeting_minutes(meeting))
     text = pdf_compact_text(pdf)
@@ -118,7 +135,9 @@ def test_a_long_roll_repeats_the_table_header_on_every_page_R_MB_08(branch_a, se
 
     assert pages >= 3
     page_texts = pdf_page_texts(pdf)
-    roll_pages = [text for text in page_texts if "党员00号" in text or "党员69号" in text or "党员35号" in text]
+    roll_pages = [
+        text for text in page_texts if "党员00号" in text or "党员69号" in text or "党员35号" in text
+    ]
     assert len(page_texts) == pages
     for text in page_texts[1:]:  # the roll runs from page 1 or 2 to the end; each page has its header row
         assert "序号" in text and "出席情况" in text and "缺席原因" in text
