@@ -97,6 +97,7 @@ def _run(runs: int) -> None:
 
     bundle = _timed("archive bundle (PDF/A-3u)", lambda: member_archive_pdf(member, clerk), runs)
     print(f"{'':<34} {len(PdfReader(BytesIO(bundle)).pages)} page(s), {len(bundle) / 1024:.0f} KiB")
+    _timed("archive bundle (plain PDF)", lambda: member_archive_pdf(member, clerk, variant=None), runs)
     if os.environ.get("BENCH_PROFILE"):
         import cProfile
         import pstats

@@ -26,7 +26,7 @@ from core.archive import (
     render_archive,
 )
 from core.dates import age_on
-from core.pdf import Document
+from core.pdf import PDFA_VARIANT, Document
 from members.idnumbers import mask_id_number
 from members.models import (
     Attendance,
@@ -187,7 +187,7 @@ def archive_parts(member: Member, user) -> list[ArchivePart]:
     ]
 
 
-def member_archive_pdf(member: Member, user) -> bytes:
+def member_archive_pdf(member: Member, user, *, variant: str | None = PDFA_VARIANT) -> bytes:
     """The member's whole file as one PDF (R-RC-23): every registered part, cover, contents, outline."""
     from core.archive import member_archive_parts
 
@@ -208,4 +208,4 @@ def member_archive_pdf(member: Member, user) -> bytes:
             ("转正日期", _cn_date(member.full_member_on)),
         ],
     )
-    return render_archive(cover=cover, parts=member_archive_parts(member, user))
+    return render_archive(cover=cover, parts=member_archive_parts(member, user), variant=variant)
