@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "conversion",
     "recruitment",
     "services",
+    "reports",
 ]
 
 MIDDLEWARE = [

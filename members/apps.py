@@ -7,6 +7,8 @@ class MembersConfig(AppConfig):
 
     def ready(self) -> None:
         from core.registry import register_archive_section
+        from members import timeline
         from members.documents import archive_parts
 
+        timeline.register()
         register_archive_section(archive_parts)

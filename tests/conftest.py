@@ -1,4 +1,7 @@
-"""Shared fixtures: the organisation tree and the personas every permission test uses."""
+"""Shared fixtures: the organisation tree, the personas every permission test uses, and the browser."""
+
+import importlib
+import os
 
 import pytest
 
@@ -13,6 +16,55 @@ def _fresh_calendar_cache():
     invalidate_calendar_cache()
     yield
     invalidate_calendar_cache()
+
+
+def _is_transactional(item) -> bool:
+    marker = item.get_closest_marker("django_db")
+    return bool(
+        {"transactional_db", "live_server"} & set(getattr(item, "fixturenames", ()))
+        or (marker and (marker.kwargs.get("transaction") or (marker.args and marker.args[0])))
+    )
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_teardown(item, nextitem):
+    """A transactional or live-server test ends with the database flushed, which also empties what the data
+    migrations seeded (role groups, the baseline rule profile, the holiday calendar). Put it back once every
+    fixture — pytest-django's flush included — has been torn down, so the tests that follow find it."""
+    yield
+    if _is_transactional(item):
+        from django.apps import apps
+        from pytest_django.plugin import blocking_manager_key
+
+        seed = importlib.import_module("core.migrations.0002_seed_calendar_groups").seed
+        with item.config.stash[blocking_manager_key].unblock():
+            seed(apps, None)
+        invalidate_calendar_cache()
+
+
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+]
+
+
+@pytest.fixture
+def browser():
+    """Debian's Chromium, headless, driven by Playwright (browser tests are marked ``browser``)."""
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(
+            executable_path="/usr/bin/chromium", headless=True, args=CHROMIUM_ARGS
+        )
+        yield chromium
+        chromium.close()
 
 
 @pytest.fixture
