@@ -198,6 +198,13 @@ def render_document(document: Document, *, variant: str | None = None) -> bytes:
     return html_to_pdf(html, variant=variant)
 
 
+def render_pdf(template_name: str, context: dict, *, variant: str | None = None) -> bytes:
+    """A whole-page template (with its own ``<html>``) to PDF, with the print stylesheet applied on top.
+    Prefer ``Document`` + ``render_document`` for filing documents: they get the shared header and footer."""
+    ensure_outside_transaction()
+    return html_to_pdf(render_to_string(template_name, context), variant=variant)
+
+
 def pdf_response(pdf: bytes, filename: str, *, attachment: bool = False) -> HttpResponse:
     """An ``application/pdf`` response; the Chinese file name goes in RFC 5987 ``filename*``."""
     response = HttpResponse(pdf, content_type="application/pdf")

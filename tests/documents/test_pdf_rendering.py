@@ -6,7 +6,15 @@ import pytest
 from django.db import connection, transaction
 from weasyprint.urls import URLFetcher
 
-from core.pdf import Document, LocalOnlyURLFetcher, PdfRenderError, html_to_pdf, pdf_response, render_document
+from core.pdf import (
+    Document,
+    LocalOnlyURLFetcher,
+    PdfRenderError,
+    html_to_pdf,
+    pdf_response,
+    render_document,
+    render_pdf,
+)
 from tests.pdfutils import has_cjk_font, pdf_compact_text
 
 pytestmark = pytest.mark.django_db
@@ -68,3 +76,11 @@ def test_pdf_response_carries_the_chinese_file_name():
     assert response["Content-Type"] == "application/pdf"
     assert response["Content-Disposition"].startswith("attachment;")
     assert "filename*=UTF-8''%E7%BB%84" in response["Content-Disposition"]
+
+
+def test_render_pdf_renders_a_whole_page_template_outside_transactions():
+    pdf = render_pdf("documents/print.html", {"sections": [], "title": "空白", "center": {"name": "青山镇"}})
+
+    assert pdf.startswith(b"%PDF")
+    with transaction.atomic(), pytest.raises(PdfRenderError):
+        render_pdf("documents/print.html", {})
