@@ -17,6 +17,12 @@ class NavItem:
     url_name: str
     order: int = 100
     admin_only: bool = False
+    roles: frozenset | None = None  # core.access.Role values that may open it; None = every staff role
+
+    def visible_to(self, user_roles: frozenset, is_admin: bool) -> bool:
+        if self.admin_only and not is_admin:
+            return False
+        return self.roles is None or bool(self.roles & user_roles)
 
 
 @dataclass(frozen=True)
