@@ -6,7 +6,6 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 
-from conversion.dashboard import SECTION
 from conversion.models import ConversionCase, ConversionTask, DemocraticReview, LedgerEntry
 from core.registry import dashboard_for, timeline_for
 from tests import factories
@@ -40,9 +39,8 @@ def test_branch_secretaries_see_nothing_of_conversion(client, request, case, per
     _login(client, user)
     assert client.get(reverse("conversion:case_list")).status_code == 403
     assert client.get(reverse("conversion:case_detail", args=[case.pk])).status_code == 403
-    # Other apps' dashboard items (meetings of their own branch) are theirs to show.
-    assert [i for i in dashboard_for(user) if i.section == SECTION] == []
-    assert [e for e in timeline_for(case.member, user) if e.source == SECTION] == []
+    assert [item for item in dashboard_for(user) if item.section == "转化管理"] == []
+    assert [event for event in timeline_for(case.member, user) if event.source == "转化管理"] == []
 
 
 def test_anonymous_user_is_sent_to_login(client, case):
