@@ -160,6 +160,10 @@ class ApprovalForm(forms.Form):
     filed_on = forms.DateField(label="报上级组织部门备案日期", required=False, widget=DateInput())
 
 
+class FilingForm(forms.Form):
+    filed_on = forms.DateField(label="报上级组织部门备案日期", widget=DateInput())
+
+
 class TransferForm(forms.Form):
     to_organization = forms.ModelChoiceField(label="转入党支部", queryset=Organization.objects.branches())
     transferred_on = forms.DateField(label="转接日期", widget=DateInput())

@@ -28,7 +28,7 @@ from recruitment.models import (
     StageChange,
     Talk,
 )
-from recruitment.rules import decision_profile, fmt, talk_deadline
+from recruitment.rules import decision_profile, first_talk, fmt, talk_deadline
 
 APPLICATION_FORM_SERIES = "application_form"
 APPLICATION_FORM_PREFIX = "入党志愿书"
@@ -157,7 +157,7 @@ def record_add(*, record: CandidateRecord, recorded_by) -> CandidateRecord:
 
 def talk_is_late(candidate: Candidate) -> bool:
     """R-RC-02: flagged when no talk was held within 1 month of the application."""
-    talk = candidate.talks.order_by("talked_on").first()
+    talk = first_talk(candidate)
     due = talk_deadline(candidate).date
     return talk.talked_on > due if talk else local_today() > due
 
@@ -211,6 +211,24 @@ def approval_record(
             filed_on=filed_on,
             recorded_by=recorded_by,
         )
+
+
+def approval_file(*, approval: Approval, filed_on: date) -> Approval:
+    """R-RC-16: record the filing (备案) of an approved admission; a filing later than a month stays flagged."""
+    if filed_on < approval.decided_on:
+        raise RecruitmentError(
+            f"备案日期不能早于审批日期{fmt(approval.decided_on)}（R-RC-16）。", rule="R-RC-16"
+        )
+    with transaction.atomic():
+        Candidate.objects.select_for_update().get(pk=approval.vote.candidate_id)
+        approval = Approval.objects.select_for_update().get(pk=approval.pk)
+        if not approval.approved:
+            raise RecruitmentError("不批准的决议无须备案（R-RC-16）。", rule="R-RC-16")
+        if approval.filed_on:
+            raise RecruitmentError(f"已于{fmt(approval.filed_on)}备案（R-RC-16）。", rule="R-RC-16")
+        approval.filed_on = filed_on
+        approval.save(update_fields=["filed_on"])
+    return approval
 
 
 def vote_prerequisites(*, candidate: Candidate, proposal: str, held_on: date) -> list[str]:

@@ -59,7 +59,7 @@ def candidate_events(candidate: Candidate) -> list[TimelineEvent]:
                     source="发展党员",
                 )
             )
-    for vote in candidate.votes.select_related("meeting"):
+    for vote in candidate.votes.all():
         verdict = "通过" if vote.passed else "未通过"
         events.append(
             TimelineEvent(

@@ -14,4 +14,5 @@ urlpatterns = [
     path("<int:pk>/meeting/", views.meeting_create, name="meeting_create"),
     path("meetings/<int:meeting_pk>/vote/<int:pk>/", views.vote_add, name="vote_add"),
     path("votes/<int:vote_pk>/approval/", views.approval_add, name="approval_add"),
+    path("approvals/<int:approval_pk>/filing/", views.approval_filing, name="approval_filing"),
 ]

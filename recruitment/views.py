@@ -13,7 +13,7 @@ from members.models import Organization
 from recruitment import forms, records, stages, votes
 from recruitment.checklist import checklist
 from recruitment.exceptions import RecruitmentError
-from recruitment.models import BranchMeeting, Candidate, CandidateVote, Stage
+from recruitment.models import Approval, BranchMeeting, Candidate, CandidateVote, Stage
 from recruitment.timeline import candidate_events
 
 BOARD_STAGES = [Stage.APPLICANT, Stage.ACTIVIST, Stage.TARGET, Stage.PROBATIONARY]
@@ -23,10 +23,13 @@ def _candidates(user):
     return scope_queryset(Candidate.objects.select_related("organization", "member"), user)
 
 
-def _candidate(request, pk):
-    return get_object_for_user(
-        Candidate.objects.select_related("organization", "member"), request.user, pk=pk
+def _candidate(request, pk, *, with_file=False):
+    queryset = (
+        Candidate.objects.with_file()
+        if with_file
+        else Candidate.objects.select_related("organization", "member")
     )
+    return get_object_for_user(queryset, request.user, pk=pk)
 
 
 def _branches(user):
@@ -50,15 +53,22 @@ def _field_errors(form, exc: ValidationError) -> None:
 def board(request):
     """The pipeline board: a column per stage, a card per candidate with the next step and when."""
     branches = _branches(request.user)
-    queryset = _candidates(request.user).filter(stage__in=BOARD_STAGES)
+    queryset = _candidates(request.user).filter(stage__in=BOARD_STAGES).with_file()
     selected = request.GET.get("org")
     if selected:
         queryset = queryset.filter(organization_id=selected)
     today = local_today()
     columns = {stage: [] for stage in BOARD_STAGES}
+    shared: dict = {}  # what every card's guards have in common, read once for the board
     for candidate in queryset:
-        steps = stages.next_steps(candidate, today)
-        columns[candidate.stage].append({"candidate": candidate, "step": steps[0] if steps else None})
+        steps = stages.next_steps(candidate, today, shared=shared)
+        columns[candidate.stage].append(
+            {
+                "candidate": candidate,
+                "step": steps[0] if steps else None,
+                "reminders": stages.reminders(candidate, today, shared=shared),
+            }
+        )
     context = {
         "columns": [(Stage(s).label, cards) for s, cards in columns.items()],
         "branches": branches,
@@ -83,15 +93,23 @@ def candidate_create(request):
 
 @staff_required
 def candidate_detail(request, pk):
-    candidate = _candidate(request, pk)
+    candidate = _candidate(request, pk, with_file=True)
     today = local_today()
+    shared: dict = {}
     context = {
         "candidate": candidate,
-        "steps": stages.next_steps(candidate, today),
+        "steps": stages.next_steps(candidate, today, shared=shared),
+        "reminders": stages.reminders(candidate, today, shared=shared),
         "checklist": checklist(candidate),
         "events": candidate_events(candidate),
         "pending_votes": CandidateVote.objects.filter(
             candidate=candidate, passed=True, approval__isnull=True
+        ),
+        "unfiled_approvals": Approval.objects.filter(
+            vote__candidate=candidate,
+            vote__proposal=CandidateVote.Proposal.ADMIT,
+            approved=True,
+            filed_on__isnull=True,
         ),
         "record_kinds": [(k, f[0]._meta.model._meta.verbose_name) for k, f in forms.RECORD_FORMS.items()],
         "side_exits": [
@@ -243,3 +261,26 @@ def approval_add(request, vote_pk):
     return render(
         request, "recruitment/form.html", {"form": form, "title": title, "candidate": vote.candidate}
     )
+
+
+@staff_required(write=True)
+def approval_filing(request, approval_pk):
+    """R-RC-16: the date the new probationary member was filed with the organisation department above."""
+    approval = get_object_for_user(
+        Approval.objects.select_related("vote__candidate"),
+        request.user,
+        "vote__candidate__organization",
+        pk=approval_pk,
+    )
+    candidate = approval.vote.candidate
+    form = forms.FilingForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            records.approval_file(approval=approval, **form.cleaned_data)
+        except RecruitmentError as exc:
+            _show_error(form, exc)
+        else:
+            messages.success(request, "已记录备案日期。")
+            return redirect("recruitment:candidate", pk=candidate.pk)
+    title = f"{candidate.name} · 报上级组织部门备案（R-RC-16）"
+    return render(request, "recruitment/form.html", {"form": form, "title": title, "candidate": candidate})
