@@ -218,7 +218,7 @@ def vote_add(request, meeting_pk, pk):
     form = forms.VoteForm(request.POST or None, meeting=meeting)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        written = {m: "yes" for m in data["written_yes"]} | {m: "no" for m in data["written_no"]}
+        written = form.written_opinions()
         try:
             vote = votes.vote_record(
                 meeting=meeting, candidate=candidate, proposal=data["proposal"], yes=data["yes"], no=data["no"],
