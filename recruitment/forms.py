@@ -166,6 +166,13 @@ class ApprovalForm(forms.Form):
     filed_on = forms.DateField(label="报上级组织部门备案日期", required=False, widget=DateInput())
 
 
+class PlanForm(forms.Form):
+    organization = forms.ModelChoiceField(label="党组织", queryset=Organization.objects.branches())
+    year = forms.IntegerField(label="年度", min_value=2000, max_value=2100)
+    quota = forms.IntegerField(label="计划发展人数", min_value=0, max_value=1000)
+    note = forms.CharField(label="说明", max_length=200, required=False)
+
+
 class FilingForm(forms.Form):
     filed_on = forms.DateField(label="报上级组织部门备案日期", widget=DateInput())
 

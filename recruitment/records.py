@@ -21,6 +21,7 @@ from recruitment.models import (
     CandidateTransfer,
     CandidateVote,
     Contact,
+    DevelopmentPlan,
     Introducer,
     Postponement,
     PreReview,
@@ -239,6 +240,18 @@ def vote_prerequisites(*, candidate: Candidate, proposal: str, held_on: date) ->
         return [f"{candidate.name}当前为“{candidate.get_stage_display()}”，不能表决接收为预备党员。"]
     ctx = guards.Context(candidate=candidate, on=held_on, profile=decision_profile(held_on))
     return [p.message for guard in guards.PRE_MEETING_GUARDS for p in guard(ctx) if p.blocking]
+
+
+# --- annual development plan (R-RC-24) ----------------------------------------------------------------------
+
+
+def plan_save(*, organization: Organization, year: int, quota: int, note: str = "") -> DevelopmentPlan:
+    """R-RC-24: set an organisation's development plan for a year (one per organisation and year; history kept)."""
+    with transaction.atomic():
+        plan, _ = DevelopmentPlan.objects.select_for_update().update_or_create(
+            organization=organization, year=year, defaults={"quota": quota, "note": note}
+        )
+    return plan
 
 
 # --- transfer between branches (R-MB-05) ------------------------------------------------------------------------

@@ -6,14 +6,16 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 
-from core.access import get_object_for_user, scope_queryset, staff_required
+from core.access import Role, get_object_for_user, roles_of, scope_queryset, staff_required
 from core.dates import local_today
 from members.models import Organization
 from recruitment import forms, records, stages, votes
 from recruitment.checklist import checklist
 from recruitment.exceptions import RecruitmentError
 from recruitment.models import Approval, BranchMeeting, Candidate, CandidateVote, Stage
+from recruitment.rules import plan_figures
 from recruitment.timeline import candidate_events
 
 BOARD_STAGES = [Stage.APPLICANT, Stage.ACTIVIST, Stage.TARGET, Stage.PROBATIONARY]
@@ -284,3 +286,41 @@ def approval_filing(request, approval_pk):
             return redirect("recruitment:candidate", pk=candidate.pk)
     title = f"{candidate.name} · 报上级组织部门备案（R-RC-16）"
     return render(request, "recruitment/form.html", {"form": form, "title": title, "candidate": candidate})
+
+
+PLAN_EDITORS = {Role.ADMIN, Role.CLERK}
+
+
+@staff_required
+def plans(request):
+    """R-RC-24: each organisation's annual plan against its admissions, over-plan flagged. Administrators and
+    clerks set plans; branch secretaries see their own."""
+    try:
+        year = int(request.GET.get("year") or local_today().year)
+    except ValueError:
+        raise Http404 from None
+    figures = plan_figures(year=year)
+    rows = [
+        {"organization": org, "figure": figures.get(org.pk)}
+        for org in _branches(request.user).order_by("code")
+        if org.pk in figures or org.is_active
+    ]
+    context = {
+        "year": year,
+        "rows": rows,
+        "years": range(year - 2, year + 2),
+        "can_edit_plans": bool(roles_of(request.user) & PLAN_EDITORS),
+    }
+    return render(request, "recruitment/plans.html", context)
+
+
+@staff_required(roles=PLAN_EDITORS, write=True)
+def plan_edit(request):
+    today = local_today()
+    initial = {"year": request.GET.get("year") or today.year, "organization": request.GET.get("org")}
+    form = forms.PlanForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        plan = records.plan_save(**form.cleaned_data)
+        messages.success(request, f"已保存{plan}。")
+        return redirect(f"{reverse('recruitment:plans')}?year={plan.year}")
+    return render(request, "recruitment/form.html", {"form": form, "title": "年度发展计划（R-RC-24）"})
