@@ -8,7 +8,18 @@ from django.urls import reverse
 from core.access import scope_queryset
 from core.dates import add_months, local_today, period_end
 from core.registry import DashboardItem
-from recruitment.models import Candidate, CandidateVote, Oath, Stage, StageChange, Talk, ThoughtReport
+from recruitment.models import (
+    Approval,
+    Candidate,
+    CandidateVote,
+    ConversionApplication,
+    Oath,
+    Stage,
+    StageChange,
+    Talk,
+    ThoughtReport,
+)
+from recruitment.rules import conversion_reminder_from, filing_overdue, probation_end
 
 SECTION = "发展党员"
 
@@ -43,8 +54,42 @@ def items(user) -> list[DashboardItem]:
         # R-RC-18: probationary members without the oath.
         ("尚未入党宣誓（R-RC-18）", candidates.filter(stage=Stage.PROBATIONARY).exclude(Exists(Oath.objects.filter(candidate=OuterRef("pk")))), "warning"),
     ]  # fmt: skip
+    found = [(label, queryset.count(), level) for label, queryset, level in counts]
+    found += [
+        ("入党后超过1个月未备案（R-RC-16）", _filing_overdue(user, today), "danger"),
+        ("预备期满前一周未递交转正申请（R-RC-19）", _conversion_not_applied(candidates, today), "warning"),
+    ]
     return [
         DashboardItem(section=SECTION, label=label, count=count, url=url, level=level)
-        for label, queryset, level in counts
-        if (count := queryset.count())
+        for label, count, level in found
+        if count
     ]
+
+
+def _filing_overdue(user, today) -> int:
+    """R-RC-16: SQL narrows to unfiled admissions approved over a month ago; rules.filing_overdue decides
+    (the month is a deadline, moved past holidays)."""
+    approvals = scope_queryset(
+        Approval.objects.filter(
+            vote__proposal=CandidateVote.Proposal.ADMIT,
+            approved=True,
+            filed_on__isnull=True,
+            decided_on__lt=add_months(today, -1),
+        ),
+        user,
+        "vote__candidate__organization",
+    )
+    return sum(
+        filing_overdue(approved_on=day, filed_on=None, on=today)
+        for day in approvals.values_list("decided_on", flat=True)
+    )
+
+
+def _conversion_not_applied(candidates, today) -> int:
+    """R-RC-19: SQL narrows to probationary members without an application whose first year is nearly over;
+    rules.probation_end (with any extension) and conversion_reminder_from decide."""
+    near = candidates.filter(
+        stage=Stage.PROBATIONARY, member__joined_on__lte=add_months(period_end(today, days=9), -12)
+    ).exclude(Exists(ConversionApplication.objects.filter(candidate=OuterRef("pk"))))
+    near = near.select_related("member").prefetch_related("votes__approval")
+    return sum((end := probation_end(c)) is not None and today >= conversion_reminder_from(end) for c in near)

@@ -113,6 +113,12 @@ class MeetingForm(forms.Form):
         )
 
 
+def _written(label):
+    return forms.ModelMultipleChoiceField(
+        label=label, queryset=Member.objects.none(), required=False, widget=forms.CheckboxSelectMultiple
+    )
+
+
 class VoteForm(forms.Form):
     proposal = forms.ChoiceField(label="表决事项", choices=m.CandidateVote.Proposal.choices)
     extension_months = forms.IntegerField(
@@ -121,33 +127,33 @@ class VoteForm(forms.Form):
     yes = forms.IntegerField(label="到会赞成", min_value=0)
     no = forms.IntegerField(label="到会反对", min_value=0)
     abstain = forms.IntegerField(label="到会弃权", min_value=0)
-    written_yes = forms.ModelMultipleChoiceField(
-        label="书面赞成（未到会党员）",
-        queryset=Member.objects.none(),
-        required=False,
-        widget=forms.CheckboxSelectMultiple,
-    )
-    written_no = forms.ModelMultipleChoiceField(
-        label="书面反对（未到会党员）",
-        queryset=Member.objects.none(),
-        required=False,
-        widget=forms.CheckboxSelectMultiple,
-    )
+    written_yes = _written("书面赞成（未到会党员）")
+    written_no = _written("书面反对（未到会党员）")
+    written_abstain = _written("书面弃权（未到会党员）")
 
     def __init__(self, *args, meeting, **kwargs):
         super().__init__(*args, **kwargs)
         absent = Member.objects.filter(organization=meeting.organization, status=Member.Status.FULL).exclude(
             pk__in=meeting.present.values("pk")
         )
-        self.fields["written_yes"].queryset = absent
-        self.fields["written_no"].queryset = absent
+        for name in self.WRITTEN:
+            self.fields[f"written_{name}"].queryset = absent
+
+    WRITTEN = ("yes", "no", "abstain")  # WrittenOpinion.Vote values
 
     def clean(self):
         data = super().clean()
-        both = set(data.get("written_yes") or []) & set(data.get("written_no") or [])
-        if both:
-            raise forms.ValidationError("同一名党员不能同时提交赞成和反对的书面意见。")
+        seen: set = set()
+        for name in self.WRITTEN:
+            chosen = set(data.get(f"written_{name}") or [])
+            if chosen & seen:
+                raise forms.ValidationError("同一名党员只能提交一份书面意见（赞成、反对或弃权）。")
+            seen |= chosen
         return data
+
+    def written_opinions(self) -> dict:
+        """R-RC-14: member → their written opinion (yes / no / abstain), for recruitment.votes.vote_record."""
+        return {m: name for name in self.WRITTEN for m in self.cleaned_data[f"written_{name}"]}
 
 
 class ApprovalForm(forms.Form):
@@ -158,6 +164,17 @@ class ApprovalForm(forms.Form):
     )
     late_reason = forms.CharField(label="超过3个月审批的特殊情况", max_length=500, required=False)
     filed_on = forms.DateField(label="报上级组织部门备案日期", required=False, widget=DateInput())
+
+
+class PlanForm(forms.Form):
+    organization = forms.ModelChoiceField(label="党组织", queryset=Organization.objects.branches())
+    year = forms.IntegerField(label="年度", min_value=2000, max_value=2100)
+    quota = forms.IntegerField(label="计划发展人数", min_value=0, max_value=1000)
+    note = forms.CharField(label="说明", max_length=200, required=False)
+
+
+class FilingForm(forms.Form):
+    filed_on = forms.DateField(label="报上级组织部门备案日期", widget=DateInput())
 
 
 class TransferForm(forms.Form):

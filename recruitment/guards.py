@@ -6,23 +6,29 @@ A guard never raises: ``recruitment.stages`` collects every problem of a transit
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from datetime import date
 
 from core.dates import add_working_days, age_on, deadline, min_wait_until, period_end
 from core.models import RuleProfile
 from members.models import Member
-from members.status import has_full_rights
-from recruitment.models import (
-    Approval,
-    Candidate,
-    CandidateVote,
-    DevelopmentPlan,
-    Recommendation,
-    Stage,
-    StageChange,
+from members.status import members_without_rights_ids
+from recruitment.models import Candidate, CandidateVote, Recommendation, Stage
+from recruitment.rules import (
+    approval_of,
+    conversion_reminder_from,
+    filing_deadline,
+    filing_overdue,
+    first_talk,
+    fmt,
+    latest_vote,
+    missing_report_quarters,
+    plan_figures,
+    probation_end,
+    stage_since,
+    talk_deadline,
 )
-from recruitment.rules import fmt, missing_report_quarters, probation_end, stage_since, talk_deadline
 
 
 @dataclass(frozen=True)
@@ -35,18 +41,22 @@ class Problem:
 
 @dataclass(frozen=True)
 class Context:
+    """What a guard sees. The candidate's file is read through ``.all()`` only, so a candidate fetched with
+    ``Candidate.objects.with_file()`` costs no query per guard; facts shared by many candidates (the plan, who
+    is under 留党察看 on a day) are memoised in ``shared`` — one dict for a whole board."""
+
     candidate: Candidate
     on: date  # the date of the decision being checked
     profile: RuleProfile
+    shared: dict = field(default_factory=dict, compare=False, repr=False)
+
+    def memo(self, key, compute: Callable):
+        if key not in self.shared:
+            self.shared[key] = compute()
+        return self.shared[key]
 
 
-def _latest_vote(candidate: Candidate, proposal: str) -> CandidateVote | None:
-    return (
-        CandidateVote.objects.filter(candidate=candidate, proposal=proposal)
-        .select_related("meeting", "approval")
-        .order_by("-meeting__held_on", "-pk")
-        .first()
-    )
+_latest_vote = latest_vote
 
 
 def _meeting_day(ctx: Context) -> date:
@@ -60,7 +70,7 @@ def _meeting_day(ctx: Context) -> date:
 
 def talk_held(ctx: Context) -> list[Problem]:
     """R-RC-02 / R-RC-23: the talk record is in the file; a talk later than 1 month is flagged."""
-    talk = ctx.candidate.talks.order_by("talked_on").first()
+    talk = first_talk(ctx.candidate)
     due = talk_deadline(ctx.candidate)
     if talk is None:
         return [
@@ -79,9 +89,10 @@ def talk_held(ctx: Context) -> list[Problem]:
 
 def activist_recommended(ctx: Context) -> list[Problem]:
     """R-RC-03: recommended by party members or the league (推优) before the branch committee decides."""
-    if ctx.candidate.recommendations.filter(
-        purpose=Recommendation.Purpose.ACTIVIST, recommended_on__lte=ctx.on
-    ).exists():
+    if any(
+        r.purpose == Recommendation.Purpose.ACTIVIST and r.recommended_on <= ctx.on
+        for r in ctx.candidate.recommendations.all()
+    ):
         return []
     return [Problem("缺少党员推荐或群团组织推优记录（R-RC-03、R-RC-23）。", "R-RC-03")]
 
@@ -123,8 +134,7 @@ def activist_for_a_year(ctx: Context) -> list[Problem]:
 
 def contacts_assigned(ctx: Context) -> list[Problem]:
     """R-RC-04: 1–2 full members as contacts."""
-    count = ctx.candidate.contacts.count()
-    if count == 0:
+    if not ctx.candidate.contacts.all():
         return [Problem("尚未确定培养联系人（1至2名正式党员）（R-RC-04）。", "R-RC-04")]
     return []
 
@@ -137,7 +147,7 @@ def thought_reports_handed_in(ctx: Context) -> list[Problem]:
     else:
         since = stage_since(c, Stage.ACTIVIST) or c.applied_on
     problems = []
-    if not ctx.candidate.thoughtreports.filter(submitted_on__gte=since, submitted_on__lte=ctx.on).exists():
+    if not any(since <= r.submitted_on <= ctx.on for r in c.thoughtreports.all()):
         problems.append(Problem("档案中没有思想汇报（R-RC-05、R-RC-23）。", "R-RC-05"))
     missing = missing_report_quarters(ctx.candidate, start=since, end=ctx.on)
     if missing:
@@ -149,7 +159,11 @@ def thought_reports_handed_in(ctx: Context) -> list[Problem]:
 def assessed_regularly(ctx: Context) -> list[Problem]:
     """R-RC-06: the branch assesses the activist at least every ``activist_assessment_months`` months."""
     months = ctx.profile.activist_assessment_months
-    last = ctx.candidate.assessments.filter(assessed_on__lte=ctx.on).order_by("-assessed_on").first()
+    last = max(
+        (a for a in ctx.candidate.assessments.all() if a.assessed_on <= ctx.on),
+        key=lambda a: a.assessed_on,
+        default=None,
+    )
     if last is None:
         return [Problem("档案中没有培养考察记录（R-RC-06、R-RC-23）。", "R-RC-06")]
     if ctx.on > period_end(last.assessed_on, months=months):
@@ -167,9 +181,12 @@ def league_recommended_if_young(ctx: Context) -> list[Problem]:
     c = ctx.candidate
     if not c.is_league_member or age_on(c.birth_date, ctx.on) >= 28:
         return []
-    if c.recommendations.filter(
-        purpose=Recommendation.Purpose.TARGET, kind=Recommendation.Kind.LEAGUE, recommended_on__lte=ctx.on
-    ).exists():
+    if any(
+        r.purpose == Recommendation.Purpose.TARGET
+        and r.kind == Recommendation.Kind.LEAGUE
+        and r.recommended_on <= ctx.on
+        for r in c.recommendations.all()
+    ):
         return []
     return [Problem("28岁以下的共青团员确定为发展对象，须经团组织推优（R-RC-08）。", "R-RC-08")]
 
@@ -180,7 +197,8 @@ def league_recommended_if_young(ctx: Context) -> list[Problem]:
 def introducers_eligible(ctx: Context) -> list[Problem]:
     """R-RC-09: exactly 2 introducers, both full members with full rights (not under 留党察看)."""
     day = _meeting_day(ctx)
-    introducers = list(ctx.candidate.introducers.select_related("member"))
+    introducers = list(ctx.candidate.introducers.all())
+    without_rights = ctx.memo(("without_rights", day), lambda: members_without_rights_ids(day))
     problems = []
     if len(introducers) != 2:
         problems.append(Problem(f"须有2名入党介绍人，现有{len(introducers)}名（R-RC-09）。", "R-RC-09"))
@@ -188,7 +206,7 @@ def introducers_eligible(ctx: Context) -> list[Problem]:
         m = intro.member
         if m.status != Member.Status.FULL:
             problems.append(Problem(f"入党介绍人{m.name}不是正式党员（R-RC-09）。", "R-RC-09"))
-        elif not has_full_rights(m, day):
+        elif m.pk in without_rights:
             problems.append(
                 Problem(
                     f"入党介绍人{m.name}正在留党察看期间，不能担任介绍人（R-RC-09、R-MB-02）。", "R-RC-09"
@@ -200,10 +218,10 @@ def introducers_eligible(ctx: Context) -> list[Problem]:
 def political_review_valid(ctx: Context) -> list[Problem]:
     """R-RC-10: a passed political review with a written conclusion, valid for 1 year."""
     day = _meeting_day(ctx)
-    review = (
-        ctx.candidate.politicalreviews.filter(passed=True, concluded_on__lte=day)
-        .order_by("-concluded_on")
-        .first()
+    review = max(
+        (r for r in ctx.candidate.politicalreviews.all() if r.passed and r.concluded_on <= day),
+        key=lambda r: r.concluded_on,
+        default=None,
     )
     if review is None:
         return [Problem("缺少合格的政治审查结论（R-RC-10、R-RC-23）。", "R-RC-10")]
@@ -222,7 +240,11 @@ def training_valid(ctx: Context) -> list[Problem]:
     """R-RC-11: concentrated training of at least ``training_min_hours``, not older than 1 year."""
     day = _meeting_day(ctx)
     need = ctx.profile.training_min_hours
-    trainings = list(ctx.candidate.trainings.filter(finished_on__lte=day).order_by("-finished_on"))
+    trainings = sorted(
+        (t for t in ctx.candidate.trainings.all() if t.finished_on <= day),
+        key=lambda t: t.finished_on,
+        reverse=True,
+    )
     if not trainings:
         return [Problem(f"缺少集中培训记录（不少于{need}学时）（R-RC-11、R-RC-23）。", "R-RC-11")]
     current = [t for t in trainings if day <= period_end(t.finished_on, years=1)]
@@ -244,7 +266,7 @@ def notice_completed(ctx: Context) -> list[Problem]:
     """R-RC-12: public notice of at least ``public_notice_min_days`` (minimum wait, not extended), objections
     resolved, finished before the branch meeting."""
     day = _meeting_day(ctx)
-    notice = ctx.candidate.publicnotices.order_by("-starts_on").first()
+    notice = max(ctx.candidate.publicnotices.all(), key=lambda n: (n.starts_on, n.pk), default=None)
     if notice is None:
         return [Problem("尚未进行公示（R-RC-12、R-RC-23）。", "R-RC-12")]
     problems = []
@@ -277,7 +299,11 @@ def notice_completed(ctx: Context) -> list[Problem]:
 def pre_reviewed(ctx: Context) -> list[Problem]:
     """R-RC-13: upper-committee pre-review passed and the numbered 志愿书 issued; not leaving within 3 months."""
     day = _meeting_day(ctx)
-    review = ctx.candidate.prereviews.filter(reviewed_on__lte=day).order_by("-reviewed_on").first()
+    review = max(
+        (r for r in ctx.candidate.prereviews.all() if r.reviewed_on <= day),
+        key=lambda r: (r.reviewed_on, r.pk),
+        default=None,
+    )
     if review is None or not review.passed:
         return [Problem("尚未通过上级党委预审（R-RC-13、R-RC-23）。", "R-RC-13")]
     if review.leaving_within_3_months:
@@ -328,7 +354,7 @@ def _resolution(ctx: Context, proposal: str, rule: str, what: str) -> list[Probl
 
 def admission_resolved(ctx: Context) -> list[Problem]:
     problems = []
-    upper_talk = ctx.candidate.uppertalks.filter(talked_on__lte=ctx.on).exists()
+    upper_talk = any(t.talked_on <= ctx.on for t in ctx.candidate.uppertalks.all())
     if not upper_talk:
         problems.append(Problem("上级党委尚未派人同发展对象谈话（R-RC-15、R-RC-23）。", "R-RC-15"))
     return problems + _resolution(ctx, CandidateVote.Proposal.ADMIT, "R-RC-14", "接收预备党员")
@@ -337,16 +363,13 @@ def admission_resolved(ctx: Context) -> list[Problem]:
 def within_plan(ctx: Context) -> list[Problem]:
     """R-RC-24: admissions beyond the organisation's annual plan are flagged (not refused)."""
     org, year = ctx.candidate.organization, ctx.on.year
-    plan = DevelopmentPlan.objects.filter(organization=org, year=year).first()
-    admitted = StageChange.objects.filter(
-        candidate__organization=org, to_stage=Stage.PROBATIONARY, action="admit", decided_on__year=year
-    ).count()
-    if plan is None:
+    figure = ctx.memo(("plan", year), lambda: plan_figures(year=year)).get(org.pk)
+    if figure is None or figure.quota is None:
         return [Problem(f"{org}尚未制定{year}年度发展计划（R-RC-24）。", "R-RC-24", blocking=False)]
-    if admitted >= plan.quota:
+    if figure.full:
         return [
             Problem(
-                f"{org}{year}年计划发展{plan.quota}人，已发展{admitted}人，本次为超计划发展（R-RC-24）。",
+                f"{org}{year}年计划发展{figure.quota}人，已发展{figure.admitted}人，本次为超计划发展（R-RC-24）。",
                 "R-RC-24",
                 blocking=False,
             )
@@ -356,14 +379,14 @@ def within_plan(ctx: Context) -> list[Problem]:
 
 def oath_taken(ctx: Context) -> list[Problem]:
     """R-RC-18: without the oath, conversion is not processed."""
-    if ctx.candidate.oaths.exists():
+    if ctx.candidate.oaths.all():
         return []
     return [Problem("预备党员尚未进行入党宣誓，不能办理转正（R-RC-18）。", "R-RC-18")]
 
 
 def conversion_applied(ctx: Context) -> list[Problem]:
     """R-RC-19: the written application for conversion."""
-    if ctx.candidate.conversionapplications.exists():
+    if ctx.candidate.conversionapplications.all():
         return []
     end = probation_end(ctx.candidate)
     hint = f"，应于预备期满（{fmt(end)}）前一周左右递交" if end else ""
@@ -386,7 +409,7 @@ def conversion_resolved(ctx: Context) -> list[Problem]:
 
 def not_extended_before(ctx: Context) -> list[Problem]:
     """R-RC-21: probation may be extended once only."""
-    if ctx.candidate.stage_changes.filter(action="extend").exists():
+    if any(c.action == "extend" for c in ctx.candidate.stage_changes.all()):
         return [Problem("预备期只能延长一次，已延长过，不能再次延长（R-RC-21）。", "R-RC-21")]
     return []
 
@@ -402,8 +425,51 @@ def cancellation_resolved(ctx: Context) -> list[Problem]:
 def admission_refused(ctx: Context) -> list[Problem]:
     """R-RC-14 / R-RC-16: "not approved" follows a failed branch vote or a committee refusal."""
     vote = _latest_vote(ctx.candidate, CandidateVote.Proposal.ADMIT)
-    if vote and (not vote.passed or Approval.objects.filter(vote=vote, approved=False).exists()):
+    approval = getattr(vote, "approval", None)
+    if vote and (not vote.passed or (approval is not None and not approval.approved)):
         return []
     return [
         Problem("只有支部大会未通过或上级党委不批准时，才能登记为未获通过（R-RC-14、R-RC-16）。", "R-RC-14")
     ]
+
+
+# --- reminders: flags about where the candidate stands, whatever comes next -----------------------------------
+
+
+def filed_after_approval(ctx: Context) -> list[Problem]:
+    """R-RC-16: within 1 month of approval the new probationary member is filed (备案); flagged when overdue."""
+    approval = approval_of(latest_vote(ctx.candidate, CandidateVote.Proposal.ADMIT))
+    if approval is None or not approval.approved or ctx.candidate.stage == Stage.TARGET:
+        return []
+    if not filing_overdue(approved_on=approval.decided_on, filed_on=approval.filed_on, on=ctx.on):
+        return []
+    due = filing_deadline(approval.decided_on)
+    if approval.filed_on:
+        message = f"于{fmt(approval.filed_on)}报上级组织部门备案，晚于期限{fmt(due)}（R-RC-16）。"
+    else:
+        message = (
+            f"{fmt(approval.decided_on)}批准接收为预备党员，应于{fmt(due)}前报上级组织部门备案，"
+            f"至今尚未备案（R-RC-16）。"
+        )
+    return [Problem(message, "R-RC-16", blocking=False)]
+
+
+def conversion_application_reminder(ctx: Context) -> list[Problem]:
+    """R-RC-19: about a week before probation ends no conversion application is in the file: remind them."""
+    c = ctx.candidate
+    if c.stage != Stage.PROBATIONARY or c.conversionapplications.all():
+        return []
+    end = probation_end(c)
+    if end is None or ctx.on < conversion_reminder_from(end):
+        return []
+    when = "已于" if ctx.on > end else "将于"
+    return [
+        Problem(
+            f"预备期{when}{fmt(end)}届满，尚未递交转正申请，请党支部提醒本人递交（R-RC-19）。",
+            "R-RC-19",
+            blocking=False,
+        )
+    ]
+
+
+REMINDERS = (filed_after_approval, conversion_application_reminder)

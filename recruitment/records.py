@@ -21,6 +21,7 @@ from recruitment.models import (
     CandidateTransfer,
     CandidateVote,
     Contact,
+    DevelopmentPlan,
     Introducer,
     Postponement,
     PreReview,
@@ -28,7 +29,7 @@ from recruitment.models import (
     StageChange,
     Talk,
 )
-from recruitment.rules import decision_profile, fmt, talk_deadline
+from recruitment.rules import decision_profile, first_talk, fmt, talk_deadline
 
 APPLICATION_FORM_SERIES = "application_form"
 APPLICATION_FORM_PREFIX = "入党志愿书"
@@ -157,7 +158,7 @@ def record_add(*, record: CandidateRecord, recorded_by) -> CandidateRecord:
 
 def talk_is_late(candidate: Candidate) -> bool:
     """R-RC-02: flagged when no talk was held within 1 month of the application."""
-    talk = candidate.talks.order_by("talked_on").first()
+    talk = first_talk(candidate)
     due = talk_deadline(candidate).date
     return talk.talked_on > due if talk else local_today() > due
 
@@ -213,6 +214,24 @@ def approval_record(
         )
 
 
+def approval_file(*, approval: Approval, filed_on: date) -> Approval:
+    """R-RC-16: record the filing (备案) of an approved admission; a filing later than a month stays flagged."""
+    if filed_on < approval.decided_on:
+        raise RecruitmentError(
+            f"备案日期不能早于审批日期{fmt(approval.decided_on)}（R-RC-16）。", rule="R-RC-16"
+        )
+    with transaction.atomic():
+        Candidate.objects.select_for_update().get(pk=approval.vote.candidate_id)
+        approval = Approval.objects.select_for_update().get(pk=approval.pk)
+        if not approval.approved:
+            raise RecruitmentError("不批准的决议无须备案（R-RC-16）。", rule="R-RC-16")
+        if approval.filed_on:
+            raise RecruitmentError(f"已于{fmt(approval.filed_on)}备案（R-RC-16）。", rule="R-RC-16")
+        approval.filed_on = filed_on
+        approval.save(update_fields=["filed_on"])
+    return approval
+
+
 def vote_prerequisites(*, candidate: Candidate, proposal: str, held_on: date) -> list[str]:
     """What must be in place before the branch meeting votes to admit (R-RC-09 … R-RC-13)."""
     if proposal != CandidateVote.Proposal.ADMIT:
@@ -221,6 +240,18 @@ def vote_prerequisites(*, candidate: Candidate, proposal: str, held_on: date) ->
         return [f"{candidate.name}当前为“{candidate.get_stage_display()}”，不能表决接收为预备党员。"]
     ctx = guards.Context(candidate=candidate, on=held_on, profile=decision_profile(held_on))
     return [p.message for guard in guards.PRE_MEETING_GUARDS for p in guard(ctx) if p.blocking]
+
+
+# --- annual development plan (R-RC-24) ----------------------------------------------------------------------
+
+
+def plan_save(*, organization: Organization, year: int, quota: int, note: str = "") -> DevelopmentPlan:
+    """R-RC-24: set an organisation's development plan for a year (one per organisation and year; history kept)."""
+    with transaction.atomic():
+        plan, _ = DevelopmentPlan.objects.select_for_update().update_or_create(
+            organization=organization, year=year, defaults={"quota": quota, "note": note}
+        )
+    return plan
 
 
 # --- transfer between branches (R-MB-05) ------------------------------------------------------------------------

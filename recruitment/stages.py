@@ -120,8 +120,17 @@ def transitions_from(stage: str) -> list[Transition]:
     return [t for t in TRANSITIONS.values() if stage in t.sources]
 
 
-def evaluate(candidate: Candidate, action: str, on: date) -> list[g.Problem]:
-    """Every unmet condition of ``action`` for ``candidate`` on ``on`` (blocking problems and flags)."""
+def _context(candidate: Candidate, on: date, shared: dict | None) -> g.Context:
+    shared = {} if shared is None else shared
+    if ("profile", on) not in shared:
+        shared[("profile", on)] = decision_profile(on)
+    return g.Context(candidate=candidate, on=on, profile=shared[("profile", on)], shared=shared)
+
+
+def evaluate(candidate: Candidate, action: str, on: date, *, shared: dict | None = None) -> list[g.Problem]:
+    """Every unmet condition of ``action`` for ``candidate`` on ``on`` (blocking problems and flags).
+
+    ``shared``: one dict passed for many candidates (the board) memoises what they have in common."""
     t = TRANSITIONS[action]
     problems: list[g.Problem] = []
     if candidate.stage not in t.sources:
@@ -134,7 +143,7 @@ def evaluate(candidate: Candidate, action: str, on: date) -> list[g.Problem]:
     since = stage_since(candidate, candidate.stage)
     if since and on < since:
         problems.append(g.Problem(f"决定日期不能早于进入当前阶段的日期{fmt(since)}。", "R-RC-23", since))
-    ctx = g.Context(candidate=candidate, on=on, profile=decision_profile(on))
+    ctx = _context(candidate, on, shared)
     for guard in t.guards:
         problems.extend(guard(ctx))
     return problems
@@ -217,13 +226,20 @@ def _apply_effects(candidate: Candidate, t: Transition, change: StageChange) -> 
         )
 
 
-def next_steps(candidate: Candidate, on: date) -> list[dict]:
-    """For the candidate page: each possible action with its unmet conditions and the earliest date."""
+def reminders(candidate: Candidate, on: date, *, shared: dict | None = None) -> list[g.Problem]:
+    """Flags about where the candidate stands on ``on`` (R-RC-16 filing, R-RC-19 conversion application)."""
+    ctx = _context(candidate, on, shared)
+    return [p for reminder in g.REMINDERS for p in reminder(ctx)]
+
+
+def next_steps(candidate: Candidate, on: date, *, shared: dict | None = None) -> list[dict]:
+    """For the candidate page and the board: each possible action with its unmet conditions and the earliest
+    date. Fetch the candidate with ``Candidate.objects.with_file()`` to keep this free of queries."""
     steps = []
     for t in transitions_from(candidate.stage):
         if t.action in ("withdraw", "not_approve", "cancel"):
             continue
-        problems = evaluate(candidate, t.action, on)
+        problems = evaluate(candidate, t.action, on, shared=shared)
         blocking = [p for p in problems if p.blocking]
         dates = [p.earliest for p in blocking if p.earliest]
         steps.append(

@@ -8,21 +8,31 @@ from core.registry import TimelineEvent
 from recruitment.models import Candidate
 
 _RECORDS = (
-    ("talks", "talked_on", "入党谈话"),
-    ("recommendations", "recommended_on", "推荐"),
-    ("contacts", "assigned_on", "确定培养联系人"),
-    ("thoughtreports", "submitted_on", "思想汇报"),
-    ("assessments", "assessed_on", "培养考察"),
-    ("introducers", "assigned_on", "确定入党介绍人"),
-    ("politicalreviews", "concluded_on", "政治审查结论"),
-    ("trainings", "finished_on", "集中培训结业"),
-    ("publicnotices", "starts_on", "公示"),
-    ("prereviews", "reviewed_on", "上级党委预审"),
-    ("uppertalks", "talked_on", "上级党委谈话"),
-    ("oaths", "taken_on", "入党宣誓"),
-    ("conversionapplications", "submitted_on", "递交转正申请"),
-    ("postponements", "decided_on", "推迟讨论转正"),
-    ("candidatetransfers", "transferred_on", "转接"),
+    ("talks", "talked_on", "入党谈话", lambda r: f"谈话人：{r.talker}"),
+    (
+        "recommendations",
+        "recommended_on",
+        "推荐",
+        lambda r: f"{r.get_kind_display()}，{r.get_purpose_display()}",
+    ),
+    ("contacts", "assigned_on", "确定培养联系人", lambda r: r.member.name),
+    ("thoughtreports", "submitted_on", "思想汇报", lambda r: r.summary),
+    ("assessments", "assessed_on", "培养考察", lambda r: r.conclusion[:60]),
+    ("introducers", "assigned_on", "确定入党介绍人", lambda r: r.member.name),
+    ("politicalreviews", "concluded_on", "政治审查结论", lambda r: "合格" if r.passed else "不合格"),
+    ("trainings", "finished_on", "集中培训结业", lambda r: f"{r.course}，{r.hours}学时"),
+    ("publicnotices", "starts_on", "公示", lambda r: f"至{r.ends_on:%Y-%m-%d}"),
+    (
+        "prereviews",
+        "reviewed_on",
+        "上级党委预审",
+        lambda r: r.form_number or ("合格" if r.passed else "不合格"),
+    ),
+    ("uppertalks", "talked_on", "上级党委谈话", lambda r: f"谈话人：{r.talker}"),
+    ("oaths", "taken_on", "入党宣誓", lambda r: r.place),
+    ("conversionapplications", "submitted_on", "递交转正申请", lambda r: ""),
+    ("postponements", "decided_on", "推迟讨论转正", lambda r: f"{r.months}个月：{r.reason}"),
+    ("candidatetransfers", "transferred_on", "转接", lambda r: f"{r.from_organization}→{r.to_organization}"),
 )
 
 
@@ -38,14 +48,18 @@ def candidate_events(candidate: Candidate) -> list[TimelineEvent]:
         )
         for c in candidate.stage_changes.all()
     ]
-    for related, field, title in _RECORDS:
+    for related, field, title, detail in _RECORDS:
         for record in getattr(candidate, related).all():
             events.append(
                 TimelineEvent(
-                    when=getattr(record, field), title=title, detail=str(record), url=url, source="发展党员"
+                    when=getattr(record, field),
+                    title=title,
+                    detail=detail(record),
+                    url=url,
+                    source="发展党员",
                 )
             )
-    for vote in candidate.votes.select_related("meeting"):
+    for vote in candidate.votes.all():
         verdict = "通过" if vote.passed else "未通过"
         events.append(
             TimelineEvent(

@@ -6,14 +6,16 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 
-from core.access import get_object_for_user, scope_queryset, staff_required
+from core.access import Role, get_object_for_user, roles_of, scope_queryset, staff_required
 from core.dates import local_today
 from members.models import Organization
 from recruitment import forms, records, stages, votes
 from recruitment.checklist import checklist
 from recruitment.exceptions import RecruitmentError
-from recruitment.models import BranchMeeting, Candidate, CandidateVote, Stage
+from recruitment.models import Approval, BranchMeeting, Candidate, CandidateVote, Stage
+from recruitment.rules import plan_figures
 from recruitment.timeline import candidate_events
 
 BOARD_STAGES = [Stage.APPLICANT, Stage.ACTIVIST, Stage.TARGET, Stage.PROBATIONARY]
@@ -23,10 +25,13 @@ def _candidates(user):
     return scope_queryset(Candidate.objects.select_related("organization", "member"), user)
 
 
-def _candidate(request, pk):
-    return get_object_for_user(
-        Candidate.objects.select_related("organization", "member"), request.user, pk=pk
+def _candidate(request, pk, *, with_file=False):
+    queryset = (
+        Candidate.objects.with_file()
+        if with_file
+        else Candidate.objects.select_related("organization", "member")
     )
+    return get_object_for_user(queryset, request.user, pk=pk)
 
 
 def _branches(user):
@@ -50,15 +55,22 @@ def _field_errors(form, exc: ValidationError) -> None:
 def board(request):
     """The pipeline board: a column per stage, a card per candidate with the next step and when."""
     branches = _branches(request.user)
-    queryset = _candidates(request.user).filter(stage__in=BOARD_STAGES)
+    queryset = _candidates(request.user).filter(stage__in=BOARD_STAGES).with_file()
     selected = request.GET.get("org")
     if selected:
         queryset = queryset.filter(organization_id=selected)
     today = local_today()
     columns = {stage: [] for stage in BOARD_STAGES}
+    shared: dict = {}  # what every card's guards have in common, read once for the board
     for candidate in queryset:
-        steps = stages.next_steps(candidate, today)
-        columns[candidate.stage].append({"candidate": candidate, "step": steps[0] if steps else None})
+        steps = stages.next_steps(candidate, today, shared=shared)
+        columns[candidate.stage].append(
+            {
+                "candidate": candidate,
+                "step": steps[0] if steps else None,
+                "reminders": stages.reminders(candidate, today, shared=shared),
+            }
+        )
     context = {
         "columns": [(Stage(s).label, cards) for s, cards in columns.items()],
         "branches": branches,
@@ -83,15 +95,23 @@ def candidate_create(request):
 
 @staff_required
 def candidate_detail(request, pk):
-    candidate = _candidate(request, pk)
+    candidate = _candidate(request, pk, with_file=True)
     today = local_today()
+    shared: dict = {}
     context = {
         "candidate": candidate,
-        "steps": stages.next_steps(candidate, today),
+        "steps": stages.next_steps(candidate, today, shared=shared),
+        "reminders": stages.reminders(candidate, today, shared=shared),
         "checklist": checklist(candidate),
         "events": candidate_events(candidate),
         "pending_votes": CandidateVote.objects.filter(
             candidate=candidate, passed=True, approval__isnull=True
+        ),
+        "unfiled_approvals": Approval.objects.filter(
+            vote__candidate=candidate,
+            vote__proposal=CandidateVote.Proposal.ADMIT,
+            approved=True,
+            filed_on__isnull=True,
         ),
         "record_kinds": [(k, f[0]._meta.model._meta.verbose_name) for k, f in forms.RECORD_FORMS.items()],
         "side_exits": [
@@ -200,7 +220,7 @@ def vote_add(request, meeting_pk, pk):
     form = forms.VoteForm(request.POST or None, meeting=meeting)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        written = {m: "yes" for m in data["written_yes"]} | {m: "no" for m in data["written_no"]}
+        written = form.written_opinions()
         try:
             vote = votes.vote_record(
                 meeting=meeting, candidate=candidate, proposal=data["proposal"], yes=data["yes"], no=data["no"],
@@ -243,3 +263,64 @@ def approval_add(request, vote_pk):
     return render(
         request, "recruitment/form.html", {"form": form, "title": title, "candidate": vote.candidate}
     )
+
+
+@staff_required(write=True)
+def approval_filing(request, approval_pk):
+    """R-RC-16: the date the new probationary member was filed with the organisation department above."""
+    approval = get_object_for_user(
+        Approval.objects.select_related("vote__candidate"),
+        request.user,
+        "vote__candidate__organization",
+        pk=approval_pk,
+    )
+    candidate = approval.vote.candidate
+    form = forms.FilingForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            records.approval_file(approval=approval, **form.cleaned_data)
+        except RecruitmentError as exc:
+            _show_error(form, exc)
+        else:
+            messages.success(request, "已记录备案日期。")
+            return redirect("recruitment:candidate", pk=candidate.pk)
+    title = f"{candidate.name} · 报上级组织部门备案（R-RC-16）"
+    return render(request, "recruitment/form.html", {"form": form, "title": title, "candidate": candidate})
+
+
+PLAN_EDITORS = {Role.ADMIN, Role.CLERK}
+
+
+@staff_required
+def plans(request):
+    """R-RC-24: each organisation's annual plan against its admissions, over-plan flagged. Administrators and
+    clerks set plans; branch secretaries see their own."""
+    try:
+        year = int(request.GET.get("year") or local_today().year)
+    except ValueError:
+        raise Http404 from None
+    figures = plan_figures(year=year)
+    rows = [
+        {"organization": org, "figure": figures.get(org.pk)}
+        for org in _branches(request.user).order_by("code")
+        if org.pk in figures or org.is_active
+    ]
+    context = {
+        "year": year,
+        "rows": rows,
+        "years": range(year - 2, year + 2),
+        "can_edit_plans": bool(roles_of(request.user) & PLAN_EDITORS),
+    }
+    return render(request, "recruitment/plans.html", context)
+
+
+@staff_required(roles=PLAN_EDITORS, write=True)
+def plan_edit(request):
+    today = local_today()
+    initial = {"year": request.GET.get("year") or today.year, "organization": request.GET.get("org")}
+    form = forms.PlanForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        plan = records.plan_save(**form.cleaned_data)
+        messages.success(request, f"已保存{plan}。")
+        return redirect(f"{reverse('recruitment:plans')}?year={plan.year}")
+    return render(request, "recruitment/form.html", {"form": form, "title": "年度发展计划（R-RC-24）"})

@@ -103,3 +103,36 @@ def pre_meeting_file(c, *, meeting_on, training_hours=24, notice_days=7):
 
 def meeting(branch, held_on, *, present):
     return votes.meeting_create(organization=branch, held_on=held_on, present=present, recorded_by=None)
+
+
+def admitted(branch, *, meeting_on=date(2025, 6, 27), approved_on=date(2025, 7, 10), filed_on=None, **extra):
+    """A probationary member: target, complete file, branch meeting, upper talk, approval, admission."""
+    from members.models import Member
+    from recruitment.models import UpperTalk
+
+    c = target(branch, **extra)
+    pre_meeting_file(c, meeting_on=meeting_on)
+    everyone = list(Member.objects.filter(organization=branch, status=Member.Status.FULL))
+    vote = votes.vote_record(
+        meeting=meeting(branch, meeting_on, present=everyone),
+        candidate=c,
+        proposal="admit",
+        yes=len(everyone),
+        no=0,
+        abstain=0,
+        recorded_by=None,
+    )
+    add(UpperTalk(candidate=c, talked_on=meeting_on, talker="镇党委组织委员"))
+    records.approval_record(
+        vote=vote,
+        organization=factories.town_committee(),
+        decided_on=approved_on,
+        approved=True,
+        recorded_by=None,
+        filed_on=filed_on,
+    )
+    stages.transition(
+        candidate=c, action="admit", decided_on=approved_on, decided_by="镇党委", recorded_by=None
+    )
+    c.refresh_from_db()
+    return c

@@ -146,3 +146,34 @@ def test_two_clerks_advancing_at_once_give_one_change_and_one_clear_error(commit
     [error] = [o for o in outcomes if o != "ok"]
     assert "当前为“入党积极分子”，不能办理“确定为入党积极分子”" in str(error)
     assert StageChange.objects.filter(candidate=c, action="make_activist").count() == 1
+
+
+@pytest.mark.django_db
+def test_vote_form_records_written_abstentions_which_do_not_count_as_yes_R_RC_14(client, clerk, branch_a):
+    from datetime import date as d
+
+    from django.urls import reverse
+
+    from recruitment.models import CandidateVote, WrittenOpinion
+
+    c = b.target(branch_a)
+    b.pre_meeting_file(c, meeting_on=d(2025, 6, 20))
+    voters = list(
+        Member.objects.filter(organization=branch_a, status=Member.Status.FULL)
+    )  # contact, introducers
+    voters += b.voters(branch_a, 3)  # 6 should attend
+    meeting = b.meeting(branch_a, d(2025, 6, 20), present=voters[:4])
+    client.force_login(clerk)
+    url = reverse("recruitment:vote_add", args=[meeting.pk, c.pk])
+    both = {"proposal": "admit", "yes": 3, "no": 1, "abstain": 0}
+    page = client.post(url, both | {"written_yes": [voters[4].pk], "written_abstain": [voters[4].pk]})
+    assert "只能提交一份书面意见" in page.content.decode()
+    response = client.post(url, both | {"written_abstain": [voters[4].pk, voters[5].pk]})
+    assert response.status_code == 302
+    vote = CandidateVote.objects.get(meeting=meeting, candidate=c)
+    # 3 yes of 6 who should attend is not more than half; the two written abstentions add nothing.
+    assert not vote.passed and vote.written_yes == 0
+    assert sorted(WrittenOpinion.objects.filter(vote_record=vote).values_list("vote", flat=True)) == [
+        "abstain",
+        "abstain",
+    ]
