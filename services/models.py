@@ -215,6 +215,16 @@ class Matter(models.Model):
         return self.get_kind_display()
 
     @property
+    def deadline_label(self) -> str:
+        """The deadline as people read it: a limit counted in days ends at "24:00" of its last day (R-GN-03),
+        not at 00:00 of the next; an immediate matter's limit is a clock time. Empty when no clock runs."""
+        if self.deadline_at is None:
+            return ""
+        if self.kind == MatterKind.IMMEDIATE:
+            return f"{timezone.localtime(self.deadline_at):%Y年%-m月%-d日 %H:%M}"
+        return f"{self.deadline_date:%Y年%-m月%-d日} 24:00"
+
+    @property
     def masked_name(self) -> str:
         """R-SV-14: only the surname is shown publicly."""
         name = self.applicant_name.strip()
@@ -239,6 +249,25 @@ class MatterChange(models.Model):
 
     def __str__(self) -> str:
         return f"{self.matter_id} {self.action} {self.from_state}→{self.to_state}"
+
+    @property
+    def action_label(self) -> str:
+        """The action in Chinese: a transition's label from the table, or one of the recorded actions."""
+        from services.desk import TRANSITIONS
+
+        if self.action in TRANSITIONS:
+            return TRANSITIONS[self.action].label
+        return RECORDED_ACTIONS.get(self.action, self.action)
+
+
+# Actions written to the change log that are not state transitions (services.desk, services.accountability).
+RECORDED_ACTIONS = {
+    "register": "首问登记",
+    "handover": "移交",
+    "delay_reason": "登记延期理由",
+    "fee": "收费",
+    "overdue": "认定超期",
+}
 
 
 class Handover(models.Model):
