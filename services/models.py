@@ -267,6 +267,8 @@ RECORDED_ACTIONS = {
     "delay_reason": "登记延期理由",
     "fee": "收费",
     "overdue": "认定超期",
+    "overdue_withdrawn": "撤销超期认定",
+    "overdue_review": "超期认定待复核",
 }
 
 
@@ -374,6 +376,8 @@ class AccountabilityCase(models.Model):
     class State(models.TextChoices):
         OPEN = "open", "待处理"
         DECIDED = "decided", "已处理"
+        # R-SV-07/R-SV-10: the deadline it rested on was recomputed into the future before anyone decided it.
+        WITHDRAWN = "withdrawn", "已撤销"
 
     matter = models.OneToOneField(
         Matter, on_delete=models.PROTECT, related_name="accountability_case", null=True, blank=True
@@ -393,6 +397,8 @@ class AccountabilityCase(models.Model):
         USER, verbose_name="处理人", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     decided_at = models.DateTimeField("处理时间", null=True, blank=True)
+    withdrawn_at = models.DateTimeField("撤销时间", null=True, blank=True)
+    withdrawn_reason = models.TextField("撤销原因", max_length=2000, blank=True)
 
     class Meta:
         verbose_name = "责任追究"
@@ -400,10 +406,15 @@ class AccountabilityCase(models.Model):
         ordering = ["-opened_at"]
         constraints = [
             models.CheckConstraint(
-                condition=models.Q(state="open")
+                condition=~models.Q(state="decided")
                 | (~models.Q(violation="") & ~models.Q(sanctions=[]) & models.Q(decided_at__isnull=False)),
                 name="accountability_decided_complete",
-            )
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(state="withdrawn")
+                | (models.Q(withdrawn_at__isnull=False) & ~models.Q(withdrawn_reason="")),
+                name="accountability_withdrawn_has_reason",
+            ),
         ]
 
     def __str__(self) -> str:
