@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 
 from django.contrib.auth.models import User
 from django.db import connection, transaction
@@ -27,7 +27,9 @@ def mark_overdue(*, now: datetime | None = None) -> list[MarkedOverdue]:
 
     Exactly once however often or concurrently it runs: the UPDATE only takes rows whose ``overdue_at`` is
     still NULL (a concurrent run waits for the row lock, then re-checks and skips the row), and the case's
-    unique ``matter`` makes a second insert impossible (ON CONFLICT DO NOTHING).
+    unique ``matter`` makes a second insert impossible. A case withdrawn because the deadline was recomputed
+    (``overdue_withdraw_recomputed``) is reopened when the new deadline passes too; any other existing case
+    is left alone (ON CONFLICT … DO UPDATE … WHERE state = 'withdrawn').
     """
     now = now or timezone.now()
     matters = Matter._meta.db_table
@@ -46,9 +48,13 @@ def mark_overdue(*, now: datetime | None = None) -> list[MarkedOverdue]:
             FROM marked
         ),
         opened AS (
-            INSERT INTO {cases} (matter_id, responsible_id, opened_at, state, violation, sanctions, findings)
-            SELECT id, handler_id, %(now)s, 'open', '', '{{}}', '' FROM marked
-            ON CONFLICT (matter_id) DO NOTHING
+            INSERT INTO {cases}
+                (matter_id, responsible_id, opened_at, state, violation, sanctions, findings, withdrawn_reason)
+            SELECT id, handler_id, %(now)s, 'open', '', '{{}}', '', '' FROM marked
+            ON CONFLICT (matter_id) DO UPDATE
+                SET state = 'open', responsible_id = EXCLUDED.responsible_id, opened_at = EXCLUDED.opened_at,
+                    withdrawn_at = NULL, withdrawn_reason = ''
+                WHERE {cases}.state = 'withdrawn'
             RETURNING id, matter_id
         )
         SELECT marked.id, marked.receipt_number, marked.handler_id, opened.id
@@ -58,6 +64,60 @@ def mark_overdue(*, now: datetime | None = None) -> list[MarkedOverdue]:
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute(sql, {"now": now, "open": [str(s) for s in OPEN_STATES]})
         return [MarkedOverdue(*row) for row in cursor.fetchall()]
+
+
+@transaction.atomic
+def overdue_withdraw_recomputed(
+    *, previous: dict[int, tuple[date | None, datetime | None]], now: datetime | None = None
+) -> list[int]:
+    """R-SV-07/R-SV-10: after a calendar change recomputed the deadlines of the overdue matters in ``previous``
+    (matter id → its deadline date and moment before), a matter whose deadline now lies in the future is not overdue: its mark is
+    cleared and its open accountability case withdrawn, both with the old and new deadline in the record. A case
+    the administrator has already decided is not undone by the machine: the matter keeps its mark and the
+    change log asks for a review (R-SV-11). Returns the ids of the matters whose mark was cleared."""
+    now = now or timezone.now()
+    cleared = []
+    matters = (
+        Matter.objects.select_for_update(of=("self",))
+        .filter(pk__in=previous, overdue_at__isnull=False, state__in=OPEN_STATES, deadline_at__gt=now)
+        .select_related("accountability_case")
+        .order_by("pk")
+    )
+    for matter in matters:
+        old_date, old_at = previous[matter.pk]
+        old = Matter(kind=matter.kind, deadline_date=old_date, deadline_at=old_at).deadline_label or "无"
+        moved = f"节假日安排变更，办结期限由{old}重算为{matter.deadline_label}，尚未到期"
+        case = getattr(matter, "accountability_case", None)
+        if case is not None and case.state == AccountabilityCase.State.DECIDED:
+            note = (
+                f"{moved}；责任追究 #{case.pk} 已作出处理决定，系统未改动，请管理员复核（R-SV-07、R-SV-11）"
+            )
+            _log(matter, "overdue_review", now, note)
+            continue
+        note = f"{moved}：撤销超期认定"
+        if case is not None and case.state == AccountabilityCase.State.OPEN:
+            note += f"及责任追究 #{case.pk}"
+            case.state = AccountabilityCase.State.WITHDRAWN
+            case.withdrawn_at = now
+            case.withdrawn_reason = f"{moved}（R-SV-07、R-SV-10）"
+            case.save(update_fields=["state", "withdrawn_at", "withdrawn_reason"])
+        _log(matter, "overdue_withdrawn", now, f"{note}（R-SV-07、R-SV-10）")
+        matter.overdue_at = None
+        matter.save(update_fields=["overdue_at"])
+        cleared.append(matter.pk)
+    return cleared
+
+
+def _log(matter: Matter, action: str, at: datetime, note: str) -> None:
+    MatterChange.objects.create(
+        matter=matter,
+        action=action,
+        from_state=matter.state,
+        to_state=matter.state,
+        by=None,
+        at=at,
+        note=note,
+    )
 
 
 @transaction.atomic

@@ -26,6 +26,7 @@ from django.utils import timezone
 
 from core.dates import Deadline, add_working_days, minutes_after
 from core.profile import rule_profile
+from services.accountability import overdue_withdraw_recomputed
 from services.models import OPEN_STATES, Matter, MatterKind, Service
 
 WORKING_DAY_KINDS = [MatterKind.PROMISED, MatterKind.JOINT, MatterKind.PETITION]
@@ -78,10 +79,11 @@ def apply_deadline(matter: Matter, *, at: datetime) -> None:
         matter.deadline_provisional = last.provisional
 
 
-def recompute_open_deadlines(years: Iterable[int]) -> int:
+def recompute_open_deadlines(years: Iterable[int], *, now: datetime | None = None) -> int:
     """R-SV-07: after a calendar year is loaded or edited, recompute every open deadline counted in working days
     whose counting window touches one of ``years``. Set-based: one computation and one UPDATE per distinct
-    (start day, limit); returns the number of matters updated."""
+    (start day, limit); returns the number of matters updated. A matter already marked overdue whose deadline
+    moves into the future is no longer overdue (services.accountability.overdue_withdraw_recomputed)."""
     years = set(years)
     if not years:
         return 0
@@ -92,6 +94,12 @@ def recompute_open_deadlines(years: Iterable[int]) -> int:
         limit_working_days__isnull=False,
         clock_started_on__year__lte=max(years),
     ).filter(Q(deadline_date__isnull=True) | Q(deadline_date__year__gte=min(years)))
+    overdue_before = {
+        pk: (day, moment)
+        for pk, day, moment in affected.filter(overdue_at__isnull=False).values_list(
+            "pk", "deadline_date", "deadline_at"
+        )
+    }
     pairs = affected.values_list("clock_started_on", "limit_working_days").distinct()
     updated = 0
     for start, limit in pairs:
@@ -99,6 +107,8 @@ def recompute_open_deadlines(years: Iterable[int]) -> int:
         updated += affected.filter(clock_started_on=start, limit_working_days=limit).update(
             deadline_date=last.date, deadline_at=last.ends_at, deadline_provisional=last.provisional
         )
+    if overdue_before:
+        overdue_withdraw_recomputed(previous=overdue_before, now=now)
     return updated
 
 

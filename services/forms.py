@@ -33,6 +33,11 @@ class IntakeForm(forms.Form):
         required=False,
         help_text="填写后本事项登记为转介，并记录首问责任人（R-SV-01）",
     )
+    register_only = forms.BooleanField(
+        label="仅登记，暂不受理",
+        required=False,
+        help_text="材料待核实时选择；在办件页受理（出具受理通知书）后开始计时（R-SV-04）",
+    )
 
 
 class TextForm(forms.Form):

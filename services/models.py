@@ -215,6 +215,16 @@ class Matter(models.Model):
         return self.get_kind_display()
 
     @property
+    def deadline_label(self) -> str:
+        """The deadline as people read it: a limit counted in days ends at "24:00" of its last day (R-GN-03),
+        not at 00:00 of the next; an immediate matter's limit is a clock time. Empty when no clock runs."""
+        if self.deadline_at is None:
+            return ""
+        if self.kind == MatterKind.IMMEDIATE:
+            return f"{timezone.localtime(self.deadline_at):%Y年%-m月%-d日 %H:%M}"
+        return f"{self.deadline_date:%Y年%-m月%-d日} 24:00"
+
+    @property
     def masked_name(self) -> str:
         """R-SV-14: only the surname is shown publicly."""
         name = self.applicant_name.strip()
@@ -239,6 +249,27 @@ class MatterChange(models.Model):
 
     def __str__(self) -> str:
         return f"{self.matter_id} {self.action} {self.from_state}→{self.to_state}"
+
+    @property
+    def action_label(self) -> str:
+        """The action in Chinese: a transition's label from the table, or one of the recorded actions."""
+        from services.desk import TRANSITIONS
+
+        if self.action in TRANSITIONS:
+            return TRANSITIONS[self.action].label
+        return RECORDED_ACTIONS.get(self.action, self.action)
+
+
+# Actions written to the change log that are not state transitions (services.desk, services.accountability).
+RECORDED_ACTIONS = {
+    "register": "首问登记",
+    "handover": "移交",
+    "delay_reason": "登记延期理由",
+    "fee": "收费",
+    "overdue": "认定超期",
+    "overdue_withdrawn": "撤销超期认定",
+    "overdue_review": "超期认定待复核",
+}
 
 
 class Handover(models.Model):
@@ -345,6 +376,8 @@ class AccountabilityCase(models.Model):
     class State(models.TextChoices):
         OPEN = "open", "待处理"
         DECIDED = "decided", "已处理"
+        # R-SV-07/R-SV-10: the deadline it rested on was recomputed into the future before anyone decided it.
+        WITHDRAWN = "withdrawn", "已撤销"
 
     matter = models.OneToOneField(
         Matter, on_delete=models.PROTECT, related_name="accountability_case", null=True, blank=True
@@ -364,6 +397,8 @@ class AccountabilityCase(models.Model):
         USER, verbose_name="处理人", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     decided_at = models.DateTimeField("处理时间", null=True, blank=True)
+    withdrawn_at = models.DateTimeField("撤销时间", null=True, blank=True)
+    withdrawn_reason = models.TextField("撤销原因", max_length=2000, blank=True)
 
     class Meta:
         verbose_name = "责任追究"
@@ -371,10 +406,15 @@ class AccountabilityCase(models.Model):
         ordering = ["-opened_at"]
         constraints = [
             models.CheckConstraint(
-                condition=models.Q(state="open")
+                condition=~models.Q(state="decided")
                 | (~models.Q(violation="") & ~models.Q(sanctions=[]) & models.Q(decided_at__isnull=False)),
                 name="accountability_decided_complete",
-            )
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(state="withdrawn")
+                | (models.Q(withdrawn_at__isnull=False) & ~models.Q(withdrawn_reason="")),
+                name="accountability_withdrawn_has_reason",
+            ),
         ]
 
     def __str__(self) -> str:

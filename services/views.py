@@ -79,13 +79,14 @@ def intake(request):
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
         unit = data.pop("referred_unit")
+        accept = not data.pop("register_only")
         try:
             if unit:
                 for unused in ("kind", "external_deadline", "proposed_handling"):
                     data.pop(unused)
                 matter = desk.matter_register_referral(unit=unit, first_contact=request.user, **data)
             else:
-                matter = desk.matter_register(first_contact=request.user, **data)
+                matter = desk.matter_register(first_contact=request.user, accept=accept, **data)
         except ServiceDeskError as err:
             for problem in err.problems:
                 form.add_error(None, problem)
@@ -433,7 +434,7 @@ def public_lookup(request):
                     "state": matter.kind_label
                     if matter.state == MatterState.AWAITING_MATERIALS
                     else matter.get_state_display(),
-                    "deadline": matter.deadline_at if matter.is_open else None,
+                    "deadline": matter.deadline_label if matter.is_open else "",
                     "provisional": matter.deadline_provisional,
                 }
     return render(

@@ -4,11 +4,9 @@ import threading
 from io import StringIO
 
 import pytest
-from django.contrib.auth.models import User
 from django.core.management import call_command
 from django.db import connection
 
-from core.models import NumberSequence, StaffProfile
 from services import accountability, desk
 from services.exceptions import ServiceDeskError
 from services.models import AccountabilityCase, Matter, MatterChange, MatterKind, Sanction, Violation
@@ -60,79 +58,34 @@ def test_case_is_against_the_current_handler_R_SV_10(clerk):
     assert AccountabilityCase.objects.get().responsible == colleague
 
 
-def _in_own_connection(func):
-    """Run ``func`` in a thread with its own database connection (autocommit), outside the test transaction."""
-    outcome = {}
+@pytest.mark.django_db(transaction=True)
+def test_overdue_command_run_concurrently_opens_one_case_each_R_SV_10(clerk):
+    """Two runs at the same moment, each on its own connection, over committed matters: every matter is marked
+    once and gets exactly one case, however the two runs interleave."""
+    for n in range(5):
+        register(clerk, when=at(2026, 1, 5), applicant_name=f"群众{n}")
+    barrier = threading.Barrier(2)
+    results, errors = [], []
 
     def run():
         try:
-            outcome["value"] = func()
+            barrier.wait()
+            results.append(len(accountability.mark_overdue(now=at(2026, 3, 1))))
         except Exception as exc:  # noqa: BLE001
-            outcome["error"] = exc
+            errors.append(exc)
         finally:
             connection.close()
 
-    thread = threading.Thread(target=run)
-    thread.start()
-    thread.join()
-    if "error" in outcome:
-        raise outcome["error"]
-    return outcome.get("value")
-
-
-def _delete_committed_rows(user_id):
-    AccountabilityCase.objects.filter(responsible_id=user_id).delete()
-    MatterChange.objects.filter(matter__first_contact_id=user_id).delete()
-    Matter.objects.filter(first_contact_id=user_id).delete()
-    NumberSequence.objects.filter(series=desk.NUMBER_SERIES, year=2026).delete()
-    StaffProfile.objects.filter(user_id=user_id).delete()
-    User.objects.filter(pk=user_id).delete()
-
-
-@pytest.mark.django_db
-def test_overdue_command_run_concurrently_opens_one_case_each_R_SV_10():
-    """Two runs at the same moment, each on its own connection, with committed data. (Rows are committed from
-    threads instead of using a transactional test: flushing the test database would also wipe the seeded roles
-    and holiday calendar that --reuse-db relies on; the test removes its own rows.)"""
-    from core.access import Role
-
-    def prepare():
-        clerk = factories.make_user(Role.CLERK, username="concurrent_clerk")
-        for n in range(5):
-            register(clerk, when=at(2026, 1, 5), applicant_name=f"群众{n}")
-        return clerk.pk
-
-    user_id = _in_own_connection(prepare)
-    try:
-        barrier = threading.Barrier(2)
-        results, errors = [], []
-
-        def run():
-            try:
-                barrier.wait()
-                results.append(len(accountability.mark_overdue(now=at(2026, 3, 1))))
-            except Exception as exc:  # noqa: BLE001
-                errors.append(exc)
-            finally:
-                connection.close()
-
-        threads = [threading.Thread(target=run) for _ in range(2)]
-        for t in threads:
-            t.start()
-        for t in threads:
-            t.join()
-        assert errors == []
-        assert sum(results) == 5
-        counts = _in_own_connection(
-            lambda: (
-                AccountabilityCase.objects.filter(responsible_id=user_id).count(),
-                Matter.objects.filter(first_contact_id=user_id, overdue_at__isnull=False).count(),
-                MatterChange.objects.filter(matter__first_contact_id=user_id, action="overdue").count(),
-            )
-        )
-        assert counts == (5, 5, 5)
-    finally:
-        _in_own_connection(lambda: _delete_committed_rows(user_id))
+    threads = [threading.Thread(target=run) for _ in range(2)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert errors == []
+    assert len(results) == 2 and sum(results) == 5  # between them, each matter exactly once
+    assert AccountabilityCase.objects.count() == 5
+    assert Matter.objects.filter(overdue_at__isnull=False).count() == 5
+    assert MatterChange.objects.filter(action="overdue").count() == 5
 
 
 def test_administrator_records_violation_and_several_sanctions_R_SV_11(clerk, admin_user):

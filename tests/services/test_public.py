@@ -47,7 +47,7 @@ def test_lookup_with_right_suffix_shows_state_and_deadline(client, clerk):
         reverse("services:public_lookup"), {"receipt_number": matter.receipt_number, "phone_suffix": "5678"}
     )
     html = response.content.decode()
-    assert "办理中" in html and "2026年11月17日 00:00" in html
+    assert "办理中" in html and "2026年11月16日 24:00" in html
     assert "王建国" not in html and "13812345678" not in html
 
 
