@@ -14,12 +14,20 @@ SECTION = "发展党员"
 
 
 def items(user) -> list[DashboardItem]:
-    today = local_today()
     url = reverse("recruitment:board")
     candidates = scope_queryset(Candidate.objects.all(), user)
-    votes = scope_queryset(
-        CandidateVote.objects.filter(passed=True, approval__isnull=True), user, "candidate__organization"
-    )
+    votes = scope_queryset(CandidateVote.objects.all(), user, "candidate__organization")
+    return [
+        DashboardItem(section=SECTION, label=label, count=count, url=url, level=level)
+        for label, queryset, level in flags(candidates=candidates, votes=votes, today=local_today())
+        if (count := queryset.count())
+    ]
+
+
+def flags(*, candidates, votes, today) -> list[tuple[str, object, str]]:
+    """(label, queryset, level) of every flag on ``today``, for the given (scoped) candidates and votes; the
+    工作台 counts them, and the statistics page (reports/recruitment_blocks.py) counts the overdue ones."""
+    votes = votes.filter(passed=True, approval__isnull=True)
     quarter_start = add_months(today.replace(day=1), -((today.month - 1) % 3))
     previous_quarter = add_months(quarter_start, -3)
 
@@ -43,8 +51,4 @@ def items(user) -> list[DashboardItem]:
         # R-RC-18: probationary members without the oath.
         ("尚未入党宣誓（R-RC-18）", candidates.filter(stage=Stage.PROBATIONARY).exclude(Exists(Oath.objects.filter(candidate=OuterRef("pk")))), "warning"),
     ]  # fmt: skip
-    return [
-        DashboardItem(section=SECTION, label=label, count=count, url=url, level=level)
-        for label, queryset, level in counts
-        if (count := queryset.count())
-    ]
+    return counts
