@@ -9,7 +9,7 @@ from members.models import Meeting, Member
 from reports.blocks import Block, Table, register_block, registered_blocks
 from reports.periods import Period
 from tests import factories
-from tests.reports.test_app_figures import at as test_app_figures_at
+from tests.reports.test_app_figures import at as moment
 
 URL = reverse("reports:statistics")
 Q1 = {"year": 2026, "part": "q1"}
@@ -114,7 +114,7 @@ def _add_other_apps_rows(branch, n):
     user = factories.make_user(None)
     for _ in range(n):
         case = make_case(center, branch, opened_on=date(2026, 1, 5))
-        entry(case, 4, test_app_figures_at(2026, 2, 1))
+        entry(case, 4, moment(2026, 2, 1))
         candidate(
             branch,
             "activist",
@@ -124,11 +124,11 @@ def _add_other_apps_rows(branch, n):
         matter(
             user,
             "promised",
-            test_app_figures_at(2026, 2, 2),
+            moment(2026, 2, 2),
             state="completed",
             clock_started_on=date(2026, 2, 2),
-            completed_at=test_app_figures_at(2026, 2, 5),
-            deadline_at=test_app_figures_at(2026, 2, 20),
+            completed_at=moment(2026, 2, 5),
+            deadline_at=moment(2026, 2, 20),
         )
 
 
