@@ -18,19 +18,18 @@ from django.db.models import (
     Case,
     Count,
     DecimalField,
+    ExpressionWrapper,
     F,
     IntegerField,
-    OuterRef,
     Q,
     QuerySet,
-    Subquery,
     Sum,
-    Value,
     When,
 )
-from django.db.models.functions import Coalesce
 
-from core.dates import add_months, local_today, month_bounds, quarter_bounds
+from core.dates import local_today, quarter_bounds
+from members.dues import period_due_range, with_due_months
+from members.meetings import MEETING_EVERY_MONTHS
 from members.models import (
     Attendance,
     DuesPayment,
@@ -65,15 +64,6 @@ PARTY_AGE_BANDS: tuple[tuple[str, int, int | None], ...] = (
 )
 NO_PARTY_AGE = "预备党员（尚无党龄）"
 
-# R-MB-08: how often each kind of meeting is due, in months (三会一课 + party day). A party-group meeting is
-# due from every party group; the other kinds from every branch.
-MEETING_EVERY_MONTHS: dict[str, int] = {
-    Meeting.Kind.MEMBER_MEETING: 3,
-    Meeting.Kind.COMMITTEE_MEETING: 1,
-    Meeting.Kind.GROUP_MEETING: 1,
-    Meeting.Kind.PARTY_LECTURE: 3,
-    Meeting.Kind.PARTY_DAY: 1,
-}
 LEAVING_STATUSES = (Member.Status.DECEASED, Member.Status.EXPELLED, Member.Status.REMOVED)
 
 
@@ -361,62 +351,23 @@ class BranchDues:
     members_in_arrears: int
 
 
-def due_months(start: date, end: date, today: date) -> list[tuple[date, date]]:
-    """The months of [start, end] for which dues are due: every month that has begun by ``today``."""
-    months, first = [], start.replace(day=1)
-    while first <= end and first <= today:
-        months.append(month_bounds(first.year, first.month))
-        first = add_months(first, 1)
-    return months
-
-
-def _owes_for(month_end: date) -> Q:
-    """R-MB-07: a member on the roll owes a month's dues from the month they joined (joined_on) onwards."""
-    return Q(joined_on__isnull=True) | Q(joined_on__lte=month_end)
-
-
 def dues(*, org_ids: OrgIds, start: date, end: date, today: date | None = None) -> list[BranchDues]:
-    """Expected (monthly_dues × months due), collected and arrears per branch for [start, end] (R-MB-07).
+    """Expected (monthly_dues × months owed), collected and arrears per branch for [start, end] (R-MB-07).
 
-    Collected is every payment recorded for a month in the period; arrears are what members on the roll still
-    owe for months of the period that have begun.
+    The months owed follow ``members.dues`` (from the joining month, up to the month before ``today``; the
+    current month is not owed yet); arrears are the owed months without a payment, at the member's monthly
+    dues. Collected is every payment recorded for a month in the period.
     """
-    months = due_months(start, end, today or local_today())
+    first, last = period_due_range(start, end, today or local_today())
     money = DecimalField(max_digits=12, decimal_places=2)
-    zero = Value(Decimal("0"), output_field=money)
-    expected_amount = sum(
-        (
-            Case(When(_owes_for(last), then="monthly_dues"), default=zero, output_field=money)
-            for _, last in months
-        ),
-        zero,
-    )
-    expected_months = sum(
-        (Case(When(_owes_for(last), then=1), default=0, output_field=IntegerField()) for _, last in months),
-        Value(0, output_field=IntegerField()),
-    )
-    paid_of_member = DuesPayment.objects.filter(
-        member=OuterRef("pk"), month__range=(start, end), month__lte=today or local_today()
-    ).values("member")
-    members = roll(org_ids).annotate(
-        owed=expected_amount,
-        owed_months=expected_months,
-        paid=Coalesce(
-            Subquery(paid_of_member.annotate(s=Sum("amount")).values("s"), output_field=money), zero
-        ),
-        paid_months=Coalesce(
-            Subquery(paid_of_member.annotate(c=Count("pk")).values("c"), output_field=IntegerField()), 0
-        ),
-    )
+    members = with_due_months(roll(org_ids), first=first, last=last)
     per_branch = {
         org_id: (expected or Decimal("0"), short or Decimal("0"), n)
         for org_id, expected, short, n in members.values("organization_id")
         .annotate(
-            expected=Sum("owed"),
-            short=Sum(
-                Case(When(owed__gt=F("paid"), then=F("owed") - F("paid")), default=zero, output_field=money)
-            ),
-            n=Count("pk", filter=Q(paid_months__lt=F("owed_months"))),
+            expected=Sum(ExpressionWrapper(F("expected_count") * F("monthly_dues"), output_field=money)),
+            short=Sum(ExpressionWrapper(F("arrears_count") * F("monthly_dues"), output_field=money)),
+            n=Count("pk", filter=Q(arrears_count__gt=0)),
         )
         .values_list("organization_id", "expected", "short", "n")
         .order_by()

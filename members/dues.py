@@ -5,6 +5,9 @@ of ``on``) up to and including the month *before* ``on``. The current month is n
 for a month may be paid until its last day. Only active members (probationary and full) owe dues; a member
 who joined without a recorded date owes from January. Arrears never look back past the current year: older
 years are settled in the annual dues check, not carried forward here.
+
+This is the only definition of the months owed: the statistics (``members.analysis.dues``) use the same SQL
+(``with_due_months``) with the report period as the window (``period_due_range``) instead of the current year.
 """
 
 from __future__ import annotations
@@ -20,34 +23,56 @@ from core.dates import add_months
 from members.exceptions import MemberError
 from members.models import DuesPayment, Member
 
-# Unpaid months of the row's member between the first expected month and the last (both first days).
-_ARREARS_SQL = f"""
-CASE WHEN {{member}}.status IN ('probationary', 'full') THEN (
+# Months of the row's member from the later of its joining month and the window's first month up to the
+# window's last month (first days); ``{unpaid}`` keeps only those without a payment.
+_MONTHS_SQL = """
+CASE WHEN {member}.status IN ('probationary', 'full') THEN (
   SELECT count(*) FROM generate_series(
-    GREATEST(date_trunc('month', COALESCE({{member}}.joined_on, %s::date)), %s::date),
+    GREATEST(date_trunc('month', COALESCE({member}.joined_on, %s::date)), %s::date),
     %s::date, interval '1 month') AS expected(month)
-  WHERE NOT EXISTS (
-    SELECT 1 FROM {DuesPayment._meta.db_table} paid
-    WHERE paid.member_id = {{member}}.id AND paid.month = expected.month::date)
+  {unpaid}
 ) ELSE 0 END
 """
+_UNPAID = f"""WHERE NOT EXISTS (
+    SELECT 1 FROM {DuesPayment._meta.db_table} paid
+    WHERE paid.member_id = {{member}}.id AND paid.month = expected.month::date)"""
+
+
+def last_due_month(on: date) -> date:
+    """R-MB-07: the latest month (first day) whose dues are owed on ``on`` — the month before ``on``'s."""
+    return date(on.year - 1, 12, 1) if on.month == 1 else date(on.year, on.month - 1, 1)
 
 
 def _expected_range(on: date) -> tuple[date, date]:
     """First and last expected month (first days) for a check made on ``on``."""
-    year_start = date(on.year, 1, 1)
-    last = date(on.year - 1, 12, 1) if on.month == 1 else date(on.year, on.month - 1, 1)
-    return year_start, last
+    return date(on.year, 1, 1), last_due_month(on)
+
+
+def period_due_range(start: date, end: date, on: date) -> tuple[date, date]:
+    """R-MB-07 for a period report: the months of [start, end] whose dues are owed by ``on`` (first days).
+
+    The same rule as the arrears check, with the period as the window instead of the current year.
+    """
+    return start.replace(day=1), min(end.replace(day=1), last_due_month(on))
+
+
+def with_due_months(queryset: QuerySet, *, first: date, last: date) -> QuerySet:
+    """Annotate members with ``expected_count`` (months owed in [first, last], from joining, R-MB-07) and
+    ``arrears_count`` (those of them without a payment), in SQL. A month range with first > last owes nothing."""
+    table = f'"{Member._meta.db_table}"'
+    expected = _MONTHS_SQL.format(member=table, unpaid="")
+    unpaid = _MONTHS_SQL.format(member=table, unpaid=_UNPAID.format(member=table))
+    params = [first, first, last]
+    return queryset.annotate(
+        expected_count=RawSQL(expected, params, output_field=IntegerField()),
+        arrears_count=RawSQL(unpaid, params, output_field=IntegerField()),
+    )
 
 
 def with_arrears(queryset: QuerySet, on: date) -> QuerySet:
     """Annotate members with ``arrears_count``: months owed as of ``on``, computed in SQL (R-MB-07)."""
-    year_start, last = _expected_range(on)
-    table = f'"{Member._meta.db_table}"'
-    sql = _ARREARS_SQL.format(member=table)
-    return queryset.annotate(
-        arrears_count=RawSQL(sql, [year_start, year_start, last], output_field=IntegerField())
-    )
+    first, last = _expected_range(on)
+    return with_due_months(queryset, first=first, last=last)
 
 
 def members_in_arrears(queryset: QuerySet, on: date) -> QuerySet:

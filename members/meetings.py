@@ -99,9 +99,22 @@ def record_attendance(
     return changed
 
 
-# R-MB-08: how often each kind must be held. Group meetings are held by each party group of a branch.
-MONTHLY_KINDS = (Meeting.Kind.COMMITTEE_MEETING, Meeting.Kind.PARTY_DAY)
-QUARTERLY_KINDS = (Meeting.Kind.MEMBER_MEETING, Meeting.Kind.PARTY_LECTURE)
+# R-MB-08: how often each kind of meeting is due, in months (三会一课 + party day) — the one table; the
+# statistics (members.analysis) count what is due from it too. A party-group meeting is due from every party
+# group; the other kinds from every branch.
+MEETING_EVERY_MONTHS: dict[str, int] = {
+    Meeting.Kind.MEMBER_MEETING: 3,
+    Meeting.Kind.COMMITTEE_MEETING: 1,
+    Meeting.Kind.GROUP_MEETING: 1,
+    Meeting.Kind.PARTY_LECTURE: 3,
+    Meeting.Kind.PARTY_DAY: 1,
+}
+MONTHLY_KINDS = tuple(
+    k for k, every in MEETING_EVERY_MONTHS.items() if every == 1 and k != Meeting.Kind.GROUP_MEETING
+)
+QUARTERLY_KINDS = tuple(
+    k for k, every in MEETING_EVERY_MONTHS.items() if every == 3 and k != Meeting.Kind.GROUP_MEETING
+)
 
 
 @dataclass(frozen=True)

@@ -25,12 +25,29 @@ SECTION = "发展党员"
 
 
 def items(user) -> list[DashboardItem]:
-    today = local_today()
     url = reverse("recruitment:board")
     candidates = scope_queryset(Candidate.objects.all(), user)
-    votes = scope_queryset(
-        CandidateVote.objects.filter(passed=True, approval__isnull=True), user, "candidate__organization"
-    )
+    votes = scope_queryset(CandidateVote.objects.all(), user, "candidate__organization")
+    today = local_today()
+    found = [
+        (label, queryset.count(), level)
+        for label, queryset, level in flags(candidates=candidates, votes=votes, today=today)
+    ]
+    found += [
+        ("入党后超过1个月未备案（R-RC-16）", _filing_overdue(user, today), "danger"),
+        ("预备期满前一周未递交转正申请（R-RC-19）", _conversion_not_applied(candidates, today), "warning"),
+    ]
+    return [
+        DashboardItem(section=SECTION, label=label, count=count, url=url, level=level)
+        for label, count, level in found
+        if count
+    ]
+
+
+def flags(*, candidates, votes, today) -> list[tuple[str, object, str]]:
+    """(label, queryset, level) of every flag on ``today``, for the given (scoped) candidates and votes; the
+    工作台 counts them, and the statistics page (reports/recruitment_blocks.py) counts the overdue ones."""
+    votes = votes.filter(passed=True, approval__isnull=True)
     quarter_start = add_months(today.replace(day=1), -((today.month - 1) % 3))
     previous_quarter = add_months(quarter_start, -3)
 
@@ -54,16 +71,7 @@ def items(user) -> list[DashboardItem]:
         # R-RC-18: probationary members without the oath.
         ("尚未入党宣誓（R-RC-18）", candidates.filter(stage=Stage.PROBATIONARY).exclude(Exists(Oath.objects.filter(candidate=OuterRef("pk")))), "warning"),
     ]  # fmt: skip
-    found = [(label, queryset.count(), level) for label, queryset, level in counts]
-    found += [
-        ("入党后超过1个月未备案（R-RC-16）", _filing_overdue(user, today), "danger"),
-        ("预备期满前一周未递交转正申请（R-RC-19）", _conversion_not_applied(candidates, today), "warning"),
-    ]
-    return [
-        DashboardItem(section=SECTION, label=label, count=count, url=url, level=level)
-        for label, count, level in found
-        if count
-    ]
+    return counts
 
 
 def _filing_overdue(user, today) -> int:

@@ -125,9 +125,35 @@ def test_dues_expected_collected_and_arrears_per_branch_R_MB_07(quarter, branch_
     )
 
 
-def test_dues_are_not_expected_for_months_that_have_not_begun_R_MB_07(quarter, branch_b):
+def test_dues_of_the_running_month_are_not_expected_yet_as_in_the_arrears_check_R_MB_07(quarter, branch_b):
+    """The statistics use members.dues' rule: a month's dues may be paid until its last day, so on 15 February
+    only January is owed (m5: 3.00, paid)."""
     (b,) = analysis.dues(org_ids=ids(branch_b), start=Q1[0], end=END, today=date(2026, 2, 15))
+    assert (b.expected, b.arrears, b.members_in_arrears) == (Decimal("3.00"), Decimal("0.00"), 0)
+    (b,) = analysis.dues(org_ids=ids(branch_b), start=Q1[0], end=END, today=date(2026, 3, 1))
     assert (b.expected, b.arrears, b.members_in_arrears) == (Decimal("6.00"), Decimal("3.00"), 1)
+
+
+def test_period_dues_and_the_arrears_check_count_the_same_months_R_MB_07(quarter, branch_a):
+    """One definition: the months a member owes in the year so far are the months the arrears list counts."""
+    from members.dues import with_arrears
+    from members.models import Member
+
+    on = date(2026, 4, 10)
+    owing = sum(
+        with_arrears(Member.objects.filter(organization=branch_a), on).values_list("arrears_count", flat=True)
+    )
+    (a,) = analysis.dues(org_ids=ids(branch_a), start=date(2026, 1, 1), end=date(2026, 12, 31), today=on)
+    assert owing == 3  # m2 March, m3 February and March
+    assert a.members_in_arrears == 2
+
+
+def test_meeting_statistics_and_missing_meetings_share_one_frequency_table_R_MB_08():
+    from members import meetings
+
+    assert analysis.MEETING_EVERY_MONTHS is meetings.MEETING_EVERY_MONTHS
+    assert set(meetings.MONTHLY_KINDS) == {"committee_meeting", "party_day"}
+    assert set(meetings.QUARTERLY_KINDS) == {"member_meeting", "party_lecture"}
 
 
 def test_quarterly_analysis_gathers_the_quarter_R_MB_10(quarter, branch_a):
