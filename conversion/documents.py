@@ -265,11 +265,15 @@ def printable_documents(case: ConversionCase) -> list[Printable]:
         day = f"{review.scheduled_on:%Y-%m-%d}"
         if review.participants.exists():
             items.append(
-                Printable("conversion_print:review_sheet", (case.pk, review.pk), f"打印评议名单及评分表（{day}）")
+                Printable(
+                    "conversion_print:review_sheet", (case.pk, review.pk), f"打印评议名单及评分表（{day}）"
+                )
             )
         if review.state != DemocraticReview.State.SCHEDULED:
             items.append(
-                Printable("conversion_print:review_result", (case.pk, review.pk), f"打印评议结果通知（{day}）")
+                Printable(
+                    "conversion_print:review_result", (case.pk, review.pk), f"打印评议结果通知（{day}）"
+                )
             )
     if case.return_transfer_id:
         items.append(Printable("conversion_print:return_letter", (case.pk,), "打印转回函"))
@@ -302,4 +306,3 @@ def archive_parts(member, user) -> list[ArchivePart]:
     cases = list(ConversionCase.objects.filter(member=member).order_by("opened_on", "pk"))
     documents = [doc for case in cases for doc in case_documents(case, printed_by=user)]
     return [ArchivePart(title="转化管理材料", order=ORDER_CONVERSION, documents=documents)]
-

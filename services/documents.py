@@ -131,7 +131,9 @@ def supplement_notice(matter: Matter) -> Document:
 def return_notice(matter: Matter) -> Document:
     """R-SV-09: a returned matter and its written reason."""
     matter = _matter(matter)
-    return _document(matter, title="退回通知书", template="return_notice", dated=_local_date(matter.completed_at))
+    return _document(
+        matter, title="退回通知书", template="return_notice", dated=_local_date(matter.completed_at)
+    )
 
 
 # --- R-SV-06 and R-SV-14 ---------------------------------------------------------------------------------
