@@ -21,7 +21,6 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.utils import timezone
-from django.utils.formats import date_format
 
 from conversion.access import can_view_conversion
 from conversion.models import ConversionCase, DemocraticReview, LedgerEntry
@@ -41,10 +40,6 @@ CASE_RELATED = (
     "return_transfer",
     "opened_by",
 )
-
-
-def _cn_date(day) -> str:
-    return date_format(day, "Y年n月j日") if day else ""
 
 
 def _person(user) -> str:
