@@ -14,7 +14,9 @@ urlpatterns = [
     path("members/", include("members.urls")),
     path("print/members/", include("members.print_urls")),
     path("conversion/", include("conversion.urls")),
+    path("print/conversion/", include("conversion.print_urls")),
     path("recruitment/", include("recruitment.urls")),
     path("services/", include("services.urls")),
+    path("print/services/", include("services.print_urls")),
     path("reports/", include("reports.urls")),
 ]

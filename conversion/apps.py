@@ -8,7 +8,15 @@ class ConversionConfig(AppConfig):
     def ready(self) -> None:
         from conversion import dashboard, demo, receivers
         from conversion.access import READ_ROLES
-        from core.registry import NavItem, register_dashboard, register_demo, register_nav, register_timeline
+        from conversion.documents import archive_parts
+        from core.registry import (
+            NavItem,
+            register_archive_section,
+            register_dashboard,
+            register_demo,
+            register_nav,
+            register_timeline,
+        )
         from members.signals import attendance_recorded
 
         attendance_recorded.connect(
@@ -18,3 +26,4 @@ class ConversionConfig(AppConfig):
         register_dashboard(dashboard.dashboard_items)
         register_timeline(dashboard.timeline_events)
         register_demo(demo.generate, order=30)
+        register_archive_section(archive_parts)
