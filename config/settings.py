@@ -217,7 +217,9 @@ AXES_VERBOSE = False
 REDIS_URL = env_str("REDIS_URL") or ""
 if REDIS_URL:
     if importlib.util.find_spec("redis") is None:
-        raise ImproperlyConfigured("REDIS_URL is set but the 'redis' package is not installed (pip install redis).")
+        raise ImproperlyConfigured(
+            "REDIS_URL is set but the 'redis' package is not installed (pip install redis)."
+        )
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
