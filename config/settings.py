@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "conversion",
     "recruitment",
     "services",
+    "reports",
 ]
 
 MIDDLEWARE = [

@@ -15,4 +15,5 @@ urlpatterns = [
     path("conversion/", include("conversion.urls")),
     path("recruitment/", include("recruitment.urls")),
     path("services/", include("services.urls")),
+    path("reports/", include("reports.urls")),
 ]

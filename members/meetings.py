@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import date
 
 from django.db import transaction
+from django.db.models import Count, Q
 
+from core.dates import month_bounds, quarter_bounds, quarter_of
 from members.exceptions import MemberError
 from members.models import Attendance, Meeting, Member, Organization
 from members.signals import attendance_recorded
@@ -94,3 +97,80 @@ def record_attendance(
                 )
             changed.append(row)
     return changed
+
+
+# R-MB-08: how often each kind must be held. Group meetings are held by each party group of a branch.
+MONTHLY_KINDS = (Meeting.Kind.COMMITTEE_MEETING, Meeting.Kind.PARTY_DAY)
+QUARTERLY_KINDS = (Meeting.Kind.MEMBER_MEETING, Meeting.Kind.PARTY_LECTURE)
+
+
+@dataclass(frozen=True)
+class MissingMeeting:
+    """A meeting a branch (or one of its party groups) has not held in the current period."""
+
+    branch: Organization
+    organization: Organization  # the branch itself, or the party group for a group meeting
+    kind: str
+    period_start: date
+    period_end: date
+
+    @property
+    def kind_label(self) -> str:
+        return Meeting.Kind(self.kind).label
+
+    @property
+    def period_label(self) -> str:
+        if self.period_start.month == self.period_end.month:
+            return f"{self.period_start:%Y年%-m月}"
+        return f"{self.period_start.year}年第{quarter_of(self.period_start)}季度"
+
+    def __str__(self) -> str:
+        where = self.organization.name if self.organization != self.branch else self.branch.name
+        return f"{where}{self.period_label}未召开{self.kind_label}"
+
+
+def missing_meetings(*, organizations: Iterable[Organization], on: date) -> list[MissingMeeting]:
+    """R-MB-08: what each branch has not held yet in the month / quarter containing ``on``.
+
+    Member meeting and party lecture: at least once a quarter. Branch committee meeting and party day: every
+    month. Group meeting: every month, in each party group of the branch. Meetings held so far are counted in
+    one aggregated query; a meeting dated after ``on`` does not count.
+    """
+    branches = [org for org in organizations if org.is_branch]
+    if not branches:
+        return []
+    month_start, month_end = month_bounds(on.year, on.month)
+    quarter_start, quarter_end = quarter_bounds(on.year, quarter_of(on))
+    groups_by_branch: dict[int, list[Organization]] = {b.pk: [] for b in branches}
+    for group in Organization.objects.filter(
+        parent_id__in=groups_by_branch, kind=Organization.Kind.PARTY_GROUP, is_active=True
+    ).order_by("sort_order", "code"):
+        groups_by_branch[group.parent_id].append(group)
+    org_ids = [*groups_by_branch, *(g.pk for groups in groups_by_branch.values() for g in groups)]
+    held = {
+        (row["organization_id"], row["kind"]): row
+        for row in Meeting.objects.filter(
+            organization_id__in=org_ids, held_on__gte=quarter_start, held_on__lte=on
+        )
+        .values("organization_id", "kind")
+        .annotate(in_quarter=Count("pk"), in_month=Count("pk", filter=Q(held_on__gte=month_start)))
+    }
+
+    def count(org_id: int, kind: str, field: str) -> int:
+        row = held.get((org_id, kind))
+        return row[field] if row else 0
+
+    missing = []
+    for branch in branches:
+        for kind in QUARTERLY_KINDS:
+            if not count(branch.pk, kind, "in_quarter"):
+                missing.append(MissingMeeting(branch, branch, kind, quarter_start, quarter_end))
+        for kind in MONTHLY_KINDS:
+            if not count(branch.pk, kind, "in_month"):
+                missing.append(MissingMeeting(branch, branch, kind, month_start, month_end))
+        for group in groups_by_branch[branch.pk]:
+            if not count(group.pk, Meeting.Kind.GROUP_MEETING, "in_month"):
+                missing.append(
+                    MissingMeeting(branch, group, Meeting.Kind.GROUP_MEETING, month_start, month_end)
+                )
+    return missing

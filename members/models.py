@@ -424,6 +424,7 @@ class FloatingCertificate(models.Model):
     issued_on = models.DateField("发证日期")
     valid_until = models.DateField("有效期至")
     revoked_on = models.DateField("收回日期", null=True, blank=True)
+    revoke_reason = models.CharField("收回原因", max_length=200, blank=True)
     issued_by = models.ForeignKey(USER, verbose_name="发证人", null=True, on_delete=models.PROTECT)
     history = HistoricalRecords()
 
@@ -431,7 +432,12 @@ class FloatingCertificate(models.Model):
         verbose_name = "流动党员活动证"
         verbose_name_plural = verbose_name
         ordering = ["-year", "-sequence"]
-        constraints = [models.UniqueConstraint(fields=["year", "sequence"], name="uniq_certificate_sequence")]
+        constraints = [
+            models.UniqueConstraint(fields=["year", "sequence"], name="uniq_certificate_sequence"),
+            models.CheckConstraint(
+                condition=Q(valid_until__gt=models.F("issued_on")), name="certificate_valid_after_issue"
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.number
@@ -585,6 +591,12 @@ class TrainingPairing(models.Model):
         verbose_name = "一对一结对培养"
         verbose_name_plural = verbose_name
         ordering = ["-started_on"]
+        constraints = [
+            # R-MB-11: one-to-one — a trainee has one mentor at a time.
+            models.UniqueConstraint(
+                fields=["rotation"], condition=Q(ended_on__isnull=True), name="one_open_pairing_per_trainee"
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.mentor} ↔ {self.rotation.member}"

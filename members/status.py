@@ -76,3 +76,49 @@ def members_without_rights_ids(on: date) -> set[int]:
         .exclude(rights_restored_on__lte=on)
         .values_list("member_id", flat=True)
     )
+
+
+@transaction.atomic
+def discipline_record(
+    *, member: Member, kind: str, decided_on: date, decided_by: str, reason: str, recorded_by
+) -> Discipline:
+    """R-MB-02: record a party discipline with its date. Expulsion also ends membership (a status event)."""
+    member = Member.objects.select_for_update().get(pk=member.pk)
+    if kind not in Discipline.Kind.values:
+        raise MemberError("处分类型无效（R-MB-02）。", rule="R-MB-02")
+    if not member.is_active_member:
+        raise MemberError(f"{member.name}不是在册党员，不能记录处分（R-MB-02）。", rule="R-MB-02")
+    if not decided_by.strip() or not reason.strip():
+        raise MemberError("请填写决定机关和处分事由（R-MB-02）。", rule="R-MB-02")
+    discipline = Discipline.objects.create(
+        member=member,
+        kind=kind,
+        decided_on=decided_on,
+        decided_by=decided_by.strip(),
+        reason=reason,
+        recorded_by=recorded_by,
+    )
+    if kind == Discipline.Kind.EXPULSION:
+        change_status(
+            member=member,
+            to_status=Member.Status.EXPELLED,
+            effective_on=decided_on,
+            reason=f"{decided_by}决定开除党籍",
+            recorded_by=recorded_by,
+        )
+    return discipline
+
+
+@transaction.atomic
+def discipline_restore_rights(*, discipline: Discipline, restored_on: date, recorded_by) -> Discipline:
+    """R-MB-02: end 留党察看 — from ``restored_on`` the member may vote, elect, be elected and introduce."""
+    discipline = Discipline.objects.select_for_update().get(pk=discipline.pk)
+    if discipline.kind != Discipline.Kind.PROBATION:
+        raise MemberError("只有留党察看处分需要恢复党员权利（R-MB-02）。", rule="R-MB-02")
+    if discipline.rights_restored_on is not None:
+        raise MemberError(f"已于{discipline.rights_restored_on}恢复党员权利。", rule="R-MB-02")
+    if restored_on < discipline.decided_on:
+        raise MemberError("恢复权利日期不能早于处分日期（R-MB-02）。", rule="R-MB-02")
+    discipline.rights_restored_on = restored_on
+    discipline.save(update_fields=["rights_restored_on"])
+    return discipline

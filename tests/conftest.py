@@ -1,4 +1,7 @@
-"""Shared fixtures: the organisation tree and the personas every permission test uses."""
+"""Shared fixtures: the organisation tree, the personas every permission test uses, and the browser."""
+
+import importlib
+import os
 
 import pytest
 
@@ -13,6 +16,53 @@ def _fresh_calendar_cache():
     invalidate_calendar_cache()
     yield
     invalidate_calendar_cache()
+
+
+def _is_transactional(request) -> bool:
+    marker = request.node.get_closest_marker("django_db")
+    return bool(
+        {"transactional_db", "live_server"} & set(request.fixturenames)
+        or (marker and (marker.kwargs.get("transaction") or (len(marker.args) > 0 and marker.args[0])))
+    )
+
+
+@pytest.fixture(autouse=True)
+def _reseed_reference_data_after_flush(request, django_db_blocker):
+    """A transactional or live-server test ends with the database flushed, which also empties what the data
+    migrations seeded (role groups, the holiday calendar). Put it back for the tests that follow."""
+    yield
+    if _is_transactional(request):
+        from django.apps import apps
+
+        seed = importlib.import_module("core.migrations.0002_seed_calendar_groups").seed
+        with django_db_blocker.unblock():
+            seed(apps, None)
+        invalidate_calendar_cache()
+
+
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+]
+
+
+@pytest.fixture
+def browser():
+    """Debian's Chromium, headless, driven by Playwright (browser tests are marked ``browser``)."""
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(
+            executable_path="/usr/bin/chromium", headless=True, args=CHROMIUM_ARGS
+        )
+        yield chromium
+        chromium.close()
 
 
 @pytest.fixture

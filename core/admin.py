@@ -1,0 +1,151 @@
+"""Admin for the shared settings: the working-day calendar (with the State Council notice import), the
+versioned rule profile, the center's facts and staff profiles."""
+
+from django import forms
+from django.contrib import admin, messages
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils import timezone
+from simple_history.admin import SimpleHistoryAdmin
+
+from core import models
+from core.admin_scope import ScopedAdminMixin
+from core.calendar_loading import load_calendar_year
+from core.calendar_notice import parse_notice
+from core.exceptions import DomainError
+
+
+class SettingsAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
+    scope_field = None
+
+
+class CalendarNoticeForm(forms.Form):
+    year = forms.IntegerField(label="年份", min_value=2000, max_value=2100)
+    file = forms.FileField(label="国务院办公厅节假日安排（.xlsx 或 .csv：日期、类型、名称）")
+    source = forms.CharField(label="来源", max_length=200, initial="国务院办公厅通知")
+
+
+@admin.register(models.CalendarYear)
+class CalendarYearAdmin(SettingsAdmin):
+    list_display = ["year", "source", "loaded_at"]
+    readonly_fields = ["loaded_at"]
+    change_list_template = "admin/core/calendaryear/change_list.html"
+
+    def get_urls(self):
+        extra = [
+            path(
+                "import-notice/",
+                self.admin_site.admin_view(self.import_notice_view),
+                name="core_calendaryear_import_notice",
+            )
+        ]
+        return extra + super().get_urls()
+
+    def import_notice_view(self, request):
+        """R-SV-07: load a year from the State Council notice; open deadlines are recomputed by the apps."""
+        if not self.has_change_permission(request):
+            return redirect("admin:core_calendaryear_changelist")
+        form = CalendarNoticeForm(request.POST or None, request.FILES or None)
+        if request.method == "POST" and form.is_valid():
+            upload = form.cleaned_data["file"]
+            fmt = "xlsx" if upload.name.lower().endswith(".xlsx") else "csv"
+            year = form.cleaned_data["year"]
+            try:
+                holidays, workdays = parse_notice(upload, fmt, year)
+                load_calendar_year(
+                    year, holidays=holidays, workdays=workdays, source=form.cleaned_data["source"]
+                )
+            except DomainError as exc:
+                form.add_error("file", str(exc))
+            else:
+                self.message_user(
+                    request,
+                    f"已载入{year}年：节假日{len(holidays)}天，调休上班日{len(workdays)}天；相关期限已重新计算。",
+                    messages.SUCCESS,
+                )
+                return redirect("admin:core_calendaryear_changelist")
+        context = {
+            **self.admin_site.each_context(request),
+            "title": "导入节假日安排",
+            "form": form,
+            "opts": self.model._meta,
+            "changelist_url": reverse("admin:core_calendaryear_changelist"),
+        }
+        return TemplateResponse(request, "admin/core/calendaryear/import_notice.html", context)
+
+
+@admin.register(models.CalendarDay)
+class CalendarDayAdmin(SettingsAdmin):
+    list_display = ["date", "kind", "name"]
+    list_filter = ["kind"]
+    search_fields = ["name"]
+    date_hierarchy = "date"
+
+
+@admin.register(models.NumberSequence)
+class NumberSequenceAdmin(SettingsAdmin):
+    """Read-only: numbers are only ever taken by core.numbering.next_number (gap-free)."""
+
+    list_display = ["series", "year", "last"]
+    list_filter = ["series", "year"]
+
+    def has_add_permission(self, request, *args):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def history_view(self, request, object_id, extra_context=None):
+        return redirect("admin:core_numbersequence_changelist")
+
+
+@admin.register(models.CenterProfile)
+class CenterProfileAdmin(SettingsAdmin):
+    list_display = ["name", "committee_name", "address", "phone"]
+
+    def has_add_permission(self, request, *args):
+        return not models.CenterProfile.objects.exists() and super().has_add_permission(request, *args)
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(models.RuleProfile)
+class RuleProfileAdmin(SettingsAdmin):
+    """Saving a change adds a new version (effective from now, changed by the user); old versions stay,
+    so a decision is always judged by the settings in force when it was made (core.profile)."""
+
+    list_display = [
+        "effective_from",
+        "meeting_quorum",
+        "applicant_min_months",
+        "training_min_hours",
+        "public_notice_min_days",
+        "changed_by",
+        "note",
+    ]
+    list_select_related = ["changed_by"]
+    readonly_fields = ["effective_from", "changed_by"]
+
+    def save_model(self, request, obj, form, change):
+        obj.pk = None
+        obj.id = None
+        obj._state.adding = True
+        obj.effective_from = timezone.now()
+        obj.changed_by = request.user
+        obj.save()
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(models.StaffProfile)
+class StaffProfileAdmin(SettingsAdmin):
+    list_display = ["user", "organization", "window", "phone"]
+    search_fields = ["user__username", "user__first_name", "organization__name"]
+    list_select_related = ["user", "organization"]
+    autocomplete_fields = ["user", "organization"]

@@ -1,0 +1,417 @@
+"""Admin for the member records, usable with 50,000 members: scoped querysets (core.admin_scope),
+autocomplete for foreign keys, list_select_related, no per-row queries, history on every model."""
+
+from django.contrib import admin
+from django.core.exceptions import ValidationError
+from import_export.admin import ImportExportMixin
+from import_export.forms import ImportForm
+from simple_history.admin import SimpleHistoryAdmin
+
+from core.access import sees_full_id_numbers
+from core.admin_scope import ScopedAdminMixin
+from members import models
+from members.idnumbers import mask_id_number, mask_phone
+from members.importing import ImportFileError, read_upload
+from members.resources import MemberResource, OrganizationResource
+
+
+class SafeImportForm(ImportForm):
+    """The admin upload gets the same size / fake-file / zip-bomb checks as members.importing."""
+
+    def clean(self):
+        cleaned = super().clean()
+        upload = cleaned.get("import_file")
+        if upload is not None:
+            fmt = "xlsx" if upload.name.lower().endswith(".xlsx") else "csv"
+            try:
+                read_upload(upload, fmt)
+            except ImportFileError as exc:
+                raise ValidationError(str(exc)) from exc
+            upload.seek(0)
+        return cleaned
+
+
+class BaseAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
+    list_per_page = 50
+    show_full_result_count = False  # no COUNT(*) of 50,000 rows on every page
+
+
+class ImportExportAdmin(ImportExportMixin, BaseAdmin):
+    import_form_class = SafeImportForm
+
+    def get_import_formats(self):
+        from import_export.formats.base_formats import CSV, XLSX
+
+        return [XLSX, CSV]
+
+    def get_export_formats(self):
+        return self.get_import_formats()
+
+    def get_import_resource_kwargs(self, request, **kwargs):
+        return {**super().get_import_resource_kwargs(request, **kwargs), "user": request.user}
+
+
+class ReadOnlyAdmin(BaseAdmin):
+    """Append-only records: written only by their operations."""
+
+    def has_add_permission(self, request, *args):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(models.Organization)
+class OrganizationAdmin(ImportExportAdmin):
+    scope_field = "pk"
+    resource_classes = [OrganizationResource]
+    list_display = ["name", "code", "kind", "category", "parent", "village", "is_center", "is_active"]
+    list_filter = ["kind", "category", "is_center", "has_approval_authority", "is_active"]
+    search_fields = ["name", "short_name", "code", "village"]
+    list_select_related = ["parent"]
+    autocomplete_fields = ["parent"]
+    ordering = ["sort_order", "code"]
+
+
+class StatusEventInline(admin.TabularInline):
+    model = models.MemberStatusEvent
+    extra = 0
+    can_delete = False
+    fields = ["effective_on", "from_status", "to_status", "reason", "recorded_by", "recorded_at"]
+    readonly_fields = fields
+    show_change_link = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("recorded_by")
+
+
+@admin.register(models.Member)
+class MemberAdmin(ImportExportAdmin):
+    resource_classes = [MemberResource]
+    search_fields = ["name", "name_initials", "=id_number", "^phone"]
+    list_filter = ["status", "gender", "education", "is_reserve_cadre", "organization__category"]
+    list_select_related = ["organization", "party_group"]
+    autocomplete_fields = ["organization", "party_group"]
+    readonly_fields = ["status", "full_member_on", "created_at"]
+    date_hierarchy = "joined_on"
+    inlines = [StatusEventInline]
+    fieldsets = [
+        (None, {"fields": ["name", "gender", "ethnicity", "birth_date", "id_number", "education"]}),
+        ("联系方式", {"fields": ["phone", "address", "village", "work_unit"]}),
+        ("组织关系", {"fields": ["organization", "party_group", "status", "joined_on", "full_member_on"]}),
+        ("其他", {"fields": ["monthly_dues", "is_reserve_cadre", "notes", "created_at"]}),
+    ]
+
+    def get_list_display(self, request):
+        if sees_full_id_numbers(request.user):
+            return ["name", "gender", "id_number", "phone", "organization", "status", "joined_on"]
+        return ["name", "gender", "masked_id_number", "masked_phone", "organization", "status", "joined_on"]
+
+    def get_search_fields(self, request):
+        # Users who see masked numbers must not be able to probe full ID numbers by searching.
+        if sees_full_id_numbers(request.user):
+            return self.search_fields
+        return ["name", "name_initials"]
+
+    def get_export_resource_kwargs(self, request, **kwargs):
+        return {
+            **super().get_export_resource_kwargs(request, **kwargs),
+            "mask": not sees_full_id_numbers(request.user),
+        }
+
+    def get_readonly_fields(self, request, obj=None):
+        readonly = [] if obj is None else list(self.readonly_fields)
+        if obj is not None:
+            # R-MB-02 / R-MB-05: status and organisation change only through their operations.
+            readonly.append("organization")
+        if obj is not None and not sees_full_id_numbers(request.user):
+            readonly += ["masked_id_number", "masked_phone"]
+        return readonly
+
+    def get_fieldsets(self, request, obj=None):
+        if obj is None:
+            # On add the status is chosen; it is written with the first status event (R-MB-02).
+            return [
+                (name, {"fields": [f for f in opts["fields"] if f != "created_at"]})
+                for name, opts in self.fieldsets
+            ]
+        if sees_full_id_numbers(request.user):
+            return self.fieldsets
+        masked = {"id_number": "masked_id_number", "phone": "masked_phone"}
+        return [
+            (name, {"fields": [masked.get(f, f) for f in opts["fields"]]}) for name, opts in self.fieldsets
+        ]
+
+    def save_model(self, request, obj, form, change):
+        if change:
+            super().save_model(request, obj, form, change)
+            return
+        from members.models import MemberStatusEvent
+
+        super().save_model(request, obj, form, change)
+        MemberStatusEvent.objects.create(
+            member=obj,
+            from_status="",
+            to_status=obj.status,
+            effective_on=obj.joined_on or obj.created_at.date(),
+            reason="在后台建立党员档案",
+            recorded_by=request.user,
+        )
+
+    @admin.display(description="公民身份号码")
+    def masked_id_number(self, obj):
+        return mask_id_number(obj.id_number)
+
+    @admin.display(description="联系电话")
+    def masked_phone(self, obj):
+        return mask_phone(obj.phone)
+
+
+@admin.register(models.MemberStatusEvent)
+class MemberStatusEventAdmin(ReadOnlyAdmin):
+    scope_field = "member__organization"
+    list_display = ["member", "from_status", "to_status", "effective_on", "reason", "recorded_by"]
+    list_filter = ["to_status", "from_status"]
+    search_fields = ["member__name", "=member__id_number"]
+    list_select_related = ["member", "recorded_by"]
+    date_hierarchy = "effective_on"
+
+
+@admin.register(models.Discipline)
+class DisciplineAdmin(BaseAdmin):
+    scope_field = "member__organization"
+    list_display = ["member", "kind", "decided_on", "decided_by", "rights_restored_on"]
+    list_filter = ["kind"]
+    search_fields = ["member__name", "=member__id_number"]
+    list_select_related = ["member"]
+    autocomplete_fields = ["member"]
+    readonly_fields = ["recorded_by"]
+
+
+@admin.register(models.RelationTransfer)
+class RelationTransferAdmin(BaseAdmin):
+    scope_field = "member__organization"
+    list_display = [
+        "letter_number",
+        "member",
+        "direction",
+        "from_organization",
+        "to_organization",
+        "to_unit",
+        "issued_on",
+        "valid_until",
+        "state",
+    ]
+    list_filter = ["state", "direction", "letter_year"]
+    search_fields = ["letter_number", "member__name", "=member__id_number", "from_unit", "to_unit"]
+    list_select_related = ["member", "from_organization", "to_organization"]
+    autocomplete_fields = ["member", "from_organization", "to_organization"]
+    # Letters are numbered and accepted through members.transfers; the admin only reads them.
+    readonly_fields = [
+        "letter_year",
+        "letter_sequence",
+        "letter_number",
+        "state",
+        "accepted_on",
+        "accepted_by",
+        "created_by",
+        "created_at",
+        "valid_until",
+    ]
+
+    def has_add_permission(self, request, *args):
+        return False
+
+
+class FloatingContactInline(admin.TabularInline):
+    model = models.FloatingContact
+    extra = 0
+    fields = ["contacted_on", "method", "reached", "note", "recorded_by"]
+    readonly_fields = ["recorded_by"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("recorded_by")
+
+
+@admin.register(models.FloatingMember)
+class FloatingMemberAdmin(BaseAdmin):
+    scope_field = "member__organization"
+    list_display = [
+        "member",
+        "direction",
+        "destination",
+        "flowed_out_on",
+        "last_contacted_on",
+        "lost_contact_since",
+        "returned_on",
+    ]
+    list_filter = [
+        "direction",
+        ("returned_on", admin.EmptyFieldListFilter),
+        ("lost_contact_since", admin.EmptyFieldListFilter),
+    ]
+    search_fields = ["member__name", "=member__id_number", "destination", "^contact_phone"]
+    list_select_related = ["member"]
+    autocomplete_fields = ["member"]
+    inlines = [FloatingContactInline]
+
+
+@admin.register(models.FloatingContact)
+class FloatingContactAdmin(BaseAdmin):
+    scope_field = "floating__member__organization"
+    list_display = ["floating", "contacted_on", "method", "reached", "recorded_by"]
+    list_filter = ["method", "reached"]
+    search_fields = ["floating__member__name"]
+    list_select_related = ["floating__member", "recorded_by"]
+    autocomplete_fields = ["floating"]
+    date_hierarchy = "contacted_on"
+
+
+@admin.register(models.FloatingCertificate)
+class FloatingCertificateAdmin(BaseAdmin):
+    scope_field = "floating__member__organization"
+    list_display = ["number", "floating", "issued_on", "valid_until", "revoked_on"]
+    list_filter = ["year", ("revoked_on", admin.EmptyFieldListFilter)]
+    search_fields = ["number", "floating__member__name"]
+    list_select_related = ["floating__member"]
+    autocomplete_fields = ["floating"]
+    readonly_fields = ["year", "sequence", "number", "issued_by"]
+
+    def has_add_permission(self, request, *args):
+        return False  # numbers are issued by members.floating.certificate_issue
+
+
+@admin.register(models.DuesPayment)
+class DuesPaymentAdmin(BaseAdmin):
+    scope_field = "member__organization"
+    list_display = ["member", "month", "amount", "paid_on", "recorded_by"]
+    list_filter = ["month"]
+    search_fields = ["member__name", "=member__id_number"]
+    list_select_related = ["member", "recorded_by"]
+    autocomplete_fields = ["member"]
+    readonly_fields = ["recorded_by"]
+    date_hierarchy = "month"
+
+    def save_model(self, request, obj, form, change):
+        obj.recorded_by = obj.recorded_by or request.user
+        super().save_model(request, obj, form, change)
+
+
+class AttendanceInline(admin.TabularInline):
+    model = models.Attendance
+    extra = 0
+    fields = ["member", "present", "absence_reason"]
+    autocomplete_fields = ["member"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("member")
+
+
+@admin.register(models.Meeting)
+class MeetingAdmin(BaseAdmin):
+    list_display = ["held_on", "organization", "kind", "topic", "host"]
+    list_filter = ["kind"]
+    search_fields = ["topic", "organization__name"]
+    list_select_related = ["organization"]
+    autocomplete_fields = ["organization"]
+    readonly_fields = ["recorded_by"]
+    date_hierarchy = "held_on"
+    inlines = [AttendanceInline]
+
+
+@admin.register(models.Attendance)
+class AttendanceAdmin(BaseAdmin):
+    scope_field = "meeting__organization"
+    list_display = ["meeting", "member", "present", "absence_reason"]
+    list_filter = ["present", "meeting__kind"]
+    search_fields = ["member__name", "meeting__topic"]
+    list_select_related = ["meeting__organization", "member"]
+    autocomplete_fields = ["meeting", "member"]
+
+
+@admin.register(models.AnnualReview)
+class AnnualReviewAdmin(BaseAdmin):
+    scope_field = "member__organization"
+    list_display = ["member", "year", "result", "recorded_by"]
+    list_filter = ["year", "result"]
+    search_fields = ["member__name", "=member__id_number"]
+    list_select_related = ["member", "recorded_by"]
+    autocomplete_fields = ["member"]
+    readonly_fields = ["recorded_by"]
+
+
+class TrainingPairingInline(admin.TabularInline):
+    model = models.TrainingPairing
+    extra = 0
+    autocomplete_fields = ["mentor"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("mentor")
+
+
+@admin.register(models.TrainingRotation)
+class TrainingRotationAdmin(BaseAdmin):
+    scope_field = "member__organization"
+    list_display = ["member", "year", "started_on", "ended_on"]
+    list_filter = ["year"]
+    search_fields = ["member__name"]
+    list_select_related = ["member"]
+    autocomplete_fields = ["member"]
+    inlines = [TrainingPairingInline]
+
+
+@admin.register(models.TrainingPairing)
+class TrainingPairingAdmin(BaseAdmin):
+    scope_field = "rotation__member__organization"
+    list_display = ["mentor", "rotation", "started_on", "ended_on"]
+    list_filter = [("ended_on", admin.EmptyFieldListFilter)]
+    search_fields = ["mentor__name", "rotation__member__name"]
+    list_select_related = ["mentor", "rotation__member"]
+    autocomplete_fields = ["mentor", "rotation"]
+
+
+@admin.register(models.AidHousehold)
+class AidHouseholdAdmin(BaseAdmin):
+    scope_field = None
+    list_display = ["head_name", "village", "difficulty"]
+    list_filter = ["village"]
+    search_fields = ["head_name", "village"]
+
+
+class AidVisitInline(admin.TabularInline):
+    model = models.AidVisit
+    extra = 0
+    fields = ["visited_on", "content", "recorded_by"]
+    readonly_fields = ["recorded_by"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("recorded_by")
+
+
+@admin.register(models.AidPairing)
+class AidPairingAdmin(BaseAdmin):
+    scope_field = "member__organization"
+    list_display = ["member", "household", "started_on", "ended_on"]
+    search_fields = ["member__name", "household__head_name"]
+    list_select_related = ["member", "household"]
+    autocomplete_fields = ["member", "household"]
+    inlines = [AidVisitInline]
+
+
+@admin.register(models.AidVisit)
+class AidVisitAdmin(BaseAdmin):
+    scope_field = "pairing__member__organization"
+    list_display = ["pairing", "visited_on", "content"]
+    search_fields = ["pairing__member__name", "pairing__household__head_name"]
+    list_select_related = ["pairing__member", "pairing__household"]
+    autocomplete_fields = ["pairing"]
+    date_hierarchy = "visited_on"

@@ -1,0 +1,529 @@
+"""Member figures for statistics and the quarterly analysis of member education and management (R-MB-10).
+
+Every figure is one SQL aggregation (``aggregate`` / ``annotate`` with ``Count(filter=…)``); nothing loads member
+rows into Python, so the number of queries does not grow with the data. ``org_ids`` is the scope: ``None`` for
+the whole town, otherwise the organisation ids to count (see ``core.access.scoped_organization_ids``).
+
+The roll (在册党员) is the members whose status is probationary or full *now*; ages and party ages are counted
+on the last day of the period (or today, if the period has not ended).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+
+from django.db.models import (
+    Case,
+    Count,
+    DecimalField,
+    F,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+    When,
+)
+from django.db.models.functions import Coalesce
+
+from core.dates import add_months, local_today, month_bounds, quarter_bounds
+from members.models import (
+    Attendance,
+    DuesPayment,
+    FloatingMember,
+    Meeting,
+    Member,
+    MemberStatusEvent,
+    Organization,
+    RelationTransfer,
+)
+
+OrgIds = frozenset[int] | None
+Pairs = list[tuple[str, int]]
+
+# (label, lowest age, highest age) — completed years on the counting day; None is open-ended.
+AGE_BANDS: tuple[tuple[str, int, int | None], ...] = (
+    ("30岁及以下", 0, 30),
+    ("31至40岁", 31, 40),
+    ("41至50岁", 41, 50),
+    ("51至60岁", 51, 60),
+    ("61至70岁", 61, 70),
+    ("71岁及以上", 71, None),
+)
+# R-MB-03: party age counts from full_member_on (the end of probation); probationary members have none yet.
+PARTY_AGE_BANDS: tuple[tuple[str, int, int | None], ...] = (
+    ("不满5年", 0, 4),
+    ("5至9年", 5, 9),
+    ("10至19年", 10, 19),
+    ("20至29年", 20, 29),
+    ("30至49年", 30, 49),
+    ("50年及以上", 50, None),
+)
+NO_PARTY_AGE = "预备党员（尚无党龄）"
+
+# R-MB-08: how often each kind of meeting is due, in months (三会一课 + party day). A party-group meeting is
+# due from every party group; the other kinds from every branch.
+MEETING_EVERY_MONTHS: dict[str, int] = {
+    Meeting.Kind.MEMBER_MEETING: 3,
+    Meeting.Kind.COMMITTEE_MEETING: 1,
+    Meeting.Kind.GROUP_MEETING: 1,
+    Meeting.Kind.PARTY_LECTURE: 3,
+    Meeting.Kind.PARTY_DAY: 1,
+}
+LEAVING_STATUSES = (Member.Status.DECEASED, Member.Status.EXPELLED, Member.Status.REMOVED)
+
+
+def scoped(queryset: QuerySet, org_ids: OrgIds, field_name: str = "organization") -> QuerySet:
+    if org_ids is None:
+        return queryset
+    return queryset.filter(**{f"{field_name}__in": org_ids})
+
+
+def _in_scope(org_ids: OrgIds, field_name: str) -> Q:
+    return Q() if org_ids is None else Q(**{f"{field_name}__in": org_ids})
+
+
+def years_before(day: date, years: int) -> date:
+    """The day ``years`` earlier (28 Feb where that year has no 29 Feb), matching ``core.dates.age_on``."""
+    try:
+        return day.replace(year=day.year - years)
+    except ValueError:
+        return day.replace(year=day.year - years, day=28)
+
+
+def _band_filter(field_name: str, on: date, low: int, high: int | None) -> Q:
+    """Whole years since ``field_name`` on day ``on`` lie in [low, high]."""
+    q = Q(**{f"{field_name}__lte": years_before(on, low)})
+    if high is not None:
+        q &= Q(**{f"{field_name}__gt": years_before(on, high + 1)})
+    return q
+
+
+def roll(org_ids: OrgIds) -> QuerySet:
+    """The members on the roll (probationary or full) in scope."""
+    return scoped(Member.objects.filter(status__in=Member.ACTIVE_STATUSES), org_ids)
+
+
+def branches(org_ids: OrgIds) -> QuerySet:
+    return scoped(Organization.objects.branches().filter(is_active=True), org_ids, "pk").order_by(
+        "sort_order", "code"
+    )
+
+
+# --- composition ----------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Composition:
+    on: date
+    total: int
+    by_status: Pairs
+    by_gender: Pairs
+    by_age: Pairs
+    by_education: Pairs
+    by_ethnicity: Pairs
+    by_party_age: Pairs
+    by_branch: Pairs
+
+
+def composition(*, org_ids: OrgIds, on: date) -> Composition:
+    """Members on the roll by status, gender, age band, education, ethnicity, party age band and branch."""
+    counts: dict[str, Count] = {"total": Count("pk")}
+    for status in Member.ACTIVE_STATUSES:
+        counts[f"status_{status}"] = Count("pk", filter=Q(status=status))
+    for gender in Member.Gender:
+        counts[f"gender_{gender}"] = Count("pk", filter=Q(gender=gender))
+    for i, (_, low, high) in enumerate(AGE_BANDS):
+        counts[f"age_{i}"] = Count("pk", filter=_band_filter("birth_date", on, low, high))
+    for education in Member.Education:
+        counts[f"edu_{education}"] = Count("pk", filter=Q(education=education))
+    counts["edu_none"] = Count("pk", filter=Q(education=""))
+    full = Q(full_member_on__isnull=False, status=Member.Status.FULL)
+    for i, (_, low, high) in enumerate(PARTY_AGE_BANDS):
+        counts[f"party_{i}"] = Count("pk", filter=full & _band_filter("full_member_on", on, low, high))
+    counts["party_none"] = Count("pk", filter=~full)
+    row = roll(org_ids).aggregate(**counts)
+
+    ethnicity = list(
+        roll(org_ids).values_list("ethnicity").annotate(n=Count("pk")).order_by("-n", "ethnicity")
+    )
+    by_branch = list(
+        branches(org_ids)
+        .annotate(n=Count("members", filter=Q(members__status__in=Member.ACTIVE_STATUSES)))
+        .values_list("name", "n")
+    )
+    education = [(e.label, row[f"edu_{e}"]) for e in Member.Education]
+    if row["edu_none"]:
+        education.append(("未填写", row["edu_none"]))
+    return Composition(
+        on=on,
+        total=row["total"],
+        by_status=[(s.label, row[f"status_{s}"]) for s in Member.ACTIVE_STATUSES],
+        by_gender=[(g.label, row[f"gender_{g}"]) for g in Member.Gender],
+        by_age=[(label, row[f"age_{i}"]) for i, (label, _, _) in enumerate(AGE_BANDS)],
+        by_education=education,
+        by_ethnicity=[(name or "未填写", n) for name, n in ethnicity],
+        by_party_age=[(label, row[f"party_{i}"]) for i, (label, _, _) in enumerate(PARTY_AGE_BANDS)]
+        + [(NO_PARTY_AGE, row["party_none"])],
+        by_branch=by_branch,
+    )
+
+
+# --- flows ----------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Flows:
+    joined: int  # admitted as probationary members (joined_on in the period)
+    became_full: int  # conversion to full membership (R-RC-20)
+    transferred_in: int  # from outside the town
+    transferred_out: int  # to outside the town
+    moved_in: int  # from another organisation in the town
+    moved_out: int  # to another organisation in the town
+    left: int  # deceased, expelled, removed
+
+    def as_pairs(self) -> Pairs:
+        return [
+            ("新发展党员", self.joined),
+            ("预备党员转正", self.became_full),
+            ("从镇外转入", self.transferred_in),
+            ("镇内转入", self.moved_in),
+            ("转往镇外", self.transferred_out),
+            ("镇内转出", self.moved_out),
+            ("去世、开除、除名", self.left),
+        ]
+
+
+def flows(*, org_ids: OrgIds, start: date, end: date) -> Flows:
+    """Movements in [start, end] from member records, status events (R-MB-02) and accepted transfers (R-MB-05)."""
+    joined = scoped(Member.objects.filter(joined_on__range=(start, end)), org_ids).count()
+    events = scoped(
+        MemberStatusEvent.objects.filter(effective_on__range=(start, end)), org_ids, "member__organization"
+    ).aggregate(
+        became_full=Count(
+            "pk", filter=Q(from_status=Member.Status.PROBATIONARY, to_status=Member.Status.FULL)
+        ),
+        left=Count("pk", filter=Q(to_status__in=LEAVING_STATUSES)),
+    )
+    accepted = RelationTransfer.objects.filter(
+        state=RelationTransfer.State.ACCEPTED, accepted_on__range=(start, end)
+    )
+    direction = RelationTransfer.Direction
+    transfers = accepted.aggregate(
+        transferred_in=Count("pk", filter=Q(direction=direction.IN) & _in_scope(org_ids, "to_organization")),
+        transferred_out=Count(
+            "pk", filter=Q(direction=direction.OUT) & _in_scope(org_ids, "from_organization")
+        ),
+        moved_in=Count("pk", filter=Q(direction=direction.INTERNAL) & _in_scope(org_ids, "to_organization")),
+        moved_out=Count(
+            "pk", filter=Q(direction=direction.INTERNAL) & _in_scope(org_ids, "from_organization")
+        ),
+    )
+    return Flows(joined=joined, **events, **transfers)
+
+
+# --- floating members -----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Floating:
+    out: int
+    came_in: int
+    lost_contact: int
+    certificates_valid: int
+
+    def as_pairs(self) -> Pairs:
+        return [
+            ("外出流动党员", self.out),
+            ("流入本镇党员", self.came_in),
+            ("其中失联", self.lost_contact),
+            ("持有效活动证", self.certificates_valid),
+        ]
+
+
+def floating(*, org_ids: OrgIds, on: date) -> Floating:
+    """R-MB-06: floating members away on ``on`` (not yet returned) and those flagged as lost contact."""
+    away = Q(flowed_out_on__lte=on) & (Q(returned_on__isnull=True) | Q(returned_on__gt=on))
+    valid = Q(
+        certificates__issued_on__lte=on,
+        certificates__valid_until__gte=on,
+        certificates__revoked_on__isnull=True,
+    )
+    row = scoped(FloatingMember.objects.all(), org_ids, "member__organization").aggregate(
+        out=Count("pk", filter=away & Q(direction=FloatingMember.Direction.OUT), distinct=True),
+        came_in=Count("pk", filter=away & Q(direction=FloatingMember.Direction.IN), distinct=True),
+        lost_contact=Count("pk", filter=away & Q(lost_contact_since__lte=on), distinct=True),
+        certificates_valid=Count("pk", filter=away & valid, distinct=True),
+    )
+    return Floating(**row)
+
+
+# --- meetings (三会一课, R-MB-08) ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class BranchMeetings:
+    branch: str
+    held: dict[str, int]  # Meeting.Kind value -> meetings held in the period
+    required: dict[str, int]  # Meeting.Kind value -> meetings due in the period
+    present: int
+    on_roll: int
+
+    @property
+    def held_total(self) -> int:
+        return sum(self.held.values())
+
+    @property
+    def required_total(self) -> int:
+        return sum(self.required.values())
+
+    @property
+    def kinds_short(self) -> int:
+        """How many kinds of meeting fell short of what was due (missing meetings, R-MB-08)."""
+        return sum(1 for kind, due in self.required.items() if self.held.get(kind, 0) < due)
+
+    @property
+    def attendance_rate(self) -> float | None:
+        return self.present / self.on_roll if self.on_roll else None
+
+
+def meetings_required(kind: str, months: int, party_groups: int = 0) -> int:
+    """R-MB-08: meetings of ``kind`` due in a period of ``months`` whole calendar months."""
+    per_unit = months // MEETING_EVERY_MONTHS[kind]
+    return per_unit * party_groups if kind == Meeting.Kind.GROUP_MEETING else per_unit
+
+
+def meetings(*, org_ids: OrgIds, start: date, end: date) -> list[BranchMeetings]:
+    """Held vs due per branch and kind in [start, end], with the attendance rate of the rolls (R-MB-08).
+
+    A party-group meeting counts for the branch above the group.
+    """
+    months = (end.year - start.year) * 12 + end.month - start.month + 1
+    branch_rows = list(
+        branches(org_ids)
+        .annotate(groups=Count("children", filter=Q(children__kind=Organization.Kind.PARTY_GROUP)))
+        .values_list("pk", "name", "groups")
+    )
+    branch_of = Case(
+        When(organization__kind=Organization.Kind.PARTY_GROUP, then="organization__parent_id"),
+        default="organization_id",
+        output_field=IntegerField(),
+    )
+    in_period = Meeting.objects.filter(held_on__range=(start, end))
+    held: dict[int, dict[str, int]] = {}
+    for branch_id, kind, n in (
+        in_period.annotate(branch=branch_of).values_list("branch", "kind").annotate(n=Count("pk")).order_by()
+    ):
+        held.setdefault(branch_id, {})[kind] = n
+    attendance = {
+        branch_id: (present, total)
+        for branch_id, present, total in Attendance.objects.filter(meeting__held_on__range=(start, end))
+        .annotate(
+            branch=Case(
+                When(
+                    meeting__organization__kind=Organization.Kind.PARTY_GROUP,
+                    then="meeting__organization__parent_id",
+                ),
+                default="meeting__organization_id",
+                output_field=IntegerField(),
+            )
+        )
+        .values_list("branch")
+        .annotate(present=Count("pk", filter=Q(present=True)), total=Count("pk"))
+        .values_list("branch", "present", "total")
+        .order_by()
+    }
+    return [
+        BranchMeetings(
+            branch=name,
+            held=held.get(pk, {}),
+            required={kind: meetings_required(kind, months, groups) for kind in MEETING_EVERY_MONTHS},
+            present=attendance.get(pk, (0, 0))[0],
+            on_roll=attendance.get(pk, (0, 0))[1],
+        )
+        for pk, name, groups in branch_rows
+    ]
+
+
+# --- dues (R-MB-07) -------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class BranchDues:
+    branch: str
+    expected: Decimal
+    collected: Decimal
+    arrears: Decimal
+    members_in_arrears: int
+
+
+def due_months(start: date, end: date, today: date) -> list[tuple[date, date]]:
+    """The months of [start, end] for which dues are due: every month that has begun by ``today``."""
+    months, first = [], start.replace(day=1)
+    while first <= end and first <= today:
+        months.append(month_bounds(first.year, first.month))
+        first = add_months(first, 1)
+    return months
+
+
+def _owes_for(month_end: date) -> Q:
+    """R-MB-07: a member on the roll owes a month's dues from the month they joined (joined_on) onwards."""
+    return Q(joined_on__isnull=True) | Q(joined_on__lte=month_end)
+
+
+def dues(*, org_ids: OrgIds, start: date, end: date, today: date | None = None) -> list[BranchDues]:
+    """Expected (monthly_dues × months due), collected and arrears per branch for [start, end] (R-MB-07).
+
+    Collected is every payment recorded for a month in the period; arrears are what members on the roll still
+    owe for months of the period that have begun.
+    """
+    months = due_months(start, end, today or local_today())
+    money = DecimalField(max_digits=12, decimal_places=2)
+    zero = Value(Decimal("0"), output_field=money)
+    expected_amount = sum(
+        (
+            Case(When(_owes_for(last), then="monthly_dues"), default=zero, output_field=money)
+            for _, last in months
+        ),
+        zero,
+    )
+    expected_months = sum(
+        (Case(When(_owes_for(last), then=1), default=0, output_field=IntegerField()) for _, last in months),
+        Value(0, output_field=IntegerField()),
+    )
+    paid_of_member = DuesPayment.objects.filter(
+        member=OuterRef("pk"), month__range=(start, end), month__lte=today or local_today()
+    ).values("member")
+    members = roll(org_ids).annotate(
+        owed=expected_amount,
+        owed_months=expected_months,
+        paid=Coalesce(
+            Subquery(paid_of_member.annotate(s=Sum("amount")).values("s"), output_field=money), zero
+        ),
+        paid_months=Coalesce(
+            Subquery(paid_of_member.annotate(c=Count("pk")).values("c"), output_field=IntegerField()), 0
+        ),
+    )
+    per_branch = {
+        org_id: (expected or Decimal("0"), short or Decimal("0"), n)
+        for org_id, expected, short, n in members.values("organization_id")
+        .annotate(
+            expected=Sum("owed"),
+            short=Sum(
+                Case(When(owed__gt=F("paid"), then=F("owed") - F("paid")), default=zero, output_field=money)
+            ),
+            n=Count("pk", filter=Q(paid_months__lt=F("owed_months"))),
+        )
+        .values_list("organization_id", "expected", "short", "n")
+        .order_by()
+    }
+    collected = dict(
+        scoped(DuesPayment.objects.filter(month__range=(start, end)), org_ids, "member__organization")
+        .values_list("member__organization_id")
+        .annotate(s=Sum("amount"))
+        .order_by()
+    )
+    return [
+        BranchDues(
+            branch=name,
+            expected=per_branch.get(pk, (Decimal("0"),) * 2 + (0,))[0],
+            collected=collected.get(pk) or Decimal("0"),
+            arrears=per_branch.get(pk, (Decimal("0"),) * 2 + (0,))[1],
+            members_in_arrears=per_branch.get(pk, (0, 0, 0))[2],
+        )
+        for pk, name in branches(org_ids).values_list("pk", "name")
+    ]
+
+
+# --- the quarterly analysis (R-MB-10) -------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class QuarterlyAnalysis:
+    """R-MB-10: the quarter's figures of member education and management, reported to the town committee."""
+
+    year: int
+    quarter: int
+    start: date
+    end: date
+    organization: Organization | None
+    composition: Composition
+    flows: Flows
+    floating: Floating
+    meetings: list[BranchMeetings]
+    dues: list[BranchDues]
+    generated_on: date = field(default_factory=local_today)
+
+    @property
+    def scope_name(self) -> str:
+        return self.organization.name if self.organization else "全镇"
+
+    @property
+    def meetings_held(self) -> int:
+        return sum(b.held_total for b in self.meetings)
+
+    @property
+    def meetings_required(self) -> int:
+        return sum(b.required_total for b in self.meetings)
+
+    @property
+    def branches_short(self) -> list[str]:
+        return [b.branch for b in self.meetings if b.kinds_short]
+
+    @property
+    def attendance_rate(self) -> float | None:
+        on_roll = sum(b.on_roll for b in self.meetings)
+        return sum(b.present for b in self.meetings) / on_roll if on_roll else None
+
+    @property
+    def attendance_percent(self) -> float | None:
+        rate = self.attendance_rate
+        return None if rate is None else rate * 100
+
+    @property
+    def dues_expected(self) -> Decimal:
+        return sum((b.expected for b in self.dues), Decimal("0"))
+
+    @property
+    def dues_collected(self) -> Decimal:
+        return sum((b.collected for b in self.dues), Decimal("0"))
+
+    @property
+    def dues_arrears(self) -> Decimal:
+        return sum((b.arrears for b in self.dues), Decimal("0"))
+
+    @property
+    def members_in_arrears(self) -> int:
+        return sum(b.members_in_arrears for b in self.dues)
+
+
+def counting_day(end: date, today: date | None = None) -> date:
+    """The day ages and the roll are counted on: the period's last day, or today while it is still running."""
+    return min(end, today or local_today())
+
+
+def quarterly_analysis(
+    *, year: int, quarter: int, organization: Organization | None = None
+) -> QuarterlyAnalysis:
+    """R-MB-10: the figures of one quarter for the town (``organization=None``) or one organisation and below."""
+    if quarter not in (1, 2, 3, 4):
+        raise ValueError("quarter must be 1–4")
+    start, end = quarter_bounds(year, quarter)
+    org_ids = frozenset(Organization.objects.descendant_ids(organization.pk)) if organization else None
+    on = counting_day(end)
+    return QuarterlyAnalysis(
+        year=year,
+        quarter=quarter,
+        start=start,
+        end=end,
+        organization=organization,
+        composition=composition(org_ids=org_ids, on=on),
+        flows=flows(org_ids=org_ids, start=start, end=end),
+        floating=floating(org_ids=org_ids, on=on),
+        meetings=meetings(org_ids=org_ids, start=start, end=end),
+        dues=dues(org_ids=org_ids, start=start, end=end),
+    )

@@ -1,0 +1,484 @@
+"""Realistic demo data for the member records, inserted in bulk (``manage.py demo_data --members N``).
+
+Idempotent: when members already exist nothing is added to them (the counts are printed), the demo logins
+are made sure of, and every app's generator in core.registry.demo_generators still runs (they are idempotent
+too). ``save()`` is skipped by bulk inserts, so name_initials is computed here.
+"""
+
+from __future__ import annotations
+
+import random
+from datetime import date
+from decimal import Decimal
+
+from django.contrib.auth.models import Group, User
+from django.db import connection, transaction
+from django.utils import timezone
+
+from core import registry
+from core.access import ROLE_GROUP_NAMES, Role
+from core.dates import add_months, period_end
+from core.models import CalendarYear, CenterProfile, StaffProfile
+from members.idnumbers import make_id_number
+from members.models import (
+    FloatingCertificate,
+    FloatingContact,
+    FloatingMember,
+    Meeting,
+    Member,
+    MemberStatusEvent,
+    Organization,
+    TrainingRotation,
+)
+from members.search import name_initials
+
+DEMO_PASSWORD = "Demo-2026"
+SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤"
+GIVEN_MALE = "伟强磊军勇杰涛明超刚平辉鹏华飞鑫波斌宇浩凯健俊帆国建文志永林东海峰成新春德荣"
+GIVEN_FEMALE = "芳娜敏静丽艳娟霞燕玲桂兰萍红梅琳雪慧莉婷颖倩洁琴云秀英玉珍凤华晶"
+VILLAGES = [
+    "东塘",
+    "西岗",
+    "南湖",
+    "北山",
+    "柳溪",
+    "桃园",
+    "杏花",
+    "青石",
+    "长庄",
+    "新河",
+    "大桥",
+    "小营",
+    "黄泥",
+    "白沙",
+    "龙口",
+    "凤鸣",
+    "双井",
+    "三里",
+    "五星",
+    "七里",
+]
+ENTERPRISES = ["某某纺织有限公司", "某某机械制造有限公司", "某某农业发展有限公司", "某某物流有限公司"]
+INSTITUTIONS = ["镇中心小学", "镇卫生院"]
+REGIONS = ["320582", "320581", "320583", "320584"]
+EDUCATIONS = [e.value for e in Member.Education]
+
+
+def _name(rng: random.Random, gender: str) -> str:
+    pool = GIVEN_MALE if gender == Member.Gender.MALE else GIVEN_FEMALE
+    given = rng.choice(pool) + (rng.choice(pool) if rng.random() < 0.7 else "")
+    return rng.choice(SURNAMES) + given
+
+
+def _organizations(today: date) -> tuple[Organization, Organization, list[Organization], list[Organization]]:
+    """The town tree: committee, the center's branch, village branches with party groups, other branches."""
+    town = Organization.objects.filter(kind=Organization.Kind.TOWN_COMMITTEE, parent__isnull=True).first()
+    if town is None:
+        town = Organization.objects.create(
+            name="中共某某镇委员会",
+            kind=Organization.Kind.TOWN_COMMITTEE,
+            code="TOWN",
+            has_approval_authority=True,
+            category=Organization.Category.OTHER,
+        )
+    center = Organization.objects.filter(is_center=True).first() or Organization.objects.create(
+        name="党员服务转化中心党支部",
+        kind=Organization.Kind.BRANCH,
+        parent=town,
+        code="CENTER",
+        is_center=True,
+        category=Organization.Category.CENTER,
+        sort_order=1,
+    )
+    branches: list[Organization] = []
+    groups: list[Organization] = []
+    for i, village in enumerate(VILLAGES, 1):
+        branch = Organization.objects.create(
+            name=f"{village}村党支部",
+            kind=Organization.Kind.BRANCH,
+            parent=town,
+            code=f"V{i:02d}",
+            village=f"{village}村",
+            category=Organization.Category.VILLAGE,
+            sort_order=10 + i,
+        )
+        branches.append(branch)
+        groups += Organization.objects.bulk_create(
+            Organization(
+                name=f"{village}村第{n}党小组",
+                kind=Organization.Kind.PARTY_GROUP,
+                parent=branch,
+                code=f"V{i:02d}G{n}",
+                village=f"{village}村",
+                sort_order=n,
+            )
+            for n in range(1, 4)
+        )
+    for i, name in enumerate(ENTERPRISES, 1):
+        branches.append(
+            Organization.objects.create(
+                name=f"{name}党支部",
+                kind=Organization.Kind.BRANCH,
+                parent=town,
+                code=f"E{i:02d}",
+                category=Organization.Category.ENTERPRISE,
+                sort_order=50 + i,
+            )
+        )
+    for i, name in enumerate(INSTITUTIONS, 1):
+        branches.append(
+            Organization.objects.create(
+                name=f"{name}党支部",
+                kind=Organization.Kind.BRANCH,
+                parent=town,
+                code=f"I{i:02d}",
+                category=Organization.Category.INSTITUTION,
+                sort_order=70 + i,
+            )
+        )
+    return town, center, branches, groups
+
+
+def _members(size: int, rng: random.Random, today: date, center, branches, groups) -> list[Member]:
+    groups_of: dict[int, list[Organization]] = {}
+    for group in groups:
+        groups_of.setdefault(group.parent_id, []).append(group)
+    used: set[str] = set()
+    initials_cache: dict[str, str] = {}
+    members = []
+    center_size = min(12, max(size // 10, 1))
+    for i in range(size):
+        org = center if i < center_size else branches[(i * 7 + rng.randrange(3)) % len(branches)]
+        gender = Member.Gender.MALE if rng.random() < 0.72 else Member.Gender.FEMALE
+        born = date(rng.randint(1945, 2001), rng.randint(1, 12), rng.randint(1, 28))
+        region, seq = rng.choice(REGIONS), rng.randrange(1000)
+        seq = seq - seq % 2 + (1 if gender == Member.Gender.MALE else 0)  # GB 11643: odd for men
+        id_number = make_id_number(region, born, seq)
+        while id_number in used:
+            seq = (seq + 2) % 1000
+            id_number = make_id_number(region, born, seq)
+        used.add(id_number)
+        name = _name(rng, gender)
+        probationary = rng.random() < 0.06 and born.year <= 2000
+        if probationary:
+            joined = period_end(today, days=-rng.randint(20, 330))
+            full_on = None
+        else:
+            joined = date(
+                min(born.year + rng.randint(20, 45), today.year - 2), rng.randint(1, 12), rng.randint(1, 28)
+            )
+            full_on = add_months(joined, 12)
+        if name not in initials_cache:
+            initials_cache[name] = name_initials(name)
+        village = org.village or f"{rng.choice(VILLAGES)}村"
+        members.append(
+            Member(
+                name=name,
+                name_initials=initials_cache[name],
+                gender=gender,
+                birth_date=born,
+                id_number=id_number,
+                education=rng.choice(EDUCATIONS),
+                phone=f"1{rng.choice('3589')}{rng.randrange(10**9):09d}",
+                address=f"{village}{rng.randint(1, 12)}组{rng.randint(1, 80)}号",
+                village=village,
+                organization=org,
+                party_group=rng.choice(groups_of[org.pk]) if org.pk in groups_of else None,
+                status=Member.Status.PROBATIONARY if probationary else Member.Status.FULL,
+                joined_on=joined,
+                full_member_on=full_on,
+                monthly_dues=Decimal(rng.choice(["1.00", "2.00", "5.00", "10.00"])),
+                is_reserve_cadre=born.year >= 1988 and rng.random() < 0.05,
+            )
+        )
+    return Member.objects.bulk_create(members, batch_size=5000)
+
+
+def _status_events(members: list[Member]) -> None:
+    MemberStatusEvent.objects.bulk_create(
+        (
+            MemberStatusEvent(
+                member=m,
+                from_status="",
+                to_status=m.status,
+                effective_on=m.joined_on,
+                reason="建立党员档案（演示数据）",
+            )
+            for m in members
+        ),
+        batch_size=10000,
+    )
+
+
+def _reserve_numbers(series: str, year: int, count: int) -> int:
+    """Take ``count`` consecutive gap-free numbers at once; returns the first."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "INSERT INTO core_numbersequence (series, year, last) VALUES (%s, %s, %s) "
+            "ON CONFLICT (series, year) DO UPDATE SET last = core_numbersequence.last + EXCLUDED.last RETURNING last",
+            [series, year, count],
+        )
+        return cursor.fetchone()[0] - count + 1
+
+
+def _floating(members: list[Member], rng: random.Random, today: date, clerk: User) -> int:
+    candidates = [m for m in members if not m.organization.is_center]
+    chosen = rng.sample(candidates, max(len(candidates) // 30, min(len(candidates), 3)))
+    cities = [
+        "江苏省苏州市",
+        "上海市浦东新区",
+        "浙江省杭州市",
+        "广东省深圳市",
+        "江苏省南京市",
+        "北京市朝阳区",
+    ]
+    floating = []
+    for index, m in enumerate(chosen):
+        out_on = period_end(today, days=-rng.randint(60, 900))
+        lost = index % 12 == 0
+        last = period_end(today, days=-rng.randint(200, 400) if lost else -rng.randint(3, 80))
+        last = max(last, out_on)
+        floating.append(
+            FloatingMember(
+                member=m,
+                flowed_out_on=out_on,
+                destination=rng.choice(cities),
+                current_work=rng.choice(
+                    ["电子厂 技术员", "建筑工地 施工员", "物流公司 司机", "餐饮店 厨师", "个体经营"]
+                ),
+                home_address=m.address,
+                contact_phone=m.phone,
+                activity_participation="参加流入地党组织活动",
+                last_contacted_on=last,
+                lost_contact_since=last if lost else None,
+            )
+        )
+    floating = FloatingMember.objects.bulk_create(floating, batch_size=5000)
+    FloatingContact.objects.bulk_create(
+        (
+            FloatingContact(
+                floating=f,
+                contacted_on=f.last_contacted_on,
+                method=rng.choice(["phone", "wechat"]),
+                reached=True,
+                note="了解工作生活情况",
+                recorded_by=clerk,
+            )
+            for f in floating
+        ),
+        batch_size=5000,
+    )
+    with_cert = [f for f in floating if f.lost_contact_since is None]
+    first = _reserve_numbers("floating_certificate", today.year, len(with_cert)) if with_cert else 1
+    prefix = CenterProfile.current().certificate_prefix
+    FloatingCertificate.objects.bulk_create(
+        (
+            FloatingCertificate(
+                floating=f,
+                year=today.year,
+                sequence=first + n,
+                number=f"{prefix}〔{today.year}〕{first + n:03d}号",
+                issued_on=date(today.year, 1, 1),
+                valid_until=date(today.year + 1, 1, 1),
+                issued_by=clerk,
+            )
+            for n, f in enumerate(with_cert)
+        ),
+        batch_size=5000,
+    )
+    return len(floating)
+
+
+def _meetings(today: date, rng: random.Random, branches, groups, center, clerk: User) -> int:
+    """Three months of meetings; about one branch in five misses something this month."""
+    meetings = []
+    months = [add_months(today.replace(day=1), -k) for k in (2, 1, 0)]
+    for branch in [center, *branches]:
+        skipping = rng.random() < 0.2
+        for month in months:
+            current = month == months[-1]
+            day = min(today.day, 28) if current else 15
+            wednesday = month.replace(day=1 + (2 - month.replace(day=1).weekday()) % 7)
+            kinds = [(Meeting.Kind.COMMITTEE_MEETING, month.replace(day=min(5, day)))]
+            if wednesday <= today:
+                kinds.append((Meeting.Kind.PARTY_DAY, wednesday))
+            if month.month in (1, 4, 7, 10) or (current and today.day > 10):
+                kinds += [
+                    (Meeting.Kind.MEMBER_MEETING, month.replace(day=min(8, day))),
+                    (Meeting.Kind.PARTY_LECTURE, month.replace(day=min(8, day))),
+                ]
+            for kind, held_on in kinds:
+                if current and skipping and kind != Meeting.Kind.PARTY_DAY:
+                    continue
+                meetings.append(
+                    Meeting(
+                        organization=branch,
+                        kind=kind,
+                        held_on=held_on,
+                        topic=f"{Meeting.Kind(kind).label}：学习贯彻党的二十大精神",
+                        recorded_by=clerk,
+                    )
+                )
+    for group in groups:
+        if rng.random() < 0.85:
+            meetings.append(
+                Meeting(
+                    organization=group,
+                    kind=Meeting.Kind.GROUP_MEETING,
+                    held_on=today.replace(day=1),
+                    topic="党小组学习",
+                    recorded_by=clerk,
+                )
+            )
+    Meeting.objects.bulk_create(meetings, batch_size=5000)
+    # Rolls for the member meetings, in one INSERT … SELECT: about 1 in 12 members absent.
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "INSERT INTO members_attendance (meeting_id, member_id, present, absence_reason) "
+            "SELECT mt.id, m.id, (m.id % 12) <> 0, CASE WHEN (m.id % 12) = 0 THEN '外出务工' ELSE '' END "
+            "FROM members_meeting mt JOIN members_member m ON m.organization_id = mt.organization_id "
+            "WHERE mt.kind = 'member_meeting' AND m.status IN ('probationary', 'full')"
+        )
+    return len(meetings)
+
+
+def _dues(today: date) -> None:
+    """Dues of this year up to last month, in one INSERT … SELECT; about 1 member in 15 is in arrears."""
+    if today.month == 1:
+        return
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "INSERT INTO members_duespayment (member_id, month, amount, paid_on, recorded_by_id) "
+            "SELECT m.id, g.month::date, m.monthly_dues, g.month::date + 9, NULL "
+            "FROM members_member m CROSS JOIN generate_series(%s::date, %s::date, interval '1 month') AS g(month) "
+            "WHERE m.status IN ('probationary', 'full') AND g.month >= date_trunc('month', m.joined_on) "
+            "AND NOT ((m.id %% 15) = 0 AND g.month >= %s::date)",
+            [
+                date(today.year, 1, 1),
+                add_months(today.replace(day=1), -1),
+                add_months(today.replace(day=1), -3),
+            ],
+        )
+
+
+def _transfers(members: list[Member], branches, today: date, clerk: User) -> int:
+    from members.transfers import transfer_start
+
+    movers = [m for m in members if m.status == Member.Status.FULL and not m.organization.is_center][:5]
+    for n, m in enumerate(movers):
+        target = next(b for b in branches if b.pk != m.organization_id)
+        issued = period_end(today, days=-(60 if n < 2 else 5))  # the first two are overdue (口袋党员)
+        transfer_start(
+            member=m,
+            direction="internal",
+            issued_on=issued,
+            created_by=clerk,
+            to_organization=target,
+            reason="工作调动",
+        )
+    return len(movers)
+
+
+def _training(members: list[Member], today: date) -> int:
+    young = [
+        m
+        for m in members
+        if not m.organization.is_center
+        and m.birth_date.year >= today.year - 35
+        and m.status == Member.Status.FULL
+    ][:12]
+    TrainingRotation.objects.bulk_create(
+        TrainingRotation(member=m, year=today.year, started_on=date(today.year, 3, 1)) for m in young
+    )
+    return len(young)
+
+
+def ensure_logins(stdout=None, branch: Organization | None = None) -> list[tuple[str, str]]:
+    """One demo login per role; the secretary is bound to a village branch."""
+    logins = [
+        ("admin", Role.ADMIN, "镇党委管理员"),
+        ("clerk", Role.CLERK, "中心工作人员"),
+        ("secretary", Role.SECRETARY, "支部书记"),
+        ("auditor", Role.AUDITOR, "纪委审计"),
+    ]
+    rows = []
+    for username, role, label in logins:
+        user, created = User.objects.get_or_create(
+            username=username,
+            defaults={
+                "first_name": label,
+                "is_staff": role == Role.ADMIN,
+                "is_superuser": role == Role.ADMIN,
+            },
+        )
+        if created:
+            user.set_password(DEMO_PASSWORD)
+            user.save()
+        user.groups.add(Group.objects.get(name=ROLE_GROUP_NAMES[role]))
+        StaffProfile.objects.get_or_create(
+            user=user, defaults={"organization": branch if role == Role.SECRETARY else None}
+        )
+        where = f" · {user.staff_profile.organization}" if role == Role.SECRETARY else ""
+        rows.append((username, f"{ROLE_GROUP_NAMES[role]}{where}"))
+    if stdout is None:
+        return rows
+    stdout.write(f"演示登录（密码均为 {DEMO_PASSWORD}）：")
+    for username, label in rows:
+        stdout.write(f"  {username:<10} {label}")
+    return rows
+
+
+def _load_calendar(today: date) -> None:
+    from core.calendar_loading import load_calendar_year_from_package, package_knows_year
+
+    for year in (today.year - 1, today.year, today.year + 1):
+        if package_knows_year(year) and not CalendarYear.objects.filter(year=year).exists():
+            load_calendar_year_from_package(year)
+
+
+def generate(*, size: int, rng: random.Random, stdout) -> str:
+    """Create the demo member records (once) and return a one-line summary."""
+    today = timezone.localdate()
+    _load_calendar(today)
+    existing = Member.objects.count()
+    if existing:
+        summary = (
+            f"已有演示数据，未重复生成：党组织{Organization.objects.count()}个，党员{existing}名，"
+            f"流动党员{FloatingMember.objects.count()}名，会议{Meeting.objects.count()}次。"
+        )
+        stdout.write(summary)
+        return summary
+    with transaction.atomic():
+        _, center, branches, groups = _organizations(today)
+        clerk = User.objects.filter(username="clerk").first()
+        members = _members(size, rng, today, center, branches, groups)
+        _status_events(members)
+        floating = _floating(members, rng, today, clerk)
+        meetings = _meetings(today, rng, branches, groups, center, clerk)
+        _dues(today)
+        transfers = _transfers(members, branches, today, clerk)
+        trainees = _training(members, today)
+    summary = (
+        f"已生成：党组织{len(branches) + len(groups) + 2}个，党员{len(members)}名，流动党员{floating}名，"
+        f"会议{meetings}次，组织关系转接{transfers}件，轮训对象{trainees}名。"
+    )
+    stdout.write(summary)
+    return summary
+
+
+def run(*, size: int, seed: int, stdout) -> None:
+    """Members first, the logins, then every app's registered generator."""
+    rng = random.Random(seed)
+    ensure_logins()  # the clerk exists before the records that name it
+    generate(size=size, rng=rng, stdout=stdout)
+    branch = (
+        Organization.objects.filter(kind=Organization.Kind.BRANCH, category=Organization.Category.VILLAGE)
+        .order_by("sort_order", "code")
+        .first()
+    )
+    StaffProfile.objects.filter(user__username="secretary", organization__isnull=True).update(
+        organization=branch
+    )
+    for _, generator in registry.demo_generators:
+        stdout.write(generator(size=size, rng=rng, stdout=stdout))
+    ensure_logins(stdout)

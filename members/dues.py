@@ -1,0 +1,108 @@
+"""Dues payments and arrears (R-MB-07).
+
+Which months are expected: every month from the later of (the month the member joined, January of the year
+of ``on``) up to and including the month *before* ``on``. The current month is not in arrears yet — dues
+for a month may be paid until its last day. Only active members (probationary and full) owe dues; a member
+who joined without a recorded date owes from January. Arrears never look back past the current year: older
+years are settled in the annual dues check, not carried forward here.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+from django.db import IntegrityError, transaction
+from django.db.models import IntegerField, QuerySet
+from django.db.models.expressions import RawSQL
+
+from core.dates import add_months
+from members.exceptions import MemberError
+from members.models import DuesPayment, Member
+
+# Unpaid months of the row's member between the first expected month and the last (both first days).
+_ARREARS_SQL = f"""
+CASE WHEN {{member}}.status IN ('probationary', 'full') THEN (
+  SELECT count(*) FROM generate_series(
+    GREATEST(date_trunc('month', COALESCE({{member}}.joined_on, %s::date)), %s::date),
+    %s::date, interval '1 month') AS expected(month)
+  WHERE NOT EXISTS (
+    SELECT 1 FROM {DuesPayment._meta.db_table} paid
+    WHERE paid.member_id = {{member}}.id AND paid.month = expected.month::date)
+) ELSE 0 END
+"""
+
+
+def _expected_range(on: date) -> tuple[date, date]:
+    """First and last expected month (first days) for a check made on ``on``."""
+    year_start = date(on.year, 1, 1)
+    last = date(on.year - 1, 12, 1) if on.month == 1 else date(on.year, on.month - 1, 1)
+    return year_start, last
+
+
+def with_arrears(queryset: QuerySet, on: date) -> QuerySet:
+    """Annotate members with ``arrears_count``: months owed as of ``on``, computed in SQL (R-MB-07)."""
+    year_start, last = _expected_range(on)
+    table = f'"{Member._meta.db_table}"'
+    sql = _ARREARS_SQL.format(member=table)
+    return queryset.annotate(
+        arrears_count=RawSQL(sql, [year_start, year_start, last], output_field=IntegerField())
+    )
+
+
+def members_in_arrears(queryset: QuerySet, on: date) -> QuerySet:
+    """Members who owe at least one month as of ``on`` (R-MB-07)."""
+    return with_arrears(queryset, on).filter(arrears_count__gt=0)
+
+
+def arrears_months(member: Member, on: date) -> int:
+    """How many months ``member`` owes as of ``on`` (R-MB-07)."""
+    return with_arrears(Member.objects.filter(pk=member.pk), on).values_list("arrears_count", flat=True).get()
+
+
+def unpaid_months(member: Member, on: date) -> list[date]:
+    """The months (first days) ``member`` owes as of ``on``, oldest first (R-MB-07)."""
+    if not member.is_active_member:
+        return []
+    year_start, last = _expected_range(on)
+    first = year_start
+    if member.joined_on:
+        first = max(first, member.joined_on.replace(day=1))
+    paid = set(
+        DuesPayment.objects.filter(member=member, month__gte=first, month__lte=last).values_list(
+            "month", flat=True
+        )
+    )
+    months, current = [], first
+    while current <= last:
+        if current not in paid:
+            months.append(current)
+        current = add_months(current, 1)
+    return months
+
+
+def dues_record(*, member: Member, month: date, amount: Decimal, paid_on: date, recorded_by) -> DuesPayment:
+    """Record one month's dues of one member (R-MB-07). ``month`` may be any day of the month."""
+    month = month.replace(day=1)
+    amount = Decimal(amount)
+    if amount <= 0:
+        raise MemberError("党费金额应大于0（R-MB-07）。", rule="R-MB-07")
+    if not member.is_active_member:
+        raise MemberError(
+            f"{member.name}当前状态为{member.get_status_display()}，不再交纳党费（R-MB-07）。", rule="R-MB-07"
+        )
+    if member.joined_on and month < member.joined_on.replace(day=1):
+        raise MemberError(
+            f"{month:%Y年%-m月}早于{member.name}的入党日期，无需交纳（R-MB-07）。", rule="R-MB-07"
+        )
+    if month > add_months(paid_on.replace(day=1), 1):
+        raise MemberError("最多只能预交下个月的党费（R-MB-07）。", rule="R-MB-07")
+    try:
+        with transaction.atomic():
+            return DuesPayment.objects.create(
+                member=member, month=month, amount=amount, paid_on=paid_on, recorded_by=recorded_by
+            )
+    except IntegrityError as exc:
+        raise MemberError(
+            f"{member.name}{month:%Y年%-m月}的党费已登记，请勿重复登记（R-MB-07）。", rule="R-MB-07"
+        ) from exc

@@ -1,0 +1,373 @@
+"""Import/export of organisations and members with Chinese column headers (django-import-export).
+
+Used by the admin and by members.importing (the staff pages). Rules kept here:
+* members are keyed on the ID number (R-MB-04): re-importing an unchanged file changes nothing;
+* a new member gets its first dated status event (R-MB-02); an import never changes the status or the
+  organisation of an existing member — those go through members.status / members.transfers (R-MB-05);
+* every row is validated like a form (Member.clean: checksum, birth date, placement — R-MB-01, R-MB-04);
+* duplicate ID numbers (organisation codes) inside one file are refused;
+* exported text that a spreadsheet would run as a formula (= + - @ tab) is escaped with a leading ';
+* ID numbers and phones are masked for roles that do not see them in full (core.access.sees_full_id_numbers).
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date, datetime
+from decimal import Decimal, InvalidOperation
+
+from django.core.exceptions import ValidationError
+from import_export import fields, resources, widgets
+
+from members.idnumbers import mask_id_number, mask_phone, normalize_id_number
+from members.models import Member, MemberStatusEvent, Organization
+
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def escape_formula(value):
+    """A cell a spreadsheet would evaluate gets a leading apostrophe (CSV/formula injection)."""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
+class TextWidget(widgets.Widget):
+    """Text cells: numbers typed into Excel come back as text, an escaping apostrophe is removed."""
+
+    def clean(self, value, row=None, **kwargs):
+        if value is None:
+            return ""
+        if isinstance(value, float) and value.is_integer():
+            value = int(value)
+        text = str(value).strip()
+        if text.startswith("'") and text[1:2] in FORMULA_STARTS:
+            text = text[1:]
+        return text
+
+    def render(self, value, obj=None, **kwargs):
+        return "" if value is None else str(value)
+
+
+class IdNumberWidget(TextWidget):
+    def clean(self, value, row=None, **kwargs):
+        return normalize_id_number(super().clean(value, row, **kwargs))
+
+
+class ChoiceLabelWidget(widgets.Widget):
+    """Choices by their Chinese label (男 / 正式党员 …); the stored value is accepted too."""
+
+    def __init__(self, choices, *, required: bool = True):
+        self.by_label = {str(label): value for value, label in choices}
+        self.labels = {value: str(label) for value, label in choices}
+        self.required = required
+        super().__init__()
+
+    def clean(self, value, row=None, **kwargs):
+        text = "" if value is None else str(value).strip()
+        if not text:
+            if self.required:
+                raise ValueError("不能为空")
+            return ""
+        if text in self.by_label:
+            return self.by_label[text]
+        if text in self.labels:
+            return text
+        raise ValueError(f"“{text}”不是有效的选项，应为：{'、'.join(self.by_label)}")
+
+    def render(self, value, obj=None, **kwargs):
+        return self.labels.get(value, value or "")
+
+
+class ChineseDateWidget(widgets.Widget):
+    """Dates as 2026-01-05, 2026/1/5, 2026.1.5, 2026年1月5日 or an Excel date cell."""
+
+    _pattern = re.compile(r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?$")
+
+    def __init__(self, *, required: bool = False):
+        self.required = required
+        super().__init__()
+
+    def clean(self, value, row=None, **kwargs):
+        if isinstance(value, datetime):
+            return value.date()
+        if isinstance(value, date):
+            return value
+        text = "" if value is None else str(value).strip()
+        if not text:
+            if self.required:
+                raise ValueError("不能为空")
+            return None
+        match = self._pattern.match(text.split(" ")[0])
+        if not match:
+            raise ValueError(f"“{text}”不是有效的日期，请写成2026-01-05")
+        try:
+            return date(*(int(part) for part in match.groups()))
+        except ValueError as exc:
+            raise ValueError(f"“{text}”不是有效的日期") from exc
+
+    def render(self, value, obj=None, **kwargs):
+        return value.isoformat() if value else ""
+
+
+class YesNoWidget(widgets.Widget):
+    def clean(self, value, row=None, **kwargs):
+        text = "" if value is None else str(value).strip()
+        if text in ("是", "1", "True", "TRUE", "true"):
+            return True
+        if text in ("", "否", "0", "False", "FALSE", "false"):
+            return False
+        raise ValueError(f"“{text}”应填“是”或“否”")
+
+    def render(self, value, obj=None, **kwargs):
+        return "是" if value else "否"
+
+
+class MoneyWidget(widgets.Widget):
+    def clean(self, value, row=None, **kwargs):
+        if value in (None, ""):
+            return Decimal("2.00")
+        try:
+            amount = Decimal(str(value).strip()).quantize(Decimal("0.01"))
+        except InvalidOperation as exc:
+            raise ValueError(f"“{value}”不是有效的金额") from exc
+        if amount < 0:
+            raise ValueError("金额不能为负数")
+        return amount
+
+    def render(self, value, obj=None, **kwargs):
+        return "" if value is None else f"{value:.2f}"
+
+
+class OrganizationWidget(widgets.ForeignKeyWidget):
+    """An organisation by its name (or code), with a Chinese reason when it does not exist."""
+
+    def __init__(self, *, kinds: tuple[str, ...], required: bool = True):
+        self.kinds = kinds
+        self.required = required
+        super().__init__(Organization, "name")
+
+    def clean(self, value, row=None, **kwargs):
+        text = "" if value is None else str(value).strip()
+        if not text:
+            if self.required:
+                raise ValueError("不能为空")
+            return None
+        found = list(Organization.objects.filter(kind__in=self.kinds, name=text)[:2]) or list(
+            Organization.objects.filter(kind__in=self.kinds, code=text)[:2]
+        )
+        if not found:
+            raise ValueError(f"找不到党组织“{text}”，请先导入或建立该组织")
+        if len(found) > 1:
+            raise ValueError(f"有多个名为“{text}”的党组织，请改填组织代码")
+        return found[0]
+
+    def render(self, value, obj=None, **kwargs):
+        return value.name if value else ""
+
+
+class ChineseResourceMixin:
+    """Shared behaviour: Chinese header checks, duplicate detection, formula escaping, Chinese errors."""
+
+    key_column: str = ""
+    required_columns: tuple[str, ...] = ()
+
+    def __init__(self, **kwargs):
+        self.user = kwargs.pop("user", None)
+        super().__init__(**kwargs)
+        self._seen_keys: dict[str, int] = {}
+
+    def before_import(self, dataset, **kwargs):
+        """Wrong headers or an empty file stop the whole import with a Chinese reason."""
+        headers = [str(h or "").strip() for h in (dataset.headers or [])]
+        if not headers or len(dataset) == 0:
+            raise ValueError("文件中没有数据行，请使用导出的模板填写后再导入。")
+        known = {field.column_name for field in self.get_import_fields()}
+        unknown = [h for h in headers if h not in known]
+        missing = [c for c in self.required_columns if c not in headers]
+        problems = []
+        if missing:
+            problems.append(f"缺少列：{'、'.join(missing)}")
+        if unknown:
+            problems.append(f"无法识别的列：{'、'.join(unknown)}")
+        if len(set(headers)) != len(headers):
+            problems.append("有重复的列名")
+        if problems:
+            raise ValueError("表头不正确（" + "；".join(problems) + "），请使用导出的模板。")
+        dataset.headers = headers
+        self._seen_keys = {}
+
+    def before_import_row(self, row, **kwargs):
+        key = normalize_id_number(str(row.get(self.key_column) or ""))
+        number = kwargs.get("row_number", 0) + 1
+        if key:
+            if key in self._seen_keys:
+                raise ValidationError(
+                    f"{self.key_column}“{key}”与第{self._seen_keys[key]}行重复，同一文件中只能出现一次"
+                )
+            self._seen_keys[key] = number
+
+    def export_field(self, field, instance, **kwargs):
+        return escape_formula(super().export_field(field, instance, **kwargs))
+
+
+class OrganizationResource(ChineseResourceMixin, resources.ModelResource):
+    key_column = "组织代码"
+    required_columns = ("组织代码", "组织名称", "组织类型")
+
+    code = fields.Field("code", "组织代码", widget=TextWidget())
+    name = fields.Field("name", "组织名称", widget=TextWidget())
+    short_name = fields.Field("short_name", "简称", widget=TextWidget())
+    kind = fields.Field("kind", "组织类型", widget=ChoiceLabelWidget(Organization.Kind.choices))
+    category = fields.Field("category", "组织类别", widget=ChoiceLabelWidget(Organization.Category.choices))
+    parent = fields.Field(
+        "parent",
+        "上级组织",
+        widget=OrganizationWidget(
+            kinds=(
+                Organization.Kind.TOWN_COMMITTEE,
+                Organization.Kind.GENERAL_BRANCH,
+                Organization.Kind.BRANCH,
+            ),
+            required=False,
+        ),
+    )
+    village = fields.Field("village", "所在村（社区）", widget=TextWidget())
+    is_center = fields.Field("is_center", "是中心党支部", widget=YesNoWidget())
+    has_approval_authority = fields.Field(
+        "has_approval_authority", "有审批预备党员权限", widget=YesNoWidget()
+    )
+    secretary_name = fields.Field("secretary_name", "书记", widget=TextWidget())
+    phone = fields.Field("phone", "联系电话", widget=TextWidget())
+    is_active = fields.Field("is_active", "在用", widget=YesNoWidget())
+    sort_order = fields.Field("sort_order", "排序", widget=widgets.IntegerWidget())
+
+    class Meta:
+        model = Organization
+        import_id_fields = ("code",)
+        fields = (
+            "code",
+            "name",
+            "short_name",
+            "kind",
+            "category",
+            "parent",
+            "village",
+            "is_center",
+            "has_approval_authority",
+            "secretary_name",
+            "phone",
+            "is_active",
+            "sort_order",
+        )
+        skip_unchanged = True
+        report_skipped = True
+        clean_model_instances = True
+        use_transactions = True
+
+    def get_queryset(self):
+        return Organization.objects.select_related("parent").order_by("pk")
+
+
+class MemberResource(ChineseResourceMixin, resources.ModelResource):
+    """Members keyed on the ID number. ``MemberResource(mask=True)`` exports masked ID numbers and phones."""
+
+    key_column = "公民身份号码"
+    required_columns = ("姓名", "性别", "出生日期", "公民身份号码", "所在党组织", "党员状态")
+
+    name = fields.Field("name", "姓名", widget=TextWidget())
+    gender = fields.Field("gender", "性别", widget=ChoiceLabelWidget(Member.Gender.choices))
+    ethnicity = fields.Field("ethnicity", "民族", widget=TextWidget())
+    birth_date = fields.Field("birth_date", "出生日期", widget=ChineseDateWidget(required=True))
+    id_number = fields.Field("id_number", "公民身份号码", widget=IdNumberWidget())
+    education = fields.Field(
+        "education", "学历", widget=ChoiceLabelWidget(Member.Education.choices, required=False)
+    )
+    phone = fields.Field("phone", "联系电话", widget=TextWidget())
+    address = fields.Field("address", "家庭住址", widget=TextWidget())
+    village = fields.Field("village", "户籍所在村（社区）", widget=TextWidget())
+    work_unit = fields.Field("work_unit", "工作单位及职务", widget=TextWidget())
+    organization = fields.Field(
+        "organization",
+        "所在党组织",
+        widget=OrganizationWidget(kinds=(Organization.Kind.BRANCH, Organization.Kind.GENERAL_BRANCH)),
+    )
+    party_group = fields.Field(
+        "party_group",
+        "所在党小组",
+        widget=OrganizationWidget(kinds=(Organization.Kind.PARTY_GROUP,), required=False),
+    )
+    status = fields.Field("status", "党员状态", widget=ChoiceLabelWidget(Member.Status.choices))
+    joined_on = fields.Field("joined_on", "入党日期", widget=ChineseDateWidget())
+    full_member_on = fields.Field("full_member_on", "转正日期", widget=ChineseDateWidget())
+    monthly_dues = fields.Field("monthly_dues", "每月应交党费（元）", widget=MoneyWidget())
+    is_reserve_cadre = fields.Field("is_reserve_cadre", "后备干部", widget=YesNoWidget())
+    notes = fields.Field("notes", "备注", widget=TextWidget())
+
+    class Meta:
+        model = Member
+        import_id_fields = ("id_number",)
+        fields = (
+            "name",
+            "gender",
+            "ethnicity",
+            "birth_date",
+            "id_number",
+            "education",
+            "phone",
+            "address",
+            "village",
+            "work_unit",
+            "organization",
+            "party_group",
+            "status",
+            "joined_on",
+            "full_member_on",
+            "monthly_dues",
+            "is_reserve_cadre",
+            "notes",
+        )
+        skip_unchanged = True
+        report_skipped = True
+        clean_model_instances = True
+        use_transactions = True
+
+    def __init__(self, **kwargs):
+        self.mask = kwargs.pop("mask", False)
+        super().__init__(**kwargs)
+
+    def get_queryset(self):
+        return Member.objects.select_related("organization", "party_group").order_by("organization_id", "pk")
+
+    def export_field(self, field, instance, **kwargs):
+        if self.mask and field.attribute == "id_number":
+            return mask_id_number(instance.id_number)
+        if self.mask and field.attribute == "phone":
+            return mask_phone(instance.phone)
+        return super().export_field(field, instance, **kwargs)
+
+    def before_save_instance(self, instance, row, **kwargs):
+        """Status and organisation of an existing member change only through their operations."""
+        instance._import_is_new = instance.pk is None
+        if instance.pk is None:
+            return
+        stored = Member.objects.only("status", "organization_id").get(pk=instance.pk)
+        problems = {}
+        if stored.status != instance.status:
+            problems["status"] = "已在册党员的状态不能通过导入修改，请办理党员状态变动（R-MB-02）"
+        if stored.organization_id != instance.organization_id:
+            problems["organization"] = "已在册党员的所在党组织不能通过导入修改，请办理组织关系转接（R-MB-05）"
+        if problems:
+            raise ValidationError(problems)
+
+    def after_save_instance(self, instance, row, **kwargs):
+        """R-MB-02: a member created by import gets the first dated status event."""
+        if getattr(instance, "_import_is_new", False):
+            MemberStatusEvent.objects.create(
+                member=instance,
+                from_status="",
+                to_status=instance.status,
+                effective_on=instance.joined_on or instance.created_at.date(),
+                reason="批量导入建立党员档案",
+                recorded_by=self.user,
+            )

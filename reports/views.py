@@ -1,0 +1,79 @@
+"""Statistics pages (issue 8): thin views over the block registry, scoped like every other list."""
+
+from __future__ import annotations
+
+from django.http import Http404, HttpResponse
+from django.shortcuts import render
+
+from core.access import staff_required
+from core.dates import local_today
+from core.models import CenterProfile
+from members.analysis import quarterly_analysis
+from reports.blocks import Scope, compute_block, compute_blocks, get_block_spec
+from reports.charts import bar_chart
+from reports.documents import analysis_pdf
+from reports.periods import FIRST_YEAR, PART_CHOICES, Period
+from reports.xlsx import block_workbook
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _download(content: bytes, content_type: str, filename: str) -> HttpResponse:
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{filename}"
+    return response
+
+
+def _ascii_name(stem: str, period: Period, extension: str) -> str:
+    return f"{stem}-{period.slug}.{extension}"
+
+
+@staff_required
+def statistics(request):
+    scope = Scope.for_user(request.user)
+    period = Period.from_query(request.GET)
+    blocks = [
+        (block, [(table, bar_chart(table)) for table in block.tables])
+        for block in compute_blocks(scope, period)
+    ]
+    this_year = local_today().year
+    return render(
+        request,
+        "reports/statistics.html",
+        {
+            "scope": scope,
+            "period": period,
+            "blocks": blocks,
+            "years": range(this_year, max(FIRST_YEAR, this_year - 10) - 1, -1),
+            "parts": PART_CHOICES,
+        },
+    )
+
+
+@staff_required
+def block_xlsx(request, key: str):
+    spec = get_block_spec(key)
+    if spec is None:
+        raise Http404("没有这个统计项目。")
+    scope = Scope.for_user(request.user)
+    period = Period.from_query(request.GET)
+    block = compute_block(spec, scope, period)
+    return _download(block_workbook(block, scope, period), XLSX, _ascii_name(key, period, "xlsx"))
+
+
+@staff_required
+def analysis_download(request):
+    """R-MB-10: the quarter's analysis as a printed PDF, for the user's scope."""
+    period = Period.from_query(request.GET)
+    scope = Scope.for_user(request.user)
+    organization = None
+    if not scope.is_town:
+        profile = getattr(request.user, "staff_profile", None)
+        organization = getattr(profile, "organization", None)
+        if organization is None:
+            raise Http404("您的账号未关联党组织。")
+    analysis = quarterly_analysis(year=period.year, quarter=period.quarter, organization=organization)
+    profile = CenterProfile.current()
+    pdf = analysis_pdf(analysis, center_name=profile.name, committee_name=profile.committee_name)
+    filename = f"quarterly-analysis-{period.year}-q{period.quarter}.pdf"
+    return _download(pdf, "application/pdf", filename)

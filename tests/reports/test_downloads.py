@@ -1,0 +1,94 @@
+"""XLSX per block and the quarterly-analysis PDF (issue 8, R-MB-10): they open and carry the figures."""
+
+import shutil
+import subprocess
+from io import BytesIO
+
+import pytest
+from django.urls import reverse
+from openpyxl import load_workbook
+
+Q1 = {"year": 2026, "part": "q1"}
+
+
+def sheet_rows(response):
+    workbook = load_workbook(BytesIO(response.content))
+    return [tuple(c for c in row if c is not None) for row in workbook.active.iter_rows(values_only=True)]
+
+
+def test_dues_xlsx_has_chinese_headers_and_the_figures_R_MB_07(client, admin_user, quarter):
+    client.force_login(admin_user)
+    response = client.get(reverse("reports:block_xlsx", args=["dues"]), Q1)
+    assert response.status_code == 200
+    assert response["Content-Disposition"].endswith("dues-2026-q1.xlsx")
+    rows = sheet_rows(response)
+    assert rows[0] == ("党费收缴（全镇，2026年第一季度）",)
+    assert ("党组织", "应交", "实交", "欠交", "欠交人数") in rows
+    assert ("东村党支部", 49.0, 39.0, 12.0, 2) in rows
+    assert ("西村党支部", 9.0, 3.0, 6.0, 1) in rows
+
+
+def test_meetings_xlsx_keeps_the_attendance_rate_as_a_percentage_R_MB_08(client, admin_user, quarter):
+    client.force_login(admin_user)
+    response = client.get(reverse("reports:block_xlsx", args=["meetings"]), Q1)
+    workbook = load_workbook(BytesIO(response.content))
+    rate = next(
+        row[4]
+        for row in workbook.active.iter_rows()
+        if row[0].value == "东村党支部" and row[4].value is not None
+    )
+    assert rate.value == 0.6 and rate.number_format == "0.0%"
+
+
+def test_secretary_xlsx_is_scoped_like_the_page(client, secretary_a, quarter):
+    client.force_login(secretary_a)
+    rows = sheet_rows(client.get(reverse("reports:block_xlsx", args=["members"]), Q1))
+    assert rows[0] == ("党员队伍（东村党支部，2026年第一季度）",)
+    assert ("党员总数", 3) in rows
+    assert not any("西村" in str(cell) for row in rows for cell in row)
+
+
+def test_unknown_block_is_not_found(client, admin_user, db):
+    client.force_login(admin_user)
+    assert client.get(reverse("reports:block_xlsx", args=["nope"])).status_code == 404
+
+
+@pytest.fixture
+def pdf_text(tmp_path):
+    def extract(content: bytes) -> tuple[str, str]:
+        path = tmp_path / "analysis.pdf"
+        path.write_bytes(content)
+        text = subprocess.run(
+            ["pdftotext", "-layout", str(path), "-"], capture_output=True, text=True, check=True
+        )
+        fonts = subprocess.run(["pdffonts", str(path)], capture_output=True, text=True, check=True)
+        return text.stdout, fonts.stdout
+
+    if not shutil.which("pdftotext"):
+        pytest.skip("poppler-utils not installed")
+    return extract
+
+
+def test_quarterly_analysis_pdf_prints_the_figures_with_an_embedded_cjk_font_R_MB_10(
+    client, admin_user, quarter, pdf_text
+):
+    client.force_login(admin_user)
+    response = client.get(reverse("reports:analysis_pdf"), Q1)
+    assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
+    text, fonts = pdf_text(response.content)
+    flat = " ".join(text.split())
+    assert "2026年第1季度党员教育管理情况分析" in flat
+    assert "全镇共有党员4名" in flat
+    assert "应召开" in flat and "党费应交58.00元，实交42.00元，欠交18.00元" in flat
+    assert "东村党支部" in flat and "西村党支部" in flat
+    assert "CJK" in fonts
+    embedded = [line for line in fonts.splitlines() if "CJK" in line]
+    assert all(" yes " in line for line in embedded)
+
+
+def test_secretary_prints_the_analysis_of_their_branch_only_R_MB_10(client, secretary_a, quarter, pdf_text):
+    client.force_login(secretary_a)
+    text, _ = pdf_text(client.get(reverse("reports:analysis_pdf"), Q1).content)
+    flat = " ".join(text.split())
+    assert "东村党支部共有党员3名" in flat
+    assert "西村" not in flat
