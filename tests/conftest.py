@@ -18,26 +18,28 @@ def _fresh_calendar_cache():
     invalidate_calendar_cache()
 
 
-def _is_transactional(request) -> bool:
-    marker = request.node.get_closest_marker("django_db")
+def _uses_db(request) -> bool:
     return bool(
-        {"transactional_db", "live_server"} & set(request.fixturenames)
-        or (marker and (marker.kwargs.get("transaction") or (len(marker.args) > 0 and marker.args[0])))
+        request.node.get_closest_marker("django_db")
+        or {"db", "transactional_db", "live_server"} & set(request.fixturenames)
     )
 
 
 @pytest.fixture(autouse=True)
 def _reseed_reference_data_after_flush(request, django_db_blocker):
     """A transactional or live-server test ends with the database flushed, which also empties what the data
-    migrations seeded (role groups, the holiday calendar). Put it back for the tests that follow."""
-    yield
-    if _is_transactional(request):
+    migrations seeded (role groups, the holiday calendar). The flush runs after this fixture's teardown, so
+    the seed is put back when the *next* database test starts (also across ``--reuse-db`` runs)."""
+    if _uses_db(request):
         from django.apps import apps
+        from django.contrib.auth.models import Group
 
-        seed = importlib.import_module("core.migrations.0002_seed_calendar_groups").seed
+        migration = importlib.import_module("core.migrations.0002_seed_calendar_groups")
         with django_db_blocker.unblock():
-            seed(apps, None)
-        invalidate_calendar_cache()
+            if Group.objects.filter(name__in=migration.GROUPS).count() < len(migration.GROUPS):
+                migration.seed(apps, None)
+                invalidate_calendar_cache()
+    yield
 
 
 CHROMIUM_ARGS = [

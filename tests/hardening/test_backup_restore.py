@@ -10,7 +10,6 @@ import pytest
 from django.db import connection, transaction
 from psycopg import sql
 
-from core.access import Role
 from core.audit import log_id_number_view
 from core.numbering import next_number
 from tests import factories
@@ -42,7 +41,7 @@ def run(*args: str, env_url: str | None = None) -> subprocess.CompletedProcess:
 
 def populate() -> None:
     branch = factories.make_branch()
-    clerk = factories.make_user(Role.CLERK)
+    clerk = factories.make_user()
     members = [factories.make_member(branch) for _ in range(5)]
     for member in members[:2]:
         member.address = "已更新住址"
@@ -53,8 +52,7 @@ def populate() -> None:
         next_number("letter", 2026)
 
 
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
-@pytest.mark.usefixtures("seed_data_restored_at_session_end")
+@pytest.mark.django_db(transaction=True)
 def test_backup_of_a_populated_database_restores_every_row_into_an_empty_one(tmp_path, empty_database):
     populate()
     source = database_url(connection.settings_dict["NAME"])
@@ -78,8 +76,7 @@ def test_backup_of_a_populated_database_restores_every_row_into_an_empty_one(tmp
     assert restored["core_idnumberview"]["rows"] == 1
 
 
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
-@pytest.mark.usefixtures("seed_data_restored_at_session_end")
+@pytest.mark.django_db(transaction=True)
 def test_restore_refuses_a_database_that_is_not_empty(tmp_path, empty_database):
     source = database_url(connection.settings_dict["NAME"])
     dump = tmp_path / "backup.dump"

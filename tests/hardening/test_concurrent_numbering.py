@@ -33,8 +33,7 @@ def issue_numbers(
         connection.close()
 
 
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
-@pytest.mark.usefixtures("seed_data_restored_at_session_end")
+@pytest.mark.django_db(transaction=True)
 def test_concurrent_issues_are_unique_and_gap_free_even_with_rollbacks():
     issued: list[int] = []
     errors: list[BaseException] = []
@@ -53,8 +52,7 @@ def test_concurrent_issues_are_unique_and_gap_free_even_with_rollbacks():
     assert NumberSequence.objects.get(series="letter", year=2026).last == kept
 
 
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
-@pytest.mark.usefixtures("seed_data_restored_at_session_end")
+@pytest.mark.django_db(transaction=True)
 def test_series_and_years_count_separately_under_concurrency():
     results: dict[tuple[str, int], list[int]] = {
         ("letter", 2026): [],
