@@ -4,7 +4,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 DEMO_MEMBERS ?= 600
 
-.PHONY: run test setup lint bench check
+.PHONY: run test setup lint bench check load backup
 
 setup:
 	@bash scripts/bootstrap.sh
@@ -24,3 +24,11 @@ lint: setup
 
 bench: setup
 	DEBUG=1 $(PY) bench/run.py
+
+# Bounded load run against gunicorn on 127.0.0.1 (see README, Production): zero 5xx or it fails.
+load: setup
+	@bash scripts/load.sh --requests $(or $(LOAD_REQUESTS),300) --threads $(or $(LOAD_THREADS),4) --time-limit 60
+
+# A consistent pg_dump (custom format) of DATABASE_URL into var/backups/.
+backup:
+	@bash scripts/backup.sh

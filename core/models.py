@@ -173,3 +173,32 @@ class StaffProfile(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} · {self.organization or '—'}"
+
+
+class IdNumberView(models.Model):
+    """One viewing of a member's full ID number (R-MB-04): who saw whose number, when, from where.
+
+    Append-only: written by core.audit.log_id_number_view(), read on the auditor's pages, never changed.
+    """
+
+    viewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="查看人", on_delete=models.PROTECT, related_name="+"
+    )
+    member = models.ForeignKey(
+        "members.Member", verbose_name="被查看党员", on_delete=models.PROTECT, related_name="+"
+    )
+    viewed_at = models.DateTimeField("查看时间", default=timezone.now)
+    ip_address = models.GenericIPAddressField("来源地址", null=True, blank=True)
+    path = models.CharField("页面", max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = "身份证号码查看记录"
+        verbose_name_plural = verbose_name
+        ordering = ["-viewed_at", "-pk"]
+        indexes = [
+            models.Index(fields=["member", "-viewed_at"], name="idview_member_time"),
+            models.Index(fields=["viewed_by", "-viewed_at"], name="idview_user_time"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.viewed_by} 查看 {self.member} {timezone.localtime(self.viewed_at):%Y-%m-%d %H:%M}"

@@ -1,13 +1,18 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from core import views
+from core import audit_views, views
 
 app_name = "core"
 
 urlpatterns = [
     path("", views.dashboard, name="dashboard"),
     path("healthz", views.health, name="health"),
+    # Auditor's pages (core/audit_views.py): history of any record, ID-number viewings.
+    path("audit/", audit_views.audit_index, name="audit_index"),
+    path("audit/id-number-views/", audit_views.id_number_views, name="audit_id_number_views"),
+    path("audit/<str:model_label>/", audit_views.model_changes, name="audit_model"),
+    path("audit/<str:model_label>/<str:pk>/", audit_views.record_history, name="audit_record"),
 ]
 
 # Authentication pages keep Django's global names (login, logout, password_change…).

@@ -25,7 +25,7 @@ def _logged_in_page(browser, client, user, live_server, width, height):
 
 
 @pytest.mark.browser
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_statistics_page_shows_charts_and_figures_at_desktop_and_phone_width(
     browser, client, live_server, admin_user, quarter
 ):

@@ -1,0 +1,160 @@
+"""Who changed what and when (simple-history), and who looked at a full ID number (R-MB-04).
+
+Reads for the auditor's pages (core/audit_views.py) and the one write: ``log_id_number_view``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+from django.apps import apps
+from django.core.exceptions import ValidationError
+from django.db.models import Field, Model
+from django.http import HttpRequest
+from django.utils import timezone
+
+from core.access import sees_full_id_numbers
+from core.login_throttle import client_ip
+from core.models import IdNumberView
+from members.idnumbers import mask_id_number, mask_phone
+
+# Fields shown masked on the history pages to users who do not work with full numbers (R-MB-04).
+MASKED_FIELDS: dict[str, Callable[[str], str]] = {"id_number": mask_id_number, "phone": mask_phone}
+
+CHANGE_KINDS = {"+": "新建", "~": "修改", "-": "删除"}
+
+
+@dataclass(frozen=True)
+class FieldChange:
+    label: str
+    old: str
+    new: str
+
+
+@dataclass(frozen=True)
+class HistoryEntry:
+    when: datetime
+    user: str
+    kind: str
+    record: str
+    reason: str = ""
+    changes: list[FieldChange] = field(default_factory=list)
+
+
+def log_id_number_view(*, user, member, request: HttpRequest | None = None) -> IdNumberView:
+    """Record that ``user`` was shown ``member``'s full ID number (R-MB-04). Call it once per page shown."""
+    return IdNumberView.objects.create(
+        viewed_by=user,
+        member=member,
+        ip_address=client_ip(request) if request is not None else None,
+        path=request.get_full_path()[:200] if request is not None else "",
+    )
+
+
+def id_number_for_display(*, user, member, request: HttpRequest | None = None) -> str:
+    """The ID number as ``user`` may see it: full (and logged) for admins and clerks, masked otherwise."""
+    if not sees_full_id_numbers(user):
+        return mask_id_number(member.id_number)
+    log_id_number_view(user=user, member=member, request=request)
+    return member.id_number
+
+
+def tracked_models() -> list[type[Model]]:
+    """Every model with simple-history, sorted by its Chinese name."""
+    found = [m for m in apps.get_models() if hasattr(m._meta, "simple_history_manager_attribute")]
+    return sorted(found, key=lambda m: (m._meta.app_label, str(m._meta.verbose_name)))
+
+
+def model_label(model: type[Model]) -> str:
+    return f"{model._meta.app_label}.{model._meta.model_name}"
+
+
+def tracked_model(label: str) -> type[Model] | None:
+    """The tracked model named ``app_label.model_name``, or None (unknown, or without history)."""
+    try:
+        model = apps.get_model(label)
+    except (LookupError, ValueError):
+        return None
+    return model if hasattr(model._meta, "simple_history_manager_attribute") else None
+
+
+def history_of(model: type[Model]):
+    return getattr(model, model._meta.simple_history_manager_attribute)
+
+
+def parse_pk(model: type[Model], raw: str):
+    """The primary key value from a URL, or None when it cannot be one."""
+    try:
+        return model._meta.pk.to_python(raw)
+    except ValidationError:
+        return None
+
+
+def record_history(model: type[Model], pk, *, viewer) -> list[HistoryEntry]:
+    """Every historical version of one record, newest first, each with the fields it changed."""
+    versions = list(
+        history_of(model)
+        .filter(**{model._meta.pk.attname: pk})
+        .select_related("history_user")
+        .order_by("history_date", "history_id")
+    )
+    fields = [f for f in model._meta.concrete_fields if not f.primary_key]
+    entries, previous = [], None
+    for version in versions:
+        changes = []
+        for f in fields:
+            old = getattr(previous, f.attname) if previous is not None else None
+            new = getattr(version, f.attname)
+            if previous is None and new in (None, ""):
+                continue
+            if previous is not None and old == new:
+                continue
+            changes.append(FieldChange(str(f.verbose_name), _shown(f, old, viewer), _shown(f, new, viewer)))
+        entries.append(_entry(model, version, changes))
+        previous = version
+    return entries[::-1]
+
+
+def recent_changes(model: type[Model], *, viewer, limit: int = 100) -> list[HistoryEntry]:
+    """The latest changes of any record of ``model`` (without field details)."""
+    versions = history_of(model).select_related("history_user").order_by("-history_date", "-history_id")
+    return [_entry(model, v, []) for v in versions[:limit]]
+
+
+def _entry(model: type[Model], version, changes: list[FieldChange]) -> HistoryEntry:
+    return HistoryEntry(
+        when=version.history_date,
+        user=_user_name(version.history_user),
+        kind=CHANGE_KINDS.get(version.history_type, version.history_type),
+        record=str(getattr(version, model._meta.pk.attname)),
+        reason=version.history_change_reason or "",
+        changes=changes,
+    )
+
+
+def _user_name(user) -> str:
+    if user is None:
+        return "系统（无登录用户）"
+    full = user.get_full_name()
+    return f"{full}（{user.username}）" if full else user.username
+
+
+def _shown(f: Field, value, viewer) -> str:
+    if value is None or value == "":
+        return "—"
+    if f.name in MASKED_FIELDS and not sees_full_id_numbers(viewer):
+        return MASKED_FIELDS[f.name](str(value))
+    if f.is_relation:
+        related = f.related_model._base_manager.filter(pk=value).first()
+        return f"{related}（#{value}）" if related is not None else f"#{value}（已删除）"
+    if f.choices:
+        return str(dict(f.flatchoices).get(value, value))
+    if isinstance(value, bool):
+        return "是" if value else "否"
+    if isinstance(value, datetime):
+        return f"{timezone.localtime(value):%Y-%m-%d %H:%M:%S}"
+    if isinstance(value, date):
+        return f"{value:%Y-%m-%d}"
+    return str(value)
