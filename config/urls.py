@@ -15,6 +15,7 @@ urlpatterns = [
     path("print/members/", include("members.print_urls")),
     path("conversion/", include("conversion.urls")),
     path("recruitment/", include("recruitment.urls")),
+    path("print/recruitment/", include("recruitment.print_urls")),
     path("services/", include("services.urls")),
     path("reports/", include("reports.urls")),
 ]
