@@ -47,6 +47,13 @@ PART_TITLE = "发展党员材料"
 
 _FILING_TITLES = {"make_activist": "入党积极分子", "make_target": "发展对象"}
 _FILING_RULES = {"make_activist": "R-RC-03", "make_target": "R-RC-07"}
+# Short titles (the contents page has one line per document); the body names the person.
+_PROPOSAL_TITLES = {
+    CandidateVote.Proposal.ADMIT: "接收预备党员",
+    CandidateVote.Proposal.CONVERT: "预备党员转正",
+    CandidateVote.Proposal.EXTEND: "延长预备期",
+    CandidateVote.Proposal.CANCEL: "取消预备党员资格",
+}
 _RESOLUTION_SUBJECTS = {
     CandidateVote.Proposal.ADMIT: "接收{name}同志为中共预备党员",
     CandidateVote.Proposal.CONVERT: "{name}同志转为中共正式党员",
@@ -120,7 +127,7 @@ def filing_report(change: StageChange) -> Document:
         context["assessments"] = list(candidate.assessments.filter(assessed_on__lte=change.decided_on))
         context["league"] = list(candidate.recommendations.filter(kind="league"))
     return Document(
-        title=f"关于确定{candidate.name}同志为{stage}的备案报告",
+        title=f"确定{stage}备案报告",
         template_name="documents/recruitment/filing_report.html",
         number=change.document_number,
         dated=change.decided_on,
@@ -153,7 +160,7 @@ def public_notice(notice: PublicNotice) -> Document:
     notice = PublicNotice.objects.get(pk=notice.pk)
     candidate = _candidate(notice.candidate_id)
     return Document(
-        title=f"关于拟发展{candidate.name}同志为中共预备党员的公示",
+        title="发展对象公示",
         template_name="documents/recruitment/public_notice.html",
         number=notice.document_number,
         dated=notice.starts_on,
@@ -224,7 +231,7 @@ def branch_resolution(vote: CandidateVote) -> Document:
     candidate = _candidate(vote.candidate_id)
     subject = _resolution_subject(vote, candidate.name)
     return Document(
-        title=f"支部大会关于{subject}的决议",
+        title=f"{_PROPOSAL_TITLES[vote.proposal]}的支部大会决议",
         template_name="documents/recruitment/branch_resolution.html",
         number=vote.document_number,
         dated=vote.meeting.held_on,
@@ -250,7 +257,7 @@ def approval_opinion(approval: Approval) -> Document:
     candidate = _candidate(vote.candidate_id)
     subject = _resolution_subject(vote, candidate.name)
     return Document(
-        title=f"关于{subject}的审批意见",
+        title=f"{_PROPOSAL_TITLES[vote.proposal]}审批意见",
         template_name="documents/recruitment/approval_opinion.html",
         number=approval.document_number,
         dated=approval.decided_on,
@@ -297,7 +304,9 @@ def file_records(candidate: Candidate) -> list[FileRecord]:
     rows += [FileRecord(n.starts_on, 4, n, "public_notice", "公示") for n in candidate.publicnotices.all()]
     rows += [FileRecord(r.reviewed_on, 5, r, "pre_review", "预审意见") for r in candidate.prereviews.all()]
     rows += [
-        FileRecord(v.meeting.held_on, 6, v, "branch_resolution", f"支部大会决议（{v.get_proposal_display()}）")
+        FileRecord(
+            v.meeting.held_on, 6, v, "branch_resolution", f"支部大会决议（{v.get_proposal_display()}）"
+        )
         for v in candidate.votes.select_related("meeting")
     ]
     rows += [

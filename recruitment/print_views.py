@@ -65,7 +65,9 @@ def branch_resolution(request, pk: int):
 
 @staff_required
 def approval_opinion(request, pk: int):
-    approval = get_object_for_user(Approval.objects.all(), request.user, "vote__candidate__organization", pk=pk)
+    approval = get_object_for_user(
+        Approval.objects.all(), request.user, "vote__candidate__organization", pk=pk
+    )
     return _print(documents.approval_opinion(approval))
 
 

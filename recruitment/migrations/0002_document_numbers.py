@@ -34,47 +34,46 @@ def number_existing_records(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('core', '0003_role_permissions'),
-        ('recruitment', '0001_initial'),
+        ("core", "0003_role_permissions"),
+        ("recruitment", "0001_initial"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='approval',
-            name='document_number',
-            field=models.CharField(blank=True, editable=False, max_length=40, verbose_name='文书编号'),
+            model_name="approval",
+            name="document_number",
+            field=models.CharField(blank=True, editable=False, max_length=40, verbose_name="文书编号"),
         ),
         migrations.AddField(
-            model_name='candidatevote',
-            name='document_number',
-            field=models.CharField(blank=True, editable=False, max_length=40, verbose_name='文书编号'),
+            model_name="candidatevote",
+            name="document_number",
+            field=models.CharField(blank=True, editable=False, max_length=40, verbose_name="文书编号"),
         ),
         migrations.AddField(
-            model_name='politicalreview',
-            name='document_number',
-            field=models.CharField(blank=True, editable=False, max_length=40, verbose_name='文书编号'),
+            model_name="politicalreview",
+            name="document_number",
+            field=models.CharField(blank=True, editable=False, max_length=40, verbose_name="文书编号"),
         ),
         migrations.AddField(
-            model_name='prereview',
-            name='document_number',
-            field=models.CharField(blank=True, editable=False, max_length=40, verbose_name='文书编号'),
+            model_name="prereview",
+            name="document_number",
+            field=models.CharField(blank=True, editable=False, max_length=40, verbose_name="文书编号"),
         ),
         migrations.AddField(
-            model_name='publicnotice',
-            name='document_number',
-            field=models.CharField(blank=True, editable=False, max_length=40, verbose_name='文书编号'),
+            model_name="publicnotice",
+            name="document_number",
+            field=models.CharField(blank=True, editable=False, max_length=40, verbose_name="文书编号"),
         ),
         migrations.AddField(
-            model_name='stagechange',
-            name='document_number',
-            field=models.CharField(blank=True, editable=False, max_length=40, verbose_name='文书编号'),
+            model_name="stagechange",
+            name="document_number",
+            field=models.CharField(blank=True, editable=False, max_length=40, verbose_name="文书编号"),
         ),
         migrations.AddField(
-            model_name='talk',
-            name='document_number',
-            field=models.CharField(blank=True, editable=False, max_length=40, verbose_name='文书编号'),
+            model_name="talk",
+            name="document_number",
+            field=models.CharField(blank=True, editable=False, max_length=40, verbose_name="文书编号"),
         ),
         migrations.RunPython(number_existing_records, migrations.RunPython.noop),
     ]
