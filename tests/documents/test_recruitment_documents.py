@@ -5,11 +5,12 @@ from datetime import date
 import pytest
 from django.urls import reverse
 
-from core.models import CenterProfile
+from core.models import CenterProfile, NumberSequence
 from core.pdf import render_document
 from members.documents import member_archive_pdf
 from members.models import Member
 from recruitment import documents, records, stages, votes
+from recruitment.document_numbers import CENTER_DOCUMENT_SERIES
 from recruitment.models import (
     Approval,
     CandidateVote,
@@ -42,6 +43,8 @@ def profile(db):
     profile.committee_name = "中共青山镇委员会"
     profile.address = "青山镇人民路88号"
     profile.save()
+    # Numbers start afresh in this test's transaction, whatever a reused test database has committed.
+    NumberSequence.objects.filter(series=CENTER_DOCUMENT_SERIES).delete()
     return profile
 
 
