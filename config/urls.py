@@ -16,6 +16,7 @@ urlpatterns = [
     path("conversion/", include("conversion.urls")),
     path("print/conversion/", include("conversion.print_urls")),
     path("recruitment/", include("recruitment.urls")),
+    path("print/recruitment/", include("recruitment.print_urls")),
     path("services/", include("services.urls")),
     path("print/services/", include("services.print_urls")),
     path("reports/", include("reports.urls")),

@@ -143,6 +143,7 @@ class StageChange(models.Model):
     reason = models.CharField("说明", max_length=500, blank=True)
     recorded_by = models.ForeignKey(USER, verbose_name="记录人", null=True, on_delete=models.PROTECT)
     recorded_at = models.DateTimeField("记录时间", default=timezone.now)
+    document_number = models.CharField("文书编号", max_length=40, blank=True, editable=False)
 
     class Meta:
         verbose_name = "阶段变动"
@@ -179,6 +180,7 @@ class Talk(CandidateRecord):
     talked_on = models.DateField("谈话日期")
     talker = models.CharField("谈话人", max_length=50)
     summary = models.TextField("谈话情况", max_length=2000, blank=True)
+    document_number = models.CharField("文书编号", max_length=40, blank=True, editable=False)
 
     class Meta:
         verbose_name = "入党申请人谈话记录"
@@ -283,6 +285,7 @@ class PoliticalReview(CandidateRecord):
     concluded_on = models.DateField("结论日期")
     conclusion = models.TextField("审查结论", max_length=2000)
     passed = models.BooleanField("审查合格", default=True)
+    document_number = models.CharField("文书编号", max_length=40, blank=True, editable=False)
 
     class Meta:
         verbose_name = "政治审查"
@@ -318,6 +321,7 @@ class PublicNotice(CandidateRecord):
     objections = models.TextField("反映的问题", max_length=2000, blank=True)
     objections_resolved_on = models.DateField("问题查清日期", null=True, blank=True)
     resolution = models.TextField("调查处理结果", max_length=2000, blank=True)
+    document_number = models.CharField("文书编号", max_length=40, blank=True, editable=False)
 
     class Meta:
         verbose_name = "公示"
@@ -346,6 +350,7 @@ class PreReview(CandidateRecord):
     form_year = models.PositiveSmallIntegerField("志愿书年份", null=True, editable=False)
     form_sequence = models.PositiveIntegerField("志愿书序号", null=True, editable=False)
     form_number = models.CharField("入党志愿书编号", max_length=40, blank=True, editable=False)
+    document_number = models.CharField("文书编号", max_length=40, blank=True, editable=False)
 
     class Meta:
         verbose_name = "预审及入党志愿书"
@@ -498,6 +503,7 @@ class CandidateVote(models.Model):
     written_yes = models.PositiveSmallIntegerField("书面赞成", default=0, editable=False)
     quorum_met = models.BooleanField("到会人数符合要求", editable=False)
     passed = models.BooleanField("通过", editable=False)
+    document_number = models.CharField("文书编号", max_length=40, blank=True, editable=False)
     recorded_by = models.ForeignKey(USER, verbose_name="记录人", null=True, on_delete=models.PROTECT)
     recorded_at = models.DateTimeField("记录时间", default=timezone.now)
 
@@ -554,6 +560,7 @@ class Approval(models.Model):
     is_late = models.BooleanField("超过3个月审批", default=False, editable=False)
     late_reason = models.CharField("延长审批的特殊情况", max_length=500, blank=True)
     filed_on = models.DateField("报上级组织部门备案日期", null=True, blank=True)
+    document_number = models.CharField("文书编号", max_length=40, blank=True, editable=False)
     recorded_by = models.ForeignKey(USER, verbose_name="记录人", null=True, on_delete=models.PROTECT)
     recorded_at = models.DateTimeField("记录时间", default=timezone.now)
 

@@ -13,6 +13,7 @@ from members.idnumbers import id_number_problem, normalize_id_number
 from members.models import Member, Organization
 from members.status import has_full_rights
 from recruitment import guards
+from recruitment.document_numbers import issue_document_number, number_record
 from recruitment.exceptions import RecruitmentError
 from recruitment.models import (
     Approval,
@@ -152,6 +153,7 @@ def record_add(*, record: CandidateRecord, recorded_by) -> CandidateRecord:
         check = _CHECKS.get(type(record))
         if check:
             check(record)
+        number_record(record)
         record.save()
     return record
 
@@ -211,6 +213,7 @@ def approval_record(
             late_reason=late_reason,
             filed_on=filed_on,
             recorded_by=recorded_by,
+            document_number=issue_document_number(decided_on),
         )
 
 

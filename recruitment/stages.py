@@ -17,6 +17,7 @@ from members.models import Member
 from members.records import member_create
 from members.status import change_status
 from recruitment import guards as g
+from recruitment.document_numbers import filing_number
 from recruitment.exceptions import RecruitmentError
 from recruitment.models import Candidate, CandidateVote, Stage, StageChange
 from recruitment.rules import decision_profile, fmt, probation_end, stage_since
@@ -178,6 +179,7 @@ def transition(
             decided_by=decided_by,
             reason=reason,
             recorded_by=recorded_by,
+            document_number=filing_number(action=action, decided_on=decided_on),
         )
         _apply_effects(candidate, t, change)
         candidate.stage = t.target

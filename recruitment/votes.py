@@ -12,6 +12,7 @@ from django.db.models import Q
 from core.models import RuleProfile
 from members.models import Member, Organization
 from members.status import members_without_rights_ids
+from recruitment.document_numbers import issue_document_number
 from recruitment.exceptions import RecruitmentError
 from recruitment.models import BranchMeeting, Candidate, CandidateVote, Stage, WrittenOpinion
 from recruitment.rules import decision_profile
@@ -192,6 +193,7 @@ def vote_record(
             quorum_met=result.quorum_met,
             passed=result.passed,
             recorded_by=recorded_by,
+            document_number=issue_document_number(meeting.held_on),
         )
         WrittenOpinion.objects.bulk_create(
             WrittenOpinion(vote_record=record, member=m, vote=v) for m, v in written.items()
