@@ -131,6 +131,9 @@ FLOATING_LOST_CONTACT_DAYS = env_int("FLOATING_LOST_CONTACT_DAYS", 180)
 IMPORT_EXPORT_SKIP_ADMIN_LOG = False
 IMPORT_EXPORT_ESCAPE_FORMULAE_ON_EXPORT = True
 
+# The benchmark (bench/run.py) mounts its floor view only when this is on; never in production.
+BENCH = env_bool("BENCH", default=False)
+
 SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 2 * 60 * 60)
 SESSION_SAVE_EVERY_REQUEST = True
 

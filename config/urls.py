@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 
@@ -17,3 +18,6 @@ urlpatterns = [
     path("services/", include("services.urls")),
     path("reports/", include("reports.urls")),
 ]
+
+if settings.BENCH:  # the benchmark's floor view (bench/run.py); off unless BENCH=1
+    urlpatterns.append(path("bench/", include("bench.urls")))
