@@ -4,3 +4,16 @@ from django.apps import AppConfig
 class ConversionConfig(AppConfig):
     name = "conversion"
     verbose_name = "转化管理"
+
+    def ready(self) -> None:
+        from conversion import dashboard, demo, receivers
+        from core.registry import NavItem, register_dashboard, register_demo, register_nav, register_timeline
+        from members.signals import attendance_recorded
+
+        attendance_recorded.connect(
+            receivers.on_attendance_recorded, dispatch_uid="conversion_attendance_points"
+        )
+        register_nav(NavItem(label="转化管理", url_name="conversion:case_list", order=30))
+        register_dashboard(dashboard.dashboard_items)
+        register_timeline(dashboard.timeline_events)
+        register_demo(demo.generate, order=30)

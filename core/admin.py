@@ -53,7 +53,9 @@ class CalendarYearAdmin(SettingsAdmin):
             year = form.cleaned_data["year"]
             try:
                 holidays, workdays = parse_notice(upload, fmt, year)
-                load_calendar_year(year, holidays=holidays, workdays=workdays, source=form.cleaned_data["source"])
+                load_calendar_year(
+                    year, holidays=holidays, workdays=workdays, source=form.cleaned_data["source"]
+                )
             except DomainError as exc:
                 form.add_error("file", str(exc))
             else:
@@ -117,8 +119,15 @@ class RuleProfileAdmin(SettingsAdmin):
     """Saving a change adds a new version (effective from now, changed by the user); old versions stay,
     so a decision is always judged by the settings in force when it was made (core.profile)."""
 
-    list_display = ["effective_from", "meeting_quorum", "applicant_min_months", "training_min_hours",
-                    "public_notice_min_days", "changed_by", "note"]
+    list_display = [
+        "effective_from",
+        "meeting_quorum",
+        "applicant_min_months",
+        "training_min_hours",
+        "public_notice_min_days",
+        "changed_by",
+        "note",
+    ]
     list_select_related = ["changed_by"]
     readonly_fields = ["effective_from", "changed_by"]
 

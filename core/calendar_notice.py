@@ -6,7 +6,13 @@ from datetime import date
 
 from core.exceptions import DomainError
 
-KINDS = {"节假日": "holiday", "法定节假日": "holiday", "调休上班日": "workday", "调休": "workday", "上班": "workday"}
+KINDS = {
+    "节假日": "holiday",
+    "法定节假日": "holiday",
+    "调休上班日": "workday",
+    "调休": "workday",
+    "上班": "workday",
+}
 
 
 def parse_notice(data: bytes, file_format: str, year: int) -> tuple[dict[date, str], dict[date, str]]:

@@ -123,7 +123,10 @@ class MemberAdmin(ImportExportAdmin):
         return ["name", "name_initials"]
 
     def get_export_resource_kwargs(self, request, **kwargs):
-        return {**super().get_export_resource_kwargs(request, **kwargs), "mask": not sees_full_id_numbers(request.user)}
+        return {
+            **super().get_export_resource_kwargs(request, **kwargs),
+            "mask": not sees_full_id_numbers(request.user),
+        }
 
     def get_readonly_fields(self, request, obj=None):
         readonly = [] if obj is None else list(self.readonly_fields)
@@ -137,11 +140,16 @@ class MemberAdmin(ImportExportAdmin):
     def get_fieldsets(self, request, obj=None):
         if obj is None:
             # On add the status is chosen; it is written with the first status event (R-MB-02).
-            return [(name, {"fields": [f for f in opts["fields"] if f != "created_at"]}) for name, opts in self.fieldsets]
+            return [
+                (name, {"fields": [f for f in opts["fields"] if f != "created_at"]})
+                for name, opts in self.fieldsets
+            ]
         if sees_full_id_numbers(request.user):
             return self.fieldsets
         masked = {"id_number": "masked_id_number", "phone": "masked_phone"}
-        return [(name, {"fields": [masked.get(f, f) for f in opts["fields"]]}) for name, opts in self.fieldsets]
+        return [
+            (name, {"fields": [masked.get(f, f) for f in opts["fields"]]}) for name, opts in self.fieldsets
+        ]
 
     def save_model(self, request, obj, form, change):
         if change:
@@ -192,15 +200,33 @@ class DisciplineAdmin(BaseAdmin):
 @admin.register(models.RelationTransfer)
 class RelationTransferAdmin(BaseAdmin):
     scope_field = "member__organization"
-    list_display = ["letter_number", "member", "direction", "from_organization", "to_organization", "to_unit",
-                    "issued_on", "valid_until", "state"]
+    list_display = [
+        "letter_number",
+        "member",
+        "direction",
+        "from_organization",
+        "to_organization",
+        "to_unit",
+        "issued_on",
+        "valid_until",
+        "state",
+    ]
     list_filter = ["state", "direction", "letter_year"]
     search_fields = ["letter_number", "member__name", "=member__id_number", "from_unit", "to_unit"]
     list_select_related = ["member", "from_organization", "to_organization"]
     autocomplete_fields = ["member", "from_organization", "to_organization"]
     # Letters are numbered and accepted through members.transfers; the admin only reads them.
-    readonly_fields = ["letter_year", "letter_sequence", "letter_number", "state", "accepted_on", "accepted_by",
-                       "created_by", "created_at", "valid_until"]
+    readonly_fields = [
+        "letter_year",
+        "letter_sequence",
+        "letter_number",
+        "state",
+        "accepted_on",
+        "accepted_by",
+        "created_by",
+        "created_at",
+        "valid_until",
+    ]
 
     def has_add_permission(self, request, *args):
         return False
@@ -219,10 +245,20 @@ class FloatingContactInline(admin.TabularInline):
 @admin.register(models.FloatingMember)
 class FloatingMemberAdmin(BaseAdmin):
     scope_field = "member__organization"
-    list_display = ["member", "direction", "destination", "flowed_out_on", "last_contacted_on",
-                    "lost_contact_since", "returned_on"]
-    list_filter = ["direction", ("returned_on", admin.EmptyFieldListFilter),
-                   ("lost_contact_since", admin.EmptyFieldListFilter)]
+    list_display = [
+        "member",
+        "direction",
+        "destination",
+        "flowed_out_on",
+        "last_contacted_on",
+        "lost_contact_since",
+        "returned_on",
+    ]
+    list_filter = [
+        "direction",
+        ("returned_on", admin.EmptyFieldListFilter),
+        ("lost_contact_since", admin.EmptyFieldListFilter),
+    ]
     search_fields = ["member__name", "=member__id_number", "destination", "^contact_phone"]
     list_select_related = ["member"]
     autocomplete_fields = ["member"]

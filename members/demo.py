@@ -37,8 +37,26 @@ SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁�
 GIVEN_MALE = "伟强磊军勇杰涛明超刚平辉鹏华飞鑫波斌宇浩凯健俊帆国建文志永林东海峰成新春德荣"
 GIVEN_FEMALE = "芳娜敏静丽艳娟霞燕玲桂兰萍红梅琳雪慧莉婷颖倩洁琴云秀英玉珍凤华晶"
 VILLAGES = [
-    "东塘", "西岗", "南湖", "北山", "柳溪", "桃园", "杏花", "青石", "长庄", "新河",
-    "大桥", "小营", "黄泥", "白沙", "龙口", "凤鸣", "双井", "三里", "五星", "七里",
+    "东塘",
+    "西岗",
+    "南湖",
+    "北山",
+    "柳溪",
+    "桃园",
+    "杏花",
+    "青石",
+    "长庄",
+    "新河",
+    "大桥",
+    "小营",
+    "黄泥",
+    "白沙",
+    "龙口",
+    "凤鸣",
+    "双井",
+    "三里",
+    "五星",
+    "七里",
 ]
 ENTERPRISES = ["某某纺织有限公司", "某某机械制造有限公司", "某某农业发展有限公司", "某某物流有限公司"]
 INSTITUTIONS = ["镇中心小学", "镇卫生院"]
@@ -57,38 +75,67 @@ def _organizations(today: date) -> tuple[Organization, Organization, list[Organi
     town = Organization.objects.filter(kind=Organization.Kind.TOWN_COMMITTEE, parent__isnull=True).first()
     if town is None:
         town = Organization.objects.create(
-            name="中共某某镇委员会", kind=Organization.Kind.TOWN_COMMITTEE, code="TOWN",
-            has_approval_authority=True, category=Organization.Category.OTHER,
+            name="中共某某镇委员会",
+            kind=Organization.Kind.TOWN_COMMITTEE,
+            code="TOWN",
+            has_approval_authority=True,
+            category=Organization.Category.OTHER,
         )
     center = Organization.objects.filter(is_center=True).first() or Organization.objects.create(
-        name="党员服务转化中心党支部", kind=Organization.Kind.BRANCH, parent=town, code="CENTER",
-        is_center=True, category=Organization.Category.CENTER, sort_order=1,
+        name="党员服务转化中心党支部",
+        kind=Organization.Kind.BRANCH,
+        parent=town,
+        code="CENTER",
+        is_center=True,
+        category=Organization.Category.CENTER,
+        sort_order=1,
     )
     branches: list[Organization] = []
     groups: list[Organization] = []
     for i, village in enumerate(VILLAGES, 1):
         branch = Organization.objects.create(
-            name=f"{village}村党支部", kind=Organization.Kind.BRANCH, parent=town, code=f"V{i:02d}",
-            village=f"{village}村", category=Organization.Category.VILLAGE, sort_order=10 + i,
+            name=f"{village}村党支部",
+            kind=Organization.Kind.BRANCH,
+            parent=town,
+            code=f"V{i:02d}",
+            village=f"{village}村",
+            category=Organization.Category.VILLAGE,
+            sort_order=10 + i,
         )
         branches.append(branch)
         groups += Organization.objects.bulk_create(
             Organization(
-                name=f"{village}村第{n}党小组", kind=Organization.Kind.PARTY_GROUP, parent=branch,
-                code=f"V{i:02d}G{n}", village=f"{village}村", sort_order=n,
+                name=f"{village}村第{n}党小组",
+                kind=Organization.Kind.PARTY_GROUP,
+                parent=branch,
+                code=f"V{i:02d}G{n}",
+                village=f"{village}村",
+                sort_order=n,
             )
             for n in range(1, 4)
         )
     for i, name in enumerate(ENTERPRISES, 1):
-        branches.append(Organization.objects.create(
-            name=f"{name}党支部", kind=Organization.Kind.BRANCH, parent=town, code=f"E{i:02d}",
-            category=Organization.Category.ENTERPRISE, sort_order=50 + i,
-        ))
+        branches.append(
+            Organization.objects.create(
+                name=f"{name}党支部",
+                kind=Organization.Kind.BRANCH,
+                parent=town,
+                code=f"E{i:02d}",
+                category=Organization.Category.ENTERPRISE,
+                sort_order=50 + i,
+            )
+        )
     for i, name in enumerate(INSTITUTIONS, 1):
-        branches.append(Organization.objects.create(
-            name=f"{name}党支部", kind=Organization.Kind.BRANCH, parent=town, code=f"I{i:02d}",
-            category=Organization.Category.INSTITUTION, sort_order=70 + i,
-        ))
+        branches.append(
+            Organization.objects.create(
+                name=f"{name}党支部",
+                kind=Organization.Kind.BRANCH,
+                parent=town,
+                code=f"I{i:02d}",
+                category=Organization.Category.INSTITUTION,
+                sort_order=70 + i,
+            )
+        )
     return town, center, branches, groups
 
 
@@ -117,20 +164,33 @@ def _members(size: int, rng: random.Random, today: date, center, branches, group
             joined = period_end(today, days=-rng.randint(20, 330))
             full_on = None
         else:
-            joined = date(min(born.year + rng.randint(20, 45), today.year - 2), rng.randint(1, 12), rng.randint(1, 28))
+            joined = date(
+                min(born.year + rng.randint(20, 45), today.year - 2), rng.randint(1, 12), rng.randint(1, 28)
+            )
             full_on = add_months(joined, 12)
         if name not in initials_cache:
             initials_cache[name] = name_initials(name)
         village = org.village or f"{rng.choice(VILLAGES)}村"
-        members.append(Member(
-            name=name, name_initials=initials_cache[name], gender=gender, birth_date=born, id_number=id_number,
-            education=rng.choice(EDUCATIONS), phone=f"1{rng.choice('3589')}{rng.randrange(10**9):09d}",
-            address=f"{village}{rng.randint(1, 12)}组{rng.randint(1, 80)}号", village=village,
-            organization=org, party_group=rng.choice(groups_of[org.pk]) if org.pk in groups_of else None,
-            status=Member.Status.PROBATIONARY if probationary else Member.Status.FULL,
-            joined_on=joined, full_member_on=full_on, monthly_dues=Decimal(rng.choice(["1.00", "2.00", "5.00", "10.00"])),
-            is_reserve_cadre=born.year >= 1988 and rng.random() < 0.05,
-        ))
+        members.append(
+            Member(
+                name=name,
+                name_initials=initials_cache[name],
+                gender=gender,
+                birth_date=born,
+                id_number=id_number,
+                education=rng.choice(EDUCATIONS),
+                phone=f"1{rng.choice('3589')}{rng.randrange(10**9):09d}",
+                address=f"{village}{rng.randint(1, 12)}组{rng.randint(1, 80)}号",
+                village=village,
+                organization=org,
+                party_group=rng.choice(groups_of[org.pk]) if org.pk in groups_of else None,
+                status=Member.Status.PROBATIONARY if probationary else Member.Status.FULL,
+                joined_on=joined,
+                full_member_on=full_on,
+                monthly_dues=Decimal(rng.choice(["1.00", "2.00", "5.00", "10.00"])),
+                is_reserve_cadre=born.year >= 1988 and rng.random() < 0.05,
+            )
+        )
     return Member.objects.bulk_create(members, batch_size=5000)
 
 
@@ -138,7 +198,11 @@ def _status_events(members: list[Member]) -> None:
     MemberStatusEvent.objects.bulk_create(
         (
             MemberStatusEvent(
-                member=m, from_status="", to_status=m.status, effective_on=m.joined_on, reason="建立党员档案（演示数据）"
+                member=m,
+                from_status="",
+                to_status=m.status,
+                effective_on=m.joined_on,
+                reason="建立党员档案（演示数据）",
             )
             for m in members
         ),
@@ -160,24 +224,46 @@ def _reserve_numbers(series: str, year: int, count: int) -> int:
 def _floating(members: list[Member], rng: random.Random, today: date, clerk: User) -> int:
     candidates = [m for m in members if not m.organization.is_center]
     chosen = rng.sample(candidates, max(len(candidates) // 30, min(len(candidates), 3)))
-    cities = ["江苏省苏州市", "上海市浦东新区", "浙江省杭州市", "广东省深圳市", "江苏省南京市", "北京市朝阳区"]
+    cities = [
+        "江苏省苏州市",
+        "上海市浦东新区",
+        "浙江省杭州市",
+        "广东省深圳市",
+        "江苏省南京市",
+        "北京市朝阳区",
+    ]
     floating = []
     for index, m in enumerate(chosen):
         out_on = period_end(today, days=-rng.randint(60, 900))
         lost = index % 12 == 0
         last = period_end(today, days=-rng.randint(200, 400) if lost else -rng.randint(3, 80))
         last = max(last, out_on)
-        floating.append(FloatingMember(
-            member=m, flowed_out_on=out_on, destination=rng.choice(cities), current_work=rng.choice(
-                ["电子厂 技术员", "建筑工地 施工员", "物流公司 司机", "餐饮店 厨师", "个体经营"]),
-            home_address=m.address, contact_phone=m.phone, activity_participation="参加流入地党组织活动",
-            last_contacted_on=last, lost_contact_since=last if lost else None,
-        ))
+        floating.append(
+            FloatingMember(
+                member=m,
+                flowed_out_on=out_on,
+                destination=rng.choice(cities),
+                current_work=rng.choice(
+                    ["电子厂 技术员", "建筑工地 施工员", "物流公司 司机", "餐饮店 厨师", "个体经营"]
+                ),
+                home_address=m.address,
+                contact_phone=m.phone,
+                activity_participation="参加流入地党组织活动",
+                last_contacted_on=last,
+                lost_contact_since=last if lost else None,
+            )
+        )
     floating = FloatingMember.objects.bulk_create(floating, batch_size=5000)
     FloatingContact.objects.bulk_create(
         (
-            FloatingContact(floating=f, contacted_on=f.last_contacted_on, method=rng.choice(["phone", "wechat"]),
-                            reached=True, note="了解工作生活情况", recorded_by=clerk)
+            FloatingContact(
+                floating=f,
+                contacted_on=f.last_contacted_on,
+                method=rng.choice(["phone", "wechat"]),
+                reached=True,
+                note="了解工作生活情况",
+                recorded_by=clerk,
+            )
             for f in floating
         ),
         batch_size=5000,
@@ -188,8 +274,13 @@ def _floating(members: list[Member], rng: random.Random, today: date, clerk: Use
     FloatingCertificate.objects.bulk_create(
         (
             FloatingCertificate(
-                floating=f, year=today.year, sequence=first + n, number=f"{prefix}〔{today.year}〕{first + n:03d}号",
-                issued_on=date(today.year, 1, 1), valid_until=date(today.year + 1, 1, 1), issued_by=clerk,
+                floating=f,
+                year=today.year,
+                sequence=first + n,
+                number=f"{prefix}〔{today.year}〕{first + n:03d}号",
+                issued_on=date(today.year, 1, 1),
+                valid_until=date(today.year + 1, 1, 1),
+                issued_by=clerk,
             )
             for n, f in enumerate(with_cert)
         ),
@@ -212,17 +303,33 @@ def _meetings(today: date, rng: random.Random, branches, groups, center, clerk: 
             if wednesday <= today:
                 kinds.append((Meeting.Kind.PARTY_DAY, wednesday))
             if month.month in (1, 4, 7, 10) or (current and today.day > 10):
-                kinds += [(Meeting.Kind.MEMBER_MEETING, month.replace(day=min(8, day))),
-                          (Meeting.Kind.PARTY_LECTURE, month.replace(day=min(8, day)))]
+                kinds += [
+                    (Meeting.Kind.MEMBER_MEETING, month.replace(day=min(8, day))),
+                    (Meeting.Kind.PARTY_LECTURE, month.replace(day=min(8, day))),
+                ]
             for kind, held_on in kinds:
                 if current and skipping and kind != Meeting.Kind.PARTY_DAY:
                     continue
-                meetings.append(Meeting(organization=branch, kind=kind, held_on=held_on,
-                                        topic=f"{Meeting.Kind(kind).label}：学习贯彻党的二十大精神", recorded_by=clerk))
+                meetings.append(
+                    Meeting(
+                        organization=branch,
+                        kind=kind,
+                        held_on=held_on,
+                        topic=f"{Meeting.Kind(kind).label}：学习贯彻党的二十大精神",
+                        recorded_by=clerk,
+                    )
+                )
     for group in groups:
         if rng.random() < 0.85:
-            meetings.append(Meeting(organization=group, kind=Meeting.Kind.GROUP_MEETING, held_on=today.replace(day=1),
-                                    topic="党小组学习", recorded_by=clerk))
+            meetings.append(
+                Meeting(
+                    organization=group,
+                    kind=Meeting.Kind.GROUP_MEETING,
+                    held_on=today.replace(day=1),
+                    topic="党小组学习",
+                    recorded_by=clerk,
+                )
+            )
     Meeting.objects.bulk_create(meetings, batch_size=5000)
     # Rolls for the member meetings, in one INSERT … SELECT: about 1 in 12 members absent.
     with connection.cursor() as cursor:
@@ -246,7 +353,11 @@ def _dues(today: date) -> None:
             "FROM members_member m CROSS JOIN generate_series(%s::date, %s::date, interval '1 month') AS g(month) "
             "WHERE m.status IN ('probationary', 'full') AND g.month >= date_trunc('month', m.joined_on) "
             "AND NOT ((m.id %% 15) = 0 AND g.month >= %s::date)",
-            [date(today.year, 1, 1), add_months(today.replace(day=1), -1), add_months(today.replace(day=1), -3)],
+            [
+                date(today.year, 1, 1),
+                add_months(today.replace(day=1), -1),
+                add_months(today.replace(day=1), -3),
+            ],
         )
 
 
@@ -257,14 +368,25 @@ def _transfers(members: list[Member], branches, today: date, clerk: User) -> int
     for n, m in enumerate(movers):
         target = next(b for b in branches if b.pk != m.organization_id)
         issued = period_end(today, days=-(60 if n < 2 else 5))  # the first two are overdue (口袋党员)
-        transfer_start(member=m, direction="internal", issued_on=issued, created_by=clerk, to_organization=target,
-                       reason="工作调动")
+        transfer_start(
+            member=m,
+            direction="internal",
+            issued_on=issued,
+            created_by=clerk,
+            to_organization=target,
+            reason="工作调动",
+        )
     return len(movers)
 
 
 def _training(members: list[Member], today: date) -> int:
-    young = [m for m in members if not m.organization.is_center and m.birth_date.year >= today.year - 35
-             and m.status == Member.Status.FULL][:12]
+    young = [
+        m
+        for m in members
+        if not m.organization.is_center
+        and m.birth_date.year >= today.year - 35
+        and m.status == Member.Status.FULL
+    ][:12]
     TrainingRotation.objects.bulk_create(
         TrainingRotation(member=m, year=today.year, started_on=date(today.year, 3, 1)) for m in young
     )
@@ -273,13 +395,21 @@ def _training(members: list[Member], today: date) -> int:
 
 def ensure_logins(stdout=None, branch: Organization | None = None) -> list[tuple[str, str]]:
     """One demo login per role; the secretary is bound to a village branch."""
-    logins = [("admin", Role.ADMIN, "镇党委管理员"), ("clerk", Role.CLERK, "中心工作人员"),
-              ("secretary", Role.SECRETARY, "支部书记"), ("auditor", Role.AUDITOR, "纪委审计")]
+    logins = [
+        ("admin", Role.ADMIN, "镇党委管理员"),
+        ("clerk", Role.CLERK, "中心工作人员"),
+        ("secretary", Role.SECRETARY, "支部书记"),
+        ("auditor", Role.AUDITOR, "纪委审计"),
+    ]
     rows = []
     for username, role, label in logins:
         user, created = User.objects.get_or_create(
-            username=username, defaults={"first_name": label, "is_staff": role == Role.ADMIN,
-                                         "is_superuser": role == Role.ADMIN},
+            username=username,
+            defaults={
+                "first_name": label,
+                "is_staff": role == Role.ADMIN,
+                "is_superuser": role == Role.ADMIN,
+            },
         )
         if created:
             user.set_password(DEMO_PASSWORD)
@@ -292,7 +422,7 @@ def ensure_logins(stdout=None, branch: Organization | None = None) -> list[tuple
         rows.append((username, f"{ROLE_GROUP_NAMES[role]}{where}"))
     if stdout is None:
         return rows
-    stdout.write("演示登录（密码均为 %s）：" % DEMO_PASSWORD)
+    stdout.write(f"演示登录（密码均为 {DEMO_PASSWORD}）：")
     for username, label in rows:
         stdout.write(f"  {username:<10} {label}")
     return rows
@@ -346,7 +476,9 @@ def run(*, size: int, seed: int, stdout) -> None:
         .order_by("sort_order", "code")
         .first()
     )
-    StaffProfile.objects.filter(user__username="secretary", organization__isnull=True).update(organization=branch)
+    StaffProfile.objects.filter(user__username="secretary", organization__isnull=True).update(
+        organization=branch
+    )
     for _, generator in registry.demo_generators:
         stdout.write(generator(size=size, rng=rng, stdout=stdout))
     ensure_logins(stdout)

@@ -69,7 +69,9 @@ def unpaid_months(member: Member, on: date) -> list[date]:
     if member.joined_on:
         first = max(first, member.joined_on.replace(day=1))
     paid = set(
-        DuesPayment.objects.filter(member=member, month__gte=first, month__lte=last).values_list("month", flat=True)
+        DuesPayment.objects.filter(member=member, month__gte=first, month__lte=last).values_list(
+            "month", flat=True
+        )
     )
     months, current = [], first
     while current <= last:
@@ -90,7 +92,9 @@ def dues_record(*, member: Member, month: date, amount: Decimal, paid_on: date, 
             f"{member.name}当前状态为{member.get_status_display()}，不再交纳党费（R-MB-07）。", rule="R-MB-07"
         )
     if member.joined_on and month < member.joined_on.replace(day=1):
-        raise MemberError(f"{month:%Y年%-m月}早于{member.name}的入党日期，无需交纳（R-MB-07）。", rule="R-MB-07")
+        raise MemberError(
+            f"{month:%Y年%-m月}早于{member.name}的入党日期，无需交纳（R-MB-07）。", rule="R-MB-07"
+        )
     if month > add_months(paid_on.replace(day=1), 1):
         raise MemberError("最多只能预交下个月的党费（R-MB-07）。", rule="R-MB-07")
     try:

@@ -106,7 +106,9 @@ def floating_log_contact(
 
 
 @transaction.atomic
-def floating_return(*, floating: FloatingMember, returned_on: date, recorded_by, note: str = "") -> FloatingMember:
+def floating_return(
+    *, floating: FloatingMember, returned_on: date, recorded_by, note: str = ""
+) -> FloatingMember:
     """R-MB-06: the member has come back (or left the town); open certificates are taken back."""
     floating = FloatingMember.objects.select_for_update().get(pk=floating.pk)
     if not floating.is_active:

@@ -10,7 +10,6 @@ from django.db import transaction
 from django.db.models import Count, Q
 
 from core.dates import month_bounds, quarter_bounds, quarter_of
-
 from members.exceptions import MemberError
 from members.models import Attendance, Meeting, Member, Organization
 from members.signals import attendance_recorded
@@ -171,5 +170,7 @@ def missing_meetings(*, organizations: Iterable[Organization], on: date) -> list
                 missing.append(MissingMeeting(branch, branch, kind, month_start, month_end))
         for group in groups_by_branch[branch.pk]:
             if not count(group.pk, Meeting.Kind.GROUP_MEETING, "in_month"):
-                missing.append(MissingMeeting(branch, group, Meeting.Kind.GROUP_MEETING, month_start, month_end))
+                missing.append(
+                    MissingMeeting(branch, group, Meeting.Kind.GROUP_MEETING, month_start, month_end)
+                )
     return missing

@@ -234,7 +234,9 @@ class OrganizationResource(ChineseResourceMixin, resources.ModelResource):
     )
     village = fields.Field("village", "所在村（社区）", widget=TextWidget())
     is_center = fields.Field("is_center", "是中心党支部", widget=YesNoWidget())
-    has_approval_authority = fields.Field("has_approval_authority", "有审批预备党员权限", widget=YesNoWidget())
+    has_approval_authority = fields.Field(
+        "has_approval_authority", "有审批预备党员权限", widget=YesNoWidget()
+    )
     secretary_name = fields.Field("secretary_name", "书记", widget=TextWidget())
     phone = fields.Field("phone", "联系电话", widget=TextWidget())
     is_active = fields.Field("is_active", "在用", widget=YesNoWidget())

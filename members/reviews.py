@@ -18,4 +18,6 @@ def review_record(*, member: Member, year: int, result: str, recorded_by, note: 
         raise MemberError(f"{member.name}{year}年尚未入党，不能评议（R-MB-09）。", rule="R-MB-09")
     if AnnualReview.objects.filter(member=member, year=year).exists():
         raise MemberError(f"{member.name}{year}年度的民主评议已记录（R-MB-09）。", rule="R-MB-09")
-    return AnnualReview.objects.create(member=member, year=year, result=result, note=note, recorded_by=recorded_by)
+    return AnnualReview.objects.create(
+        member=member, year=year, result=result, note=note, recorded_by=recorded_by
+    )

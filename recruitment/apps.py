@@ -4,3 +4,12 @@ from django.apps import AppConfig
 class RecruitmentConfig(AppConfig):
     name = "recruitment"
     verbose_name = "发展党员"
+
+    def ready(self) -> None:
+        from core.registry import NavItem, register_dashboard, register_demo, register_nav, register_timeline
+        from recruitment import dashboard, demo, timeline
+
+        register_nav(NavItem(label="发展党员", url_name="recruitment:board", order=30))
+        register_dashboard(dashboard.items)
+        register_timeline(timeline.member_timeline)
+        register_demo(demo.generate, order=30)

@@ -1,0 +1,552 @@
+"""Recruitment (发展党员) records, R-RC-01 … R-RC-24.
+
+Models hold data, constraints and small questions. A candidate's stage changes only through
+``recruitment.stages.transition``; records are added through ``recruitment.records``; branch-meeting votes
+through ``recruitment.votes``.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from simple_history.models import HistoricalRecords
+
+from members.idnumbers import validate_id_number
+from members.models import Member, Organization
+
+USER = settings.AUTH_USER_MODEL
+
+
+class Stage(models.TextChoices):
+    APPLICANT = "applicant", "入党申请人"
+    ACTIVIST = "activist", "入党积极分子"
+    TARGET = "target", "发展对象"
+    PROBATIONARY = "probationary", "预备党员"
+    FULL = "full", "正式党员"
+    WITHDRAWN = "withdrawn", "已退出"
+    NOT_APPROVED = "not_approved", "未获通过"
+    CANCELLED = "cancelled", "取消预备党员资格"
+
+
+class Candidate(models.Model):
+    """A person in the pipeline, from the written application to full membership."""
+
+    class Gender(models.TextChoices):
+        MALE = "M", "男"
+        FEMALE = "F", "女"
+
+    name = models.CharField("姓名", max_length=30, db_index=True)
+    gender = models.CharField("性别", max_length=1, choices=Gender.choices)
+    ethnicity = models.CharField("民族", max_length=20, default="汉族")
+    birth_date = models.DateField("出生日期")
+    id_number = models.CharField("公民身份号码", max_length=18, unique=True, validators=[validate_id_number])
+    phone = models.CharField("联系电话", max_length=20, blank=True)
+    education = models.CharField("学历", max_length=20, choices=Member.Education.choices, blank=True)
+    work_unit = models.CharField("工作单位及职务", max_length=100, blank=True)
+    address = models.CharField("家庭住址", max_length=200, blank=True)
+    is_league_member = models.BooleanField("共青团员", default=False)
+    organization = models.ForeignKey(
+        Organization, verbose_name="所在党支部", on_delete=models.PROTECT, related_name="candidates"
+    )
+    applied_on = models.DateField("递交入党申请书日期")
+    transferred_in = models.BooleanField(
+        "从外单位转入", default=False, help_text="预备期内从其他单位转入（R-RC-22 可推迟讨论转正）"
+    )
+    stage = models.CharField(
+        "阶段", max_length=20, choices=Stage.choices, default=Stage.APPLICANT, editable=False
+    )
+    member = models.OneToOneField(
+        Member,
+        verbose_name="党员档案",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="candidate",
+        editable=False,
+    )
+    created_by = models.ForeignKey(USER, verbose_name="登记人", null=True, on_delete=models.PROTECT)
+    created_at = models.DateTimeField("登记时间", default=timezone.now)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "发展对象档案"
+        verbose_name_plural = verbose_name
+        ordering = ["organization_id", "applied_on", "pk"]
+        indexes = [models.Index(fields=["organization", "stage"], name="candidate_org_stage")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(applied_on__gt=models.F("birth_date")), name="candidate_applied_after_birth"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def clean(self) -> None:
+        from recruitment.records import validate_candidate
+
+        validate_candidate(self)
+
+    @property
+    def is_open(self) -> bool:
+        return self.stage in (Stage.APPLICANT, Stage.ACTIVIST, Stage.TARGET, Stage.PROBATIONARY)
+
+
+class StageChange(models.Model):
+    """Append-only: one row per stage decision (who, when, from, to, deciding body, why)."""
+
+    candidate = models.ForeignKey(
+        Candidate, verbose_name="发展对象", on_delete=models.PROTECT, related_name="stage_changes"
+    )
+    action = models.CharField("事项", max_length=30)
+    from_stage = models.CharField("原阶段", max_length=20, choices=Stage.choices, blank=True)
+    to_stage = models.CharField("新阶段", max_length=20, choices=Stage.choices)
+    decided_on = models.DateField("决定日期")
+    decided_by = models.CharField("决定机关", max_length=100)
+    reason = models.CharField("说明", max_length=500, blank=True)
+    recorded_by = models.ForeignKey(USER, verbose_name="记录人", null=True, on_delete=models.PROTECT)
+    recorded_at = models.DateTimeField("记录时间", default=timezone.now)
+
+    class Meta:
+        verbose_name = "阶段变动"
+        verbose_name_plural = verbose_name
+        ordering = ["decided_on", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.candidate} {self.get_from_stage_display()}→{self.get_to_stage_display()}"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise ValueError("阶段变动记录只能新增，不能修改。")
+        super().save(*args, **kwargs)
+
+
+class CandidateRecord(models.Model):
+    """Common fields of every record in the candidate's file (一人一档, R-RC-23)."""
+
+    candidate = models.ForeignKey(
+        Candidate, verbose_name="发展对象", on_delete=models.PROTECT, related_name="%(class)ss"
+    )
+    recorded_by = models.ForeignKey(
+        USER, verbose_name="记录人", null=True, on_delete=models.PROTECT, related_name="+"
+    )
+    recorded_at = models.DateTimeField("记录时间", default=timezone.now)
+
+    class Meta:
+        abstract = True
+
+
+class Talk(CandidateRecord):
+    """R-RC-02: the branch talks with the applicant within 1 month of the application."""
+
+    talked_on = models.DateField("谈话日期")
+    talker = models.CharField("谈话人", max_length=50)
+    summary = models.TextField("谈话情况", max_length=2000, blank=True)
+
+    class Meta:
+        verbose_name = "入党申请人谈话记录"
+        verbose_name_plural = verbose_name
+        ordering = ["talked_on"]
+
+    def __str__(self) -> str:
+        return f"{self.candidate} {self._meta.verbose_name}"
+
+
+class Recommendation(CandidateRecord):
+    """R-RC-03 (activist: members' recommendation or league 推优) and R-RC-08 (league recommendation)."""
+
+    class Purpose(models.TextChoices):
+        ACTIVIST = "activist", "推荐为入党积极分子"
+        TARGET = "target", "推荐为发展对象"
+
+    class Kind(models.TextChoices):
+        MEMBERS = "members", "党员推荐"
+        GROUP = "group", "群团组织推荐"
+        LEAGUE = "league", "团组织推优"
+
+    purpose = models.CharField("用途", max_length=10, choices=Purpose.choices)
+    kind = models.CharField("推荐方式", max_length=10, choices=Kind.choices)
+    recommended_on = models.DateField("推荐日期")
+    note = models.CharField("推荐情况", max_length=500, blank=True)
+
+    class Meta:
+        verbose_name = "推荐记录"
+        verbose_name_plural = verbose_name
+        ordering = ["recommended_on"]
+
+    def __str__(self) -> str:
+        return f"{self.candidate} {self._meta.verbose_name}"
+
+
+class Contact(CandidateRecord):
+    """R-RC-04: 1–2 full members as contacts (培养联系人)."""
+
+    member = models.ForeignKey(Member, verbose_name="培养联系人", on_delete=models.PROTECT, related_name="+")
+    assigned_on = models.DateField("确定日期")
+
+    class Meta:
+        verbose_name = "培养联系人"
+        verbose_name_plural = verbose_name
+        ordering = ["assigned_on"]
+        constraints = [models.UniqueConstraint(fields=["candidate", "member"], name="uniq_contact")]
+
+    def __str__(self) -> str:
+        return f"{self.candidate} {self._meta.verbose_name}"
+
+
+class ThoughtReport(CandidateRecord):
+    """R-RC-05: a written thought report (思想汇报), at least one per quarter."""
+
+    submitted_on = models.DateField("递交日期")
+    summary = models.CharField("主要内容", max_length=500, blank=True)
+
+    class Meta:
+        verbose_name = "思想汇报"
+        verbose_name_plural = verbose_name
+        ordering = ["submitted_on"]
+
+    def __str__(self) -> str:
+        return f"{self.candidate} {self._meta.verbose_name}"
+
+
+class Assessment(CandidateRecord):
+    """R-RC-06: the branch's periodic assessment (考察) of an activist."""
+
+    assessed_on = models.DateField("考察日期")
+    conclusion = models.TextField("考察意见", max_length=2000)
+
+    class Meta:
+        verbose_name = "培养考察记录"
+        verbose_name_plural = verbose_name
+        ordering = ["assessed_on"]
+
+    def __str__(self) -> str:
+        return f"{self.candidate} {self._meta.verbose_name}"
+
+
+class Introducer(CandidateRecord):
+    """R-RC-09: exactly 2 full members with full rights as introducers."""
+
+    member = models.ForeignKey(Member, verbose_name="入党介绍人", on_delete=models.PROTECT, related_name="+")
+    assigned_on = models.DateField("确定日期")
+
+    class Meta:
+        verbose_name = "入党介绍人"
+        verbose_name_plural = verbose_name
+        ordering = ["assigned_on"]
+        constraints = [models.UniqueConstraint(fields=["candidate", "member"], name="uniq_introducer")]
+
+    def __str__(self) -> str:
+        return f"{self.candidate} {self._meta.verbose_name}"
+
+
+class PoliticalReview(CandidateRecord):
+    """R-RC-10: political review with a written conclusion, valid for 1 year."""
+
+    concluded_on = models.DateField("结论日期")
+    conclusion = models.TextField("审查结论", max_length=2000)
+    passed = models.BooleanField("审查合格", default=True)
+
+    class Meta:
+        verbose_name = "政治审查"
+        verbose_name_plural = verbose_name
+        ordering = ["concluded_on"]
+
+    def __str__(self) -> str:
+        return f"{self.candidate} {self._meta.verbose_name}"
+
+
+class Training(CandidateRecord):
+    """R-RC-11: short-term concentrated training; valid for 1 year."""
+
+    course = models.CharField("培训班名称", max_length=100)
+    finished_on = models.DateField("结业日期")
+    hours = models.PositiveSmallIntegerField("学时")
+
+    class Meta:
+        verbose_name = "集中培训"
+        verbose_name_plural = verbose_name
+        ordering = ["finished_on"]
+        constraints = [models.CheckConstraint(condition=Q(hours__gt=0), name="training_hours_positive")]
+
+    def __str__(self) -> str:
+        return f"{self.candidate} {self._meta.verbose_name}"
+
+
+class PublicNotice(CandidateRecord):
+    """R-RC-12: public notice (公示); objections must be resolved before going on."""
+
+    starts_on = models.DateField("公示开始日期")
+    ends_on = models.DateField("公示结束日期")
+    objections = models.TextField("反映的问题", max_length=2000, blank=True)
+    objections_resolved_on = models.DateField("问题查清日期", null=True, blank=True)
+    resolution = models.TextField("调查处理结果", max_length=2000, blank=True)
+
+    class Meta:
+        verbose_name = "公示"
+        verbose_name_plural = verbose_name
+        ordering = ["starts_on"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ends_on__gte=models.F("starts_on")), name="notice_ends_after_start"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.candidate} {self._meta.verbose_name}"
+
+    @property
+    def has_open_objections(self) -> bool:
+        return bool(self.objections.strip()) and self.objections_resolved_on is None
+
+
+class PreReview(CandidateRecord):
+    """R-RC-13: upper-committee pre-review and the numbered 入党志愿书 issued after it."""
+
+    reviewed_on = models.DateField("预审日期")
+    passed = models.BooleanField("预审合格", default=True)
+    leaving_within_3_months = models.BooleanField("三个月内将离开工作单位", default=False)
+    form_year = models.PositiveSmallIntegerField("志愿书年份", null=True, editable=False)
+    form_sequence = models.PositiveIntegerField("志愿书序号", null=True, editable=False)
+    form_number = models.CharField("入党志愿书编号", max_length=40, blank=True, editable=False)
+
+    class Meta:
+        verbose_name = "预审及入党志愿书"
+        verbose_name_plural = verbose_name
+        ordering = ["reviewed_on"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["form_year", "form_sequence"],
+                condition=Q(form_sequence__isnull=False),
+                name="uniq_application_form_number",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.candidate} {self._meta.verbose_name}"
+
+
+class UpperTalk(CandidateRecord):
+    """R-RC-15: the upper committee's talk with the candidate before approval."""
+
+    talked_on = models.DateField("谈话日期")
+    talker = models.CharField("谈话人", max_length=50)
+    summary = models.TextField("谈话情况", max_length=2000, blank=True)
+
+    class Meta:
+        verbose_name = "上级党委派人谈话"
+        verbose_name_plural = verbose_name
+        ordering = ["talked_on"]
+
+    def __str__(self) -> str:
+        return f"{self.candidate} {self._meta.verbose_name}"
+
+
+class Oath(CandidateRecord):
+    """R-RC-18: the oath before the party flag."""
+
+    taken_on = models.DateField("宣誓日期")
+    place = models.CharField("地点", max_length=100, blank=True)
+
+    class Meta:
+        verbose_name = "入党宣誓"
+        verbose_name_plural = verbose_name
+        ordering = ["taken_on"]
+
+    def __str__(self) -> str:
+        return f"{self.candidate} {self._meta.verbose_name}"
+
+
+class ConversionApplication(CandidateRecord):
+    """R-RC-19: the written application to become a full member."""
+
+    submitted_on = models.DateField("递交转正申请日期")
+
+    class Meta:
+        verbose_name = "转正申请"
+        verbose_name_plural = verbose_name
+        ordering = ["submitted_on"]
+
+    def __str__(self) -> str:
+        return f"{self.candidate} {self._meta.verbose_name}"
+
+
+class Postponement(CandidateRecord):
+    """R-RC-22: conversion discussion postponed (transferred-in probationary member), at most 6 months."""
+
+    decided_on = models.DateField("决定日期")
+    months = models.PositiveSmallIntegerField("推迟月数")
+    reason = models.CharField("原因", max_length=500)
+
+    class Meta:
+        verbose_name = "推迟讨论转正"
+        verbose_name_plural = verbose_name
+        ordering = ["decided_on"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(months__gte=1, months__lte=6), name="postponement_months_range"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.candidate} {self._meta.verbose_name}"
+
+
+class CandidateTransfer(CandidateRecord):
+    """R-MB-05: the candidate moved to another branch; stage and elapsed time are kept."""
+
+    from_organization = models.ForeignKey(
+        Organization, verbose_name="原党支部", on_delete=models.PROTECT, related_name="+"
+    )
+    to_organization = models.ForeignKey(
+        Organization, verbose_name="新党支部", on_delete=models.PROTECT, related_name="+"
+    )
+    transferred_on = models.DateField("转接日期")
+
+    class Meta:
+        verbose_name = "发展对象转接"
+        verbose_name_plural = verbose_name
+        ordering = ["transferred_on"]
+
+    def __str__(self) -> str:
+        return f"{self.candidate} {self._meta.verbose_name}"
+
+
+class BranchMeeting(models.Model):
+    """R-RC-14 / R-RC-20 / R-RC-21: a branch general meeting (支部大会) that votes on candidates."""
+
+    organization = models.ForeignKey(
+        Organization, verbose_name="党支部", on_delete=models.PROTECT, related_name="recruitment_meetings"
+    )
+    held_on = models.DateField("召开日期")
+    host = models.CharField("主持人", max_length=30, blank=True)
+    present = models.ManyToManyField(Member, verbose_name="到会党员", related_name="+", blank=True)
+    minutes = models.TextField("会议记录", max_length=10000, blank=True)
+    recorded_by = models.ForeignKey(USER, verbose_name="记录人", null=True, on_delete=models.PROTECT)
+    recorded_at = models.DateTimeField("记录时间", default=timezone.now)
+    history = HistoricalRecords(m2m_fields=[present])
+
+    class Meta:
+        verbose_name = "支部大会"
+        verbose_name_plural = verbose_name
+        ordering = ["-held_on", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.held_on} {self.organization}支部大会"
+
+
+class CandidateVote(models.Model):
+    """One candidate's separate vote at a branch meeting, with the tally snapshot (R-RC-14)."""
+
+    class Proposal(models.TextChoices):
+        ADMIT = "admit", "接收为预备党员"
+        CONVERT = "convert", "按期转为正式党员"
+        EXTEND = "extend", "延长预备期"
+        CANCEL = "cancel", "取消预备党员资格"
+
+    meeting = models.ForeignKey(
+        BranchMeeting, verbose_name="支部大会", on_delete=models.PROTECT, related_name="votes"
+    )
+    candidate = models.ForeignKey(
+        Candidate, verbose_name="发展对象", on_delete=models.PROTECT, related_name="votes"
+    )
+    proposal = models.CharField("表决事项", max_length=10, choices=Proposal.choices)
+    extension_months = models.PositiveSmallIntegerField("延长月数", null=True, blank=True)
+    yes = models.PositiveSmallIntegerField("赞成")
+    no = models.PositiveSmallIntegerField("反对")
+    abstain = models.PositiveSmallIntegerField("弃权")
+    # Snapshot of the tally when recorded (recruitment.votes.tally).
+    voters_expected = models.PositiveSmallIntegerField("应到会有表决权党员", editable=False)
+    voters_present = models.PositiveSmallIntegerField("实到有表决权党员", editable=False)
+    written_yes = models.PositiveSmallIntegerField("书面赞成", default=0, editable=False)
+    quorum_met = models.BooleanField("到会人数符合要求", editable=False)
+    passed = models.BooleanField("通过", editable=False)
+    recorded_by = models.ForeignKey(USER, verbose_name="记录人", null=True, on_delete=models.PROTECT)
+    recorded_at = models.DateTimeField("记录时间", default=timezone.now)
+
+    class Meta:
+        verbose_name = "支部大会表决"
+        verbose_name_plural = verbose_name
+        ordering = ["meeting__held_on", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["meeting", "candidate"], name="uniq_vote_per_meeting_candidate"),
+            models.CheckConstraint(
+                condition=~Q(proposal="extend") | Q(extension_months__gte=6, extension_months__lte=12),
+                name="vote_extension_6_to_12_months",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.meeting} {self.candidate} {self.get_proposal_display()}"
+
+
+class WrittenOpinion(models.Model):
+    """R-RC-14: a written opinion handed in before the meeting by an absent voting member."""
+
+    class Vote(models.TextChoices):
+        YES = "yes", "赞成"
+        NO = "no", "反对"
+        ABSTAIN = "abstain", "弃权"
+
+    vote_record = models.ForeignKey(
+        CandidateVote, verbose_name="表决", on_delete=models.PROTECT, related_name="written_opinions"
+    )
+    member = models.ForeignKey(Member, verbose_name="党员", on_delete=models.PROTECT, related_name="+")
+    vote = models.CharField("意见", max_length=10, choices=Vote.choices)
+
+    class Meta:
+        verbose_name = "书面意见"
+        verbose_name_plural = verbose_name
+        constraints = [models.UniqueConstraint(fields=["vote_record", "member"], name="uniq_written_opinion")]
+
+    def __str__(self) -> str:
+        return f"{self.member} {self.get_vote_display()}"
+
+
+class Approval(models.Model):
+    """R-RC-16: the committee's approval of a branch resolution, within 3 months (at most 6)."""
+
+    vote = models.OneToOneField(
+        CandidateVote, verbose_name="支部大会决议", on_delete=models.PROTECT, related_name="approval"
+    )
+    organization = models.ForeignKey(
+        Organization, verbose_name="审批党委", on_delete=models.PROTECT, related_name="+"
+    )
+    decided_on = models.DateField("审批日期")
+    approved = models.BooleanField("批准", default=True)
+    is_late = models.BooleanField("超过3个月审批", default=False, editable=False)
+    late_reason = models.CharField("延长审批的特殊情况", max_length=500, blank=True)
+    filed_on = models.DateField("报上级组织部门备案日期", null=True, blank=True)
+    recorded_by = models.ForeignKey(USER, verbose_name="记录人", null=True, on_delete=models.PROTECT)
+    recorded_at = models.DateTimeField("记录时间", default=timezone.now)
+
+    class Meta:
+        verbose_name = "上级党委审批"
+        verbose_name_plural = verbose_name
+        ordering = ["decided_on"]
+
+    def __str__(self) -> str:
+        return f"{self.vote} {'批准' if self.approved else '不批准'}"
+
+
+class DevelopmentPlan(models.Model):
+    """R-RC-24: the annual development plan (年度发展计划) of an organisation."""
+
+    organization = models.ForeignKey(
+        Organization, verbose_name="党组织", on_delete=models.PROTECT, related_name="+"
+    )
+    year = models.PositiveSmallIntegerField("年度")
+    quota = models.PositiveSmallIntegerField("计划发展人数")
+    note = models.CharField("说明", max_length=200, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "年度发展计划"
+        verbose_name_plural = verbose_name
+        ordering = ["-year", "organization_id"]
+        constraints = [models.UniqueConstraint(fields=["organization", "year"], name="uniq_plan_org_year")]
+
+    def __str__(self) -> str:
+        return f"{self.organization} {self.year}年 {self.quota}人"

@@ -18,24 +18,26 @@ def _fresh_calendar_cache():
     invalidate_calendar_cache()
 
 
-def _is_transactional(request) -> bool:
-    marker = request.node.get_closest_marker("django_db")
+def _is_transactional(item) -> bool:
+    marker = item.get_closest_marker("django_db")
     return bool(
-        {"transactional_db", "live_server"} & set(request.fixturenames)
-        or (marker and (marker.kwargs.get("transaction") or (len(marker.args) > 0 and marker.args[0])))
+        {"transactional_db", "live_server"} & set(getattr(item, "fixturenames", ()))
+        or (marker and (marker.kwargs.get("transaction") or (marker.args and marker.args[0])))
     )
 
 
-@pytest.fixture(autouse=True)
-def _reseed_reference_data_after_flush(request, django_db_blocker):
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_teardown(item, nextitem):
     """A transactional or live-server test ends with the database flushed, which also empties what the data
-    migrations seeded (role groups, the holiday calendar). Put it back for the tests that follow."""
+    migrations seeded (role groups, the baseline rule profile, the holiday calendar). Put it back once every
+    fixture — pytest-django's flush included — has been torn down, so the tests that follow find it."""
     yield
-    if _is_transactional(request):
+    if _is_transactional(item):
         from django.apps import apps
+        from pytest_django.plugin import blocking_manager_key
 
         seed = importlib.import_module("core.migrations.0002_seed_calendar_groups").seed
-        with django_db_blocker.unblock():
+        with item.config.stash[blocking_manager_key].unblock():
             seed(apps, None)
         invalidate_calendar_cache()
 

@@ -1,4 +1,8 @@
-"""Seed the holiday calendar from the chinese-calendar package (R-SV-07) and the four role groups."""
+"""Seed the holiday calendar from the chinese-calendar package (R-SV-07), the four role groups, and the
+baseline rule profile (the 细则 defaults, in force from 2000-01-01)."""
+
+from datetime import datetime
+from zoneinfo import ZoneInfo
 
 from django.db import migrations
 
@@ -11,8 +15,11 @@ def seed(apps, schema_editor):
     CalendarDay = apps.get_model("core", "CalendarDay")
     CalendarYear = apps.get_model("core", "CalendarYear")
     Group = apps.get_model("auth", "Group")
+    RuleProfile = apps.get_model("core", "RuleProfile")
     for name in GROUPS:
         Group.objects.get_or_create(name=name)
+    if not RuleProfile.objects.exists():
+        RuleProfile.objects.create(effective_from=datetime(2000, 1, 1, tzinfo=ZoneInfo("Asia/Shanghai")), note="细则默认值")
     for year in package_years():
         if CalendarYear.objects.filter(year=year).exists():
             continue

@@ -52,14 +52,36 @@ def test_a_month_cannot_be_recorded_twice_R_MB_07(branch_a, clerk):
     _pay(member, date(2026, 1, 1), clerk)
     with pytest.raises(MemberError, match="R-MB-07"):
         dues_record(
-            member=member, month=date(2026, 1, 20), amount=Decimal("2"), paid_on=date(2026, 2, 1), recorded_by=clerk
+            member=member,
+            month=date(2026, 1, 20),
+            amount=Decimal("2"),
+            paid_on=date(2026, 2, 1),
+            recorded_by=clerk,
         )
 
 
 def test_dues_refuse_a_zero_amount_and_months_far_ahead_R_MB_07(branch_a, clerk):
     member = factories.make_member(branch_a)
     with pytest.raises(MemberError):
-        dues_record(member=member, month=date(2026, 1, 1), amount=Decimal("0"), paid_on=date(2026, 1, 1), recorded_by=clerk)
+        dues_record(
+            member=member,
+            month=date(2026, 1, 1),
+            amount=Decimal("0"),
+            paid_on=date(2026, 1, 1),
+            recorded_by=clerk,
+        )
     with pytest.raises(MemberError):
-        dues_record(member=member, month=date(2026, 4, 1), amount=Decimal("2"), paid_on=date(2026, 1, 5), recorded_by=clerk)
-    dues_record(member=member, month=date(2026, 2, 1), amount=Decimal("2"), paid_on=date(2026, 1, 5), recorded_by=clerk)
+        dues_record(
+            member=member,
+            month=date(2026, 4, 1),
+            amount=Decimal("2"),
+            paid_on=date(2026, 1, 5),
+            recorded_by=clerk,
+        )
+    dues_record(
+        member=member,
+        month=date(2026, 2, 1),
+        amount=Decimal("2"),
+        paid_on=date(2026, 1, 5),
+        recorded_by=clerk,
+    )

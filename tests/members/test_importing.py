@@ -16,7 +16,17 @@ from tests import factories
 
 pytestmark = pytest.mark.django_db
 
-HEADERS = ["姓名", "性别", "出生日期", "公民身份号码", "所在党组织", "党员状态", "入党日期", "转正日期", "联系电话"]
+HEADERS = [
+    "姓名",
+    "性别",
+    "出生日期",
+    "公民身份号码",
+    "所在党组织",
+    "党员状态",
+    "入党日期",
+    "转正日期",
+    "联系电话",
+]
 
 
 def _row(name, born, seq, org="东村党支部", **extra):
@@ -89,7 +99,9 @@ def test_duplicate_rows_in_one_file_are_refused(branch_a, clerk):
 
 
 def test_unknown_organisation_and_bad_choice_are_reported_in_chinese(branch_a, clerk):
-    result = _import(_file([_row("张伟", date(1980, 5, 1), 11, 所在党组织="北村党支部", 党员状态="党员")]), clerk)
+    result = _import(
+        _file([_row("张伟", date(1980, 5, 1), 11, 所在党组织="北村党支部", 党员状态="党员")]), clerk
+    )
     assert result.errors and result.errors[0][0] == 2
     assert "找不到党组织“北村党支部”" in result.errors[0][1] and "不是有效的选项" in result.errors[0][1]
 
@@ -104,7 +116,11 @@ def test_import_cannot_change_status_or_organisation_of_an_existing_member_R_MB_
 def test_wrong_headers_are_refused(branch_a, clerk):
     result = _import(_file([_row("张伟", date(1980, 5, 1), 11)], headers=["名字", *HEADERS[1:]]), clerk)
     assert result.errors[0][0] == 0
-    assert "表头不正确" in result.errors[0][1] and "姓名" in result.errors[0][1] and "名字" in result.errors[0][1]
+    assert (
+        "表头不正确" in result.errors[0][1]
+        and "姓名" in result.errors[0][1]
+        and "名字" in result.errors[0][1]
+    )
 
 
 def test_empty_file_is_refused(branch_a, clerk):
@@ -139,14 +155,21 @@ def test_dry_run_checks_without_saving(branch_a, clerk):
 
 
 def test_export_escapes_formulas_and_masks_for_secretaries(branch_a, clerk, secretary_a):
-    factories.make_member(branch_a, name="张伟", work_unit="=HYPERLINK(1)", notes="@cmd", address="+1", village="\tx")
-    full = tablib.Dataset().load(export_members(queryset=Member.objects.all(), file_format="csv", user=clerk).decode("utf-8-sig"), format="csv")
-    row = dict(zip(full.headers, full[0]))
+    factories.make_member(
+        branch_a, name="张伟", work_unit="=HYPERLINK(1)", notes="@cmd", address="+1", village="\tx"
+    )
+    full = tablib.Dataset().load(
+        export_members(queryset=Member.objects.all(), file_format="csv", user=clerk).decode("utf-8-sig"),
+        format="csv",
+    )
+    row = dict(zip(full.headers, full[0], strict=False))
     assert row["工作单位及职务"] == "'=HYPERLINK(1)" and row["备注"] == "'@cmd" and row["家庭住址"] == "'+1"
     assert row["户籍所在村（社区）"] == "'\tx"
     assert len(row["公民身份号码"]) == 18
-    masked = tablib.Dataset().load(export_members(queryset=Member.objects.all(), file_format="xlsx", user=secretary_a), format="xlsx")
-    masked_row = dict(zip(masked.headers, masked[0]))
+    masked = tablib.Dataset().load(
+        export_members(queryset=Member.objects.all(), file_format="xlsx", user=secretary_a), format="xlsx"
+    )
+    masked_row = dict(zip(masked.headers, masked[0], strict=False))
     assert "*" in masked_row["公民身份号码"] and "****" in masked_row["联系电话"]
 
 
@@ -168,5 +191,7 @@ def test_organisations_import_builds_the_tree_R_MB_01(town, clerk):
     assert [n for n, _ in result.errors] == [4] and "R-MB-01" in result.errors[0][1]
     assert not Organization.objects.filter(code="N1").exists()
     data.pop()
-    ok = import_organizations(file=SimpleUploadedFile("o.csv", data.export("csv").encode()), file_format="csv", user=clerk)
+    ok = import_organizations(
+        file=SimpleUploadedFile("o.csv", data.export("csv").encode()), file_format="csv", user=clerk
+    )
     assert ok.errors == [] and Organization.objects.get(code="N1G1").parent.code == "N1"

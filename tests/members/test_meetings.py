@@ -31,7 +31,9 @@ def test_branch_without_meetings_misses_every_kind_R_MB_08(branch_a, clerk):
     assert "2026年第2季度未召开支部党员大会" in {str(m).replace(branch_a.name, "") for m in missing}
 
 
-def test_quarterly_meetings_count_for_the_quarter_monthly_ones_for_the_month_R_MB_08(branch_a, branch_b, clerk):
+def test_quarterly_meetings_count_for_the_quarter_monthly_ones_for_the_month_R_MB_08(
+    branch_a, branch_b, clerk
+):
     group = factories.make_party_group(branch_a, "一组")
     _hold(branch_a, Meeting.Kind.MEMBER_MEETING, date(2026, 4, 8), clerk)
     _hold(branch_a, Meeting.Kind.PARTY_LECTURE, date(2026, 4, 8), clerk)
@@ -55,7 +57,9 @@ def test_missing_meetings_uses_a_fixed_number_of_queries_R_MB_08(clerk, django_a
 def test_attendance_roll_records_absences_per_member_R_MB_08(branch_a, clerk):
     present, absent = factories.make_member(branch_a), factories.make_member(branch_a)
     meeting = _hold(branch_a, Meeting.Kind.MEMBER_MEETING, date(2026, 4, 8), clerk)
-    record_attendance(meeting=meeting, present_ids=[present.pk], recorded_by=clerk, absence_reasons={absent.pk: "外出"})
+    record_attendance(
+        meeting=meeting, present_ids=[present.pk], recorded_by=clerk, absence_reasons={absent.pk: "外出"}
+    )
     rows = {a.member_id: a for a in meeting.attendance.all()}
     assert rows[present.pk].present and not rows[absent.pk].present
     assert rows[absent.pk].absence_reason == "外出"

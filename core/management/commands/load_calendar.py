@@ -10,7 +10,9 @@ class Command(BaseCommand):
     help = "从 chinese-calendar 数据包载入某年的法定节假日和调休上班日（R-SV-07）。"
 
     def add_arguments(self, parser):
-        parser.add_argument("--year", type=int, action="append", help="年份，可重复；省略时载入数据包已知的所有年份")
+        parser.add_argument(
+            "--year", type=int, action="append", help="年份，可重复；省略时载入数据包已知的所有年份"
+        )
 
     def handle(self, *args, year=None, **options):
         years = year or package_years()

@@ -1,0 +1,94 @@
+"""Dashboard items and member-timeline events for conversion management (registered in apps.py)."""
+
+from __future__ import annotations
+
+from django.db.models import Exists, OuterRef
+from django.urls import reverse
+
+from conversion.access import can_view_conversion
+from conversion.models import CommitteeReferral, ConversionCase, ConversionTask, DemocraticReview
+from core.dates import local_today, period_end
+from core.profile import rule_profile
+from core.registry import DashboardItem, TimelineEvent
+
+SECTION = "转化管理"
+TRANSITION_WARNING_DAYS = 30
+
+
+def cases_awaiting_committee():
+    """R-CV-06: cases below the low mark whose referral awaits the town committee's decision."""
+    return ConversionCase.objects.filter(
+        committee_referrals__state=CommitteeReferral.State.AWAITING
+    ).distinct()
+
+
+def cases_review_due():
+    """R-CV-07: active cases at or above the high mark with no review scheduled."""
+    pending = DemocraticReview.objects.filter(case=OuterRef("pk"), state=DemocraticReview.State.SCHEDULED)
+    return ConversionCase.objects.filter(
+        state=ConversionCase.State.ACTIVE, balance__gte=rule_profile().points_high
+    ).exclude(Exists(pending))
+
+
+def cases_transition_ending(today=None):
+    """R-CV-11: transition periods that end within 30 days (or have ended and await closing)."""
+    today = today or local_today()
+    return ConversionCase.objects.filter(
+        state=ConversionCase.State.TRANSITION,
+        transition_ends_on__lte=period_end(today, days=TRANSITION_WARNING_DAYS),
+    )
+
+
+def overdue_tasks(today=None):
+    today = today or local_today()
+    return ConversionTask.objects.filter(
+        status=ConversionTask.Status.OPEN, due_on__lt=today, case__state=ConversionCase.State.ACTIVE
+    )
+
+
+def dashboard_items(user) -> list[DashboardItem]:
+    if not can_view_conversion(user):
+        return []
+    url = reverse("conversion:case_list")
+    items = [
+        ("低于3分待镇党委处理", cases_awaiting_committee().count(), "referral", "danger"),
+        ("达到15分待组织民主评议", cases_review_due().count(), "review_due", "warning"),
+        ("过渡期即将届满", cases_transition_ending().count(), "transition_ending", "warning"),
+        ("逾期未评定的转化任务", overdue_tasks().values("case").distinct().count(), "overdue", "danger"),
+    ]
+    return [
+        DashboardItem(section=SECTION, label=label, count=count, url=f"{url}?flag={flag}", level=level)
+        for label, count, flag, level in items
+        if count
+    ]
+
+
+def timeline_events(member, user) -> list[TimelineEvent]:
+    if not can_view_conversion(user):
+        return []
+    events: list[TimelineEvent] = []
+    for case in ConversionCase.objects.filter(member=member).select_related("original_organization"):
+        url = reverse("conversion:case_detail", args=[case.pk])
+
+        def add(when, title, detail="", level="info", _url=url):
+            events.append(
+                TimelineEvent(when=when, title=title, detail=detail, url=_url, source=SECTION, level=level)
+            )
+
+        add(case.opened_on, "纳入转化管理", f"原支部：{case.original_organization.name}；{case.reason}")
+        for crossing in case.crossings.all():
+            level = "danger" if crossing.kind == crossing.Kind.FELL_BELOW_LOW else "info"
+            add(crossing.at, crossing.get_kind_display(), f"积分{crossing.balance}", level)
+        for referral in case.committee_referrals.filter(state=CommitteeReferral.State.DECIDED):
+            add(referral.decided_on, "镇党委作出处理决定", referral.decision, "warning")
+        for review in case.reviews.exclude(state=DemocraticReview.State.SCHEDULED):
+            add(review.concluded_on, f"民主评议{review.get_state_display()}", f"平均分{review.mean_score}")
+        if case.returned_on:
+            add(
+                case.returned_on,
+                "组织关系转回原支部，进入过渡期",
+                f"过渡期至{case.transition_ends_on:%Y-%m-%d}",
+            )
+        if case.closed_on:
+            add(case.closed_on, "转化案件结案")
+    return events

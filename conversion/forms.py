@@ -1,0 +1,136 @@
+"""Forms for the conversion pages. They collect input only; every rule lives in the operation modules.
+
+``error_field`` names the field beside which a domain error from the operation is shown.
+"""
+
+from __future__ import annotations
+
+from django import forms
+from django.db.models import Exists, OuterRef
+
+from conversion.models import ConversionCase, ReviewParticipant, TransitionObservation
+from core.dates import local_today
+from members.models import Member
+
+DATE = forms.DateInput(attrs={"type": "date"})
+
+
+def _date(label: str) -> forms.DateField:
+    return forms.DateField(label=label, widget=DATE, initial=local_today)
+
+
+class EnrolForm(forms.Form):
+    error_field = "member"
+    member = forms.ModelChoiceField(label="转化党员", queryset=Member.objects.none())
+    opened_on = _date("纳入日期（镇党委决定）")
+    reason = forms.CharField(label="纳入原因", max_length=500, widget=forms.Textarea(attrs={"rows": 3}))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        open_case = ConversionCase.objects.filter(member=OuterRef("pk")).exclude(
+            state=ConversionCase.State.CLOSED
+        )
+        self.fields["member"].queryset = (
+            Member.objects.filter(status__in=Member.ACTIVE_STATUSES, organization__is_center=False)
+            .exclude(Exists(open_case))
+            .select_related("organization")
+            .order_by("organization__sort_order", "name")
+        )
+        self.fields["member"].label_from_instance = lambda m: f"{m.name}（{m.organization.name}）"
+
+
+class TaskForm(forms.Form):
+    error_field = "due_on"
+    title = forms.CharField(label="任务", max_length=200)
+    description = forms.CharField(label="任务要求", required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    assigned_on = _date("布置日期")
+    due_on = forms.DateField(label="完成期限", widget=DATE)
+
+
+class TaskCloseForm(forms.Form):
+    error_field = "completed"
+    completed = forms.TypedChoiceField(
+        label="完成情况",
+        choices=[("1", "已完成（+0.5分）"), ("0", "未完成（−0.5分）")],
+        coerce=lambda v: v == "1",
+        widget=forms.RadioSelect,
+    )
+    closed_on = _date("评定日期")
+
+
+class ReverseForm(forms.Form):
+    error_field = "reason"
+    reason = forms.CharField(label="冲正原因", max_length=250)
+
+
+class ReferralDecisionForm(forms.Form):
+    error_field = "decision"
+    decision = forms.CharField(
+        label="镇党委处理决定", widget=forms.Textarea(attrs={"rows": 4}), max_length=2000
+    )
+    decided_on = _date("决定日期")
+
+
+class ReviewScheduleForm(forms.Form):
+    error_field = "scheduled_on"
+    scheduled_on = _date("评议日期")
+
+
+class ParticipantForm(forms.Form):
+    name = forms.CharField(label="姓名", max_length=30, required=False)
+    category = forms.ChoiceField(
+        label="类别", choices=[("", "—")] + ReviewParticipant.Category.choices, required=False
+    )
+    village = forms.CharField(label="所在村（社区）", max_length=50, required=False)
+
+
+RosterFormSet = forms.formset_factory(ParticipantForm, extra=6)
+
+
+class ScoresForm(forms.Form):
+    error_field = None
+
+    def __init__(self, *args, participants, **kwargs):
+        super().__init__(*args, **kwargs)
+        for p in participants:
+            self.fields[f"score_{p.pk}"] = forms.DecimalField(
+                label=f"{p.name}（{p.get_category_display()}，{p.village}）",
+                max_digits=5,
+                decimal_places=2,
+                required=False,
+                initial=p.score,
+            )
+
+    def scores(self) -> dict:
+        return {int(name.removeprefix("score_")): value for name, value in self.cleaned_data.items()}
+
+
+class ConcludeForm(forms.Form):
+    error_field = "concluded_on"
+    concluded_on = _date("结论日期")
+    note = forms.CharField(label="说明", max_length=500, required=False)
+
+
+class ObservationForm(forms.Form):
+    error_field = "observed_on"
+    observed_on = _date("日期")
+    note = forms.CharField(label="跟踪情况", widget=forms.Textarea(attrs={"rows": 4}), max_length=2000)
+    misconduct = forms.BooleanField(label="有违纪违规行为", required=False)
+
+
+class DisciplineReferralForm(forms.Form):
+    error_field = "referred_on"
+    referred_on = _date("移交日期")
+    matter = forms.CharField(label="移交事由", widget=forms.Textarea(attrs={"rows": 4}), max_length=2000)
+    observation = forms.ModelChoiceField(
+        label="依据的跟踪记录", queryset=TransitionObservation.objects.none(), required=False
+    )
+
+    def __init__(self, *args, case, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["observation"].queryset = case.observations.filter(misconduct=True)
+
+
+class CloseForm(forms.Form):
+    error_field = "closed_on"
+    closed_on = _date("结案日期")

@@ -1,0 +1,123 @@
+"""Return to the original branch and the transition period (R-CV-10, R-CV-11)."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django.db import transaction
+
+from conversion.cases import case_change_state, case_for_update
+from conversion.exceptions import ConversionError
+from conversion.models import ConversionCase, DisciplineReferral, TransitionObservation
+from core.dates import period_end
+from members.models import RelationTransfer
+from members.transfers import transfer_accept, transfer_start
+
+TRANSITION_MONTHS = 6
+
+
+@transaction.atomic
+def case_return(*, case: ConversionCase, returned_on: date, returned_by) -> ConversionCase:
+    """R-CV-10: after a passed review the relation is transferred back to the original branch, the same way it
+    came in; R-CV-11: a 6-month transition period starts (core.dates.period_end, R-GN-01)."""
+    case = case_for_update(case)
+    if not case.reviews.filter(state="passed").exists():
+        raise ConversionError("民主评议合格后才能将组织关系转回原支部（R-CV-10）。", rule="R-CV-10")
+    transfer = transfer_start(
+        member=case.member,
+        direction=RelationTransfer.Direction.INTERNAL,
+        issued_on=returned_on,
+        created_by=returned_by,
+        to_organization=case.original_organization,
+        reason="民主评议合格，转回原支部",
+    )
+    transfer = transfer_accept(transfer=transfer, accepted_on=returned_on, accepted_by=returned_by)
+    return case_change_state(
+        case=case,
+        to_state=ConversionCase.State.TRANSITION,
+        effective_on=returned_on,
+        changed_by=returned_by,
+        note=f"转回{case.original_organization.name}，介绍信{transfer.letter_number}",
+        return_transfer=transfer,
+        returned_on=returned_on,
+        transition_ends_on=period_end(returned_on, months=TRANSITION_MONTHS),
+    )
+
+
+def _require_in_period(case: ConversionCase, on: date, rule: str = "R-CV-11") -> None:
+    if case.state != ConversionCase.State.TRANSITION:
+        raise ConversionError("该案件不在过渡期内（R-CV-11）。", rule=rule)
+    if not case.returned_on <= on <= case.transition_ends_on:
+        raise ConversionError(
+            f"日期应在过渡期内（{case.returned_on:%Y-%m-%d}至{case.transition_ends_on:%Y-%m-%d}，R-CV-11）。",
+            rule=rule,
+        )
+
+
+@transaction.atomic
+def observation_record(
+    *, case: ConversionCase, observed_on: date, note: str, misconduct: bool, recorded_by
+) -> TransitionObservation:
+    """R-CV-11 (record): a follow-up observation during the transition period."""
+    case = case_for_update(case)
+    _require_in_period(case, observed_on)
+    if not note.strip():
+        raise ConversionError("请填写跟踪情况（R-CV-11）。", rule="R-CV-11")
+    return TransitionObservation.objects.create(
+        case=case, observed_on=observed_on, note=note.strip(), misconduct=misconduct, recorded_by=recorded_by
+    )
+
+
+@transaction.atomic
+def discipline_referral_record(
+    *,
+    case: ConversionCase,
+    referred_on: date,
+    matter: str,
+    recorded_by,
+    observation: TransitionObservation | None = None,
+) -> DisciplineReferral:
+    """R-CV-11 (record): misconduct in the transition period referred to the organisation office and 纪委."""
+    case = case_for_update(case)
+    if case.state != ConversionCase.State.TRANSITION:
+        raise ConversionError("只有过渡期内的违纪违规行为才按本条移交（R-CV-11）。", rule="R-CV-11")
+    if referred_on < case.returned_on:
+        raise ConversionError("移交日期不能早于转回原支部的日期（R-CV-11）。", rule="R-CV-11")
+    if observation is not None:
+        if observation.case_id != case.pk:
+            raise ConversionError("所选跟踪记录不属于该案件。", rule="R-CV-11")
+        if not observation.misconduct:
+            raise ConversionError("所选跟踪记录未记载违纪违规行为（R-CV-11）。", rule="R-CV-11")
+    if not matter.strip():
+        raise ConversionError("请填写移交事由（R-CV-11）。", rule="R-CV-11")
+    return DisciplineReferral.objects.create(
+        case=case,
+        observation=observation,
+        referred_on=referred_on,
+        matter=matter.strip(),
+        recorded_by=recorded_by,
+    )
+
+
+@transaction.atomic
+def case_close(*, case: ConversionCase, closed_on: date, closed_by) -> ConversionCase:
+    """R-CV-11: the case closes when the transition period has ended (on or after its last day)."""
+    case = case_for_update(case)
+    if case.state == ConversionCase.State.TRANSITION and closed_on < case.transition_ends_on:
+        raise ConversionError(
+            f"过渡期至{case.transition_ends_on:%Y-%m-%d}届满，届满后才能结案（R-CV-11）。", rule="R-CV-11"
+        )
+    return case_change_state(
+        case=case,
+        to_state=ConversionCase.State.CLOSED,
+        effective_on=closed_on,
+        changed_by=closed_by,
+        note="过渡期届满，结案",
+        closed_on=closed_on,
+    )
+
+
+def close_ended_transitions(*, on: date, closed_by=None) -> list[ConversionCase]:
+    """Close every case whose transition period has ended by ``on`` (for a daily job)."""
+    due = ConversionCase.objects.filter(state=ConversionCase.State.TRANSITION, transition_ends_on__lte=on)
+    return [case_close(case=c, closed_on=on, closed_by=closed_by) for c in due]

@@ -1,0 +1,327 @@
+"""Staff pages for conversion management. Thin: forms collect input, conversion.* operations decide."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from django.contrib import messages
+from django.db.models import DecimalField, Exists, OuterRef, Subquery, Sum, Value
+from django.db.models.functions import Coalesce
+from django.shortcuts import get_object_or_404, redirect, render
+
+from conversion import dashboard, forms
+from conversion.access import READ_ROLES, WRITE_ROLES
+from conversion.enrolment import case_enrol
+from conversion.ledger import ledger_record_task, ledger_reverse, referral_decide, review_is_due, task_assign
+from conversion.models import (
+    CommitteeReferral,
+    ConversionCase,
+    ConversionTask,
+    DemocraticReview,
+    LedgerEntry,
+)
+from conversion.review import (
+    ParticipantData,
+    review_conclude,
+    review_record_scores,
+    review_schedule,
+    review_set_roster,
+)
+from conversion.transition import case_close, discipline_referral_record, observation_record
+from core.access import can_write, get_object_for_user, staff_required
+from core.dates import local_today, period_end
+from core.exceptions import DomainError
+from core.profile import rule_profile
+
+read_required = staff_required(roles=READ_ROLES)
+write_required = staff_required(roles=WRITE_ROLES, write=True)
+
+FLAGS = {
+    "referral": ("低于3分待镇党委处理", dashboard.cases_awaiting_committee),
+    "review_due": ("达到15分待组织民主评议", dashboard.cases_review_due),
+    "transition_ending": ("过渡期即将届满", dashboard.cases_transition_ending),
+    "overdue": (
+        "有逾期未评定的任务",
+        lambda: ConversionCase.objects.filter(tasks__in=dashboard.overdue_tasks()),
+    ),
+}
+
+
+def _get_case_for_user(user, pk: int) -> ConversionCase:
+    return get_object_for_user(
+        ConversionCase.objects.select_related("member", "original_organization", "member__organization"),
+        user,
+        "original_organization",
+        pk=pk,
+    )
+
+
+def _run(request, form, operation: Callable[[dict], object], success: str) -> bool:
+    """Validate, call the operation, show its domain error beside ``form.error_field``; True on success."""
+    if not form.is_valid():
+        return False
+    try:
+        operation(form.cleaned_data)
+    except DomainError as exc:
+        for problem in exc.problems:
+            form.add_error(getattr(form, "error_field", None), problem)
+        return False
+    messages.success(request, success)
+    return True
+
+
+def _action_page(request, case, form, title: str, **extra):
+    return render(request, "conversion/action.html", {"case": case, "form": form, "title": title, **extra})
+
+
+@read_required
+def case_list(request):
+    today = local_today()
+    recent = (
+        LedgerEntry.objects.filter(case=OuterRef("pk"), recorded_at__date__gt=period_end(today, days=-30))
+        .values("case")
+        .annotate(total=Sum("amount"))
+        .values("total")
+    )
+    next_task = ConversionTask.objects.filter(case=OuterRef("pk"), status="open").order_by("due_on")
+    cases = (
+        ConversionCase.objects.select_related("member", "original_organization")
+        .annotate(
+            trend=Coalesce(Subquery(recent), Value(0), output_field=DecimalField()),
+            next_due_on=Subquery(next_task.values("due_on")[:1]),
+            next_task_title=Subquery(next_task.values("title")[:1]),
+            awaiting_committee=Exists(
+                CommitteeReferral.objects.filter(case=OuterRef("pk"), state="awaiting")
+            ),
+            review_pending=Exists(DemocraticReview.objects.filter(case=OuterRef("pk"), state="scheduled")),
+            has_overdue=Exists(dashboard.overdue_tasks(today).filter(case=OuterRef("pk"))),
+        )
+        .order_by("state", "balance", "pk")
+    )
+    flag = request.GET.get("flag", "")
+    if flag in FLAGS:
+        cases = cases.filter(pk__in=FLAGS[flag][1]().values("pk"))
+    elif request.GET.get("all") != "1":
+        cases = cases.exclude(state=ConversionCase.State.CLOSED)
+    profile = rule_profile()
+    return render(
+        request,
+        "conversion/case_list.html",
+        {
+            "cases": cases,
+            "flag": flag,
+            "flag_label": FLAGS.get(flag, ("",))[0],
+            "flags": FLAGS,
+            "high": profile.points_high,
+            "low": profile.points_low,
+            "today": today,
+            "can_write": can_write(request.user),
+        },
+    )
+
+
+@read_required
+def case_detail(request, pk: int):
+    case = _get_case_for_user(request.user, pk)
+    entries = case.entries.select_related("recorded_by", "task", "attendance__meeting").prefetch_related(
+        "reversed_by"
+    )
+    return render(
+        request,
+        "conversion/case_detail.html",
+        {
+            "case": case,
+            "entries": entries,
+            "tasks": case.tasks.all(),
+            "referrals": case.committee_referrals.select_related("crossing"),
+            "crossings": case.crossings.all(),
+            "reviews": case.reviews.prefetch_related("participants"),
+            "observations": case.observations.all(),
+            "discipline_referrals": case.discipline_referrals.all(),
+            "state_changes": case.state_changes.select_related("changed_by"),
+            "review_due": review_is_due(case),
+            "today": local_today(),
+            "profile": rule_profile(),
+            "can_write": can_write(request.user),
+        },
+    )
+
+
+@write_required
+def case_enrol_view(request):
+    form = forms.EnrolForm(request.POST or None)
+    created = {}
+
+    def operation(data):
+        created["case"] = case_enrol(
+            member=data["member"], opened_on=data["opened_on"], reason=data["reason"], decided_by=request.user
+        )
+
+    if request.method == "POST" and _run(
+        request, form, operation, "已纳入转化管理，组织关系已转入中心党支部。"
+    ):
+        return redirect("conversion:case_detail", created["case"].pk)
+    return _action_page(request, None, form, "纳入转化管理")
+
+
+@write_required
+def task_add(request, pk: int):
+    case = _get_case_for_user(request.user, pk)
+    form = forms.TaskForm(request.POST or None)
+
+    def operation(data):
+        task_assign(case=case, assigned_by=request.user, **data)
+
+    if request.method == "POST" and _run(request, form, operation, "任务已布置。"):
+        return redirect("conversion:case_detail", case.pk)
+    return _action_page(request, case, form, "布置转化任务")
+
+
+@write_required
+def task_close(request, pk: int, task_pk: int):
+    case = _get_case_for_user(request.user, pk)
+    task = get_object_or_404(case.tasks, pk=task_pk)
+    form = forms.TaskCloseForm(request.POST or None)
+
+    def operation(data):
+        ledger_record_task(
+            task=task, completed=data["completed"], closed_on=data["closed_on"], recorded_by=request.user
+        )
+
+    if request.method == "POST" and _run(request, form, operation, "任务已评定，积分已记入台账。"):
+        return redirect("conversion:case_detail", case.pk)
+    return _action_page(request, case, form, f"评定任务：{task.title}")
+
+
+@write_required
+def entry_reverse(request, pk: int, entry_pk: int):
+    case = _get_case_for_user(request.user, pk)
+    entry = get_object_or_404(case.entries, pk=entry_pk)
+    form = forms.ReverseForm(request.POST or None)
+
+    def operation(data):
+        ledger_reverse(entry=entry, reason=data["reason"], recorded_by=request.user)
+
+    if request.method == "POST" and _run(request, form, operation, "已录入冲正分录。"):
+        return redirect("conversion:case_detail", case.pk)
+    return _action_page(request, case, form, f"冲正分录：{entry.reason}（{entry.amount:+}）")
+
+
+@write_required
+def referral_decide_view(request, pk: int, referral_pk: int):
+    case = _get_case_for_user(request.user, pk)
+    referral = get_object_or_404(case.committee_referrals, pk=referral_pk)
+    form = forms.ReferralDecisionForm(request.POST or None)
+
+    def operation(data):
+        referral_decide(referral=referral, decided_by=request.user, **data)
+
+    if request.method == "POST" and _run(request, form, operation, "已记录镇党委处理决定。"):
+        return redirect("conversion:case_detail", case.pk)
+    return _action_page(request, case, form, "记录镇党委处理决定", entries=case.entries.all())
+
+
+@write_required
+def review_schedule_view(request, pk: int):
+    case = _get_case_for_user(request.user, pk)
+    form = forms.ReviewScheduleForm(request.POST or None)
+
+    def operation(data):
+        review_schedule(case=case, scheduled_on=data["scheduled_on"], scheduled_by=request.user)
+
+    if request.method == "POST" and _run(request, form, operation, "民主评议已安排，请确定参加人员。"):
+        return redirect("conversion:case_detail", case.pk)
+    return _action_page(request, case, form, "安排民主评议")
+
+
+@write_required
+def review_roster(request, pk: int, review_pk: int):
+    case = _get_case_for_user(request.user, pk)
+    review = get_object_or_404(case.reviews, pk=review_pk)
+    initial = [
+        {"name": p.name, "category": p.category, "village": p.village} for p in review.participants.all()
+    ]
+    formset = forms.RosterFormSet(request.POST or None, initial=initial or None)
+    error = ""
+    if request.method == "POST" and formset.is_valid():
+        people = [ParticipantData(f["name"], f["category"], f["village"]) for f in formset.cleaned_data if f]
+        try:
+            review_set_roster(review=review, participants=people, recorded_by=request.user)
+        except DomainError as exc:
+            error = exc.message
+        else:
+            messages.success(request, "参加人员名单已保存。")
+            return redirect("conversion:case_detail", case.pk)
+    return render(
+        request,
+        "conversion/roster.html",
+        {"case": case, "review": review, "formset": formset, "error": error, "title": "民主评议参加人员"},
+    )
+
+
+@write_required
+def review_scores(request, pk: int, review_pk: int):
+    case = _get_case_for_user(request.user, pk)
+    review = get_object_or_404(case.reviews, pk=review_pk)
+    form = forms.ScoresForm(request.POST or None, participants=review.participants.all())
+
+    def operation(data):
+        review_record_scores(review=review, scores=form.scores(), recorded_by=request.user)
+
+    if request.method == "POST" and _run(request, form, operation, "评分已保存。"):
+        return redirect("conversion:case_detail", case.pk)
+    return _action_page(request, case, form, "录入民主评议评分（百分制）")
+
+
+@write_required
+def review_conclude_view(request, pk: int, review_pk: int):
+    case = _get_case_for_user(request.user, pk)
+    review = get_object_or_404(case.reviews, pk=review_pk)
+    form = forms.ConcludeForm(request.POST or None)
+    done = {}
+
+    def operation(data):
+        done["review"] = review_conclude(review=review, concluded_by=request.user, **data)
+
+    if request.method == "POST" and _run(request, form, operation, "民主评议已得出结论。"):
+        return redirect("conversion:case_detail", case.pk)
+    return _action_page(request, case, form, "民主评议结论", review=review)
+
+
+@write_required
+def observation_add(request, pk: int):
+    case = _get_case_for_user(request.user, pk)
+    form = forms.ObservationForm(request.POST or None)
+
+    def operation(data):
+        observation_record(case=case, recorded_by=request.user, **data)
+
+    if request.method == "POST" and _run(request, form, operation, "跟踪记录已保存。"):
+        return redirect("conversion:case_detail", case.pk)
+    return _action_page(request, case, form, "过渡期跟踪记录")
+
+
+@write_required
+def discipline_referral_add(request, pk: int):
+    case = _get_case_for_user(request.user, pk)
+    form = forms.DisciplineReferralForm(request.POST or None, case=case)
+
+    def operation(data):
+        discipline_referral_record(case=case, recorded_by=request.user, **data)
+
+    if request.method == "POST" and _run(request, form, operation, "已记录移交镇组织办、镇纪委。"):
+        return redirect("conversion:case_detail", case.pk)
+    return _action_page(request, case, form, "移交镇组织办、镇纪委")
+
+
+@write_required
+def case_close_view(request, pk: int):
+    case = _get_case_for_user(request.user, pk)
+    form = forms.CloseForm(request.POST or None)
+
+    def operation(data):
+        case_close(case=case, closed_on=data["closed_on"], closed_by=request.user)
+
+    if request.method == "POST" and _run(request, form, operation, "转化案件已结案。"):
+        return redirect("conversion:case_detail", case.pk)
+    return _action_page(request, case, form, "过渡期届满结案")

@@ -1,0 +1,126 @@
+"""The members app's lines on the 工作台, for the user's scope (core.access).
+
+The rules live in the members operations (missing_meetings, members_in_arrears, contact_overdue, lost_contact,
+overdue_letters); this module only scopes them and counts in SQL.
+"""
+
+from __future__ import annotations
+
+from django.db.models import Q
+from django.urls import reverse
+
+from core.access import scope_queryset
+from core.dates import local_today
+from core.registry import DashboardItem
+from members.dues import members_in_arrears
+from members.floating import contact_overdue, lost_contact
+from members.meetings import MONTHLY_KINDS, QUARTERLY_KINDS, missing_meetings
+from members.models import FloatingMember, Meeting, Member, Organization
+from members.transfers import overdue_letters
+
+SECTION = "党员管理"
+
+
+def member_items(user) -> list[DashboardItem]:
+    today = local_today()
+    return [
+        *_meeting_items(user, today),
+        *_floating_items(user, today),
+        _dues_item(user, today),
+        _letters_item(user, today),
+    ]
+
+
+def branches_missing(user, kind: str, today=None) -> list[int]:
+    """Ids of the branches in scope that have not yet held a meeting of ``kind`` this period (R-MB-08)."""
+    return sorted({m.branch.pk for m in _missing(user, today or local_today()) if m.kind == kind})
+
+
+def _missing(user, today):
+    branches = scope_queryset(Organization.objects.branches().filter(is_active=True), user, "pk")
+    return missing_meetings(organizations=branches, on=today)
+
+
+def _meeting_items(user, today) -> list[DashboardItem]:
+    missing = _missing(user, today)
+    url = reverse("members:organizations")
+    items = []
+    for kind in (*MONTHLY_KINDS, *QUARTERLY_KINDS, Meeting.Kind.GROUP_MEETING):
+        count = len({m.branch.pk for m in missing if m.kind == kind})
+        period = "本季度" if kind in QUARTERLY_KINDS else "本月"
+        label = f"{period}未召开{Meeting.Kind(kind).label}的支部"
+        items.append(DashboardItem(SECTION, label, count, f"{url}?missing={kind}", _level(count, "warning")))
+    return items
+
+
+def _floating(user):
+    away = FloatingMember.objects.filter(member__status__in=Member.ACTIVE_STATUSES)
+    return scope_queryset(away, user, "member__organization")
+
+
+def stale_floating(user, today=None):
+    """Not reached for FLOATING_CONTACT_WARNING_DAYS but not yet lost contact (R-MB-06)."""
+    today = today or local_today()
+    lost = lost_contact(today, _floating(user)).values("pk")
+    return (
+        contact_overdue(today, _floating(user)).exclude(pk__in=lost).exclude(lost_contact_since__isnull=False)
+    )
+
+
+def lost_floating(user, today=None):
+    """失联: not reached for FLOATING_LOST_CONTACT_DAYS, or marked lost contact (R-MB-06)."""
+    today = today or local_today()
+    lost = lost_contact(today, _floating(user)).values("pk")
+    away = _floating(user).filter(returned_on__isnull=True)
+    return away.filter(Q(pk__in=lost) | Q(lost_contact_since__isnull=False))
+
+
+def _floating_items(user, today) -> list[DashboardItem]:
+    from django.conf import settings
+
+    url = reverse("members:list")
+    lost = lost_floating(user, today).count()
+    stale = stale_floating(user, today).count()
+    days = settings.FLOATING_CONTACT_WARNING_DAYS
+    return [
+        DashboardItem(SECTION, "流动党员失联", lost, f"{url}?filter=lost", _level(lost, "danger")),
+        DashboardItem(
+            SECTION, f"流动党员超过{days}天未联系", stale, f"{url}?filter=stale", _level(stale, "warning")
+        ),
+    ]
+
+
+def in_arrears(user, today=None):
+    """Active members in scope who owe dues (R-MB-07)."""
+    members = scope_queryset(Member.objects.filter(status__in=Member.ACTIVE_STATUSES), user)
+    return members_in_arrears(members, today or local_today())
+
+
+def _dues_item(user, today) -> DashboardItem:
+    count = in_arrears(user, today).count()
+    return DashboardItem(
+        SECTION,
+        "欠交党费的党员",
+        count,
+        f"{reverse('members:list')}?filter=arrears",
+        _level(count, "warning"),
+    )
+
+
+def _letters_item(user, today) -> DashboardItem:
+    letters = overdue_letters(today)
+    scoped = scope_queryset(letters, user, "from_organization") | scope_queryset(
+        letters, user, "to_organization"
+    )
+    count = scoped.distinct().count()
+    return DashboardItem(
+        SECTION,
+        "介绍信超过有效期未接收（口袋党员）",
+        count,
+        f"{reverse('members:transfers')}?overdue=1",
+        _level(count, "danger"),
+    )
+
+
+def _level(count: int, level: str) -> str:
+    return level if count else "ok"

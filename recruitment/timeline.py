@@ -1,0 +1,78 @@
+"""The candidate's history, for the candidate page and the member page (core.registry timeline)."""
+
+from __future__ import annotations
+
+from django.urls import reverse
+
+from core.registry import TimelineEvent
+from recruitment.models import Candidate
+
+_RECORDS = (
+    ("talks", "talked_on", "入党谈话"),
+    ("recommendations", "recommended_on", "推荐"),
+    ("contacts", "assigned_on", "确定培养联系人"),
+    ("thoughtreports", "submitted_on", "思想汇报"),
+    ("assessments", "assessed_on", "培养考察"),
+    ("introducers", "assigned_on", "确定入党介绍人"),
+    ("politicalreviews", "concluded_on", "政治审查结论"),
+    ("trainings", "finished_on", "集中培训结业"),
+    ("publicnotices", "starts_on", "公示"),
+    ("prereviews", "reviewed_on", "上级党委预审"),
+    ("uppertalks", "talked_on", "上级党委谈话"),
+    ("oaths", "taken_on", "入党宣誓"),
+    ("conversionapplications", "submitted_on", "递交转正申请"),
+    ("postponements", "decided_on", "推迟讨论转正"),
+    ("candidatetransfers", "transferred_on", "转接"),
+)
+
+
+def candidate_events(candidate: Candidate) -> list[TimelineEvent]:
+    url = reverse("recruitment:candidate", args=[candidate.pk])
+    events = [
+        TimelineEvent(
+            when=c.decided_on,
+            title=c.get_to_stage_display() if c.action != "extend" else "延长预备期",
+            detail=f"{c.decided_by}{'：' + c.reason if c.reason else ''}",
+            url=url,
+            source="发展党员",
+        )
+        for c in candidate.stage_changes.all()
+    ]
+    for related, field, title in _RECORDS:
+        for record in getattr(candidate, related).all():
+            events.append(
+                TimelineEvent(
+                    when=getattr(record, field), title=title, detail=str(record), url=url, source="发展党员"
+                )
+            )
+    for vote in candidate.votes.select_related("meeting"):
+        verdict = "通过" if vote.passed else "未通过"
+        events.append(
+            TimelineEvent(
+                when=vote.meeting.held_on,
+                title=f"支部大会表决：{vote.get_proposal_display()}（{verdict}）",
+                detail=f"应到{vote.voters_expected}人，实到{vote.voters_present}人，赞成{vote.yes + vote.written_yes}票",
+                url=url,
+                source="发展党员",
+                level="info" if vote.passed else "warning",
+            )
+        )
+        approval = getattr(vote, "approval", None)
+        if approval:
+            events.append(
+                TimelineEvent(
+                    when=approval.decided_on,
+                    title=f"{approval.organization}{'批准' if approval.approved else '不批准'}{vote.get_proposal_display()}",
+                    detail="超过3个月审批：" + approval.late_reason if approval.is_late else "",
+                    url=url,
+                    source="发展党员",
+                    level="warning" if approval.is_late else "info",
+                )
+            )
+    return sorted(events, key=lambda e: e.when)
+
+
+def member_timeline(member, user) -> list[TimelineEvent]:
+    """Registered with core.registry: the recruitment history of a member who came through the pipeline."""
+    candidate = Candidate.objects.filter(member=member).first()
+    return candidate_events(candidate) if candidate else []

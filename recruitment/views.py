@@ -1,0 +1,245 @@
+"""Pages of the recruitment pipeline: thin views calling recruitment.records / stages / votes."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import Http404
+from django.shortcuts import redirect, render
+
+from core.access import get_object_for_user, scope_queryset, staff_required
+from core.dates import local_today
+from members.models import Organization
+from recruitment import forms, records, stages, votes
+from recruitment.checklist import checklist
+from recruitment.exceptions import RecruitmentError
+from recruitment.models import BranchMeeting, Candidate, CandidateVote, Stage
+from recruitment.timeline import candidate_events
+
+BOARD_STAGES = [Stage.APPLICANT, Stage.ACTIVIST, Stage.TARGET, Stage.PROBATIONARY]
+
+
+def _candidates(user):
+    return scope_queryset(Candidate.objects.select_related("organization", "member"), user)
+
+
+def _candidate(request, pk):
+    return get_object_for_user(
+        Candidate.objects.select_related("organization", "member"), request.user, pk=pk
+    )
+
+
+def _branches(user):
+    return scope_queryset(Organization.objects.branches(), user, "pk")
+
+
+def _show_error(form, exc: RecruitmentError | ValidationError) -> None:
+    if isinstance(exc, ValidationError):
+        form.add_error(None, exc) if not hasattr(exc, "error_dict") else _field_errors(form, exc)
+        return
+    for problem in exc.problems:
+        form.add_error(None, problem)
+
+
+def _field_errors(form, exc: ValidationError) -> None:
+    for field, errors in exc.message_dict.items():
+        form.add_error(field if field in form.fields else None, errors)
+
+
+@staff_required
+def board(request):
+    """The pipeline board: a column per stage, a card per candidate with the next step and when."""
+    branches = _branches(request.user)
+    queryset = _candidates(request.user).filter(stage__in=BOARD_STAGES)
+    selected = request.GET.get("org")
+    if selected:
+        queryset = queryset.filter(organization_id=selected)
+    today = local_today()
+    columns = {stage: [] for stage in BOARD_STAGES}
+    for candidate in queryset:
+        steps = stages.next_steps(candidate, today)
+        columns[candidate.stage].append({"candidate": candidate, "step": steps[0] if steps else None})
+    context = {
+        "columns": [(Stage(s).label, cards) for s, cards in columns.items()],
+        "branches": branches,
+        "selected": selected,
+    }
+    return render(request, "recruitment/board.html", context)
+
+
+@staff_required(write=True)
+def candidate_create(request):
+    form = forms.CandidateForm(request.POST or None, organizations=_branches(request.user))
+    if request.method == "POST" and form.is_valid():
+        try:
+            candidate = records.candidate_create(recorded_by=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            _field_errors(form, exc)
+        else:
+            messages.success(request, f"已登记入党申请人{candidate.name}。")
+            return redirect("recruitment:candidate", pk=candidate.pk)
+    return render(request, "recruitment/form.html", {"form": form, "title": "登记入党申请人"})
+
+
+@staff_required
+def candidate_detail(request, pk):
+    candidate = _candidate(request, pk)
+    today = local_today()
+    context = {
+        "candidate": candidate,
+        "steps": stages.next_steps(candidate, today),
+        "checklist": checklist(candidate),
+        "events": candidate_events(candidate),
+        "pending_votes": CandidateVote.objects.filter(
+            candidate=candidate, passed=True, approval__isnull=True
+        ),
+        "record_kinds": [(k, f[0]._meta.model._meta.verbose_name) for k, f in forms.RECORD_FORMS.items()],
+        "side_exits": [
+            t
+            for t in stages.transitions_from(candidate.stage)
+            if t.action in ("withdraw", "not_approve", "cancel")
+        ],
+        "today": today,
+    }
+    return render(request, "recruitment/candidate.html", context)
+
+
+@staff_required(write=True)
+def record_add(request, pk, kind):
+    candidate = _candidate(request, pk)
+    if kind not in forms.RECORD_FORMS:
+        raise Http404
+    form = forms.record_form(kind, candidate, request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        record = form.save(commit=False)
+        record.candidate = candidate
+        try:
+            records.record_add(record=record, recorded_by=request.user)
+        except (RecruitmentError, ValidationError) as exc:
+            _show_error(form, exc)
+        else:
+            messages.success(request, f"已记录{record._meta.verbose_name}。")
+            return redirect("recruitment:candidate", pk=candidate.pk)
+    title = f"{candidate.name} · {form._meta.model._meta.verbose_name}（{forms.RECORD_FORMS[kind][1]}）"
+    return render(request, "recruitment/form.html", {"form": form, "title": title, "candidate": candidate})
+
+
+@staff_required(write=True)
+def transition(request, pk, action):
+    candidate = _candidate(request, pk)
+    if action not in stages.TRANSITIONS:
+        raise Http404
+    t = stages.TRANSITIONS[action]
+    form = forms.TransitionForm(
+        request.POST or None, initial={"decided_on": local_today(), "decided_by": t.default_body}
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            stages.transition(
+                candidate=candidate, action=action, recorded_by=request.user, **form.cleaned_data
+            )
+        except RecruitmentError as exc:
+            _show_error(form, exc)
+        else:
+            messages.success(request, f"{candidate.name}：{t.label}。")
+            return redirect("recruitment:candidate", pk=candidate.pk)
+    return render(
+        request,
+        "recruitment/form.html",
+        {"form": form, "title": f"{candidate.name} · {t.label}", "candidate": candidate},
+    )
+
+
+@staff_required(write=True)
+def transfer(request, pk):
+    candidate = _candidate(request, pk)
+    form = forms.TransferForm(request.POST or None)
+    form.fields["to_organization"].queryset = Organization.objects.branches().exclude(
+        pk=candidate.organization_id
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            records.candidate_transfer(candidate=candidate, recorded_by=request.user, **form.cleaned_data)
+        except RecruitmentError as exc:
+            _show_error(form, exc)
+        else:
+            messages.success(request, f"{candidate.name}已转接，阶段和培养时间保留。")
+            return redirect("recruitment:board")
+    return render(
+        request,
+        "recruitment/form.html",
+        {"form": form, "title": f"{candidate.name} · 转接（R-MB-05）", "candidate": candidate},
+    )
+
+
+@staff_required(write=True)
+def meeting_create(request, pk):
+    """A branch meeting held for this candidate (and others of the branch); then the candidate's vote."""
+    candidate = _candidate(request, pk)
+    form = forms.MeetingForm(request.POST or None, organization=candidate.organization)
+    if request.method == "POST" and form.is_valid():
+        meeting = votes.meeting_create(
+            organization=candidate.organization, recorded_by=request.user, **form.cleaned_data
+        )
+        return redirect("recruitment:vote_add", meeting_pk=meeting.pk, pk=candidate.pk)
+    return render(
+        request,
+        "recruitment/form.html",
+        {
+            "form": form,
+            "title": f"{candidate.organization} · 召开支部大会（R-RC-14）",
+            "candidate": candidate,
+        },
+    )
+
+
+@staff_required(write=True)
+def vote_add(request, meeting_pk, pk):
+    candidate = _candidate(request, pk)
+    meeting = get_object_for_user(BranchMeeting.objects.all(), request.user, pk=meeting_pk)
+    form = forms.VoteForm(request.POST or None, meeting=meeting)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        written = {m: "yes" for m in data["written_yes"]} | {m: "no" for m in data["written_no"]}
+        try:
+            vote = votes.vote_record(
+                meeting=meeting, candidate=candidate, proposal=data["proposal"], yes=data["yes"], no=data["no"],
+                abstain=data["abstain"], written=written, extension_months=data["extension_months"],
+                recorded_by=request.user,
+            )  # fmt: skip
+        except RecruitmentError as exc:
+            _show_error(form, exc)
+        else:
+            verdict = "通过" if vote.passed else "未通过"
+            messages.success(
+                request,
+                f"表决结果：应到会有表决权党员{vote.voters_expected}人，实到{vote.voters_present}人，"
+                f"赞成{vote.yes + vote.written_yes}票，{verdict}。",
+            )
+            return redirect("recruitment:candidate", pk=candidate.pk)
+    title = f"{meeting} · {candidate.name}单独表决（R-RC-14）"
+    return render(request, "recruitment/form.html", {"form": form, "title": title, "candidate": candidate})
+
+
+@staff_required(write=True)
+def approval_add(request, vote_pk):
+    vote = get_object_for_user(
+        CandidateVote.objects.select_related("meeting", "candidate"),
+        request.user,
+        "candidate__organization",
+        pk=vote_pk,
+    )
+    form = forms.ApprovalForm(request.POST or None)
+    form.fields["organization"].queryset = Organization.objects.filter(has_approval_authority=True)
+    if request.method == "POST" and form.is_valid():
+        try:
+            records.approval_record(vote=vote, recorded_by=request.user, **form.cleaned_data)
+        except RecruitmentError as exc:
+            _show_error(form, exc)
+        else:
+            messages.success(request, "已记录上级党委审批意见。")
+            return redirect("recruitment:candidate", pk=vote.candidate_id)
+    title = f"{vote.candidate.name} · {vote.get_proposal_display()} · 上级党委审批（R-RC-16）"
+    return render(
+        request, "recruitment/form.html", {"form": form, "title": title, "candidate": vote.candidate}
+    )

@@ -1,0 +1,41 @@
+"""Dashboard items of the service desk; every count is one SQL aggregate."""
+
+from __future__ import annotations
+
+from django.db.models import Count, Q
+from django.urls import reverse
+from django.utils import timezone
+
+from core.dates import local_today
+from core.registry import DashboardItem
+from services.access import may_use_desk
+from services.deadlines import due_soon_limit
+from services.models import OPEN_STATES, AccountabilityCase, Complaint, Matter, MatterState
+
+SECTION = "便民服务"
+
+
+def dashboard_items(user) -> list[DashboardItem]:
+    if not may_use_desk(user):
+        return []
+    now = timezone.now()
+    soon = due_soon_limit(local_today())
+    open_q = Q(state__in=OPEN_STATES)
+    counts = Matter.objects.aggregate(
+        overdue=Count("pk", filter=open_q & Q(deadline_at__lte=now)),
+        due_soon=Count("pk", filter=open_q & Q(deadline_at__gt=now, deadline_date__lte=soon.date)),
+        supplements=Count("pk", filter=Q(state=MatterState.AWAITING_MATERIALS)),
+    )
+    complaints = Complaint.objects.exclude(state=Complaint.State.REPLIED).count()
+    cases = AccountabilityCase.objects.filter(state=AccountabilityCase.State.OPEN).count()
+    queue = reverse("services:queue")
+    items = [
+        DashboardItem(SECTION, "超期办件", counts["overdue"], f"{queue}?scope=all", "danger"),
+        DashboardItem(SECTION, "两个工作日内到期", counts["due_soon"], f"{queue}?scope=all", "warning"),
+        DashboardItem(
+            SECTION, "待补充材料", counts["supplements"], f"{queue}?scope=all&state=awaiting_materials"
+        ),
+        DashboardItem(SECTION, "未办结投诉", complaints, reverse("services:complaints"), "warning"),
+        DashboardItem(SECTION, "待处理责任追究", cases, reverse("services:cases"), "danger"),
+    ]
+    return [item for item in items if item.count]

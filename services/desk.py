@@ -1,0 +1,426 @@
+"""The service desk's operations: intake, the matter lifecycle, hand-over, fees, yearly archive.
+
+The lifecycle is the table ``TRANSITIONS``; ``_transition`` is the one function that changes a matter's state
+and writes the append-only change row. Views, admin and the demo generator call these functions.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from decimal import Decimal
+
+from django.contrib.auth.models import User
+from django.db import transaction
+from django.utils import timezone
+
+from core.models import CenterProfile
+from core.numbering import format_number, next_number
+from services import deadlines
+from services.exceptions import ServiceDeskError
+from services.models import (
+    INTAKE_KINDS,
+    OPEN_STATES,
+    Channel,
+    Fee,
+    Handover,
+    Matter,
+    MatterChange,
+    MatterKind,
+    MatterState,
+    Service,
+    SupplementNotice,
+    YearArchive,
+)
+
+NUMBER_SERIES = "service_matter"
+
+S = MatterState
+K = MatterKind
+_COUNTED = (K.IMMEDIATE, K.PROMISED, K.JOINT, K.REPORTED_UP, K.PETITION)
+
+
+@dataclass(frozen=True)
+class Transition:
+    label: str
+    sources: tuple[str, ...]
+    target: str
+    kinds: tuple[str, ...]  # the matter kinds this transition applies to
+
+
+# R-SV-02 … R-SV-09: the matter lifecycle as data.
+TRANSITIONS: dict[str, Transition] = {
+    "accept": Transition("受理", (S.REGISTERED,), S.ACCEPTED, _COUNTED),
+    "request_supplement": Transition(
+        "一次性告知补充材料", (S.REGISTERED, S.ACCEPTED), S.AWAITING_MATERIALS, _COUNTED
+    ),
+    "materials_complete": Transition("材料补齐", (S.AWAITING_MATERIALS,), S.ACCEPTED, _COUNTED),
+    "return": Transition("退回", (S.REGISTERED, S.AWAITING_MATERIALS), S.RETURNED, _COUNTED),
+    "complete": Transition("办结", (S.ACCEPTED,), S.COMPLETED, _COUNTED),
+    "answer": Transition("当场答复", (S.REGISTERED,), S.ANSWERED, (K.CONSULTATION,)),
+    "refer": Transition("转介其他单位", (S.REGISTERED,), S.REFERRED, tuple(INTAKE_KINDS)),
+}
+
+
+def available_actions(matter: Matter) -> list[str]:
+    return [name for name, t in TRANSITIONS.items() if matter.state in t.sources and matter.kind in t.kinds]
+
+
+def _transition(matter: Matter, action: str, *, by: User | None, note: str = "", at: datetime) -> None:
+    """Check the table and the year's archive, move the state, write the change row. Caller saves the matter."""
+    step = TRANSITIONS[action]
+    if matter.state not in step.sources or matter.kind not in step.kinds:
+        raise ServiceDeskError(
+            f"{matter.kind_label}在“{matter.get_state_display()}”状态下不能{step.label}（R-SV-02）。"
+        )
+    if YearArchive.objects.filter(year=matter.year).exists():
+        raise ServiceDeskError(f"{matter.year}年的办件已归档，不能再修改（R-SV-17）。", rule="R-SV-17")
+    MatterChange.objects.create(
+        matter=matter, action=action, from_state=matter.state, to_state=step.target, by=by, at=at, note=note
+    )
+    matter.state = step.target
+
+
+def _locked(matter: Matter) -> Matter:
+    return Matter.objects.select_for_update(of=("self",)).select_related("service").get(pk=matter.pk)
+
+
+def _require(problems: list[str], rule: str) -> None:
+    if problems:
+        raise ServiceDeskError("；".join(problems), rule=rule, problems=problems)
+
+
+# --- intake ---------------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def matter_register(
+    *,
+    kind: str,
+    applicant_name: str,
+    request: str,
+    first_contact: User,
+    applicant_phone: str = "",
+    applicant_id_number: str = "",
+    applicant_address: str = "",
+    channel: str = Channel.VISIT,
+    service: Service | None = None,
+    window: str = "",
+    proposed_handling: str = "",
+    external_deadline: date | None = None,
+    accept: bool = True,
+    at: datetime | None = None,
+) -> Matter:
+    """R-SV-01: the staff member who registers a matter is its first contact (首问责任人) and first handler.
+
+    With ``accept`` a counted matter is accepted at once (the acceptance notice starts the clock, R-SV-04);
+    a consultation stays registered until answered.
+    """
+    at = at or timezone.now()
+    if kind not in INTAKE_KINDS:
+        raise ServiceDeskError(
+            "登记时请选择咨询、即办、承诺、联办、上报或信访件（R-SV-02）。", rule="R-SV-02"
+        )
+    problems = []
+    if not applicant_name.strip():
+        problems.append("请填写办事人姓名（R-SV-01 首问登记）。")
+    if not request.strip():
+        problems.append("请填写办理事项或诉求（R-SV-17）。")
+    if kind == K.PETITION:
+        # R-SV-06: petitions are registered with name, address, contact, cause and proposed handling.
+        if not applicant_address.strip():
+            problems.append("信访件须登记来访人住址（R-SV-06）。")
+        if not applicant_phone.strip():
+            problems.append("信访件须登记联系方式（R-SV-06）。")
+        if not proposed_handling.strip():
+            problems.append("信访件须填写拟办意见（R-SV-06）。")
+    _require(problems, "R-SV-01")
+    year = timezone.localtime(at).year
+    if YearArchive.objects.filter(year=year).exists():
+        raise ServiceDeskError(f"{year}年的办件已归档，不能再登记（R-SV-17）。", rule="R-SV-17")
+    sequence = next_number(NUMBER_SERIES, year)
+    matter = Matter.objects.create(
+        receipt_number=format_number(CenterProfile.current().service_prefix, year, sequence),
+        year=year,
+        sequence=sequence,
+        kind=kind,
+        channel=channel,
+        service=service,
+        applicant_name=applicant_name.strip(),
+        applicant_phone=applicant_phone.strip(),
+        applicant_id_number=applicant_id_number.strip().upper(),
+        applicant_address=applicant_address.strip(),
+        request=request.strip(),
+        proposed_handling=proposed_handling.strip(),
+        first_contact=first_contact,
+        handler=first_contact,
+        window=window or _window_of(first_contact),
+        registered_at=at,
+    )
+    MatterChange.objects.create(
+        matter=matter, action="register", to_state=S.REGISTERED, by=first_contact, at=at, note="首问登记"
+    )
+    if accept and kind != K.CONSULTATION:
+        return matter_accept(matter=matter, by=first_contact, at=at, external_deadline=external_deadline)
+    return matter
+
+
+def _window_of(user: User) -> str:
+    profile = getattr(user, "staff_profile", None)
+    return profile.window if profile else ""
+
+
+# --- lifecycle ------------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def matter_accept(
+    *, matter: Matter, by: User, at: datetime | None = None, external_deadline: date | None = None
+) -> Matter:
+    """R-SV-04: acceptance fixes the limit and the deadline; the acceptance day is the day the clock starts."""
+    at = at or timezone.now()
+    matter = _locked(matter)
+    if matter.kind == K.REPORTED_UP:
+        matter.external_deadline = external_deadline or matter.external_deadline
+        if not matter.external_deadline:
+            raise ServiceDeskError("上报件须录入上级部门规定的办结日期（R-SV-02）。", rule="R-SV-02")
+    _transition(matter, "accept", by=by, at=at, note="出具受理通知书")
+    matter.accepted_at = at
+    deadlines.start_clock(matter, day=timezone.localtime(at).date(), at=at)
+    matter.save()
+    return matter
+
+
+@transaction.atomic
+def matter_request_supplement(
+    *, matter: Matter, items: list[str], by: User, at: datetime | None = None
+) -> Matter:
+    """R-SV-08: tell every missing material once, in writing; the clock stops until they are complete."""
+    at = at or timezone.now()
+    matter = _locked(matter)
+    items = [i.strip() for i in items if i and i.strip()]
+    if not items:
+        raise ServiceDeskError("请列出需要补充的全部材料（R-SV-08 一次性告知）。", rule="R-SV-08")
+    if SupplementNotice.objects.filter(matter=matter).exists():
+        raise ServiceDeskError(
+            "该办件已出具过一次性告知书，不能再次要求补充材料（R-SV-08）。如材料仍不符合要求，请退回并写明理由。",
+            rule="R-SV-08",
+        )
+    _transition(matter, "request_supplement", by=by, at=at, note="；".join(items))
+    SupplementNotice.objects.create(matter=matter, items=items, issued_by=by, issued_at=at)
+    deadlines.stop_clock(matter)
+    matter.save()
+    return matter
+
+
+@transaction.atomic
+def matter_materials_complete(*, matter: Matter, by: User, at: datetime | None = None) -> Matter:
+    """R-SV-08: the day the materials are complete starts a new full limit (see services.deadlines)."""
+    at = at or timezone.now()
+    matter = _locked(matter)
+    _transition(matter, "materials_complete", by=by, at=at, note="材料已补齐，重新起算")
+    day = timezone.localtime(at).date()
+    SupplementNotice.objects.filter(matter=matter).update(completed_on=day)
+    if matter.accepted_at is None:
+        matter.accepted_at = at
+    deadlines.start_clock(matter, day=day, at=at)
+    matter.save()
+    return matter
+
+
+@transaction.atomic
+def matter_return(*, matter: Matter, reason: str, by: User, at: datetime | None = None) -> Matter:
+    """R-SV-09: an unlawful request or one missing its main materials is returned with a written reason."""
+    at = at or timezone.now()
+    if not reason.strip():
+        raise ServiceDeskError("退回须写明理由（R-SV-09 退回通知书）。", rule="R-SV-09")
+    matter = _locked(matter)
+    _transition(matter, "return", by=by, at=at, note=reason.strip())
+    matter.return_reason = reason.strip()
+    matter.completed_at = at
+    deadlines.stop_clock(matter)
+    matter.save()
+    return matter
+
+
+@transaction.atomic
+def matter_complete(
+    *,
+    matter: Matter,
+    result: str,
+    by: User,
+    is_public: bool = False,
+    public_result: str = "",
+    at: datetime | None = None,
+) -> Matter:
+    """Complete an accepted matter; ``is_public`` lists it on the completion notice board (R-SV-14)."""
+    at = at or timezone.now()
+    if not result.strip():
+        raise ServiceDeskError("请填写办理结果（R-SV-17）。", rule="R-SV-17")
+    matter = _locked(matter)
+    _transition(matter, "complete", by=by, at=at, note=result.strip())
+    matter.result = result.strip()
+    matter.completed_at = at
+    matter.is_public = is_public
+    matter.public_result = (public_result.strip() or "已办结") if is_public else ""
+    matter.save()
+    return matter
+
+
+@transaction.atomic
+def matter_answer(*, matter: Matter, answer: str, by: User, at: datetime | None = None) -> Matter:
+    """R-SV-02: a consultation is answered on the spot and closed at once."""
+    at = at or timezone.now()
+    if not answer.strip():
+        raise ServiceDeskError("请记录答复内容（R-SV-17）。", rule="R-SV-17")
+    matter = _locked(matter)
+    _transition(matter, "answer", by=by, at=at, note=answer.strip())
+    matter.result = answer.strip()
+    matter.completed_at = at
+    matter.save()
+    return matter
+
+
+@transaction.atomic
+def matter_refer(
+    *, matter: Matter, unit: str, by: User, note: str = "", at: datetime | None = None
+) -> Matter:
+    """R-SV-01: a matter outside the center's scope is still recorded, with the unit the person was sent to."""
+    at = at or timezone.now()
+    if not unit.strip():
+        raise ServiceDeskError("请填写转介的单位（R-SV-01 不得推诿）。", rule="R-SV-01")
+    matter = _locked(matter)
+    _transition(matter, "refer", by=by, at=at, note=f"转介至{unit.strip()}。{note}".strip())
+    matter.referred_unit = unit.strip()
+    matter.completed_at = at
+    matter.save()
+    return matter
+
+
+@transaction.atomic
+def matter_register_referral(
+    *, applicant_name: str, request: str, unit: str, first_contact: User, **extra
+) -> Matter:
+    """Intake of an outside-scope matter in one step: recorded (R-SV-01) and referred."""
+    matter = matter_register(
+        kind=K.CONSULTATION,
+        applicant_name=applicant_name,
+        request=request,
+        first_contact=first_contact,
+        accept=False,
+        **extra,
+    )
+    return matter_refer(matter=matter, unit=unit, by=first_contact)
+
+
+@transaction.atomic
+def matter_handover(
+    *,
+    matter: Matter,
+    by: User,
+    reason: str,
+    to_user: User | None = None,
+    to_window: str = "",
+    to_unit: str = "",
+    at: datetime | None = None,
+) -> Handover:
+    """R-SV-01 chain of custody: hand the matter to a colleague/window or another unit. The first contact
+    never changes and stays responsible for follow-up; a hand-over to another unit keeps the current handler."""
+    at = at or timezone.now()
+    problems = []
+    if to_user is None and not to_unit.strip():
+        problems.append("请选择接收人或填写接收单位（R-SV-01）。")
+    if not reason.strip():
+        problems.append("请填写移交原因（R-SV-01）。")
+    _require(problems, "R-SV-01")
+    matter = _locked(matter)
+    if not matter.is_open:
+        raise ServiceDeskError("已办结的办件不能移交（R-SV-01）。", rule="R-SV-01")
+    handover = Handover.objects.create(
+        matter=matter,
+        from_user=matter.handler,
+        to_user=to_user,
+        to_window=to_window.strip(),
+        to_unit=to_unit.strip(),
+        at=at,
+        reason=reason.strip(),
+    )
+    receiver = to_user.get_full_name() or to_user.username if to_user else to_unit.strip()
+    MatterChange.objects.create(
+        matter=matter,
+        action="handover",
+        from_state=matter.state,
+        to_state=matter.state,
+        by=by,
+        at=at,
+        note=f"移交给{receiver}：{reason.strip()}",
+    )
+    if to_user is not None:
+        matter.handler = to_user
+        matter.window = to_window.strip() or _window_of(to_user) or matter.window
+        matter.save(update_fields=["handler", "window"])
+    return handover
+
+
+@transaction.atomic
+def matter_record_delay_reason(
+    *, matter: Matter, reason: str, by: User, at: datetime | None = None
+) -> Matter:
+    """R-SV-10: a matter with a recorded justified reason is not overdue when its deadline passes."""
+    at = at or timezone.now()
+    if not reason.strip():
+        raise ServiceDeskError("请写明延期的正当理由（R-SV-10）。", rule="R-SV-10")
+    matter = _locked(matter)
+    if matter.state not in OPEN_STATES:
+        raise ServiceDeskError("办件已办结，无需登记延期理由（R-SV-10）。", rule="R-SV-10")
+    if matter.overdue_at is not None:
+        raise ServiceDeskError("办件已认定超期，理由请在责任追究中说明（R-SV-10）。", rule="R-SV-10")
+    matter.delay_reason = reason.strip()
+    MatterChange.objects.create(
+        matter=matter,
+        action="delay_reason",
+        from_state=matter.state,
+        to_state=matter.state,
+        by=by,
+        at=at,
+        note=reason.strip(),
+    )
+    matter.save(update_fields=["delay_reason"])
+    return matter
+
+
+@transaction.atomic
+def fee_record(*, matter: Matter, amount: Decimal, legal_basis: str, by: User) -> Fee:
+    """R-SV-15: only statutory fees, each with its legal basis; an agent service (代办) is free."""
+    matter = _locked(matter)
+    problems = []
+    if amount <= 0:
+        problems.append("收费金额须大于零；不收费无需登记（R-SV-15）。")
+    if not legal_basis.strip():
+        problems.append("收费须注明法定依据（R-SV-15）。")
+    if matter.service is not None and matter.service.is_agent_service:
+        problems.append("代办服务一律免费，不得收费（R-SV-15）。")
+    _require(problems, "R-SV-15")
+    fee = Fee.objects.create(matter=matter, amount=amount, legal_basis=legal_basis.strip(), recorded_by=by)
+    MatterChange.objects.create(
+        matter=matter,
+        action="fee",
+        from_state=matter.state,
+        to_state=matter.state,
+        by=by,
+        note=f"收费 {amount} 元，依据：{legal_basis.strip()}",
+    )
+    return fee
+
+
+@transaction.atomic
+def year_archive(*, year: int, by: User) -> YearArchive:
+    """R-SV-17: archive a year's service records once none of its matters is still open."""
+    still_open = Matter.objects.filter(year=year, state__in=OPEN_STATES).count()
+    if still_open:
+        raise ServiceDeskError(f"{year}年还有{still_open}件未办结，不能归档（R-SV-17）。", rule="R-SV-17")
+    if YearArchive.objects.filter(year=year).exists():
+        raise ServiceDeskError(f"{year}年已归档（R-SV-17）。", rule="R-SV-17")
+    return YearArchive.objects.create(
+        year=year, archived_by=by, matter_count=Matter.objects.filter(year=year).count()
+    )

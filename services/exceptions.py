@@ -1,0 +1,5 @@
+from core.exceptions import DomainError
+
+
+class ServiceDeskError(DomainError):
+    """A refusal at the service desk (R-SV-…)."""

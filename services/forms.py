@@ -1,0 +1,139 @@
+from django import forms
+from django.contrib.auth.models import User
+
+from services.models import INTAKE_KINDS, Appointment, Channel, Complaint, Sanction, Service, Violation
+
+
+def _staff_users():
+    return User.objects.filter(is_active=True, groups__isnull=False).distinct().order_by("username")
+
+
+class IntakeForm(forms.Form):
+    kind = forms.ChoiceField(label="办件类型", choices=[(k.value, k.label) for k in INTAKE_KINDS])
+    channel = forms.ChoiceField(label="来访方式", choices=Channel.choices)
+    service = forms.ModelChoiceField(
+        label="服务事项", queryset=Service.objects.filter(is_active=True), required=False
+    )
+    applicant_name = forms.CharField(label="办事人姓名", max_length=50)
+    applicant_phone = forms.CharField(label="联系电话", max_length=20, required=False)
+    applicant_id_number = forms.CharField(label="身份证号", max_length=18, required=False)
+    applicant_address = forms.CharField(label="住址", max_length=200, required=False)
+    request = forms.CharField(
+        label="办理事项/诉求", widget=forms.Textarea(attrs={"rows": 3}), max_length=4000
+    )
+    proposed_handling = forms.CharField(
+        label="拟办意见", widget=forms.Textarea(attrs={"rows": 2}), max_length=2000, required=False
+    )
+    external_deadline = forms.DateField(
+        label="上级规定办结日期（上报件）", required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    referred_unit = forms.CharField(
+        label="非本中心事项：转介单位",
+        max_length=100,
+        required=False,
+        help_text="填写后本事项登记为转介，并记录首问责任人（R-SV-01）",
+    )
+
+
+class TextForm(forms.Form):
+    text = forms.CharField(label="说明", widget=forms.Textarea(attrs={"rows": 3}), max_length=4000)
+
+
+class CompleteForm(forms.Form):
+    text = forms.CharField(label="办理结果", widget=forms.Textarea(attrs={"rows": 3}), max_length=4000)
+    is_public = forms.BooleanField(label="列入办结公告（R-SV-14）", required=False)
+    public_result = forms.CharField(
+        label="公告结果", max_length=100, required=False, help_text="公开显示，不得包含姓名、电话、身份证号"
+    )
+
+
+class SupplementForm(forms.Form):
+    items = forms.MultipleChoiceField(
+        label="需补充的材料（办事指南所列）", required=False, widget=forms.CheckboxSelectMultiple
+    )
+    other = forms.CharField(
+        label="其他需补充的材料（每行一项）", widget=forms.Textarea(attrs={"rows": 3}), required=False
+    )
+
+    def __init__(self, *args, materials=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["items"].choices = [(m, m) for m in materials]
+
+    def all_items(self) -> list[str]:
+        return [*self.cleaned_data["items"], *self.cleaned_data["other"].splitlines()]
+
+
+class HandoverForm(forms.Form):
+    to_user = forms.ModelChoiceField(label="接收人", queryset=_staff_users(), required=False)
+    to_window = forms.CharField(label="接收窗口", max_length=50, required=False)
+    to_unit = forms.CharField(label="或接收单位", max_length=100, required=False)
+    reason = forms.CharField(label="移交原因", max_length=200)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["to_user"].queryset = _staff_users()
+
+
+class FeeForm(forms.Form):
+    amount = forms.DecimalField(label="金额（元）", max_digits=8, decimal_places=2)
+    legal_basis = forms.CharField(label="收费依据", max_length=200)
+
+
+class ReferForm(forms.Form):
+    unit = forms.CharField(label="转介单位", max_length=100)
+
+
+class ReportedUpForm(forms.Form):
+    external_deadline = forms.DateField(
+        label="上级规定办结日期", required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+
+
+class DecisionForm(forms.Form):
+    violation = forms.ChoiceField(label="违规情形", choices=Violation.choices)
+    sanctions = forms.MultipleChoiceField(
+        label="追究方式（可单处或并处）", choices=Sanction.choices, widget=forms.CheckboxSelectMultiple
+    )
+    findings = forms.CharField(label="调查情况", widget=forms.Textarea(attrs={"rows": 3}), required=False)
+
+
+class ComplaintForm(forms.ModelForm):
+    class Meta:
+        model = Complaint
+        fields = ["complainant_name", "complainant_contact", "channel", "against_staff", "matter", "content"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["against_staff"].queryset = _staff_users()
+        self.fields["matter"].queryset = self.fields["matter"].queryset.order_by("-registered_at")
+
+
+class AppointmentForm(forms.ModelForm):
+    scheduled_at = forms.DateTimeField(
+        label="预约时间", widget=forms.DateTimeInput(attrs={"type": "datetime-local"})
+    )
+
+    class Meta:
+        model = Appointment
+        fields = [
+            "name",
+            "phone",
+            "service",
+            "topic",
+            "scheduled_at",
+            "group",
+            "door_to_door",
+            "address",
+            "assigned_staff",
+        ]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["assigned_staff"].queryset = _staff_users()
+
+
+class LookupForm(forms.Form):
+    receipt_number = forms.CharField(label="受理编号", max_length=40)
+    phone_suffix = forms.RegexField(
+        label="联系电话后四位", regex=r"^\d{4}$", max_length=4, error_messages={"invalid": "请输入4位数字"}
+    )

@@ -1,0 +1,444 @@
+"""Service-desk pages. Staff pages: administrators and clerks write, auditors read (services.access); branch
+secretaries have no access. Public pages (catalog, completion board, progress lookup) need no login."""
+
+from __future__ import annotations
+
+import csv
+from datetime import date
+
+from django.contrib import messages
+from django.core.cache import cache
+from django.core.exceptions import PermissionDenied
+from django.db.models import Count, Q
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from core.access import Role, can_write, is_admin, staff_required
+from core.dates import local_today
+from services import accountability, contact, desk, forms, statistics
+from services.access import DESK_ROLES
+from services.deadlines import due_soon_limit
+from services.exceptions import ServiceDeskError
+from services.models import (
+    OPEN_STATES,
+    AccountabilityCase,
+    Appointment,
+    Complaint,
+    Matter,
+    MatterState,
+    Service,
+    YearArchive,
+)
+
+desk_reader = staff_required(roles=DESK_ROLES)
+desk_writer = staff_required(roles=DESK_ROLES, write=True)
+
+
+def _get_matter(request, pk: int) -> Matter:
+    # Matters are not scoped by organisation: every desk role sees every matter (services.access).
+    return get_object_or_404(Matter.objects.select_related("service", "first_contact", "handler"), pk=pk)
+
+
+def _error(request, err: ServiceDeskError) -> None:
+    for problem in err.problems:
+        messages.error(request, problem)
+
+
+# --- queue and intake -----------------------------------------------------------------------------------
+
+
+@desk_reader
+def queue(request):
+    """The desk queue: mine / my window / all, open matters by deadline; overdue red, due soon orange."""
+    scope = request.GET.get("scope", "mine")
+    matters = Matter.objects.open().select_related("service", "handler", "first_contact")
+    if scope == "mine":
+        matters = matters.filter(Q(handler=request.user) | Q(first_contact=request.user))
+    elif scope == "window":
+        profile = getattr(request.user, "staff_profile", None)
+        matters = matters.filter(window=profile.window if profile and profile.window else "\0")
+    if request.GET.get("state") in OPEN_STATES:
+        matters = matters.filter(state=request.GET["state"])
+    now, soon = timezone.now(), due_soon_limit(local_today()).date
+    rows = []
+    for matter in matters.order_by("deadline_at", "registered_at"):
+        level = ""
+        if matter.deadline_at and matter.deadline_at <= now:
+            level = "danger"
+        elif matter.deadline_date and matter.deadline_date <= soon:
+            level = "warning"
+        rows.append((matter, level))
+    return render(request, "services/queue.html", {"rows": rows, "scope": scope})
+
+
+@desk_writer
+def intake(request):
+    form = forms.IntakeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        unit = data.pop("referred_unit")
+        try:
+            if unit:
+                for unused in ("kind", "external_deadline", "proposed_handling"):
+                    data.pop(unused)
+                matter = desk.matter_register_referral(unit=unit, first_contact=request.user, **data)
+            else:
+                matter = desk.matter_register(first_contact=request.user, **data)
+        except ServiceDeskError as err:
+            for problem in err.problems:
+                form.add_error(None, problem)
+        else:
+            messages.success(request, f"已登记，受理编号 {matter.receipt_number}。")
+            return redirect("services:matter", pk=matter.pk)
+    return render(request, "services/intake.html", {"form": form})
+
+
+@desk_reader
+def matter_detail(request, pk: int):
+    matter = _get_matter(request, pk)
+    actions = desk.available_actions(matter)
+    materials = matter.service.materials if matter.service else []
+    context = {
+        "matter": matter,
+        "actions": actions if _may_write(request) else [],
+        "changes": matter.changes.select_related("by"),
+        "handovers": matter.handovers.select_related("from_user", "to_user"),
+        "notice": getattr(matter, "supplement_notice", None),
+        "fees": matter.fees.all(),
+        "case": getattr(matter, "accountability_case", None),
+        "can_write": _may_write(request),
+        "supplement_form": forms.SupplementForm(materials=materials),
+        "complete_form": forms.CompleteForm(),
+        "text_form": forms.TextForm(),
+        "refer_form": forms.ReferForm(),
+        "handover_form": forms.HandoverForm(),
+        "fee_form": forms.FeeForm(),
+        "reported_up_form": forms.ReportedUpForm(),
+    }
+    return render(request, "services/matter.html", context)
+
+
+def _may_write(request) -> bool:
+    return can_write(request.user)
+
+
+@require_POST
+@desk_writer
+def matter_action(request, pk: int, action: str):
+    """One POST endpoint per action; each calls the one operation that owns the rule."""
+    matter = _get_matter(request, pk)
+    user = request.user
+    materials = matter.service.materials if matter.service else []
+    handlers = {
+        "accept": (
+            forms.ReportedUpForm,
+            lambda d: desk.matter_accept(matter=matter, by=user, external_deadline=d["external_deadline"]),
+        ),
+        "request_supplement": (
+            lambda data: forms.SupplementForm(data, materials=materials),
+            None,
+        ),
+        "materials_complete": (None, lambda d: desk.matter_materials_complete(matter=matter, by=user)),
+        "return": (forms.TextForm, lambda d: desk.matter_return(matter=matter, reason=d["text"], by=user)),
+        "complete": (
+            forms.CompleteForm,
+            lambda d: desk.matter_complete(
+                matter=matter,
+                result=d["text"],
+                by=user,
+                is_public=d["is_public"],
+                public_result=d["public_result"],
+            ),
+        ),
+        "answer": (forms.TextForm, lambda d: desk.matter_answer(matter=matter, answer=d["text"], by=user)),
+        "refer": (forms.ReferForm, lambda d: desk.matter_refer(matter=matter, unit=d["unit"], by=user)),
+        "handover": (forms.HandoverForm, lambda d: desk.matter_handover(matter=matter, by=user, **d)),
+        "delay_reason": (
+            forms.TextForm,
+            lambda d: desk.matter_record_delay_reason(matter=matter, reason=d["text"], by=user),
+        ),
+        "fee": (forms.FeeForm, lambda d: desk.fee_record(matter=matter, by=user, **d)),
+    }
+    if action not in handlers:
+        return redirect("services:matter", pk=pk)
+    form_class, operation = handlers[action]
+    form = form_class(request.POST) if form_class else None
+    if form is not None and not form.is_valid():
+        for field, errors in form.errors.items():
+            label = form.fields[field].label if field in form.fields else ""
+            messages.error(request, f"{label}：{'；'.join(errors)}" if label else "；".join(errors))
+        return redirect("services:matter", pk=pk)
+    data = form.cleaned_data if form is not None else {}
+    if action == "request_supplement":
+        operation = lambda d: desk.matter_request_supplement(  # noqa: E731
+            matter=matter, items=form.all_items(), by=user
+        )
+    try:
+        operation(data)
+    except ServiceDeskError as err:
+        _error(request, err)
+    else:
+        messages.success(request, "已保存。")
+    return redirect("services:matter", pk=pk)
+
+
+# --- complaints, appointments, accountability ----------------------------------------------------------------
+
+
+@desk_reader
+def complaints(request):
+    rows = Complaint.objects.select_related("against_staff", "matter")
+    return render(request, "services/complaints.html", {"complaints": rows})
+
+
+@desk_writer
+def complaint_new(request):
+    form = forms.ComplaintForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            complaint = contact.complaint_register(received_by=request.user, **form.cleaned_data)
+        except ServiceDeskError as err:
+            for problem in err.problems:
+                form.add_error(None, problem)
+        else:
+            messages.success(request, "投诉已登记。")
+            return redirect("services:complaint", pk=complaint.pk)
+    return render(request, "services/form_page.html", {"form": form, "title": "登记投诉"})
+
+
+@desk_writer
+def complaint_detail(request, pk: int):
+    complaint = get_object_or_404(Complaint.objects.select_related("against_staff", "matter"), pk=pk)
+    form = forms.TextForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            if complaint.state == Complaint.State.RECEIVED:
+                contact.complaint_investigate(
+                    complaint=complaint, investigator=request.user, findings=form.cleaned_data["text"]
+                )
+            else:
+                contact.complaint_reply(complaint=complaint, reply=form.cleaned_data["text"], by=request.user)
+        except ServiceDeskError as err:
+            _error(request, err)
+        return redirect("services:complaint", pk=pk)
+    return render(request, "services/complaint.html", {"complaint": complaint, "form": form})
+
+
+@desk_reader
+def appointments(request):
+    rows = Appointment.objects.select_related("service", "assigned_staff").filter(
+        scheduled_at__date__gte=local_today()
+    )
+    return render(request, "services/appointments.html", {"appointments": rows})
+
+
+@desk_writer
+def appointment_new(request):
+    form = forms.AppointmentForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            contact.appointment_book(booked_by=request.user, **form.cleaned_data)
+        except ServiceDeskError as err:
+            for problem in err.problems:
+                form.add_error(None, problem)
+        else:
+            messages.success(request, "预约已登记。")
+            return redirect("services:appointments")
+    return render(request, "services/form_page.html", {"form": form, "title": "登记预约"})
+
+
+@require_POST
+@desk_writer
+def appointment_close(request, pk: int):
+    appointment = get_object_or_404(Appointment, pk=pk)
+    try:
+        contact.appointment_close(
+            appointment=appointment, done=request.POST.get("done") == "1", by=request.user
+        )
+    except ServiceDeskError as err:
+        _error(request, err)
+    return redirect("services:appointments")
+
+
+@desk_reader
+def cases(request):
+    rows = AccountabilityCase.objects.select_related("matter", "responsible", "decided_by")
+    return render(request, "services/cases.html", {"cases": rows})
+
+
+@desk_reader
+def case_detail(request, pk: int):
+    """Everyone at the desk reads a case; only the administrator decides it (R-SV-11)."""
+    case = get_object_or_404(AccountabilityCase.objects.select_related("matter", "responsible"), pk=pk)
+    if request.method == "POST" and not is_admin(request.user):
+        raise PermissionDenied("只有镇党委管理员可以作出责任追究决定。")
+    form = forms.DecisionForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            accountability.accountability_decide(case=case, decided_by=request.user, **form.cleaned_data)
+        except ServiceDeskError as err:
+            for problem in err.problems:
+                form.add_error(None, problem)
+        else:
+            messages.success(request, "处理决定已记录。")
+            return redirect("services:case", pk=pk)
+    return render(
+        request, "services/case.html", {"case": case, "form": form, "may_decide": is_admin(request.user)}
+    )
+
+
+# --- statistics and records -----------------------------------------------------------------------------
+
+
+@desk_reader
+def stats(request):
+    today = local_today()
+    try:
+        year, month = (int(x) for x in request.GET.get("month", f"{today:%Y-%m}").split("-"))
+        date(year, month, 1)
+    except ValueError:
+        year, month = today.year, today.month
+    report = statistics.monthly_report(year=year, month=month)
+    return render(
+        request, "services/stats.html", {"report": report, "chart": statistics.bar_chart(report.by_kind)}
+    )
+
+
+@desk_reader
+def records(request):
+    years = (
+        Matter.objects.values("year")
+        .annotate(total=Count("pk"), open=Count("pk", filter=Q(state__in=OPEN_STATES)))
+        .order_by("-year")
+    )
+    archived = set(YearArchive.objects.values_list("year", flat=True))
+    return render(request, "services/records.html", {"years": years, "archived": archived})
+
+
+@desk_reader
+def records_csv(request, year: int):
+    """R-SV-17: the year's service records (time, person, content, how resolved)."""
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="service-records-{year}.csv"'
+    response.write("\ufeff")
+    writer = csv.writer(response)
+    writer.writerow(
+        [
+            "受理编号",
+            "登记时间",
+            "办件类型",
+            "办事人",
+            "首问责任人",
+            "经办人",
+            "事项",
+            "状态",
+            "办结时间",
+            "办理结果",
+        ]
+    )
+    for m in Matter.objects.filter(year=year).select_related("first_contact", "handler").order_by("sequence"):
+        writer.writerow(
+            [
+                m.receipt_number,
+                timezone.localtime(m.registered_at).strftime("%Y-%m-%d %H:%M"),
+                m.kind_label,
+                m.applicant_name,
+                m.first_contact.get_full_name() or m.first_contact.username,
+                m.handler.get_full_name() or m.handler.username,
+                m.request,
+                m.get_state_display(),
+                timezone.localtime(m.completed_at).strftime("%Y-%m-%d %H:%M") if m.completed_at else "",
+                m.result or m.return_reason or m.referred_unit,
+            ]
+        )
+    return response
+
+
+@require_POST
+@staff_required(roles={Role.ADMIN}, write=True)
+def records_archive(request, year: int):
+    try:
+        desk.year_archive(year=year, by=request.user)
+    except ServiceDeskError as err:
+        _error(request, err)
+    else:
+        messages.success(request, f"{year}年便民服务记录已归档。")
+    return redirect("services:records")
+
+
+# --- public pages (no login) ----------------------------------------------------------------------------------
+
+
+def public_catalog(request):
+    """R-SV-16: 办事指南, readable by anyone."""
+    return render(
+        request, "services/public_catalog.html", {"services": Service.objects.filter(is_active=True)}
+    )
+
+
+def public_board(request):
+    """R-SV-14: completion notice board — service, date, result and a masked name; nothing else."""
+    rows = [
+        {
+            "receipt_number": m.receipt_number,
+            "service": m.service.name if m.service else m.get_kind_display(),
+            "completed_on": timezone.localtime(m.completed_at).date(),
+            "result": m.public_result,
+            "name": m.masked_name,
+        }
+        for m in Matter.objects.for_public_board().select_related("service")[:200]
+    ]
+    return render(request, "services/public_board.html", {"rows": rows})
+
+
+LOOKUP_LIMIT = 10  # attempts per IP …
+LOOKUP_WINDOW = 600  # … per 10 minutes
+
+
+def _lookup_allowed(request) -> bool:
+    key = f"services:lookup:{request.META.get('REMOTE_ADDR', '')}"
+    cache.add(key, 0, LOOKUP_WINDOW)
+    try:
+        attempts = cache.incr(key)
+    except ValueError:  # expired between add and incr
+        cache.set(key, 1, LOOKUP_WINDOW)
+        attempts = 1
+    return attempts <= LOOKUP_LIMIT
+
+
+def public_lookup(request):
+    """Progress lookup: receipt number + last four digits of the phone → state and deadline only.
+    A wrong suffix and an unknown number give the same answer; attempts are rate-limited per IP."""
+    form = forms.LookupForm(request.POST or None)
+    result, not_found, status = None, False, 200
+    if request.method == "POST":
+        if not _lookup_allowed(request):
+            form, status = forms.LookupForm(), 429
+            messages.error(request, "查询过于频繁，请10分钟后再试。")
+        elif form.is_valid():
+            matter = (
+                Matter.objects.filter(
+                    receipt_number=form.cleaned_data["receipt_number"].strip(),
+                    applicant_phone__endswith=form.cleaned_data["phone_suffix"],
+                )
+                .exclude(applicant_phone="")
+                .first()
+            )
+            if matter is None:
+                not_found = True
+            else:
+                result = {
+                    "state": matter.kind_label
+                    if matter.state == MatterState.AWAITING_MATERIALS
+                    else matter.get_state_display(),
+                    "deadline": matter.deadline_at if matter.is_open else None,
+                    "provisional": matter.deadline_provisional,
+                }
+    return render(
+        request,
+        "services/public_lookup.html",
+        {"form": form, "result": result, "not_found": not_found},
+        status=status,
+    )
