@@ -25,11 +25,16 @@ class Size:
     floating: int
     meetings: int
     attendance: int
+    ledger_entries: int
+    candidates: int
+    matters: int
 
 
 SIZES = {
-    "S": Size("S", members=5_000, organizations=30, floating=300, meetings=2_000, attendance=50_000),
-    "L": Size("L", members=50_000, organizations=300, floating=3_000, meetings=20_000, attendance=500_000),
+    "S": Size("S", members=5_000, organizations=30, floating=300, meetings=2_000, attendance=50_000,
+                ledger_entries=10_000, candidates=1_000, matters=20_000),
+    "L": Size("L", members=50_000, organizations=300, floating=3_000, meetings=20_000, attendance=500_000,
+                ledger_entries=100_000, candidates=10_000, matters=200_000),
 }
 
 
@@ -62,6 +67,7 @@ def generate(size: Size, stdout) -> dict:
     _top_up_organizations(size)
     _top_up_floating(size)
     _top_up_meetings(size)
+    _top_up_other_apps(size)
     timings["bulk_top_up_s"] = round(time.monotonic() - started, 1)
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE")
@@ -193,6 +199,108 @@ def _top_up_meetings(size: Size) -> None:
             "AND m.id %% %s = mt.id %% %s WHERE mt.id > %s",
             [modulus, modulus, before],
         )
+
+
+def grow(factor: int = 2) -> None:
+    """Multiply every table the pages list by about ``factor`` (the query-count tests: a page's number of
+    queries must not change when its data grows)."""
+    from members.models import Attendance, FloatingMember, Meeting, Member, Organization
+
+    current = counts()
+    _clone_rows(
+        "members_member",
+        current["members"] * (factor - 1),
+        {"id_number": "'9' || lpad((g + (SELECT max(id) FROM members_member))::text, 17, '0')",
+         "name_initials": "t.name_initials"},
+    )
+    bigger = Size(
+        "grown",
+        members=Member.objects.count(),
+        organizations=Organization.objects.count(),  # members double inside their own branches
+        floating=FloatingMember.objects.count() * factor,
+        meetings=Meeting.objects.count() * factor,
+        attendance=Attendance.objects.count() * factor,
+        ledger_entries=current.get("ledger entries", 0) * factor,
+        candidates=current.get("recruitment candidates", 0) * factor,
+        matters=current.get("service matters", 0) * factor,
+    )
+    _top_up_floating(bigger)
+    _top_up_meetings(bigger)
+    _top_up_other_apps(bigger)
+
+
+def _clone_rows(table: str, missing: int, overrides: dict[str, str], where: str = "TRUE") -> None:
+    """Copy the demo generator's rows of ``table`` round-robin until ``missing`` more exist; ``overrides``
+    gives an SQL expression (of ``t`` the template row and ``g`` = 1…missing) for columns that must differ."""
+    from django.db import connection
+
+    if missing <= 0:
+        return
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT column_name FROM information_schema.columns WHERE table_name = %s AND column_name <> 'id' "
+            "ORDER BY ordinal_position",
+            [table],
+        )
+        columns = [row[0] for row in cursor.fetchall()]
+        cursor.execute(f"SELECT array_agg(id ORDER BY id) FROM {table} WHERE {where}")
+        templates = cursor.fetchone()[0]
+        if not templates:
+            return
+        values = ", ".join(overrides.get(c, f't."{c}"') for c in columns)
+        names = ", ".join(f'"{c}"' for c in columns)
+        cursor.execute(
+            f"INSERT INTO {table} ({names}) SELECT {values} FROM generate_series(1, %s) AS g "
+            f"JOIN {table} t ON t.id = (%s::bigint[])[1 + g %% %s]",
+            [missing, templates, len(templates)],
+        )
+
+
+def _top_up_other_apps(size: Size) -> None:
+    """Ledger entries, candidates and service matters, copied from what the apps' demo generators made.
+
+    Ledger entries are absence entries (bench data: cached balances are not recomputed); the first case
+    gets 200 entries.
+    """
+    from django.apps import apps
+
+    if apps.is_installed("conversion") and _has_table("conversion_ledgerentry"):
+        from conversion.models import LedgerEntry
+
+        # Absence entries (-0.5) on attendance rows no entry uses yet: one live entry per row, as R-CV-04 wants.
+        absence = {
+            "source": "'absence'", "amount": "-0.5", "reason": "'缺席组织生活（基准测试数据）'",
+            "task_id": "NULL", "reverses_id": "NULL", "source_round": "0",
+            "attendance_id": "(SELECT array_agg(a.id ORDER BY a.id) FROM members_attendance a WHERE NOT EXISTS "
+            "(SELECT 1 FROM conversion_ledgerentry e WHERE e.attendance_id = a.id))[g]",
+        }
+        first_case = LedgerEntry.objects.order_by("case_id").values_list("case_id", flat=True).first()
+        if first_case:
+            on_first = 200 - LedgerEntry.objects.filter(case_id=first_case).count()
+            _clone_rows("conversion_ledgerentry", on_first, absence, where=f"case_id = {int(first_case)}")
+            _clone_rows("conversion_ledgerentry", size.ledger_entries - LedgerEntry.objects.count(), absence)
+    if apps.is_installed("recruitment") and _has_table("recruitment_candidate"):
+        from recruitment.models import Candidate
+
+        _clone_rows(
+            "recruitment_candidate",
+            size.candidates - Candidate.objects.count(),
+            {"id_number": "'B' || lpad(g::text, 17, '0')", "member_id": "NULL", "name": "t.name || g"},
+        )
+    if apps.is_installed("services") and _has_table("services_matter"):
+        from services.models import Matter
+
+        _clone_rows(
+            "services_matter",
+            size.matters - Matter.objects.count(),
+            {"receipt_number": "'BENCH-' || g", "year": "t.year - 1 - g / 500000", "sequence": "100000 + g"},
+        )
+
+
+def _has_table(table: str) -> bool:
+    from django.db import connection
+
+    return table in connection.introspection.table_names()
 
 
 # --- database housekeeping (no Django: runs before settings are loaded) --------------------------------------

@@ -71,7 +71,9 @@ def run_size(size: str, args) -> dict:
     with tempfile.NamedTemporaryFile(suffix=".json") as out:
         command = [sys.executable, "-m", "bench.worker", "--size", size, "--requests", str(args.requests),
                    "--out", out.name]
-        command += ["--fresh"] * args.fresh + ["--skip-jobs"] * args.skip_jobs
+        # The jobs' targets are for size L: run them once, at the largest size of this run.
+        skip_jobs = args.skip_jobs or size != args.size[-1]
+        command += ["--fresh"] * args.fresh + ["--skip-jobs"] * skip_jobs
         subprocess.run(command, cwd=ROOT, env=env, check=True)
         return json.loads(Path(out.name).read_text())
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import argparse
 import io
+import itertools
 import json
 import os
 import statistics
@@ -65,30 +66,32 @@ def measure_pages(requests: int, print_) -> dict:
     from bench import pages as page_defs
 
     ctx = page_defs.context()
+    counter = itertools.count()
     clients, urls, results = {}, {}, {}
     for page in page_defs.PAGES:
-        url = page_defs.resolve(page, ctx)
-        if url is None:
+        resolved = page_defs.resolve(page, ctx)
+        if resolved is None:
             results[page.key] = {"label": page.label, "skipped": "页面尚未合并或缺少数据"}
             continue
+        url, data = resolved
         client = Client()
         user = page_defs.user_for(page)
         if user.is_authenticated:
             client.force_login(user)
         for _ in range(3):  # warm up: templates compiled, caches filled
-            response = client.get(url, secure=True)
+            response = page_defs.fetch(client, url, data, next(counter))
         if response.status_code != 200:
             results[page.key] = {"label": page.label, "url": url, "error": f"HTTP {response.status_code}"}
             continue
         with CaptureQueriesContext(connection) as queries:
-            client.get(url, secure=True)
-        clients[page.key], urls[page.key] = client, url
+            page_defs.fetch(client, url, data, next(counter))
+        clients[page.key], urls[page.key] = client, (url, data)
         results[page.key] = {"label": page.label, "url": url, "queries": len(queries), "times_ms": []}
     print_(f"timing {len(clients)} pages × {requests} requests …")
     for _ in range(requests):
         for key, client in clients.items():
             started = time.perf_counter()
-            client.get(urls[key], secure=True)
+            page_defs.fetch(client, *urls[key], next(counter))
             results[key]["times_ms"].append((time.perf_counter() - started) * 1000)
     for key in clients:
         times = sorted(results[key].pop("times_ms"))
