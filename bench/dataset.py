@@ -52,7 +52,7 @@ def fingerprint() -> str:
 
 
 def generate(size: Size, stdout) -> dict:
-    """Migrate, run the demo-data command, top up in bulk, ANALYZE; returns timings and row counts."""
+    """Migrate, run the demo-data command, top up in bulk, VACUUM ANALYZE; returns timings and row counts."""
     from django.core.management import call_command
     from django.db import connection
 
@@ -70,7 +70,8 @@ def generate(size: Size, stdout) -> dict:
     _top_up_other_apps(size)
     timings["bulk_top_up_s"] = round(time.monotonic() - started, 1)
     with connection.cursor() as cursor:
-        cursor.execute("ANALYZE")
+        # As autovacuum would have by then: statistics, and a visibility map for index-only scans.
+        cursor.execute("VACUUM ANALYZE")
     return timings
 
 
