@@ -3,6 +3,7 @@ PY := .venv/bin/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
 DEMO_MEMBERS ?= 600
+SIZE ?= SL
 
 .PHONY: run test setup lint bench check
 
@@ -23,4 +24,4 @@ lint: setup
 	DEBUG=1 $(PY) manage.py makemigrations --check --dry-run
 
 bench: setup
-	DEBUG=1 $(PY) bench/run.py
+	$(PY) bench/run.py --size $(SIZE)
