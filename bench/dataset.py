@@ -31,10 +31,28 @@ class Size:
 
 
 SIZES = {
-    "S": Size("S", members=5_000, organizations=30, floating=300, meetings=2_000, attendance=50_000,
-                ledger_entries=10_000, candidates=1_000, matters=20_000),
-    "L": Size("L", members=50_000, organizations=300, floating=3_000, meetings=20_000, attendance=500_000,
-                ledger_entries=100_000, candidates=10_000, matters=200_000),
+    "S": Size(
+        "S",
+        members=5_000,
+        organizations=30,
+        floating=300,
+        meetings=2_000,
+        attendance=50_000,
+        ledger_entries=10_000,
+        candidates=1_000,
+        matters=20_000,
+    ),
+    "L": Size(
+        "L",
+        members=50_000,
+        organizations=300,
+        floating=3_000,
+        meetings=20_000,
+        attendance=500_000,
+        ledger_entries=100_000,
+        candidates=10_000,
+        matters=200_000,
+    ),
 }
 
 
@@ -118,13 +136,22 @@ def _top_up_organizations(size: Size) -> None:
     new_branches = []
     for n in range(1, missing // 3 + 2):
         branch = Organization.objects.create(
-            name=f"第{n}社区党支部", kind=Organization.Kind.BRANCH, parent=town, code=f"C{n:03d}",
-            village=f"第{n}社区", category=Organization.Category.VILLAGE, sort_order=100 + n,
+            name=f"第{n}社区党支部",
+            kind=Organization.Kind.BRANCH,
+            parent=town,
+            code=f"C{n:03d}",
+            village=f"第{n}社区",
+            category=Organization.Category.VILLAGE,
+            sort_order=100 + n,
         )
         Organization.objects.bulk_create(
             Organization(
-                name=f"第{n}社区第{g}党小组", kind=Organization.Kind.PARTY_GROUP, parent=branch,
-                code=f"C{n:03d}G{g}", village=branch.village, sort_order=g,
+                name=f"第{n}社区第{g}党小组",
+                kind=Organization.Kind.PARTY_GROUP,
+                parent=branch,
+                code=f"C{n:03d}G{g}",
+                village=branch.village,
+                sort_order=g,
             )
             for g in (1, 2)
         )
@@ -211,8 +238,10 @@ def grow(factor: int = 2) -> None:
     _clone_rows(
         "members_member",
         current["members"] * (factor - 1),
-        {"id_number": "'9' || lpad((g + (SELECT max(id) FROM members_member))::text, 17, '0')",
-         "name_initials": "t.name_initials"},
+        {
+            "id_number": "'9' || lpad((g + (SELECT max(id) FROM members_member))::text, 17, '0')",
+            "name_initials": "t.name_initials",
+        },
     )
     bigger = Size(
         "grown",
@@ -270,8 +299,12 @@ def _top_up_other_apps(size: Size) -> None:
 
         # Absence entries (-0.5) on attendance rows no entry uses yet: one live entry per row, as R-CV-04 wants.
         absence = {
-            "source": "'absence'", "amount": "-0.5", "reason": "'缺席组织生活（基准测试数据）'",
-            "task_id": "NULL", "reverses_id": "NULL", "source_round": "0",
+            "source": "'absence'",
+            "amount": "-0.5",
+            "reason": "'缺席组织生活（基准测试数据）'",
+            "task_id": "NULL",
+            "reverses_id": "NULL",
+            "source_round": "0",
             "attendance_id": "(SELECT array_agg(a.id ORDER BY a.id) FROM members_attendance a WHERE NOT EXISTS "
             "(SELECT 1 FROM conversion_ledgerentry e WHERE e.attendance_id = a.id))[g]",
         }

@@ -102,20 +102,35 @@ PAGES: list[Page] = [
     Page("dashboard_secretary", "工作台（支部书记）", "secretary", lambda c: reverse("core:dashboard")),
     Page("search_name", "党员查询：姓名", "clerk", lambda c: _member_search_url(c, c["common_name"])),
     Page("search_id", "党员查询：身份证号", "clerk", lambda c: _member_search_url(c, c["id_number"])),
-    Page("member_page", "党员页面（含时间线）", "clerk", lambda c: reverse("members:detail", args=[c["member_pk"]])),
     Page(
-        "admin_changelist", "后台党员列表：第一页", "admin", lambda c: reverse("admin:members_member_changelist")
+        "member_page",
+        "党员页面（含时间线）",
+        "clerk",
+        lambda c: reverse("members:detail", args=[c["member_pk"]]),
+    ),
+    Page(
+        "admin_changelist",
+        "后台党员列表：第一页",
+        "admin",
+        lambda c: reverse("admin:members_member_changelist"),
     ),
     Page(
         "admin_changelist_filtered",
         "后台党员列表：筛选（预备党员·村）",
         "admin",
-        lambda c: reverse("admin:members_member_changelist")
-        + "?status__exact=probationary&organization__category__exact=village",
+        lambda c: (
+            reverse("admin:members_member_changelist")
+            + "?status__exact=probationary&organization__category__exact=village"
+        ),
     ),
     Page("statistics", "统计分析", "clerk", lambda c: reverse("reports:statistics")),
     Page("case_list", "转化对象列表", "clerk", lambda c: reverse("conversion:case_list")),
-    Page("case_page", "转化对象页面（积分台账）", "clerk", lambda c: reverse("conversion:case_detail", args=[c["case_pk"]])),
+    Page(
+        "case_page",
+        "转化对象页面（积分台账）",
+        "clerk",
+        lambda c: reverse("conversion:case_detail", args=[c["case_pk"]]),
+    ),
     Page(
         "pipeline_board",
         "发展党员看板（支部）",

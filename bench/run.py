@@ -69,8 +69,17 @@ def run_size(size: str, args) -> dict:
         "PYTHONPATH": str(ROOT),
     }
     with tempfile.NamedTemporaryFile(suffix=".json") as out:
-        command = [sys.executable, "-m", "bench.worker", "--size", size, "--requests", str(args.requests),
-                   "--out", out.name]
+        command = [
+            sys.executable,
+            "-m",
+            "bench.worker",
+            "--size",
+            size,
+            "--requests",
+            str(args.requests),
+            "--out",
+            out.name,
+        ]
         # The jobs' targets are for size L: run them once, at the largest size of this run.
         skip_jobs = args.skip_jobs or size != args.size[-1]
         command += ["--fresh"] * args.fresh + ["--skip-jobs"] * skip_jobs
@@ -101,19 +110,37 @@ def verdict(page_l: dict, page_s: dict | None) -> str:
 def markdown(results: dict) -> str:
     sizes = [s for s in ("S", "L") if s in results["sizes"]]
     lines = [f"# Benchmark results ({results['when']})", ""]
-    lines += [f"Machine: {results['machine']}. Server time per request, in-process through the full middleware",
-              "stack (Django test client, DEBUG off); ×floor = p50 divided by the floor's p50 in the same run.", ""]
+    lines += [
+        f"Machine: {results['machine']}. Server time per request, in-process through the full middleware",
+        "stack (Django test client, DEBUG off); ×floor = p50 divided by the floor's p50 in the same run.",
+        "",
+    ]
     lines += ["## Datasets", "", "| | " + " | ".join(sizes) + " |", "|---|" + "---|" * len(sizes)]
     keys = []
     for s in sizes:
         keys += [k for k in results["sizes"][s]["counts"] if k not in keys]
     for key in keys:
-        lines.append(f"| {key} | " + " | ".join(f"{results['sizes'][s]['counts'].get(key, '—'):,}"
-                                              if isinstance(results['sizes'][s]['counts'].get(key), int) else "—"
-                                              for s in sizes) + " |")
-    lines.append("| generation (s) | " + " | ".join(
-        str(results["sizes"][s]["generation"].get("total_s", "—")) + " (demo_data "
-        + str(results["sizes"][s]["generation"].get("demo_data_s", "—")) + ")" for s in sizes) + " |")
+        lines.append(
+            f"| {key} | "
+            + " | ".join(
+                f"{results['sizes'][s]['counts'].get(key, '—'):,}"
+                if isinstance(results["sizes"][s]["counts"].get(key), int)
+                else "—"
+                for s in sizes
+            )
+            + " |"
+        )
+    lines.append(
+        "| generation (s) | "
+        + " | ".join(
+            str(results["sizes"][s]["generation"].get("total_s", "—"))
+            + " (demo_data "
+            + str(results["sizes"][s]["generation"].get("demo_data_s", "—"))
+            + ")"
+            for s in sizes
+        )
+        + " |"
+    )
     lines += ["", "## Pages", ""]
     head = "| page |"
     rule = "|---|"
@@ -139,25 +166,45 @@ def markdown(results: dict) -> str:
             growth = round(pl["p95_ms"] / ps["p95_ms"], 2) if "p95_ms" in pl and "p95_ms" in ps else "—"
             row += f" {growth} | {verdict(pl, ps)} |"
         lines.append(row)
-    lines += ["", "## Jobs", "", "| job | size | rows | seconds | peak RSS (MB) | target | |", "|---|---|---:|---:|---:|---|---|"]
+    lines += [
+        "",
+        "## Jobs",
+        "",
+        "| job | size | rows | seconds | peak RSS (MB) | target | |",
+        "|---|---|---:|---:|---:|---|---|",
+    ]
     for s in sizes:
         for name, job in results["sizes"][s].get("jobs", {}).items():
             seconds_target, mb_target = JOB_TARGETS.get(name, (None, None))
-            target = f"≤ {seconds_target} s" + (f", ≤ {mb_target} MB" if mb_target else "") if seconds_target else ""
+            target = (
+                f"≤ {seconds_target} s" + (f", ≤ {mb_target} MB" if mb_target else "")
+                if seconds_target
+                else ""
+            )
             if "seconds" not in job:
                 lines.append(f"| {name} | {s} | | | | {target} | {job.get('skipped') or job.get('error')} |")
                 continue
-            ok = (seconds_target is None or job["seconds"] <= seconds_target) and (
-                mb_target is None or job.get("peak_mb", 0) <= mb_target) and job.get("ok", True)
-            detail = ", ".join(f"{k} {v}" for k, v in job.items()
-                               if k in ("validate_s", "commit_s", "pages", "matters", "marked"))
-            lines.append(f"| {name} | {s} | {job.get('rows', '')} | {job['seconds']} | {job.get('peak_mb', '')} | "
-                         f"{target} | {'✅' if ok else '❌'} {detail} |")
+            ok = (
+                (seconds_target is None or job["seconds"] <= seconds_target)
+                and (mb_target is None or job.get("peak_mb", 0) <= mb_target)
+                and job.get("ok", True)
+            )
+            detail = ", ".join(
+                f"{k} {v}"
+                for k, v in job.items()
+                if k in ("validate_s", "commit_s", "pages", "matters", "marked")
+            )
+            lines.append(
+                f"| {name} | {s} | {job.get('rows', '')} | {job['seconds']} | {job.get('peak_mb', '')} | "
+                f"{target} | {'✅' if ok else '❌'} {detail} |"
+            )
     return "\n".join(lines) + "\n"
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--size", default="SL", choices=["S", "L", "SL"])
     parser.add_argument("--requests", type=int, default=30)
     parser.add_argument("--fresh", action="store_true")
