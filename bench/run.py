@@ -82,7 +82,7 @@ def run_size(size: str, args) -> dict:
         ]
         # The jobs' targets are for size L: run them once, at the largest size of this run.
         skip_jobs = args.skip_jobs or size != args.size[-1]
-        command += ["--fresh"] * args.fresh + ["--skip-jobs"] * skip_jobs
+        command += ["--fresh"] * args.fresh + ["--skip-jobs"] * skip_jobs + ["--jobs", args.jobs]
         subprocess.run(command, cwd=ROOT, env=env, check=True)
         return json.loads(Path(out.name).read_text())
 
@@ -209,6 +209,7 @@ def main() -> None:
     parser.add_argument("--requests", type=int, default=30)
     parser.add_argument("--fresh", action="store_true")
     parser.add_argument("--skip-jobs", action="store_true")
+    parser.add_argument("--jobs", default="", help="comma-separated job names (default: all)")
     args = parser.parse_args()
     results = {
         "when": datetime.now().strftime("%Y-%m-%d %H:%M"),
