@@ -13,6 +13,7 @@ urlpatterns = [
     *auth_urlpatterns,
     path("", include("core.urls")),
     path("members/", include("members.urls")),
+    path("print/members/", include("members.print_urls")),
     path("conversion/", include("conversion.urls")),
     path("recruitment/", include("recruitment.urls")),
     path("services/", include("services.urls")),

@@ -7,13 +7,14 @@ class ConversionConfig(AppConfig):
 
     def ready(self) -> None:
         from conversion import dashboard, demo, receivers
+        from conversion.access import READ_ROLES
         from core.registry import NavItem, register_dashboard, register_demo, register_nav, register_timeline
         from members.signals import attendance_recorded
 
         attendance_recorded.connect(
             receivers.on_attendance_recorded, dispatch_uid="conversion_attendance_points"
         )
-        register_nav(NavItem(label="转化管理", url_name="conversion:case_list", order=30))
+        register_nav(NavItem(label="转化管理", url_name="conversion:case_list", order=30, roles=READ_ROLES))
         register_dashboard(dashboard.dashboard_items)
         register_timeline(dashboard.timeline_events)
         register_demo(demo.generate, order=30)

@@ -12,7 +12,8 @@ from conversion.models import ConversionCase, ReviewParticipant, TransitionObser
 from core.dates import local_today
 from members.models import Member
 
-DATE = forms.DateInput(attrs={"type": "date"})
+# <input type="date"> only accepts ISO dates; the zh-hans display format would leave it empty in a browser.
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
 def _date(label: str) -> forms.DateField:
@@ -84,7 +85,8 @@ class ParticipantForm(forms.Form):
     village = forms.CharField(label="所在村（社区）", max_length=50, required=False)
 
 
-RosterFormSet = forms.formset_factory(ParticipantForm, extra=6)
+# R-CV-08 lists eight categories; a roster of 7–12 people is usual, so leave room without JavaScript.
+RosterFormSet = forms.formset_factory(ParticipantForm, extra=12)
 
 
 class ScoresForm(forms.Form):

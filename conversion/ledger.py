@@ -54,6 +54,15 @@ def _append(
     return entry
 
 
+def case_profile(case: ConversionCase):
+    """The rule profile that governs a case: the version in force when it was enrolled.
+
+    Base points are fixed at enrolment (R-CV-02); the marks they are measured against (low 3, high 15) belong
+    to the same version, so a later change of the profile never moves the goal posts of a running case — in
+    either direction — and a case's history reads the same whenever it is looked at."""
+    return rule_profile(at=case.created_at)
+
+
 def evaluate_thresholds(*, case: ConversionCase, entry: LedgerEntry, previous: Decimal) -> None:
     """The one place for R-CV-06 (strictly below ``points_low``) and R-CV-07 (``points_high`` or more).
 
@@ -61,7 +70,7 @@ def evaluate_thresholds(*, case: ConversionCase, entry: LedgerEntry, previous: D
     from the committee's list (status ``recovered``); a decision already recorded stays. Every crossing, both
     ways, is kept as a ``ThresholdCrossing`` so the committee sees the history that led there.
     """
-    profile = rule_profile()
+    profile = case_profile(case)
     low, high, now = profile.points_low, profile.points_high, case.balance
     kind = ThresholdCrossing.Kind
 
@@ -88,7 +97,7 @@ def review_is_due(case: ConversionCase) -> bool:
     """R-CV-07: an active case at or above the high mark with no review scheduled."""
     return (
         case.state == ConversionCase.State.ACTIVE
-        and case.balance >= rule_profile().points_high
+        and case.balance >= case_profile(case).points_high
         and not case.reviews.filter(state="scheduled").exists()
     )
 

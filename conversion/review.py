@@ -11,6 +11,7 @@ from django.db import transaction
 
 from conversion.cases import case_for_update
 from conversion.exceptions import ConversionError
+from conversion.ledger import case_profile
 from conversion.models import ConversionCase, DemocraticReview, ReviewParticipant
 from core.profile import rule_profile
 
@@ -34,7 +35,7 @@ def review_schedule(*, case: ConversionCase, scheduled_on: date, scheduled_by) -
     case = case_for_update(case)
     if case.state != ConversionCase.State.ACTIVE:
         raise ConversionError("只有转化管理中的案件才能安排民主评议（R-CV-07）。", rule="R-CV-07")
-    high = rule_profile().points_high
+    high = case_profile(case).points_high
     if case.balance < high:
         raise ConversionError(
             f"当前积分{case.balance}分，达到{high}分后才能组织民主评议（R-CV-07）。", rule="R-CV-07"

@@ -118,6 +118,19 @@ def case_close(*, case: ConversionCase, closed_on: date, closed_by) -> Conversio
 
 
 def close_ended_transitions(*, on: date, closed_by=None) -> list[ConversionCase]:
-    """Close every case whose transition period has ended by ``on`` (for a daily job)."""
-    due = ConversionCase.objects.filter(state=ConversionCase.State.TRANSITION, transition_ends_on__lte=on)
-    return [case_close(case=c, closed_on=on, closed_by=closed_by) for c in due]
+    """R-CV-11: close every case whose transition period has ended by ``on`` (the daily job).
+
+    Safe to run twice and twice at once: each case is closed in its own transaction and re-checked under its
+    row lock, so a case another run has just closed is skipped rather than closed again (or raising)."""
+    due = (
+        ConversionCase.objects.filter(state=ConversionCase.State.TRANSITION, transition_ends_on__lte=on)
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+    closed = []
+    for pk in list(due):
+        with transaction.atomic():
+            case = case_for_update(pk)
+            if case.state == ConversionCase.State.TRANSITION and case.transition_ends_on <= on:
+                closed.append(case_close(case=case, closed_on=on, closed_by=closed_by))
+    return closed

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from django.contrib import messages
+from django.core.paginator import Paginator
 from django.db.models import DecimalField, Exists, OuterRef, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404, redirect, render
@@ -12,7 +13,14 @@ from django.shortcuts import get_object_or_404, redirect, render
 from conversion import dashboard, forms
 from conversion.access import READ_ROLES, WRITE_ROLES
 from conversion.enrolment import case_enrol
-from conversion.ledger import ledger_record_task, ledger_reverse, referral_decide, review_is_due, task_assign
+from conversion.ledger import (
+    case_profile,
+    ledger_record_task,
+    ledger_reverse,
+    referral_decide,
+    review_is_due,
+    task_assign,
+)
 from conversion.models import (
     CommitteeReferral,
     ConversionCase,
@@ -33,6 +41,8 @@ from core.dates import local_today, period_end
 from core.exceptions import DomainError
 from core.profile import rule_profile
 
+PAGE_SIZE = 25
+
 read_required = staff_required(roles=READ_ROLES)
 write_required = staff_required(roles=WRITE_ROLES, write=True)
 
@@ -49,7 +59,9 @@ FLAGS = {
 
 def _get_case_for_user(user, pk: int) -> ConversionCase:
     return get_object_for_user(
-        ConversionCase.objects.select_related("member", "original_organization", "member__organization"),
+        ConversionCase.objects.select_related(
+            "member", "original_organization", "member__organization", "enrolment_transfer", "return_transfer"
+        ),
         user,
         "original_organization",
         pk=pk,
@@ -104,11 +116,13 @@ def case_list(request):
     elif request.GET.get("all") != "1":
         cases = cases.exclude(state=ConversionCase.State.CLOSED)
     profile = rule_profile()
+    page_obj = Paginator(cases, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,
         "conversion/case_list.html",
         {
-            "cases": cases,
+            "cases": page_obj.object_list,
+            "page_obj": page_obj,
             "flag": flag,
             "flag_label": FLAGS.get(flag, ("",))[0],
             "flags": FLAGS,
@@ -141,7 +155,7 @@ def case_detail(request, pk: int):
             "state_changes": case.state_changes.select_related("changed_by"),
             "review_due": review_is_due(case),
             "today": local_today(),
-            "profile": rule_profile(),
+            "profile": case_profile(case),
             "can_write": can_write(request.user),
         },
     )

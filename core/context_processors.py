@@ -10,10 +10,11 @@ def workspace(request):
     if user is None or not user.is_authenticated:
         return {"center_name": _center_name()}
     admin = is_admin(user)
+    roles = roles_of(user)
     return {
         "center_name": _center_name(),
-        "nav_items": [item for item in nav_items if admin or not item.admin_only],
-        "user_roles": roles_of(user),
+        "nav_items": [item for item in nav_items if item.visible_to(roles, admin)],
+        "user_roles": roles,
         "user_is_admin": admin,
         "DEBUG": settings.DEBUG,
     }

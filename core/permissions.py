@@ -73,5 +73,7 @@ def sync_after_migrate(sender, **kwargs) -> None:
     """``post_migrate`` receiver: acts once per migrate, after the last app's permissions were created."""
     from django.apps import apps
 
-    if sender is list(apps.get_app_configs())[-1]:
+    # post_migrate is only sent for apps with a models module.
+    with_models = [config for config in apps.get_app_configs() if config.models_module is not None]
+    if sender is with_models[-1]:
         sync_role_permissions()

@@ -17,6 +17,12 @@ class NavItem:
     url_name: str
     order: int = 100
     admin_only: bool = False
+    roles: frozenset | None = None  # core.access.Role values that may open it; None = every staff role
+
+    def visible_to(self, user_roles: frozenset, is_admin: bool) -> bool:
+        if self.admin_only and not is_admin:
+            return False
+        return self.roles is None or bool(self.roles & user_roles)
 
 
 @dataclass(frozen=True)
@@ -87,3 +93,19 @@ def timeline_for(member, user) -> list[TimelineEvent]:
         return when if isinstance(when, datetime) else datetime(when.year, when.month, when.day)
 
     return sorted(events, key=lambda e: key(e).replace(tzinfo=None), reverse=True)
+
+
+# --- archive bundle (一人一档): see core/archive.py -------------------------------------------------------
+
+archive_providers: list[Callable[[object, object], Iterable[object]]] = []
+
+
+def register_archive_section(provider: Callable[[object, object], Iterable[object]]) -> None:
+    """``provider(member, user)`` returns ``core.archive.ArchivePart`` objects for that member's file: its
+    records fetched, its documents built (``core.pdf.Document``), nothing rendered to PDF yet."""
+    if provider not in archive_providers:
+        archive_providers.append(provider)
+
+
+def archive_sections_for(member, user) -> list:
+    return [part for provider in archive_providers for part in provider(member, user)]

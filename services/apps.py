@@ -8,12 +8,13 @@ class ServicesConfig(AppConfig):
     def ready(self) -> None:
         from core.registry import NavItem, register_dashboard, register_demo, register_nav
         from core.signals import calendar_changed
+        from services.access import DESK_ROLES
         from services.dashboard import dashboard_items
         from services.deadlines import on_calendar_changed
         from services.demo import generate_demo
 
         # R-SV-07: recompute open deadlines whenever a calendar year is loaded or edited.
         calendar_changed.connect(on_calendar_changed, dispatch_uid="services_recompute_deadlines")
-        register_nav(NavItem(label="便民服务", url_name="services:queue", order=40))
+        register_nav(NavItem(label="便民服务", url_name="services:queue", order=40, roles=DESK_ROLES))
         register_dashboard(dashboard_items)
         register_demo(generate_demo, order=60)

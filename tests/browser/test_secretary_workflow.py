@@ -12,7 +12,7 @@ from members.idnumbers import make_id_number
 from members.models import DuesPayment, Member
 from members.records import member_create
 from tests import factories
-from tests.browser.conftest import DESKTOP, PHONE
+from tests.conftest import DESKTOP, PHONE
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 PASSWORD = "Test-pass-2026"

@@ -39,7 +39,8 @@ def test_branch_secretaries_see_nothing_of_conversion(client, request, case, per
     _login(client, user)
     assert client.get(reverse("conversion:case_list")).status_code == 403
     assert client.get(reverse("conversion:case_detail", args=[case.pk])).status_code == 403
-    assert dashboard_for(user) == [] and timeline_for(case.member, user) == []
+    assert [item for item in dashboard_for(user) if item.section == "转化管理"] == []
+    assert [event for event in timeline_for(case.member, user) if event.source == "转化管理"] == []
 
 
 def test_anonymous_user_is_sent_to_login(client, case):

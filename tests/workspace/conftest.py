@@ -13,7 +13,7 @@ def member_a(branch_a):
 
 @pytest.fixture
 def member_b(branch_b):
-    return factories.make_member(branch_b, name="李四")
+    return factories.make_member(branch_b, name="李四", phone="13822223333")
 
 
 @pytest.fixture

@@ -1,0 +1,57 @@
+"""Print views: each document as a PDF, with the same access rules as its record (core.access).
+
+Everything is read in autocommit mode (no ATOMIC_REQUESTS), so rendering never holds a transaction.
+"""
+
+from __future__ import annotations
+
+from django.http import Http404
+
+from core.access import get_object_for_user, sees_full_id_numbers, staff_required
+from core.pdf import pdf_response, render_document
+from members import documents
+from members.models import FloatingCertificate, Meeting, Member, RelationTransfer
+
+# A transfer concerns its sending side, its receiving side and the member's current organisation: the
+# issuer keeps the stub, the receiver checks the letter. Any of the three scopes may print it.
+_TRANSFER_SCOPES = ("from_organization", "to_organization", "member__organization")
+
+
+def _transfer_for_user(user, pk: int) -> RelationTransfer:
+    for organization_field in _TRANSFER_SCOPES:
+        try:
+            return get_object_for_user(RelationTransfer.objects.all(), user, organization_field, pk=pk)
+        except Http404:
+            continue
+    raise Http404("没有找到该记录，或您无权查看。")
+
+
+@staff_required
+def introduction_letter(request, pk: int):
+    transfer = _transfer_for_user(request.user, pk)
+    document = documents.introduction_letter(transfer, full_id=sees_full_id_numbers(request.user))
+    return pdf_response(render_document(document), document.download_name)
+
+
+@staff_required
+def floating_certificate(request, pk: int):
+    certificate = get_object_for_user(
+        FloatingCertificate.objects.all(), request.user, "floating__member__organization", pk=pk
+    )
+    document = documents.floating_certificate(certificate, full_id=sees_full_id_numbers(request.user))
+    return pdf_response(render_document(document), document.download_name)
+
+
+@staff_required
+def meeting_minutes(request, pk: int):
+    meeting = get_object_for_user(Meeting.objects.all(), request.user, pk=pk)
+    document = documents.meeting_minutes(meeting)
+    return pdf_response(render_document(document), document.download_name)
+
+
+@staff_required
+def member_archive(request, pk: int):
+    """R-RC-23: the member's whole file, one PDF."""
+    member = get_object_for_user(Member.objects.all(), request.user, pk=pk)
+    pdf = documents.member_archive_pdf(member, request.user)
+    return pdf_response(pdf, f"党员档案-{member.name}.pdf")
