@@ -26,7 +26,7 @@ MAX_QUERIES = {
     "admin_changelist": 13,  # with the planner's estimate (EXPLAIN) for the page links
     "admin_changelist_filtered": 13,
     "statistics": 20,
-    "case_list": 9,
+    "case_list": 10,
     "case_page": 21,
     "pipeline_board": 31,
     "service_queue": 8,
