@@ -415,8 +415,10 @@ def dues(*, org_ids: OrgIds, start: date, end: date, today: date | None = None) 
     )
     # Each member's payments are summed once, in a grouped join; as correlated subqueries Django repeated
     # them for every aggregate that uses them (about four index scans per member on the roll).
-    owing = roll(org_ids).annotate(owed=expected_amount, owed_months=expected_months).values(
-        "pk", "organization_id", "owed", "owed_months"
+    owing = (
+        roll(org_ids)
+        .annotate(owed=expected_amount, owed_months=expected_months)
+        .values("pk", "organization_id", "owed", "owed_months")
     )
     payments = (
         DuesPayment.objects.filter(month__range=(start, end), month__lte=today or local_today())
