@@ -3,6 +3,7 @@ PY := .venv/bin/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
 DEMO_MEMBERS ?= 600
+SIZE ?= SL
 
 .PHONY: run test setup lint bench check load backup
 
@@ -23,7 +24,7 @@ lint: setup
 	DEBUG=1 $(PY) manage.py makemigrations --check --dry-run
 
 bench: setup
-	DEBUG=1 $(PY) bench/run.py
+	$(PY) bench/run.py --size $(SIZE)
 
 # Bounded load run against gunicorn on 127.0.0.1 (see README, Production): zero 5xx or it fails.
 load: setup

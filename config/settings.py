@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "django.contrib.postgres",  # OpClass in index expressions (member search trigram indexes)
     "simple_history",
     "import_export",
     "axes",
@@ -146,6 +147,9 @@ FLOATING_LOST_CONTACT_DAYS = env_int("FLOATING_LOST_CONTACT_DAYS", 180)
 
 IMPORT_EXPORT_SKIP_ADMIN_LOG = False
 IMPORT_EXPORT_ESCAPE_FORMULAE_ON_EXPORT = True
+
+# The benchmark (bench/run.py) mounts its floor view only when this is on; never in production.
+BENCH = env_bool("BENCH", default=False)
 
 # Sessions live in the database (shared by every gunicorn worker and host) and end after this many seconds
 # without a request: every request renews the cookie.

@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 
@@ -21,3 +22,6 @@ urlpatterns = [
     path("print/services/", include("services.print_urls")),
     path("reports/", include("reports.urls")),
 ]
+
+if settings.BENCH:  # the benchmark's floor view (bench/run.py); off unless BENCH=1
+    urlpatterns.append(path("bench/", include("bench.urls")))

@@ -9,6 +9,7 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from core.access import sees_full_id_numbers
 from core.admin_scope import ScopedAdminMixin
+from core.paginator import EstimatedCountPaginator
 from members import models
 from members.idnumbers import mask_id_number, mask_phone
 from members.importing import ImportFileError, read_upload
@@ -34,6 +35,7 @@ class SafeImportForm(ImportForm):
 class BaseAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
     list_per_page = 50
     show_full_result_count = False  # no COUNT(*) of 50,000 rows on every page
+    paginator = EstimatedCountPaginator  # … nor for the page links
 
 
 class ImportExportAdmin(ImportExportMixin, BaseAdmin):

@@ -11,8 +11,10 @@ from datetime import date
 from decimal import Decimal
 
 from django.conf import settings
+from django.contrib.postgres.indexes import GinIndex, OpClass
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Upper
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
@@ -173,7 +175,15 @@ class Member(models.Model):
         verbose_name = "党员"
         verbose_name_plural = verbose_name
         ordering = ["organization_id", "name"]
-        indexes = [models.Index(fields=["organization", "status"], name="member_org_status")]
+        indexes = [
+            models.Index(fields=["organization", "status"], name="member_org_status"),
+            # Search by part of a name, ID number or phone (name__icontains …): trigram indexes on the
+            # expressions Django's icontains compares (UPPER(col)), so 50,000 members need no full scan.
+            GinIndex(OpClass(Upper("name"), name="gin_trgm_ops"), name="member_name_trgm"),
+            GinIndex(OpClass(Upper("id_number"), name="gin_trgm_ops"), name="member_id_number_trgm"),
+            GinIndex(OpClass(Upper("name_initials"), name="gin_trgm_ops"), name="member_initials_trgm"),
+            GinIndex(fields=["phone"], opclasses=["gin_trgm_ops"], name="member_phone_trgm"),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(full_member_on__isnull=True)

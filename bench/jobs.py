@@ -1,0 +1,265 @@
+"""Batch jobs of the benchmark, one per process: ``python -m bench.jobs <name> --size S`` prints one JSON line.
+
+Peak memory is the process's ru_maxrss (Django and the data included), so it is an upper bound of the job's
+own memory. Jobs that write roll their writes back, so the dataset stays as generated.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import resource
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+CACHE = Path(__file__).resolve().parent / ".cache"
+IMPORT_ROWS = 10_000
+
+
+class Rollback(Exception):
+    pass
+
+
+def _peak_mb() -> float:
+    """This process's peak RSS. VmHWM, not ru_maxrss: Linux carries ru_maxrss over from the parent that
+    forked the job, so it would report the benchmark worker's peak instead."""
+    try:
+        with open("/proc/self/status") as status:
+            for line in status:
+                if line.startswith("VmHWM:"):
+                    return round(int(line.split()[1]) / 1024, 1)
+    except OSError:
+        pass
+    return round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
+
+
+def _clerk():
+    from django.contrib.auth.models import User
+
+    return User.objects.get(username="clerk")
+
+
+def make_import_file(size: str) -> dict:
+    """10,000 new members (ID numbers of a region the demo never uses) in the export's own format."""
+    from datetime import date
+
+    from members.idnumbers import make_id_number
+    from members.importing import _dump
+    from members.models import Member, Organization
+    from members.resources import MemberResource
+
+    branches = list(Organization.objects.branches().filter(is_center=False))
+    members = []
+    for n in range(IMPORT_ROWS):
+        born = date(1950 + n % 50, 1 + n % 12, 1 + n % 28)
+        members.append(
+            Member(
+                name=f"导入党员{n}",
+                gender=Member.Gender.MALE if n % 2 else Member.Gender.FEMALE,
+                birth_date=born,
+                id_number=make_id_number("110101", born, (n // 1000) * 2 + n % 2),
+                education=Member.Education.SENIOR,
+                phone=f"137{n:08d}",
+                address="某某村1组1号",
+                village="某某村",
+                organization=branches[n % len(branches)],
+                status=Member.Status.FULL,
+                joined_on=date(2000, 7, 1),
+                full_member_on=date(2001, 7, 1),
+            )
+        )
+    CACHE.mkdir(exist_ok=True)
+    path = CACHE / f"import_{IMPORT_ROWS}.xlsx"
+    path.write_bytes(_dump(MemberResource().export(members), "xlsx"))
+    return {"file": str(path), "bytes": path.stat().st_size}
+
+
+def import_members(size: str) -> dict:
+    """Validation (a dry run, as the page's 检查 step) then the real import, rolled back afterwards."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.db import transaction
+
+    from members.importing import import_members as run_import
+
+    path = CACHE / f"import_{IMPORT_ROWS}.xlsx"
+    if not path.exists():
+        subprocess.run([sys.executable, "-m", "bench.jobs", "make_import_file", "--size", size], check=True)
+    data, user = path.read_bytes(), _clerk()
+    upload = lambda: SimpleUploadedFile(path.name, data)  # noqa: E731
+    started = time.monotonic()
+    checked = run_import(file=upload(), file_format="xlsx", user=user, dry_run=True)
+    validate_s = time.monotonic() - started
+    started = time.monotonic()
+    try:
+        with transaction.atomic():
+            imported = run_import(file=upload(), file_format="xlsx", user=user)
+            raise Rollback
+    except Rollback:
+        pass
+    commit_s = time.monotonic() - started
+    return {
+        "rows": IMPORT_ROWS,
+        "validate_s": round(validate_s, 2),
+        "commit_s": round(commit_s, 2),
+        "seconds": round(validate_s + commit_s, 2),
+        "peak_mb": _peak_mb(),
+        "ok": checked.ok and imported.ok and imported.created == IMPORT_ROWS,
+        "errors": (checked.errors or imported.errors)[:3],
+    }
+
+
+def export_members(size: str) -> dict:
+    from members.importing import export_members as run_export
+    from members.models import Member
+
+    queryset = Member.objects.all()
+    started = time.monotonic()
+    content = run_export(queryset=queryset, file_format="xlsx", user=_clerk())
+    return {
+        "rows": queryset.count(),
+        "seconds": round(time.monotonic() - started, 2),
+        "peak_mb": _peak_mb(),
+        "bytes": len(content),
+    }
+
+
+def _busiest_member():
+    from bench.pages import _scalar
+    from members.models import Member
+
+    pk = _scalar(
+        "SELECT member_id FROM members_attendance GROUP BY member_id ORDER BY count(*) DESC, member_id LIMIT 1"
+    )
+    return Member.objects.get(pk=pk)
+
+
+def _pages(pdf: bytes) -> int:
+    from io import BytesIO
+
+    from pypdf import PdfReader
+
+    return len(PdfReader(BytesIO(pdf)).pages)
+
+
+def pdf_notice(size: str) -> dict:
+    """A one-page notice through core.pdf (median of five, after a warm-up render)."""
+    import statistics
+    from datetime import date
+
+    try:
+        from core.pdf import Document, render_document
+    except ImportError:
+        return {"skipped": "core.pdf 尚未合并"}
+    notice = Document(
+        title="受理通知书",
+        template_name="documents/notice.html",
+        number="便民〔2026〕001号",
+        dated=date(2026, 5, 8),
+        context={
+            "addressee": "孙晓明",
+            "paragraphs": ["您申请的事项已于2026年5月8日受理，承诺于2026年5月22日前办结。"],
+        },
+    )
+    render_document(notice)
+    times = []
+    for _ in range(5):
+        started = time.monotonic()
+        pdf = render_document(notice)
+        times.append(time.monotonic() - started)
+    return {"seconds": round(statistics.median(times), 3), "pages": _pages(pdf), "peak_mb": _peak_mb()}
+
+
+def pdf_bundle(size: str) -> dict:
+    """The archive bundle (PDF/A-3u) of the member with the most meetings on record."""
+    try:
+        from members.documents import member_archive_pdf
+    except ImportError:
+        return {"skipped": "core.archive 尚未合并"}
+    member, user = _busiest_member(), _clerk()
+    started = time.monotonic()
+    pdf = member_archive_pdf(member, user)
+    return {"seconds": round(time.monotonic() - started, 2), "pages": _pages(pdf), "peak_mb": _peak_mb()}
+
+
+def overdue_marking(size: str) -> dict:
+    """``manage.py mark_overdue`` over every service matter, rolled back afterwards."""
+    import io
+
+    from django.core.management import call_command
+    from django.db import transaction
+
+    try:
+        from services.models import Matter
+    except ImportError:
+        return {"skipped": "services 尚未合并"}
+    matters = Matter.objects.count()
+    out = io.StringIO()
+    started = time.monotonic()
+    try:
+        with transaction.atomic():
+            call_command("mark_overdue", stdout=out)
+            seconds = time.monotonic() - started
+            marked = Matter.objects.filter(overdue_at__isnull=False).count()
+            raise Rollback
+    except Rollback:
+        pass
+    return {"rows": matters, "seconds": round(seconds, 2), "marked": marked, "peak_mb": _peak_mb()}
+
+
+def deadline_recompute(size: str) -> dict:
+    """Load this year's calendar again (as after editing it): every open deadline touching it is recomputed
+    by the services receiver of calendar_changed. Rolled back afterwards."""
+    from django.db import transaction
+    from django.utils import timezone
+
+    from core.calendar_loading import load_calendar_year_from_package, package_knows_year
+
+    try:
+        from services.models import OPEN_STATES, Matter
+    except ImportError:
+        return {"skipped": "services 尚未合并"}
+    year = timezone.localdate().year
+    if not package_knows_year(year):
+        return {"skipped": f"chinese-calendar 不含{year}年"}
+    started = time.monotonic()
+    try:
+        with transaction.atomic():
+            load_calendar_year_from_package(year)
+            seconds = time.monotonic() - started
+            raise Rollback
+    except Rollback:
+        pass
+    return {
+        "rows": Matter.objects.filter(state__in=OPEN_STATES).count(),
+        "seconds": round(seconds, 2),
+        "peak_mb": _peak_mb(),
+    }
+
+
+JOBS = {
+    "import_members": import_members,
+    "export_members": export_members,
+    "pdf_notice": pdf_notice,
+    "pdf_bundle": pdf_bundle,
+    "overdue_marking": overdue_marking,
+    "deadline_recompute": deadline_recompute,
+}
+HELPERS = {"make_import_file": make_import_file}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("job", choices=sorted({**JOBS, **HELPERS}))
+    parser.add_argument("--size", required=True)
+    args = parser.parse_args()
+    import django
+
+    django.setup()
+    result = {**JOBS, **HELPERS}[args.job](args.size)
+    print(json.dumps(result, ensure_ascii=False, default=str))
+
+
+if __name__ == "__main__":
+    main()

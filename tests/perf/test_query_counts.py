@@ -1,0 +1,117 @@
+"""Every page the benchmark times makes a bounded number of queries that does not grow with the data (issue 9).
+
+The demo town is generated once for the module (rolled back at the end); each test counts a page's queries,
+doubles the rows behind it (bench.dataset.grow: members, meetings and rolls, floating members, ledger
+entries, candidates, service matters) and counts again. An N+1 shows as a different count.
+"""
+
+import itertools
+
+import pytest
+from django.db import connection, transaction
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+
+from bench import dataset
+from bench import pages as bench_pages
+
+# The most queries each page may make (what it makes today); the count must also stay the same as data grows.
+MAX_QUERIES = {
+    "floor": 6,
+    "dashboard_clerk": 32,
+    "dashboard_secretary": 26,
+    "search_name": 10,
+    "search_id": 10,
+    "member_page": 20,
+    "admin_changelist": 13,  # with the planner's estimate (EXPLAIN) for the page links
+    "admin_changelist_filtered": 13,
+    "statistics": 20,
+    "case_list": 10,
+    "case_page": 21,
+    "pipeline_board": 31,
+    "service_queue": 8,
+    "public_lookup": 2,
+}
+
+
+class _Silent:
+    def write(self, *args, **kwargs):
+        pass
+
+
+@pytest.fixture(scope="module")
+def demo_town(django_db_setup, django_db_blocker):
+    """A demo town of 120 members with every app's demo data, rolled back after the module."""
+    from django.test import override_settings
+
+    from members import demo
+
+    with django_db_blocker.unblock(), override_settings(BENCH=True):
+        atomic = transaction.atomic()
+        atomic.__enter__()
+        try:
+            demo.run(size=120, seed=9, stdout=_Silent())
+            yield
+        finally:
+            transaction.set_rollback(True)
+            atomic.__exit__(None, None, None)
+
+
+@pytest.fixture
+def bench_urls(settings):
+    """The floor view is mounted only with BENCH on: reload the URLconf with it."""
+    import importlib
+
+    from django.urls import clear_url_caches
+
+    import config.urls
+
+    settings.BENCH = True
+    importlib.reload(config.urls)
+    clear_url_caches()
+    yield
+    settings.BENCH = False
+    importlib.reload(config.urls)
+    clear_url_caches()
+
+
+_requests = itertools.count()  # each request from its own address (the public lookup limits per IP)
+
+
+def count_queries(page, ctx: dict) -> int:
+    resolved = bench_pages.resolve(page, ctx)
+    if resolved is None:
+        pytest.skip(f"{page.key}: the page or its data is not there")
+    url, data = resolved
+    client = Client()
+    user = bench_pages.user_for(page)
+    if user.is_authenticated:
+        client.force_login(user)
+    bench_pages.fetch(client, url, data, next(_requests))  # warm caches, as the benchmark does
+    with CaptureQueriesContext(connection) as queries:
+        response = bench_pages.fetch(client, url, data, next(_requests))
+    assert response.status_code == 200, f"{page.key}: HTTP {response.status_code} for {url}"
+    return len(queries)
+
+
+# Pages with a known N+1 (marked xfail, strict, so that fixing one is noticed). None at the moment.
+KNOWN_N_PLUS_ONE: set[str] = set()
+
+
+def _param(page):
+    marks = [pytest.mark.xfail(strict=True, reason="N+1: next step per card")] * (
+        page.key in KNOWN_N_PLUS_ONE
+    )
+    return pytest.param(page, id=page.key, marks=marks)
+
+
+@pytest.mark.parametrize("page", [_param(page) for page in bench_pages.PAGES])
+def test_page_makes_a_bounded_number_of_queries_that_does_not_grow_with_the_data(
+    demo_town, bench_urls, db, page
+):
+    ctx = bench_pages.context()  # the same member, case and search terms before and after
+    before = count_queries(page, ctx)
+    dataset.grow(factor=2)
+    after = count_queries(page, ctx)
+    assert after == before, f"{page.key}: {before} queries, then {after} with twice the rows (an N+1?)"
+    assert after <= MAX_QUERIES[page.key], f"{page.key}: {after} queries, at most {MAX_QUERIES[page.key]}"
