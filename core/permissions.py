@@ -22,7 +22,9 @@ ADMIN_ONLY_MODELS = {
 # Branch secretaries work on the member side: their branch's members, meetings, dues, floating members,
 # transfers and recruitment candidates (scoped by core.access in the querysets).
 SECRETARY_APPS = ("members", "recruitment")
-SECRETARY_READ_ONLY_MODELS = {("members", "organization")}
+# Party discipline is decided above the branch: secretaries see it but only the administrator and the
+# center clerk record it or restore rights (members.views.DISCIPLINE_ROLES, R-MB-02).
+SECRETARY_READ_ONLY_MODELS = {("members", "organization"), ("members", "discipline")}
 
 
 def _codename_action(codename: str) -> str:

@@ -5,7 +5,17 @@ from __future__ import annotations
 from django import forms
 
 from core.dates import local_today
-from members.models import DuesPayment, FloatingContact, Meeting, Member, Organization, RelationTransfer
+from members.models import (
+    Discipline,
+    DuesPayment,
+    FloatingCertificate,
+    FloatingContact,
+    FloatingMember,
+    Meeting,
+    Member,
+    Organization,
+    RelationTransfer,
+)
 
 
 class DateInput(forms.DateInput):
@@ -151,3 +161,126 @@ class TransferAcceptForm(forms.Form):
         if accepted_on > local_today():
             raise forms.ValidationError("接收日期不能晚于今天。")
         return accepted_on
+
+
+def _not_in_future(value, label: str):
+    if value > local_today():
+        raise forms.ValidationError(f"{label}不能晚于今天。")
+    return value
+
+
+class FloatingRegisterForm(forms.Form):
+    """R-MB-06: the 七个掌握 of a new floating member (basic facts and dues are on the member record)."""
+
+    direction = forms.ChoiceField(label="流动方向", choices=FloatingMember.Direction.choices)
+    flowed_out_on = forms.DateField(label="外出（流入）时间", widget=DateInput())
+    destination = forms.CharField(label="流入地/流出地", max_length=100)
+    current_work = forms.CharField(label="现工作单位及从事工作", max_length=200)
+    home_address = forms.CharField(label="家庭住址", max_length=200)
+    contact_phone = forms.CharField(label="联系方式", max_length=40)
+    activity_participation = forms.CharField(
+        label="参加组织活动情况", max_length=2000, required=False, widget=forms.Textarea
+    )
+
+    def __init__(self, *args, member: Member, **kwargs):
+        kwargs.setdefault(
+            "initial",
+            {"flowed_out_on": local_today(), "home_address": member.address, "contact_phone": member.phone},
+        )
+        super().__init__(*args, **kwargs)
+
+    def clean_flowed_out_on(self):
+        return _not_in_future(self.cleaned_data["flowed_out_on"], "外出（流入）时间")
+
+
+class FloatingReturnForm(forms.Form):
+    returned_on = forms.DateField(label="返回（流出）时间", widget=DateInput())
+    note = forms.CharField(label="情况说明", max_length=200, required=False)
+
+    def __init__(self, *args, floating: FloatingMember, **kwargs):
+        kwargs.setdefault("initial", {"returned_on": local_today()})
+        super().__init__(*args, **kwargs)
+        self.floating = floating
+
+    def clean_returned_on(self):
+        returned_on = _not_in_future(self.cleaned_data["returned_on"], "返回时间")
+        if returned_on < self.floating.flowed_out_on:
+            raise forms.ValidationError(
+                f"返回时间不能早于外出（流入）时间{self.floating.flowed_out_on:%Y年%-m月%-d日}。"
+            )
+        return returned_on
+
+
+class CertificateIssueForm(forms.Form):
+    issued_on = forms.DateField(label="发证日期", widget=DateInput())
+    valid_months = forms.IntegerField(label="有效期（月）", min_value=1, max_value=36, initial=12)
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("initial", {"issued_on": local_today(), "valid_months": 12})
+        super().__init__(*args, **kwargs)
+
+    def clean_issued_on(self):
+        return _not_in_future(self.cleaned_data["issued_on"], "发证日期")
+
+
+class CertificateRevokeForm(forms.Form):
+    revoked_on = forms.DateField(label="收回日期", widget=DateInput())
+    reason = forms.CharField(label="收回原因", max_length=200)
+
+    def __init__(self, *args, certificate: FloatingCertificate, **kwargs):
+        kwargs.setdefault("initial", {"revoked_on": local_today()})
+        super().__init__(*args, **kwargs)
+        self.certificate = certificate
+
+    def clean_revoked_on(self):
+        revoked_on = _not_in_future(self.cleaned_data["revoked_on"], "收回日期")
+        if revoked_on < self.certificate.issued_on:
+            raise forms.ValidationError("收回日期不能早于发证日期。")
+        return revoked_on
+
+
+class DisciplineForm(forms.Form):
+    kind = forms.ChoiceField(label="处分类型", choices=Discipline.Kind.choices)
+    decided_on = forms.DateField(label="处分日期", widget=DateInput())
+    decided_by = forms.CharField(label="决定机关", max_length=100)
+    reason = forms.CharField(label="事由", max_length=2000, widget=forms.Textarea)
+
+    def clean_decided_on(self):
+        return _not_in_future(self.cleaned_data["decided_on"], "处分日期")
+
+
+class RestoreRightsForm(forms.Form):
+    restored_on = forms.DateField(label="恢复党员权利日期", widget=DateInput())
+
+    def __init__(self, *args, discipline: Discipline, **kwargs):
+        kwargs.setdefault("initial", {"restored_on": local_today()})
+        super().__init__(*args, **kwargs)
+        self.discipline = discipline
+
+    def clean_restored_on(self):
+        restored_on = _not_in_future(self.cleaned_data["restored_on"], "恢复权利日期")
+        if restored_on < self.discipline.decided_on:
+            raise forms.ValidationError("恢复权利日期不能早于处分日期。")
+        return restored_on
+
+
+class TransferCancelForm(forms.Form):
+    reason = forms.CharField(label="撤销原因", max_length=100)
+
+
+class StatusChangeForm(forms.Form):
+    """Leaving states only: 开除党籍 is recorded as a discipline, 转出 through a relation transfer, 转正 in
+    recruitment — each through its own operation."""
+
+    to_status = forms.ChoiceField(
+        label="变动为",
+        choices=[
+            (Member.Status.DECEASED, Member.Status.DECEASED.label),
+            (Member.Status.REMOVED, Member.Status.REMOVED.label),
+        ],
+    )
+    effective_on = forms.DateField(label="生效日期", widget=DateInput())
+    reason = forms.CharField(label="原因", max_length=200)
+
+    def clean_effective_on(self):
+        return _not_in_future(self.cleaned_data["effective_on"], "生效日期")

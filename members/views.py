@@ -12,34 +12,62 @@ from django.db.models import Count, Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 
-from core.access import get_object_for_user, scope_queryset, scoped_organization_ids, staff_required
+from core.access import (
+    Role,
+    get_object_for_user,
+    roles_of,
+    scope_queryset,
+    scoped_organization_ids,
+    staff_required,
+)
 from core.dates import local_today
 from core.exceptions import DomainError
 from core.registry import timeline_for
 from members import dashboard
 from members.dues import dues_record
-from members.floating import floating_log_contact
+from members.floating import (
+    certificate_issue,
+    certificate_revoke,
+    floating_log_contact,
+    floating_register,
+    floating_return,
+)
 from members.forms import (
     AttendanceForm,
+    CertificateIssueForm,
+    CertificateRevokeForm,
+    DisciplineForm,
     DuesForm,
     FloatingContactForm,
+    FloatingRegisterForm,
+    FloatingReturnForm,
     MeetingForm,
     MemberSearchForm,
+    RestoreRightsForm,
+    StatusChangeForm,
     TransferAcceptForm,
+    TransferCancelForm,
     TransferStartForm,
 )
 from members.importing import export_members
 from members.meetings import expected_attendees, meeting_create, record_attendance
 from members.models import (
+    Discipline,
+    FloatingCertificate,
     FloatingMember,
     Meeting,
     Member,
     Organization,
     RelationTransfer,
 )
-from members.transfers import overdue_letters, transfer_accept, transfer_start
+from members.status import change_status, discipline_record, discipline_restore_rights
+from members.transfers import overdue_letters, transfer_accept, transfer_cancel, transfer_start
 
 PAGE_SIZE = 25
+# Party discipline is decided by the town committee / discipline commission, not by the branch: only the
+# administrator and the center clerk record it or restore rights. A branch secretary must not be able to
+# lift a 留党察看 in their own branch, which would give a member back the vote there (R-MB-02, R-RC-14).
+DISCIPLINE_ROLES = {Role.ADMIN, Role.CLERK}
 MEMBER_FILTERS = {
     "arrears": ("欠交党费", lambda user: dashboard.in_arrears(user).values("pk")),
     "stale": ("流动党员长期未联系", lambda user: dashboard.stale_floating(user).values("member_id")),
@@ -136,11 +164,18 @@ def member_export(request):
 def member_detail(request, pk: int):
     member = _get_member_for_user(request.user, pk)
     floating = FloatingMember.objects.filter(member=member).first()
+    transfers = list(member.transfers.select_related("from_organization", "to_organization"))
+    for transfer in transfers:
+        transfer.can_cancel = _is_issuing_side(request.user, transfer)
     context = {
         "member": member,
         "floating": floating,
+        "certificates": floating.certificates.all() if floating else [],
+        "transfers": transfers,
+        "disciplines": member.disciplines.all(),
+        "can_discipline": bool(roles_of(request.user) & DISCIPLINE_ROLES),
         "timeline": timeline_for(member, request.user),
-        "pending_transfer": member.transfers.filter(state=RelationTransfer.State.PENDING).first(),
+        "pending_transfer": next((t for t in transfers if t.state == RelationTransfer.State.PENDING), None),
         "party_age": member.party_age(),
         "today": local_today(),
     }
@@ -208,19 +243,21 @@ def transfer_list(request):
         transfers = transfers.filter(pk__in=overdue_letters().values("pk"))
     elif request.GET.get("state") in RelationTransfer.State.values:
         transfers = transfers.filter(state=request.GET["state"])
+    page = _page(request, transfers)
+    for transfer in page:
+        transfer.can_accept = _is_receiving_side(request.user, transfer)
+        transfer.can_cancel = _is_issuing_side(request.user, transfer)
     return render(
         request,
         "members/transfer_list.html",
-        {"page_obj": _page(request, transfers), "overdue": overdue, "today": local_today()},
+        {"page_obj": page, "overdue": overdue, "today": local_today()},
     )
 
 
 @staff_required(write=True)
 def transfer_accept_view(request, pk: int):
     transfer = _get_transfer_for_user(request.user, pk)
-    ids = scoped_organization_ids(request.user)
-    receiving = transfer.to_organization_id if transfer.to_organization_id else transfer.from_organization_id
-    if ids is not None and receiving not in ids:
+    if not _is_receiving_side(request.user, transfer):
         raise Http404("只有接收方可以确认接收。")
     form = TransferAcceptForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -235,6 +272,52 @@ def transfer_accept_view(request, pk: int):
             return redirect("members:transfers")
     return render(
         request, "members/transfer_accept.html", {"transfer": transfer, "form": form, "today": local_today()}
+    )
+
+
+def _in_scope(user, organization_id: int | None) -> bool:
+    ids = scoped_organization_ids(user)
+    return ids is None or organization_id in ids
+
+
+def _is_receiving_side(user, transfer: RelationTransfer) -> bool:
+    """Only the receiving side accepts a letter (R-MB-05); a letter out of town is confirmed by its issuer."""
+    if transfer.state != RelationTransfer.State.PENDING:
+        return False
+    return _in_scope(user, transfer.to_organization_id or transfer.from_organization_id)
+
+
+def _is_issuing_side(user, transfer: RelationTransfer) -> bool:
+    """Only the side that issued a letter cancels it: the sending branch, or for a transfer into the town
+    (no sending branch here) the branch that registered it."""
+    if transfer.state != RelationTransfer.State.PENDING:
+        return False
+    return _in_scope(user, transfer.from_organization_id or transfer.to_organization_id)
+
+
+@staff_required(write=True)
+def transfer_cancel_view(request, pk: int):
+    """R-MB-05: withdraw a pending introduction letter, with a reason; the member does not move."""
+    transfer = _get_transfer_for_user(request.user, pk)
+    if not _is_issuing_side(request.user, transfer):
+        raise Http404("只有开具方可以撤销待接收的介绍信。")
+    form = TransferCancelForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            transfer_cancel(transfer=transfer, cancelled_by=request.user, **form.cleaned_data)
+        except DomainError as error:
+            _show_domain_error(form, error)
+        else:
+            messages.success(request, f"介绍信{transfer.letter_number}已撤销。")
+            return redirect("members:detail", pk=transfer.member_id)
+    return _action_page(
+        request,
+        form=form,
+        member=transfer.member,
+        title=f"撤销介绍信{transfer.letter_number}",
+        submit="撤销介绍信",
+        intro=f"接收方：{transfer.to_organization or transfer.to_unit}；有效期至{transfer.valid_until:%Y年%-m月%-d日}。"
+        "撤销后编号作废，不再重复使用。",
     )
 
 
@@ -341,4 +424,183 @@ def organization_detail(request, pk: int):
             "page_obj": _page(request, members),
             "meetings": organization.meetings.all()[:10],
         },
+    )
+
+
+# Floating members and their certificates (R-MB-06) ----------------------------------------------------
+
+
+def _action_page(request, *, form, member: Member, title: str, submit: str, intro: str = "", danger=False):
+    """One page for every small member operation: the form, its errors next to the fields, back to the member."""
+    return render(
+        request,
+        "members/action_form.html",
+        {"form": form, "member": member, "title": title, "submit": submit, "intro": intro, "danger": danger},
+    )
+
+
+def _active_floating(member: Member) -> FloatingMember:
+    floating = FloatingMember.objects.filter(member=member, returned_on__isnull=True).first()
+    if floating is None:
+        raise Http404("该党员当前不是流动党员。")
+    return floating
+
+
+@staff_required(write=True)
+def floating_register_view(request, pk: int):
+    member = _get_member_for_user(request.user, pk)
+    form = FloatingRegisterForm(request.POST or None, member=member)
+    if request.method == "POST" and form.is_valid():
+        try:
+            floating_register(member=member, recorded_by=request.user, **form.cleaned_data)
+        except DomainError as error:
+            _show_domain_error(form, error)
+        else:
+            messages.success(request, f"已将{member.name}登记为流动党员。")
+            return redirect("members:detail", pk=member.pk)
+    return _action_page(request, form=form, member=member, title="登记流动党员", submit="登记")
+
+
+@staff_required(write=True)
+def floating_return_view(request, pk: int):
+    member = _get_member_for_user(request.user, pk)
+    floating = _active_floating(member)
+    form = FloatingReturnForm(request.POST or None, floating=floating)
+    if request.method == "POST" and form.is_valid():
+        try:
+            floating_return(floating=floating, recorded_by=request.user, **form.cleaned_data)
+        except DomainError as error:
+            _show_domain_error(form, error)
+        else:
+            messages.success(request, f"已登记{member.name}返回，未收回的活动证已一并收回。")
+            return redirect("members:detail", pk=member.pk)
+    return _action_page(
+        request,
+        form=form,
+        member=member,
+        title="登记流动党员返回",
+        submit="登记返回",
+        intro="登记返回后，该党员持有的流动党员活动证将一并收回。",
+    )
+
+
+@staff_required(write=True)
+def certificate_issue_view(request, pk: int):
+    member = _get_member_for_user(request.user, pk)
+    floating = _active_floating(member)
+    form = CertificateIssueForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            certificate = certificate_issue(floating=floating, issued_by=request.user, **form.cleaned_data)
+        except DomainError as error:
+            _show_domain_error(form, error)
+        else:
+            messages.success(request, f"已发放流动党员活动证{certificate.number}。")
+            return redirect("members:detail", pk=member.pk)
+    return _action_page(request, form=form, member=member, title="发放流动党员活动证", submit="发放")
+
+
+@staff_required(write=True)
+def certificate_revoke_view(request, pk: int):
+    certificate = get_object_for_user(
+        FloatingCertificate.objects.select_related("floating__member__organization"),
+        request.user,
+        "floating__member__organization",
+        pk=pk,
+    )
+    member = certificate.floating.member
+    if certificate.revoked_on is not None:
+        raise Http404("该活动证已收回。")
+    form = CertificateRevokeForm(request.POST or None, certificate=certificate)
+    if request.method == "POST" and form.is_valid():
+        try:
+            certificate_revoke(certificate=certificate, revoked_by=request.user, **form.cleaned_data)
+        except DomainError as error:
+            _show_domain_error(form, error)
+        else:
+            messages.success(request, f"活动证{certificate.number}已收回。")
+            return redirect("members:detail", pk=member.pk)
+    return _action_page(
+        request,
+        form=form,
+        member=member,
+        title=f"收回流动党员活动证{certificate.number}",
+        submit="收回",
+        intro="收回后证件编号作废，不再重复使用。",
+        danger=True,
+    )
+
+
+# Discipline and status (R-MB-02) ------------------------------------------------------------------------
+
+
+@staff_required(roles=DISCIPLINE_ROLES, write=True)
+def discipline_create(request, pk: int):
+    member = _get_member_for_user(request.user, pk)
+    form = DisciplineForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            discipline = discipline_record(member=member, recorded_by=request.user, **form.cleaned_data)
+        except DomainError as error:
+            _show_domain_error(form, error)
+        else:
+            messages.success(request, f"已记录{member.name}的党纪处分：{discipline.get_kind_display()}。")
+            return redirect("members:detail", pk=member.pk)
+    return _action_page(
+        request,
+        form=form,
+        member=member,
+        title="记录党纪处分",
+        submit="记录处分",
+        intro="记录党组织已作出的处分决定。留党察看期间不得表决、选举、被选举或作入党介绍人；开除党籍同时终止党籍。",
+        danger=True,
+    )
+
+
+@staff_required(roles=DISCIPLINE_ROLES, write=True)
+def discipline_restore_view(request, pk: int):
+    discipline = get_object_for_user(
+        Discipline.objects.select_related("member__organization"), request.user, "member__organization", pk=pk
+    )
+    if discipline.kind != Discipline.Kind.PROBATION or discipline.rights_restored_on is not None:
+        raise Http404("该处分无需恢复党员权利。")
+    form = RestoreRightsForm(request.POST or None, discipline=discipline)
+    if request.method == "POST" and form.is_valid():
+        try:
+            discipline_restore_rights(discipline=discipline, recorded_by=request.user, **form.cleaned_data)
+        except DomainError as error:
+            _show_domain_error(form, error)
+        else:
+            messages.success(request, f"{discipline.member.name}的党员权利已恢复。")
+            return redirect("members:detail", pk=discipline.member_id)
+    return _action_page(
+        request,
+        form=form,
+        member=discipline.member,
+        title="恢复党员权利",
+        submit="恢复权利",
+        intro=f"{discipline.decided_by}于{discipline.decided_on:%Y年%-m月%-d日}给予留党察看处分。",
+    )
+
+
+@staff_required(write=True)
+def status_change_view(request, pk: int):
+    member = _get_member_for_user(request.user, pk)
+    form = StatusChangeForm(request.POST or None, initial={"effective_on": local_today()})
+    if request.method == "POST" and form.is_valid():
+        try:
+            event = change_status(member=member, recorded_by=request.user, **form.cleaned_data)
+        except DomainError as error:
+            _show_domain_error(form, error)
+        else:
+            messages.success(request, f"已记录{member.name}的状态变动：{event.get_to_status_display()}。")
+            return redirect("members:detail", pk=member.pk)
+    return _action_page(
+        request,
+        form=form,
+        member=member,
+        title="记录党员状态变动",
+        submit="记录变动",
+        intro="开除党籍请通过“记录党纪处分”登记；转出请通过“转接组织关系”办理。",
+        danger=True,
     )
