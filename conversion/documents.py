@@ -11,8 +11,9 @@ Each builder fetches what its document shows and returns a ``core.pdf.Document``
 * ``return_letter``        — 组织关系转回函 to the original branch, R-CV-10
 * ``transition_record``    — 过渡期跟踪考察记录 with the referrals to 镇组织办、镇纪委, R-CV-11
 
-Every document of one case carries the case's file number (案卷号): the document prefix of the center, the
-year the case opened and the case's place among that year's cases (``case_file_number``).
+Every document of one case carries the case's file number (案卷号, ``ConversionCase.file_number``): drawn at
+enrolment (``conversion.enrolment.case_enrol``) from the center's one document series, so it never collides
+with a recruitment record's number, and it never changes between prints.
 """
 
 from __future__ import annotations
@@ -27,8 +28,6 @@ from conversion.models import ConversionCase, DemocraticReview, LedgerEntry
 from conversion.review import own_village, review_outcome
 from conversion.transition import TRANSITION_MONTHS
 from core.archive import ORDER_CONVERSION, ArchivePart
-from core.models import CenterProfile
-from core.numbering import format_number
 from core.pdf import Document
 from core.profile import rule_profile
 
@@ -52,11 +51,8 @@ def _case(case: ConversionCase | int) -> ConversionCase:
 
 
 def case_file_number(case: ConversionCase) -> str:
-    """The case's file number, e.g. 党服转〔2026〕003号: the third case opened in 2026 (cases are never deleted:
-    PROTECT everywhere, so the number of a case never changes)."""
-    year = case.opened_on.year
-    place = ConversionCase.objects.filter(opened_on__year=year, pk__lte=case.pk).count()
-    return format_number(CenterProfile.current().document_prefix, year, place)
+    """The case's stored file number, e.g. 党服转〔2026〕003号 (R-CV-01, assigned by ``case_enrol``)."""
+    return case.file_number
 
 
 def _document(case: ConversionCase, *, title: str, template: str, dated, context: dict) -> Document:

@@ -8,6 +8,7 @@ from django.db import transaction
 
 from conversion.exceptions import ConversionError
 from conversion.models import CaseStateChange, ConversionCase
+from core.numbering import issue_center_document_number
 from core.profile import rule_profile
 from members.models import Member, Organization, RelationTransfer
 from members.transfers import transfer_accept, transfer_start
@@ -26,7 +27,9 @@ def center_branch() -> Organization:
 def case_enrol(*, member: Member, opened_on: date, reason: str, decided_by) -> ConversionCase:
     """R-CV-01: the town committee moves the member into the center's branch through a relation transfer
     (members.transfers, with its numbered letter) and the original branch is remembered.
-    R-CV-02: the case opens with the base points of the rule profile in force."""
+    R-CV-02: the case opens with the base points of the rule profile in force.
+    The case file number (案卷号) is drawn here, in this transaction, from the center's one document series
+    (core.numbering): a rolled-back enrolment gives it back, and no other center document can print it."""
     center = center_branch()
     member = Member.objects.select_for_update().select_related("organization").get(pk=member.pk)
     if not reason.strip():
@@ -53,6 +56,7 @@ def case_enrol(*, member: Member, opened_on: date, reason: str, decided_by) -> C
         original_organization=original,
         enrolment_transfer=transfer,
         opened_on=opened_on,
+        file_number=issue_center_document_number(opened_on),
         reason=reason.strip(),
         base_points=base,
         balance=base,

@@ -48,6 +48,10 @@ class ConversionCase(models.Model):
     )
     state = models.CharField("状态", max_length=12, choices=State.choices, default=State.ACTIVE)
     opened_on = models.DateField("纳入转化管理日期")
+    # R-CV-01 (issue 7): the case file number (案卷号) every document of the case prints, e.g. 党服转〔2026〕003号.
+    # Drawn at enrolment from the center's one document series (recruitment.document_numbers), so a case
+    # never shares a number with a recruitment record or any other center document.
+    file_number = models.CharField("案卷号", max_length=40, blank=True, editable=False)
     reason = models.CharField("纳入原因（镇党委决定）", max_length=500)
     # R-CV-02: the base in force at enrolment; R-CV-05: balance = base + sum of entries (cached, see ledger.py).
     base_points = models.DecimalField("基础分", max_digits=5, decimal_places=1)
@@ -65,6 +69,9 @@ class ConversionCase(models.Model):
         constraints = [
             models.UniqueConstraint(
                 fields=["member"], condition=~Q(state="closed"), name="conversion_one_open_case_per_member"
+            ),
+            models.UniqueConstraint(
+                fields=["file_number"], condition=~Q(file_number=""), name="conversion_unique_file_number"
             ),
             models.CheckConstraint(
                 condition=Q(state="active") | Q(returned_on__isnull=False, transition_ends_on__isnull=False),

@@ -5,9 +5,16 @@ locked until the caller's transaction ends, so concurrent issuers queue, and a r
 number back. Call it inside the same ``transaction.atomic()`` that saves the numbered document.
 """
 
+from datetime import date
+
 from django.db import connection
 
-from core.models import NumberSequence
+from core.models import CenterProfile, NumberSequence
+
+#: The ONE series behind ``CenterProfile.document_prefix`` (党服转〔2026〕001号). Every app that prints a
+#: document with that prefix (recruitment records, conversion case files …) draws from it: two series with
+#: the same printed prefix would print the same number twice.
+CENTER_DOCUMENT_SERIES = "center_document"
 
 
 def next_number(series: str, year: int) -> int:
@@ -26,3 +33,10 @@ def next_number(series: str, year: int) -> int:
 def format_number(prefix: str, year: int, number: int) -> str:
     """The printed form, e.g. 党关介〔2026〕007号."""
     return f"{prefix}〔{year}〕{number:03d}号"
+
+
+def issue_center_document_number(day: date) -> str:
+    """The next center document number for a document dated ``day``, e.g. 党服转〔2026〕012号.
+    Call inside the transaction that saves the numbered record."""
+    sequence = next_number(CENTER_DOCUMENT_SERIES, day.year)
+    return format_number(CenterProfile.current().document_prefix, day.year, sequence)

@@ -13,11 +13,9 @@ from __future__ import annotations
 
 from datetime import date
 
-from core.models import CenterProfile
-from core.numbering import format_number, next_number
+from core.numbering import CENTER_DOCUMENT_SERIES, issue_center_document_number
 
-#: the one series behind CenterProfile.document_prefix (shared with every app that prints with that prefix)
-CENTER_DOCUMENT_SERIES = "center_document"
+__all__ = ["CENTER_DOCUMENT_SERIES", "issue_document_number", "number_record", "filing_number"]
 
 #: stage decisions that are filed with the upper committee (R-RC-03, R-RC-07): each prints a filing report
 FILED_ACTIONS = ("make_activist", "make_target")
@@ -33,8 +31,7 @@ DATED_BY = {
 
 def issue_document_number(day: date) -> str:
     """The next center document number for a document dated ``day``. Call inside the saving transaction."""
-    sequence = next_number(CENTER_DOCUMENT_SERIES, day.year)
-    return format_number(CenterProfile.current().document_prefix, day.year, sequence)
+    return issue_center_document_number(day)
 
 
 def number_record(record) -> None:

@@ -19,12 +19,15 @@ from conversion.review import (
 )
 from conversion.transition import discipline_referral_record, observation_record
 from core.archive import member_archive_parts
-from core.models import CenterProfile
+from core.models import CenterProfile, NumberSequence
+from core.numbering import CENTER_DOCUMENT_SERIES
 from core.pdf import render_document
 from members.documents import member_archive_pdf
+from recruitment.models import Talk
 from tests import factories
 from tests.conversion.helpers import bring_to
 from tests.pdfutils import has_cjk_font, pdf_compact_text, pdf_outline, pdf_page_count
+from tests.recruitment import builders as b
 
 pytestmark = pytest.mark.django_db
 
@@ -40,6 +43,8 @@ def profile(db):
     profile.committee_name = "中共青山镇委员会"
     profile.address = "青山镇人民路88号"
     profile.save()
+    # Numbers start afresh in this test's transaction, whatever a reused test database has committed.
+    NumberSequence.objects.filter(series=CENTER_DOCUMENT_SERIES).delete()
     return profile
 
 
@@ -124,11 +129,28 @@ def test_enrolment_decision_names_member_branches_letter_and_date_R_CV_01(ledger
     assert pdf_page_count(pdf) == 1
 
 
-def test_case_file_number_counts_the_cases_of_the_opening_year(ledger_case, branch_b, clerk):
+def test_case_file_number_is_drawn_at_enrolment_and_stored_R_CV_01(ledger_case, branch_b, clerk):
     second = _enrol(branch_b, clerk, "许平")
 
-    assert documents.case_file_number(ledger_case) == "党服转〔2026〕001号"
-    assert documents.case_file_number(second) == "党服转〔2026〕002号"
+    assert ledger_case.file_number == "党服转〔2026〕001号"
+    assert second.file_number == "党服转〔2026〕002号"
+    assert documents.case_file_number(second) == second.file_number
+    # Stored, not recomputed: a later change of prefix does not renumber a case already on paper.
+    CenterProfile.objects.filter(pk=CenterProfile.current().pk).update(document_prefix="新前缀")
+    assert documents.enrolment_decision(ledger_case.pk).number == "党服转〔2026〕001号"
+
+
+def test_recruitment_record_and_conversion_case_of_one_year_never_share_a_number_R_CV_01_R_RC_23(
+    profile, center, branch_a, branch_b, clerk
+):
+    applicant = b.candidate(branch_b, name="林晓雨", applied_on=date(2026, 1, 5))
+    talk = b.add(Talk(candidate=applicant, talked_on=date(2026, 1, 10), talker="支部书记"))
+    case = _enrol(branch_a, clerk, "钱国华")  # opened 2026-03-02, after the talk
+    later_talk = b.add(Talk(candidate=applicant, talked_on=date(2026, 3, 20), talker="支部书记"))
+
+    numbers = [talk.document_number, case.file_number, later_talk.document_number]
+    assert numbers == ["党服转〔2026〕001号", "党服转〔2026〕002号", "党服转〔2026〕003号"]
+    assert documents.enrolment_decision(case).number == "党服转〔2026〕002号"
 
 
 def test_ledger_statement_lists_every_entry_with_the_running_balance_R_CV_05(ledger_case, clerk):
