@@ -7,7 +7,6 @@ from django.shortcuts import render
 
 from core.access import staff_required
 from core.dates import local_today
-from core.models import CenterProfile
 from members.analysis import quarterly_analysis
 from reports.blocks import Scope, compute_block, compute_blocks, get_block_spec
 from reports.charts import bar_chart
@@ -73,7 +72,6 @@ def analysis_download(request):
         if organization is None:
             raise Http404("您的账号未关联党组织。")
     analysis = quarterly_analysis(year=period.year, quarter=period.quarter, organization=organization)
-    profile = CenterProfile.current()
-    pdf = analysis_pdf(analysis, center_name=profile.name, committee_name=profile.committee_name)
+    pdf = analysis_pdf(analysis)
     filename = f"quarterly-analysis-{period.year}-q{period.quarter}.pdf"
     return _download(pdf, "application/pdf", filename)

@@ -8,6 +8,10 @@ import pytest
 from django.urls import reverse
 from openpyxl import load_workbook
 
+from core.models import CenterProfile
+from tests.pdfutils import has_cjk_font, pdf_page_texts
+from tests.pdfutils import pdf_text as extract_text
+
 Q1 = {"year": 2026, "part": "q1"}
 
 
@@ -84,6 +88,23 @@ def test_quarterly_analysis_pdf_prints_the_figures_with_an_embedded_cjk_font_R_M
     assert "CJK" in fonts
     embedded = [line for line in fonts.splitlines() if "CJK" in line]
     assert all(" yes " in line for line in embedded)
+
+
+def test_quarterly_analysis_pdf_has_the_shared_header_page_footer_and_cjk_font_R_MB_10(
+    client, admin_user, quarter, tmp_path
+):
+    """Printed through core.pdf like every center document: the center's name and the quarter in the header,
+    「第 1 页 共 N 页」 in the footer, a Noto CJK font embedded."""
+    client.force_login(admin_user)
+    pdf = client.get(reverse("reports:analysis_pdf"), Q1).content
+    pages = pdf_page_texts(pdf)
+    compact = ["".join(page.split()) for page in pages]
+    center = CenterProfile.current().name
+
+    assert all(center in page and "2026年第1季度（全镇）" in page for page in compact)
+    assert all(f"第{n}页共{len(pages)}页" in page for n, page in enumerate(compact, start=1))
+    assert has_cjk_font(pdf)
+    assert "东村党支部" in extract_text(pdf)
 
 
 def test_secretary_prints_the_analysis_of_their_branch_only_R_MB_10(client, secretary_a, quarter, pdf_text):
