@@ -97,6 +97,30 @@ def pdf_outline(pdf: bytes) -> list[OutlineEntry]:
     return entries
 
 
+#: a line of an archive bundle's table of contents in ``pdftotext -layout``: title, dotted leader, page number
+TOC_LINE = re.compile(r"^\s*(?P<title>\S.*?)\s*\.[ .]*\s(?P<page>\d+)\s*$")
+
+
+def toc_entries(page_texts: list[str]) -> list[tuple[str, int]]:
+    """(title, page) of each table-of-contents line of a bundle, read from the pages after the cover
+    (``pdf_page_texts``) as long as they are contents pages (目录)."""
+    entries = []
+    for text in page_texts[1:]:
+        if "目" not in text or "录" not in text:
+            break
+        for line in text.splitlines():
+            match = TOC_LINE.match(line)
+            if match:
+                entries.append((match["title"], int(match["page"])))
+    return entries
+
+
+def body_start(page_text: str) -> str:
+    """The page's text without its header line (center name + document number), whitespace removed."""
+    lines = [line for line in page_text.splitlines() if line.strip()]
+    return "".join("".join(lines[1:]).split())
+
+
 def pdf_page_count(pdf: bytes) -> int:
     return len(PdfReader(io.BytesIO(pdf)).pages)
 

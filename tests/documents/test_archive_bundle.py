@@ -1,6 +1,5 @@
 """The one-person-one-file archive bundle (R-RC-23): cover, contents with page numbers, outline, plug-in parts."""
 
-import re
 from datetime import date
 
 import pytest
@@ -16,11 +15,16 @@ from tests.documents.records import (
     make_named_member,
     make_transfer,
 )
-from tests.pdfutils import has_cjk_font, pdf_metadata, pdf_outline, pdf_page_texts
+from tests.pdfutils import (
+    body_start,
+    has_cjk_font,
+    pdf_metadata,
+    pdf_outline,
+    pdf_page_texts,
+    toc_entries,
+)
 
 pytestmark = pytest.mark.django_db
-
-TOC_LINE = re.compile(r"^\s*(?P<title>\S.*?)\s*\.[ .]*\s(?P<page>\d+)\s*$")
 
 
 def _recruitment_like_part(member, user):
@@ -75,30 +79,12 @@ def career(branch_a, branch_b, center, clerk, secretary_a):
     return member
 
 
-def _toc_entries(page_texts):
-    entries = []
-    for text in page_texts[1:]:
-        if "目" not in text or "录" not in text:
-            break
-        for line in text.splitlines():
-            match = TOC_LINE.match(line)
-            if match:
-                entries.append((match["title"], int(match["page"])))
-    return entries
-
-
-def _body_start(page_text: str) -> str:
-    """The page's text without its header line (center name + document number)."""
-    lines = [line for line in page_text.splitlines() if line.strip()]
-    return "".join("".join(lines[1:]).split())
-
-
 def test_bundle_contents_page_numbers_match_where_each_document_starts_R_RC_23(
     career, admin_user, recruitment_part
 ):
     pdf = member_archive_pdf(career, admin_user)
     pages = pdf_page_texts(pdf)
-    toc = _toc_entries(pages)
+    toc = toc_entries(pages)
     outline = pdf_outline(pdf)
 
     titles = [title for title, _ in toc]
@@ -115,7 +101,7 @@ def test_bundle_contents_page_numbers_match_where_each_document_starts_R_RC_23(
     ]
     for title, page in toc:
         name = title.split("（")[0]
-        assert _body_start(pages[page - 1]).startswith(name), f"{title} should start on page {page}"
+        assert body_start(pages[page - 1]).startswith(name), f"{title} should start on page {page}"
         number = title.partition("（")[2].rstrip("）")
         assert number in pages[page - 1].splitlines()[0], (
             f"page {page}'s header names {number or 'no number'}"

@@ -22,14 +22,15 @@ from recruitment.models import (
     UpperTalk,
 )
 from tests import factories
-from tests.documents.test_archive_bundle import _body_start, _toc_entries
 from tests.pdfutils import (
+    body_start,
     has_cjk_font,
     pdf_compact_text,
     pdf_outline,
     pdf_page_count,
     pdf_page_texts,
     pdf_text,
+    toc_entries,
 )
 from tests.recruitment import builders as b
 
@@ -320,7 +321,7 @@ def test_member_bundle_holds_the_recruitment_file_in_order_and_contents_match_pa
 ):
     pdf = member_archive_pdf(joined.member, admin_user)
     pages = pdf_page_texts(pdf)
-    toc = _toc_entries(pages)
+    toc = toc_entries(pages)
     outline = pdf_outline(pdf)
 
     titles = [title for title, _ in toc]
@@ -341,7 +342,7 @@ def test_member_bundle_holds_the_recruitment_file_in_order_and_contents_match_pa
     ]
     for title, page in toc:
         name = title.split("（党服转")[0]
-        assert _body_start(pages[page - 1]).startswith(name), f"{title} should start on page {page}"
+        assert body_start(pages[page - 1]).startswith(name), f"{title} should start on page {page}"
         number = title.partition("（党服转")[2]
         if number:
             assert f"党服转{number[:-1]}" in pages[page - 1].splitlines()[0], f"page {page}'s header"
