@@ -195,3 +195,26 @@ def test_organisations_import_builds_the_tree_R_MB_01(town, clerk):
         file=SimpleUploadedFile("o.csv", data.export("csv").encode()), file_format="csv", user=clerk
     )
     assert ok.errors == [] and Organization.objects.get(code="N1G1").parent.code == "N1"
+
+
+@pytest.mark.parametrize("rows", [20, 200])
+def test_import_asks_a_bounded_number_of_queries_whatever_the_rows(
+    branch_a, clerk, rows, django_assert_max_num_queries
+):
+    """Set-based import (issue 9): the check and the write of N rows take the same few queries for any N."""
+    group = factories.make_party_group(branch_a, "东村第一党小组")
+    members = [
+        _row(f"党员{n}", date(1960 + n % 40, 1 + n % 12, 1 + n % 28), n % 1000, 所在党小组=group.name)
+        for n in range(rows)
+    ]
+    headers = [*HEADERS, "所在党小组"]
+    with django_assert_max_num_queries(12):
+        checked = _import(_file(members, headers=headers), clerk, dry_run=True)
+    with django_assert_max_num_queries(15):
+        result = _import(_file(members, headers=headers), clerk)
+    assert checked.ok and result.errors == [] and result.created == rows
+    assert MemberStatusEvent.objects.filter(reason="批量导入建立党员档案").count() == rows
+    assert Member.history.filter(history_user=clerk).count() == rows
+    with django_assert_max_num_queries(12):
+        again = _import(_file(members, headers=headers), clerk)
+    assert again.skipped == rows and Member.history.count() == rows
