@@ -43,7 +43,9 @@ class EnrolForm(forms.Form):
 class TaskForm(forms.Form):
     error_field = "due_on"
     title = forms.CharField(label="任务", max_length=200)
-    description = forms.CharField(label="任务要求", required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    description = forms.CharField(
+        label="任务要求", required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 3})
+    )
     assigned_on = _date("布置日期")
     due_on = forms.DateField(label="完成期限", widget=DATE)
 

@@ -9,6 +9,18 @@ class CoreConfig(AppConfig):
         from django.db.models.signals import post_migrate
 
         from core import signals  # noqa: F401  (connects calendar cache invalidation)
+        from core.access import Role
         from core.permissions import sync_after_migrate
+        from core.registry import NavItem, register_nav
+
+        # Who changed what, who viewed full ID numbers: for the auditors (纪委) and the administrators only.
+        register_nav(
+            NavItem(
+                label="审计",
+                url_name="core:audit_index",
+                order=90,
+                roles=frozenset({Role.AUDITOR, Role.ADMIN}),
+            )
+        )
 
         post_migrate.connect(sync_after_migrate, dispatch_uid="core.sync_role_permissions")

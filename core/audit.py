@@ -53,11 +53,36 @@ def log_id_number_view(*, user, member, request: HttpRequest | None = None) -> I
     )
 
 
+def log_id_number_views(*, user, member_ids, request: HttpRequest | None = None) -> int:
+    """Record one viewing per member in one INSERT (R-MB-04): a list page, an export file (one row per member
+    in the file). The members are marked on ``request`` so the ``{% id_number %}`` tag does not log them
+    again on the same page. Returns how many rows were written."""
+    ids = list(dict.fromkeys(member_ids))
+    ip = client_ip(request) if request is not None else None
+    path = request.get_full_path()[:200] if request is not None else ""
+    now = timezone.now()
+    rows = [IdNumberView(viewed_by=user, member_id=pk, viewed_at=now, ip_address=ip, path=path) for pk in ids]
+    IdNumberView.objects.bulk_create(rows, batch_size=1000)
+    if request is not None:
+        _logged_on(request).update(ids)
+    return len(rows)
+
+
+def _logged_on(request: HttpRequest) -> set:
+    if not hasattr(request, "_id_number_views_logged"):
+        request._id_number_views_logged = set()
+    return request._id_number_views_logged
+
+
 def id_number_for_display(*, user, member, request: HttpRequest | None = None) -> str:
     """The ID number as ``user`` may see it: full (and logged) for admins and clerks, masked otherwise."""
     if not sees_full_id_numbers(user):
         return mask_id_number(member.id_number)
-    log_id_number_view(user=user, member=member, request=request)
+    if request is None:
+        log_id_number_view(user=user, member=member)
+    elif member.pk not in _logged_on(request):  # once per member per page
+        log_id_number_view(user=user, member=member, request=request)
+        _logged_on(request).add(member.pk)
     return member.id_number
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 from django.http import Http404
 
 from core.access import get_object_for_user, sees_full_id_numbers, staff_required
+from core.audit import log_id_number_view
 from core.pdf import pdf_response, render_document
 from members import documents
 from members.models import FloatingCertificate, Meeting, Member, RelationTransfer
@@ -30,6 +31,7 @@ def _transfer_for_user(user, pk: int) -> RelationTransfer:
 def introduction_letter(request, pk: int):
     transfer = _transfer_for_user(request.user, pk)
     document = documents.introduction_letter(transfer, full_id=sees_full_id_numbers(request.user))
+    _log_full_id_number(request, transfer.member)
     return pdf_response(render_document(document), document.download_name)
 
 
@@ -39,6 +41,7 @@ def floating_certificate(request, pk: int):
         FloatingCertificate.objects.all(), request.user, "floating__member__organization", pk=pk
     )
     document = documents.floating_certificate(certificate, full_id=sees_full_id_numbers(request.user))
+    _log_full_id_number(request, certificate.floating.member)
     return pdf_response(render_document(document), document.download_name)
 
 
@@ -54,4 +57,11 @@ def member_archive(request, pk: int):
     """R-RC-23: the member's whole file, one PDF."""
     member = get_object_for_user(Member.objects.all(), request.user, pk=pk)
     pdf = documents.member_archive_pdf(member, request.user)
+    _log_full_id_number(request, member)
     return pdf_response(pdf, f"党员档案-{member.name}.pdf")
+
+
+def _log_full_id_number(request, member) -> None:
+    """The PDF carries the full ID number for roles that see it: log that viewing (R-MB-04)."""
+    if sees_full_id_numbers(request.user):
+        log_id_number_view(user=request.user, member=member, request=request)

@@ -18,8 +18,10 @@ from core.access import (
     roles_of,
     scope_queryset,
     scoped_organization_ids,
+    sees_full_id_numbers,
     staff_required,
 )
+from core.audit import log_id_number_views
 from core.dates import local_today
 from core.exceptions import DomainError
 from core.registry import timeline_for
@@ -141,6 +143,8 @@ def member_list(request):
     """Search by part of a name, pinyin initials (zs → 张三), ID number or phone; scoped; paginated."""
     form, members, active_filter = _search(request)
     page = _page(request, members)
+    if sees_full_id_numbers(request.user):  # the list shows full ID numbers: one log row per member shown
+        log_id_number_views(user=request.user, member_ids=[m.pk for m in page.object_list], request=request)
     return render(
         request,
         "members/member_list.html",
@@ -153,6 +157,10 @@ def member_export(request):
     """The searched, scoped member list as XLSX; ID numbers and phones masked for roles that need it."""
     members = _search(request)[1]
     content = export_members(queryset=members, file_format="xlsx", user=request.user)
+    if sees_full_id_numbers(request.user):  # full ID numbers in the file: one log row per exported member
+        log_id_number_views(
+            user=request.user, member_ids=members.values_list("pk", flat=True), request=request
+        )
     response = HttpResponse(
         content, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     )

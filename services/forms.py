@@ -57,12 +57,22 @@ class SupplementForm(forms.Form):
         label="需补充的材料（办事指南所列）", required=False, widget=forms.CheckboxSelectMultiple
     )
     other = forms.CharField(
-        label="其他需补充的材料（每行一项）", widget=forms.Textarea(attrs={"rows": 3}), required=False
+        label="其他需补充的材料（每行一项）",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+        max_length=2000,
     )
 
     def __init__(self, *args, materials=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["items"].choices = [(m, m) for m in materials]
+
+    def clean_other(self) -> str:
+        # Each line becomes one item of Supplement.items (a column of at most 200 characters).
+        other = self.cleaned_data["other"]
+        if any(len(line) > 200 for line in other.splitlines()):
+            raise forms.ValidationError("每项材料名称不能超过200个字，请分行填写。")
+        return other
 
     def all_items(self) -> list[str]:
         return [*self.cleaned_data["items"], *self.cleaned_data["other"].splitlines()]
@@ -99,7 +109,9 @@ class DecisionForm(forms.Form):
     sanctions = forms.MultipleChoiceField(
         label="追究方式（可单处或并处）", choices=Sanction.choices, widget=forms.CheckboxSelectMultiple
     )
-    findings = forms.CharField(label="调查情况", widget=forms.Textarea(attrs={"rows": 3}), required=False)
+    findings = forms.CharField(
+        label="调查情况", widget=forms.Textarea(attrs={"rows": 3}), required=False, max_length=4000
+    )
 
 
 class ComplaintForm(forms.ModelForm):

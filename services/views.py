@@ -17,6 +17,7 @@ from django.views.decorators.http import require_POST
 
 from core.access import Role, can_write, is_admin, staff_required
 from core.dates import local_today
+from core.login_throttle import client_ip
 from services import accountability, contact, desk, forms, statistics
 from services.access import DESK_ROLES
 from services.deadlines import due_soon_limit
@@ -372,8 +373,32 @@ def records_archive(request, year: int):
 # --- public pages (no login) ----------------------------------------------------------------------------------
 
 
+PUBLIC_PAGE_LIMIT = 120  # views of the catalog or the board per client address …
+PUBLIC_PAGE_WINDOW = 60  # … per minute: a person reads a few pages, a scraper hundreds
+
+
+def _within_limit(request, page: str, limit: int, window: int) -> bool:
+    """Count this request against ``page``'s limit for the client's address (seen through the trusted
+    proxies, as for login throttling); the counters live in the cache (Redis when several workers)."""
+    key = f"services:{page}:{client_ip(request) or ''}"
+    cache.add(key, 0, window)
+    try:
+        attempts = cache.incr(key)
+    except ValueError:  # expired between add and incr
+        cache.set(key, 1, window)
+        attempts = 1
+    return attempts <= limit
+
+
+def _too_many_requests(request, message: str):
+    """429 with a Chinese message and nothing else: no record, no personal data."""
+    return render(request, "services/public_rate_limited.html", {"message": message}, status=429)
+
+
 def public_catalog(request):
-    """R-SV-16: 办事指南, readable by anyone."""
+    """R-SV-16: 办事指南, readable by anyone (rate-limited per address)."""
+    if not _within_limit(request, "catalog", PUBLIC_PAGE_LIMIT, PUBLIC_PAGE_WINDOW):
+        return _too_many_requests(request, "访问过于频繁，请1分钟后再试。")
     return render(
         request, "services/public_catalog.html", {"services": Service.objects.filter(is_active=True)}
     )
@@ -381,6 +406,8 @@ def public_catalog(request):
 
 def public_board(request):
     """R-SV-14: completion notice board — service, date, result and a masked name; nothing else."""
+    if not _within_limit(request, "board", PUBLIC_PAGE_LIMIT, PUBLIC_PAGE_WINDOW):
+        return _too_many_requests(request, "访问过于频繁，请1分钟后再试。")
     rows = [
         {
             "receipt_number": m.receipt_number,
@@ -399,14 +426,7 @@ LOOKUP_WINDOW = 600  # … per 10 minutes
 
 
 def _lookup_allowed(request) -> bool:
-    key = f"services:lookup:{request.META.get('REMOTE_ADDR', '')}"
-    cache.add(key, 0, LOOKUP_WINDOW)
-    try:
-        attempts = cache.incr(key)
-    except ValueError:  # expired between add and incr
-        cache.set(key, 1, LOOKUP_WINDOW)
-        attempts = 1
-    return attempts <= LOOKUP_LIMIT
+    return _within_limit(request, "lookup", LOOKUP_LIMIT, LOOKUP_WINDOW)
 
 
 def public_lookup(request):

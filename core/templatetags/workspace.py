@@ -3,6 +3,7 @@
 from django import template
 
 from core.access import sees_full_id_numbers
+from core.audit import id_number_for_display
 from members.idnumbers import mask_id_number
 
 register = template.Library()
@@ -11,11 +12,18 @@ _BADGES = {"danger": "badge-danger", "warning": "badge-warning", "ok": "badge-ok
 
 
 @register.simple_tag(takes_context=True)
-def id_number(context, value: str) -> str:
-    """The ID number in full for roles that work with it, masked (3201**********123X) for the others (R-MB-04)."""
+def id_number(context, member) -> str:
+    """A member's ID number: in full for roles that work with it — and that viewing is logged (who, whom,
+    when; core.audit) — masked (3201**********123X) for the others (R-MB-04).
+
+    Pass the member, not the number: a bare string is always shown masked, since it cannot be logged."""
     request = context.get("request")
     user = getattr(request, "user", None)
-    return value if user is not None and sees_full_id_numbers(user) else mask_id_number(value)
+    if isinstance(member, str):
+        return mask_id_number(member)
+    if user is None or not sees_full_id_numbers(user):
+        return mask_id_number(member.id_number)
+    return id_number_for_display(user=user, member=member, request=request)
 
 
 @register.filter
