@@ -5,15 +5,18 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('services', '0002_accountability_withdrawn'),
+        ("services", "0002_accountability_withdrawn"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddIndex(
-            model_name='matter',
-            index=models.Index(condition=models.Q(('state__in', ['registered', 'accepted', 'awaiting_materials'])), fields=['deadline_at', 'registered_at', 'id'], name='matter_open_queue'),
+            model_name="matter",
+            index=models.Index(
+                condition=models.Q(("state__in", ["registered", "accepted", "awaiting_materials"])),
+                fields=["deadline_at", "registered_at", "id"],
+                name="matter_open_queue",
+            ),
         ),
     ]

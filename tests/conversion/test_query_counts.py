@@ -12,7 +12,9 @@ pytestmark = pytest.mark.django_db
 
 # Measured with these data (session, user, roles, cases, count, …); a per-row query would add 25+ or 200+.
 LIST_QUERIES = 10
-PAGE_QUERIES = 19  # includes the print buttons (one query for the printable documents) and the ledger page count
+PAGE_QUERIES = (
+    19  # includes the print buttons (one query for the printable documents) and the ledger page count
+)
 
 
 def test_case_list_query_count_does_not_grow_with_the_number_of_cases(
