@@ -25,6 +25,7 @@ class Size:
     floating: int
     meetings: int
     attendance: int
+    cases: int
     ledger_entries: int
     candidates: int
     matters: int
@@ -38,6 +39,7 @@ SIZES = {
         floating=300,
         meetings=2_000,
         attendance=50_000,
+        cases=200,
         ledger_entries=10_000,
         candidates=1_000,
         matters=20_000,
@@ -49,6 +51,7 @@ SIZES = {
         floating=3_000,
         meetings=20_000,
         attendance=500_000,
+        cases=2_000,
         ledger_entries=100_000,
         candidates=10_000,
         matters=200_000,
@@ -250,6 +253,7 @@ def grow(factor: int = 2) -> None:
         floating=FloatingMember.objects.count() * factor,
         meetings=Meeting.objects.count() * factor,
         attendance=Attendance.objects.count() * factor,
+        cases=current.get("conversion cases", 0) * factor,
         ledger_entries=current.get("ledger entries", 0) * factor,
         candidates=current.get("recruitment candidates", 0) * factor,
         matters=current.get("service matters", 0) * factor,
@@ -287,16 +291,18 @@ def _clone_rows(table: str, missing: int, overrides: dict[str, str], where: str 
 
 
 def _top_up_other_apps(size: Size) -> None:
-    """Ledger entries, candidates and service matters, copied from what the apps' demo generators made.
+    """Conversion cases and their ledger entries, candidates and service matters, copied from what the apps'
+    demo generators made, in the shape of issue 9: about 50 ledger entries per case and one case with 200;
+    most service matters closed, one in 50 open (a desk's realistic backlog).
 
-    Ledger entries are absence entries (bench data: cached balances are not recomputed); the first case
-    gets 200 entries.
+    Ledger entries are absence entries (bench data: cached balances are not recomputed).
     """
     from django.apps import apps
 
     if apps.is_installed("conversion") and _has_table("conversion_ledgerentry"):
-        from conversion.models import LedgerEntry
+        from conversion.models import ConversionCase, LedgerEntry
 
+        _top_up_cases(size.cases - ConversionCase.objects.count())
         # Absence entries (-0.5) on attendance rows no entry uses yet: one live entry per row, as R-CV-04 wants.
         absence = {
             "source": "'absence'",
@@ -312,6 +318,10 @@ def _top_up_other_apps(size: Size) -> None:
         if first_case:
             on_first = 200 - LedgerEntry.objects.filter(case_id=first_case).count()
             _clone_rows("conversion_ledgerentry", on_first, absence, where=f"case_id = {int(first_case)}")
+            # The rest round-robin over the other cases (about 50 each at the issue's sizes).
+            others = list(ConversionCase.objects.exclude(pk=first_case).values_list("pk", flat=True))
+            if others:
+                absence["case_id"] = f"('{{{','.join(map(str, others))}}}'::bigint[])[1 + g %% {len(others)}]"
             _clone_rows("conversion_ledgerentry", size.ledger_entries - LedgerEntry.objects.count(), absence)
     if apps.is_installed("recruitment") and _has_table("recruitment_candidate"):
         from recruitment.models import Candidate
@@ -319,16 +329,90 @@ def _top_up_other_apps(size: Size) -> None:
         _clone_rows(
             "recruitment_candidate",
             size.candidates - Candidate.objects.count(),
-            {"id_number": "'B' || lpad(g::text, 17, '0')", "member_id": "NULL", "name": "t.name || g"},
+            {
+                "id_number": "'B' || lpad(((SELECT max(id) FROM recruitment_candidate) + g)::text, 17, '0')",
+                "member_id": "NULL",
+                "name": "t.name || g",
+            },
         )
     if apps.is_installed("services") and _has_table("services_matter"):
-        from services.models import Matter
+        from services.models import CLOSED_STATES, OPEN_STATES, Matter
 
-        _clone_rows(
-            "services_matter",
-            size.matters - Matter.objects.count(),
-            {"receipt_number": "'BENCH-' || g", "year": "t.year - 1 - g / 500000", "sequence": "100000 + g"},
+        number = "(SELECT max(id) FROM services_matter) + g"
+        overrides = {
+            "receipt_number": f"'BENCH-' || ({number})",
+            "year": "t.year - 1",
+            "sequence": f"100000 + {number}",
+        }
+        missing = size.matters - Matter.objects.count()
+        open_missing = min(max(size.matters // 50 - Matter.objects.open().count(), 0), max(missing, 0))
+        states = ", ".join(f"'{state}'" for state in OPEN_STATES)
+        _clone_rows("services_matter", open_missing, overrides, where=f"state IN ({states})")
+        states = ", ".join(f"'{state}'" for state in CLOSED_STATES)
+        _clone_rows("services_matter", missing - open_missing, overrides, where=f"state IN ({states})")
+
+
+def _top_up_cases(missing: int) -> None:
+    """Conversion cases for members of ordinary branches, each with its own enrolment transfer (a copy of a
+    demo case's), so the one-open-case-per-member and one-case-per-transfer constraints hold."""
+    from django.db import connection
+
+    if missing <= 0:
+        return
+    with connection.cursor() as cursor:
+
+        def columns(table):
+            cursor.execute(
+                "SELECT column_name FROM information_schema.columns WHERE table_name = %s AND column_name <> 'id' "
+                "ORDER BY ordinal_position",
+                [table],
+            )
+            return [row[0] for row in cursor.fetchall()]
+
+        transfer_overrides = {
+            "member_id": "p.member_id",
+            "letter_number": "'BENCH-T-' || p.member_id",
+            "letter_sequence": "100000 + p.member_id",
+        }
+        case_overrides = {
+            "member_id": "p.member_id",
+            "original_organization_id": "p.organization_id",
+            "enrolment_transfer_id": "tr.id",
+            "return_transfer_id": "NULL",
+        }
+        transfer_columns = columns("members_relationtransfer")
+        case_columns = columns("conversion_conversioncase")
+        cursor.execute("SELECT array_agg(id ORDER BY id) FROM conversion_conversioncase")
+        templates = cursor.fetchone()[0]
+        if not templates:
+            return
+        cursor.execute(
+            "CREATE TEMP TABLE bench_picked AS "
+            "SELECT m.id AS member_id, m.organization_id, "
+            "(%s::bigint[])[1 + (row_number() OVER (ORDER BY m.id)) %% %s] AS template_id "
+            "FROM members_member m JOIN members_organization o ON o.id = m.organization_id "
+            "WHERE NOT o.is_center AND m.status IN ('full', 'probationary') "
+            "AND NOT EXISTS (SELECT 1 FROM conversion_conversioncase c WHERE c.member_id = m.id) "
+            "AND NOT EXISTS (SELECT 1 FROM members_relationtransfer r WHERE r.member_id = m.id) "
+            "ORDER BY m.id LIMIT %s",
+            [templates, len(templates), missing],
         )
+        names = ", ".join(f'"{c}"' for c in transfer_columns)
+        values = ", ".join(transfer_overrides.get(c, f't."{c}"') for c in transfer_columns)
+        cursor.execute(
+            f"INSERT INTO members_relationtransfer ({names}) SELECT {values} FROM bench_picked p "
+            "JOIN conversion_conversioncase c ON c.id = p.template_id "
+            "JOIN members_relationtransfer t ON t.id = c.enrolment_transfer_id"
+        )
+        names = ", ".join(f'"{c}"' for c in case_columns)
+        values = ", ".join(case_overrides.get(c, f't."{c}"') for c in case_columns)
+        cursor.execute(
+            f"INSERT INTO conversion_conversioncase ({names}) SELECT {values} FROM bench_picked p "
+            "JOIN conversion_conversioncase t ON t.id = p.template_id "
+            "JOIN members_relationtransfer tr ON tr.member_id = p.member_id AND tr.letter_number = "
+            "'BENCH-T-' || p.member_id"
+        )
+        cursor.execute("DROP TABLE bench_picked")
 
 
 def _has_table(table: str) -> bool:

@@ -98,6 +98,8 @@ if not DATABASE_URL.startswith(("postgres://", "postgresql://")):
     )
 DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=env_int("DB_CONN_MAX_AGE", 60))}
 DATABASES["default"]["TEST"] = {"NAME": env_str("TEST_DATABASE_NAME") or None}
+# No JIT: the pages' queries are short, and compiling them cost tens of milliseconds each (issue 9, EXPLAIN).
+DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c jit=off"
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Login throttling (django-axes) runs first; it does not log anyone in, it refuses locked-out attempts.

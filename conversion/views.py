@@ -42,6 +42,7 @@ from core.exceptions import DomainError
 from core.profile import rule_profile
 
 PAGE_SIZE = 25
+LEDGER_PAGE_SIZE = 50  # ledger entries on the case page (newest first)
 
 read_required = staff_required(roles=READ_ROLES)
 write_required = staff_required(roles=WRITE_ROLES, write=True)
@@ -137,15 +138,21 @@ def case_list(request):
 @read_required
 def case_detail(request, pk: int):
     case = _get_case_for_user(request.user, pk)
-    entries = case.entries.select_related("recorded_by", "task", "attendance__meeting").prefetch_related(
-        "reversed_by"
+    # The ledger a page at a time, newest first; each entry carries its running balance (balance_after), so
+    # nothing is recomputed. The printed statement (conversion.documents) keeps every entry.
+    entries = (
+        case.entries.select_related("recorded_by", "task", "attendance__meeting")
+        .prefetch_related("reversed_by")
+        .order_by("-pk")
     )
+    page_obj = Paginator(entries, LEDGER_PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,
         "conversion/case_detail.html",
         {
             "case": case,
-            "entries": entries,
+            "entries": page_obj,
+            "page_obj": page_obj,
             "tasks": case.tasks.all(),
             "referrals": case.committee_referrals.select_related("crossing"),
             "crossings": case.crossings.all(),

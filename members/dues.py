@@ -23,19 +23,21 @@ from core.dates import add_months
 from members.exceptions import MemberError
 from members.models import DuesPayment, Member
 
-# Months of the row's member from the later of its joining month and the window's first month up to the
-# window's last month (first days); ``{unpaid}`` keeps only those without a payment.
+# The row's member's first owed month: the later of its joining month and the window's first month.
+_START_SQL = "GREATEST(date_trunc('month', COALESCE({member}.joined_on, %s::date)), %s::date)::date"
+# How many months from that start to the window's last month (first days), counted arithmetically (no
+# generate_series per row); none when the start is after the last month.
 _MONTHS_SQL = """
-CASE WHEN {member}.status IN ('probationary', 'full') THEN (
-  SELECT count(*) FROM generate_series(
-    GREATEST(date_trunc('month', COALESCE({member}.joined_on, %s::date)), %s::date),
-    %s::date, interval '1 month') AS expected(month)
-  {unpaid}
-) ELSE 0 END
+CASE WHEN {member}.status IN ('probationary', 'full') THEN GREATEST(0,
+  (extract(year FROM %s::date) * 12 + extract(month FROM %s::date))
+  - (extract(year FROM {start}) * 12 + extract(month FROM {start})) + 1
+)::integer {unpaid} ELSE 0 END
 """
-_UNPAID = f"""WHERE NOT EXISTS (
-    SELECT 1 FROM {DuesPayment._meta.db_table} paid
-    WHERE paid.member_id = {{member}}.id AND paid.month = expected.month::date)"""
+# Minus the months paid in that range: one index-only count on uniq_dues_member_month (a payment is unique
+# per member and month, and its month is a first day, so this is the number of expected months paid).
+_UNPAID = f"""- (
+    SELECT count(*) FROM {DuesPayment._meta.db_table} paid
+    WHERE paid.member_id = {{member}}.id AND paid.month >= {{start}} AND paid.month <= %s::date)::integer"""
 
 
 def last_due_month(on: date) -> date:
@@ -60,12 +62,13 @@ def with_due_months(queryset: QuerySet, *, first: date, last: date) -> QuerySet:
     """Annotate members with ``expected_count`` (months owed in [first, last], from joining, R-MB-07) and
     ``arrears_count`` (those of them without a payment), in SQL. A month range with first > last owes nothing."""
     table = f'"{Member._meta.db_table}"'
-    expected = _MONTHS_SQL.format(member=table, unpaid="")
-    unpaid = _MONTHS_SQL.format(member=table, unpaid=_UNPAID.format(member=table))
-    params = [first, first, last]
+    start = _START_SQL.format(member=table)
+    expected = _MONTHS_SQL.format(member=table, start=start, unpaid="")
+    unpaid = _MONTHS_SQL.format(member=table, start=start, unpaid=_UNPAID.format(member=table, start=start))
+    expected_params = [last, last, first, first, first, first]
     return queryset.annotate(
-        expected_count=RawSQL(expected, params, output_field=IntegerField()),
-        arrears_count=RawSQL(unpaid, params, output_field=IntegerField()),
+        expected_count=RawSQL(expected, expected_params, output_field=IntegerField()),
+        arrears_count=RawSQL(unpaid, [*expected_params, first, first, last], output_field=IntegerField()),
     )
 
 

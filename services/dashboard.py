@@ -21,7 +21,8 @@ def dashboard_items(user) -> list[DashboardItem]:
     now = timezone.now()
     soon = due_soon_limit(local_today())
     open_q = Q(state__in=OPEN_STATES)
-    counts = Matter.objects.aggregate(
+    # Every count is of open matters: read only those (the partial index matter_open_queue), not the archive.
+    counts = Matter.objects.open().aggregate(
         overdue=Count("pk", filter=open_q & Q(deadline_at__lte=now)),
         due_soon=Count("pk", filter=open_q & Q(deadline_at__gt=now, deadline_date__lte=soon.date)),
         supplements=Count("pk", filter=Q(state=MatterState.AWAITING_MATERIALS)),

@@ -196,7 +196,15 @@ class Matter(models.Model):
                 name="matter_returned_has_reason",
             ),
         ]
-        indexes = [models.Index(fields=["state", "deadline_at"], name="matter_open_deadline")]
+        indexes = [
+            models.Index(fields=["state", "deadline_at"], name="matter_open_deadline"),
+            # The desk queue: open matters by deadline, a page at a time (issue 9).
+            models.Index(
+                fields=["deadline_at", "registered_at", "id"],
+                name="matter_open_queue",
+                condition=models.Q(state__in=OPEN_STATES),
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.receipt_number} {self.get_kind_display()}"

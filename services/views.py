@@ -9,6 +9,7 @@ from datetime import date
 from django.contrib import messages
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -34,6 +35,7 @@ from services.models import (
 )
 
 desk_reader = staff_required(roles=DESK_ROLES)
+QUEUE_PAGE_SIZE = 50
 desk_writer = staff_required(roles=DESK_ROLES, write=True)
 
 
@@ -63,15 +65,19 @@ def queue(request):
     if request.GET.get("state") in OPEN_STATES:
         matters = matters.filter(state=request.GET["state"])
     now, soon = timezone.now(), due_soon_limit(local_today()).date
+    # A page at a time, by deadline (index matter_open_queue: the open matters in this order).
+    page_obj = Paginator(matters.order_by("deadline_at", "registered_at", "pk"), QUEUE_PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
     rows = []
-    for matter in matters.order_by("deadline_at", "registered_at"):
+    for matter in page_obj:
         level = ""
         if matter.deadline_at and matter.deadline_at <= now:
             level = "danger"
         elif matter.deadline_date and matter.deadline_date <= soon:
             level = "warning"
         rows.append((matter, level))
-    return render(request, "services/queue.html", {"rows": rows, "scope": scope})
+    return render(request, "services/queue.html", {"rows": rows, "scope": scope, "page_obj": page_obj})
 
 
 @desk_writer

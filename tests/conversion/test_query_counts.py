@@ -12,7 +12,9 @@ pytestmark = pytest.mark.django_db
 
 # Measured with these data (session, user, roles, cases, count, …); a per-row query would add 25+ or 200+.
 LIST_QUERIES = 10
-PAGE_QUERIES = 18  # includes the print buttons (one query for the printable documents)
+PAGE_QUERIES = (
+    19  # includes the print buttons (one query for the printable documents) and the ledger page count
+)
 
 
 def test_case_list_query_count_does_not_grow_with_the_number_of_cases(
@@ -49,3 +51,8 @@ def test_case_page_with_200_ledger_entries_costs_a_fixed_number_of_queries(
     with django_assert_max_num_queries(PAGE_QUERIES):
         response = client.get(url)
     assert response.status_code == 200 and "冲正" in response.content.decode()
+    # The ledger is shown a page at a time, newest first, each entry with its stored running balance.
+    shown = list(response.context["entries"])
+    newest = case.entries.order_by("-pk")[:50]
+    assert [e.pk for e in shown] == [e.pk for e in newest]
+    assert response.context["page_obj"].paginator.count == case.entries.count()
