@@ -379,6 +379,7 @@ def _top_up_cases(missing: int) -> None:
             "original_organization_id": "p.organization_id",
             "enrolment_transfer_id": "tr.id",
             "return_transfer_id": "NULL",
+            "file_number": "''",  # unique when set; copies of a template case carry none
         }
         transfer_columns = columns("members_relationtransfer")
         case_columns = columns("conversion_conversioncase")

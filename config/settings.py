@@ -245,4 +245,7 @@ LOGGING = {
     },
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": LOG_FORMAT}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
+    # Chatty libraries: WeasyPrint's per-stylesheet progress, font subsetting, axes' routine clean-ups.
+    # Their warnings (and axes' lockouts) still come through.
+    "loggers": {name: {"level": "WARNING"} for name in ("weasyprint", "fontTools", "axes")},
 }

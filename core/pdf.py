@@ -34,8 +34,6 @@ from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher
 
 logger = logging.getLogger(__name__)
-# WeasyPrint reports every layout step at INFO: keep the application log for what matters.
-logging.getLogger("weasyprint.progress").setLevel(logging.WARNING)
 
 PRINT_CSS = Path(settings.BASE_DIR) / "templates" / "documents" / "print.css"
 PAGE_TEMPLATE = "documents/print.html"
