@@ -123,6 +123,7 @@ def test_complaint_is_registered_investigated_and_answered_R_SV_12(client, clerk
 
 
 def test_door_to_door_appointment_needs_assigned_staff_R_SV_13(client, clerk):
+    """R-SV-13: door-to-door service needs an address and an assigned staff member."""
     data = {
         "name": "李大爷",
         "phone": "13900001111",
@@ -140,6 +141,7 @@ def test_door_to_door_appointment_needs_assigned_staff_R_SV_13(client, clerk):
 
 
 def test_holiday_appointment_goes_to_staff_on_duty_R_SV_13(clerk):
+    """R-SV-13: a booking on a holiday is routed to the staff member on duty."""
     from services.contact import appointment_book
 
     appointment = appointment_book(
