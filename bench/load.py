@@ -5,9 +5,15 @@
 Each thread takes the next path in turn (``--path`` may repeat; defaults: health check, login page, a
 static file). Prints status counts and latency percentiles; exits 1 on any 5xx, connection error, or
 when the time limit cuts the run short. ``make load`` starts gunicorn, runs this and stops it again.
+
+``--clerks`` (with ``--username``/``--password``, default the demo clerk) logs each thread in through
+/accounts/login/ (GET for the CSRF cookie, POST the form) and mixes the dashboard, member search, the desk
+queue and the public progress lookup (a POST). The lookup is rate-limited per address, so 429s are expected:
+they are counted apart and are not failures; only 5xx (and connection errors) fail the run.
 """
 
 import argparse
+import http.cookiejar
 import itertools
 import statistics
 import sys
@@ -16,9 +22,48 @@ import time
 import urllib.error
 import urllib.request
 from collections import Counter
-from urllib.parse import urlsplit
+from urllib.parse import urlencode, urlsplit
 
 DEFAULT_PATHS = ["/healthz", "/accounts/login/", "/static/css/app.css"]
+# (method, path, form data) — the clerk mix; POSTs carry the CSRF token from the cookie jar.
+CLERK_MIX = [
+    ("GET", "/", None),
+    ("GET", "/members/?q=王", None),
+    ("GET", "/services/", None),
+    ("GET", "/members/?q=1390", None),
+    ("POST", "/services/lookup/", {"receipt_number": "不存在-0000", "phone_suffix": "1234"}),
+]
+LOOKUP = "/services/lookup/"
+
+
+class Session:
+    """A browser-like client: cookies kept, CSRF token sent with every POST, redirects followed."""
+
+    def __init__(self, base: str):
+        self.base = base.rstrip("/")
+        self.jar = http.cookiejar.CookieJar()
+        self.opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(self.jar))
+
+    def csrf(self) -> str:
+        return next((c.value for c in self.jar if c.name == "csrftoken"), "")
+
+    def request(self, method: str, path: str, data: dict | None = None) -> tuple[int, str]:
+        url = self.base + path.replace("王", "%E7%8E%8B")
+        body, headers = None, {}
+        if method == "POST":
+            body = urlencode({**(data or {}), "csrfmiddlewaretoken": self.csrf()}).encode()
+            headers = {"Referer": url, "Content-Type": "application/x-www-form-urlencoded"}
+        req = urllib.request.Request(url, data=body, headers=headers, method=method)
+        try:
+            with self.opener.open(req, timeout=10) as response:
+                return response.status, response.geturl()
+        except urllib.error.HTTPError as exc:
+            return exc.code, url
+
+    def login(self, username: str, password: str) -> bool:
+        self.request("GET", "/accounts/login/")
+        status, final = self.request("POST", "/accounts/login/", {"username": username, "password": password})
+        return status == 200 and "/accounts/login/" not in final
 
 
 def run(base: str, paths: list[str], total: int, threads: int, time_limit: float) -> dict:
@@ -59,19 +104,78 @@ def run(base: str, paths: list[str], total: int, threads: int, time_limit: float
     return {"statuses": statuses, "latencies": latencies, "seconds": time.monotonic() - started}
 
 
+def run_clerks(base: str, total: int, threads: int, time_limit: float, username: str, password: str) -> dict:
+    """Each thread logs a clerk in, then takes the next request of the clerk mix in turn."""
+    if urlsplit(base).hostname not in ("127.0.0.1", "localhost"):
+        raise SystemExit("load runs only against 127.0.0.1")
+    counter = itertools.count()
+    lock = threading.Lock()
+    statuses: Counter = Counter()
+    rate_limited = Counter()
+    latencies: list[float] = []
+    logins: Counter = Counter()
+    deadline = time.monotonic() + time_limit
+
+    def worker() -> None:
+        session = Session(base)
+        try:
+            logged_in = session.login(username, password)
+        except OSError:
+            logged_in = False
+        with lock:
+            logins["ok" if logged_in else "failed"] += 1
+        if not logged_in:
+            return
+        while time.monotonic() < deadline:
+            n = next(counter)
+            if n >= total:
+                return
+            method, path, data = CLERK_MIX[n % len(CLERK_MIX)]
+            started = time.perf_counter()
+            try:
+                status, _ = session.request(method, path, data)
+            except OSError as exc:
+                status = f"error: {type(exc).__name__}"
+            elapsed = (time.perf_counter() - started) * 1000
+            with lock:
+                if status == 429 and path == LOOKUP:
+                    rate_limited[path] += 1  # the lookup's rate limit doing its job: not a failure
+                else:
+                    statuses[status] += 1
+                latencies.append(elapsed)
+
+    started = time.monotonic()
+    pool = [threading.Thread(target=worker) for _ in range(threads)]
+    for thread in pool:
+        thread.start()
+    for thread in pool:
+        thread.join()
+    return {
+        "statuses": statuses,
+        "latencies": latencies,
+        "seconds": time.monotonic() - started,
+        "rate_limited": rate_limited,
+        "logins": logins,
+    }
+
+
 def report(result: dict, total: int) -> bool:
     statuses, latencies = result["statuses"], sorted(result["latencies"])
     done = len(latencies)
     print(
         f"requests: {done}/{total} in {result['seconds']:.1f}s ({done / max(result['seconds'], 1e-9):.0f}/s)"
     )
+    if "logins" in result:
+        print(f"clerk logins: {result['logins']['ok']} ok, {result['logins']['failed']} failed")
     for status, count in sorted(statuses.items(), key=lambda kv: str(kv[0])):
         print(f"  {status}: {count}")
+    for path, count in result.get("rate_limited", {}).items():
+        print(f"  429 rate-limited (expected, not a failure) {path}: {count}")
     if latencies:
         q = statistics.quantiles(latencies, n=100) if done > 1 else latencies * 99
         print(f"latency ms: p50 {q[49]:.1f}  p90 {q[89]:.1f}  p99 {q[98]:.1f}  max {latencies[-1]:.1f}")
     bad = sum(c for s, c in statuses.items() if not isinstance(s, int) or s >= 500)
-    ok = bad == 0 and done == total
+    ok = bad == 0 and done == total and not result.get("logins", {}).get("failed")
     print("OK: no 5xx" if ok else f"FAILED: {bad} server errors, {total - done} requests not made")
     return ok
 
@@ -83,8 +187,16 @@ def main() -> int:
     parser.add_argument("--requests", type=int, default=300)
     parser.add_argument("--threads", type=int, default=4)
     parser.add_argument("--time-limit", type=float, default=60)
+    parser.add_argument("--clerks", action="store_true", help="logged-in clerks + public lookups")
+    parser.add_argument("--username", default="clerk")
+    parser.add_argument("--password", default="Demo-2026")
     args = parser.parse_args()
-    result = run(args.base, args.paths or DEFAULT_PATHS, args.requests, args.threads, args.time_limit)
+    if args.clerks:
+        result = run_clerks(
+            args.base, args.requests, args.threads, args.time_limit, args.username, args.password
+        )
+    else:
+        result = run(args.base, args.paths or DEFAULT_PATHS, args.requests, args.threads, args.time_limit)
     return 0 if report(result, args.requests) else 1
 
 
