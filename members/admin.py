@@ -106,6 +106,11 @@ class MemberAdmin(ImportExportAdmin):
     readonly_fields = ["status", "full_member_on", "created_at"]
     date_hierarchy = "joined_on"
     inlines = [StatusEventInline]
+
+    def has_delete_permission(self, request, obj=None):
+        # R-MB-02: members leave through dated status events (转出, 去世, 开除, 除名) and their record stays.
+        return False
+
     fieldsets = [
         (None, {"fields": ["name", "gender", "ethnicity", "birth_date", "id_number", "education"]}),
         ("联系方式", {"fields": ["phone", "address", "village", "work_unit"]}),
