@@ -6,6 +6,9 @@ members.meetings / members.transfers, POST then redirect, domain errors shown ne
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import TypeVar
+
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db.models import Count, Q
@@ -65,6 +68,8 @@ from members.models import (
 from members.status import change_status, discipline_record, discipline_restore_rights
 from members.transfers import overdue_letters, transfer_accept, transfer_cancel, transfer_start
 
+T = TypeVar("T")
+
 PAGE_SIZE = 25
 # Party discipline is decided by the town committee / discipline commission, not by the branch: only the
 # administrator and the center clerk record it or restore rights. A branch secretary must not be able to
@@ -113,6 +118,18 @@ def _page(request, queryset):
 def _show_domain_error(form, error: DomainError) -> None:
     for problem in error.problems:
         form.add_error(None, problem)
+
+
+def _perform(request, form, operation: Callable[[], T]) -> T | None:
+    """On a POST whose form is valid, run the operation and return its result. A domain refusal goes onto the
+    form (the operations are atomic, so nothing was written) and, like a GET or an invalid form, gives None."""
+    if request.method != "POST" or not form.is_valid():
+        return None
+    try:
+        return operation()
+    except DomainError as error:
+        _show_domain_error(form, error)
+        return None
 
 
 def _search(request):
@@ -194,14 +211,12 @@ def member_detail(request, pk: int):
 def dues_create(request, pk: int):
     member = _get_member_for_user(request.user, pk)
     form = DuesForm(request.POST or None, member=member)
-    if request.method == "POST" and form.is_valid():
-        try:
-            dues_record(member=member, recorded_by=request.user, **form.cleaned_data)
-        except DomainError as error:
-            _show_domain_error(form, error)
-        else:
-            messages.success(request, f"已登记{member.name}{form.cleaned_data['month']:%Y年%-m月}的党费。")
-            return redirect("members:detail", pk=member.pk)
+    done = _perform(
+        request, form, lambda: dues_record(member=member, recorded_by=request.user, **form.cleaned_data)
+    )
+    if done is not None:
+        messages.success(request, f"已登记{member.name}{form.cleaned_data['month']:%Y年%-m月}的党费。")
+        return redirect("members:detail", pk=member.pk)
     return render(request, "members/dues_form.html", {"member": member, "form": form})
 
 
@@ -212,14 +227,14 @@ def floating_contact_create(request, pk: int):
     if floating is None:
         raise Http404("该党员不是流动党员。")
     form = FloatingContactForm(request.POST or None, initial={"contacted_on": local_today()})
-    if request.method == "POST" and form.is_valid():
-        try:
-            floating_log_contact(floating=floating, recorded_by=request.user, **form.cleaned_data)
-        except DomainError as error:
-            _show_domain_error(form, error)
-        else:
-            messages.success(request, f"已记录与{member.name}的联系。")
-            return redirect("members:detail", pk=member.pk)
+    done = _perform(
+        request,
+        form,
+        lambda: floating_log_contact(floating=floating, recorded_by=request.user, **form.cleaned_data),
+    )
+    if done is not None:
+        messages.success(request, f"已记录与{member.name}的联系。")
+        return redirect("members:detail", pk=member.pk)
     return render(
         request, "members/floating_contact_form.html", {"member": member, "floating": floating, "form": form}
     )
@@ -232,14 +247,12 @@ def floating_contact_create(request, pk: int):
 def transfer_create(request, pk: int):
     member = _get_member_for_user(request.user, pk)
     form = TransferStartForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            transfer = transfer_start(member=member, created_by=request.user, **form.cleaned_data)
-        except DomainError as error:
-            _show_domain_error(form, error)
-        else:
-            messages.success(request, f"已开具介绍信{transfer.letter_number}，待接收方确认。")
-            return redirect("members:detail", pk=member.pk)
+    transfer = _perform(
+        request, form, lambda: transfer_start(member=member, created_by=request.user, **form.cleaned_data)
+    )
+    if transfer is not None:
+        messages.success(request, f"已开具介绍信{transfer.letter_number}，待接收方确认。")
+        return redirect("members:detail", pk=member.pk)
     return render(request, "members/transfer_form.html", {"member": member, "form": form})
 
 
@@ -268,16 +281,16 @@ def transfer_accept_view(request, pk: int):
     if not _is_receiving_side(request.user, transfer):
         raise Http404("只有接收方可以确认接收。")
     form = TransferAcceptForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            transfer_accept(transfer=transfer, accepted_by=request.user, **form.cleaned_data)
-        except DomainError as error:
-            _show_domain_error(form, error)
-        else:
-            messages.success(
-                request, f"介绍信{transfer.letter_number}已接收，{transfer.member.name}的组织关系已转接。"
-            )
-            return redirect("members:transfers")
+    done = _perform(
+        request,
+        form,
+        lambda: transfer_accept(transfer=transfer, accepted_by=request.user, **form.cleaned_data),
+    )
+    if done is not None:
+        messages.success(
+            request, f"介绍信{transfer.letter_number}已接收，{transfer.member.name}的组织关系已转接。"
+        )
+        return redirect("members:transfers")
     return render(
         request, "members/transfer_accept.html", {"transfer": transfer, "form": form, "today": local_today()}
     )
@@ -310,14 +323,14 @@ def transfer_cancel_view(request, pk: int):
     if not _is_issuing_side(request.user, transfer):
         raise Http404("只有开具方可以撤销待接收的介绍信。")
     form = TransferCancelForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            transfer_cancel(transfer=transfer, cancelled_by=request.user, **form.cleaned_data)
-        except DomainError as error:
-            _show_domain_error(form, error)
-        else:
-            messages.success(request, f"介绍信{transfer.letter_number}已撤销。")
-            return redirect("members:detail", pk=transfer.member_id)
+    done = _perform(
+        request,
+        form,
+        lambda: transfer_cancel(transfer=transfer, cancelled_by=request.user, **form.cleaned_data),
+    )
+    if done is not None:
+        messages.success(request, f"介绍信{transfer.letter_number}已撤销。")
+        return redirect("members:detail", pk=transfer.member_id)
     return _action_page(
         request,
         form=form,
@@ -358,14 +371,10 @@ def meeting_create_view(request):
         request.POST or None,
         organizations=_organizations(request.user).exclude(kind=Organization.Kind.TOWN_COMMITTEE),
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            meeting = meeting_create(recorded_by=request.user, **form.cleaned_data)
-        except DomainError as error:
-            _show_domain_error(form, error)
-        else:
-            messages.success(request, "会议已登记，请勾选出席党员并保存出勤名单。")
-            return redirect("members:meeting", pk=meeting.pk)
+    meeting = _perform(request, form, lambda: meeting_create(recorded_by=request.user, **form.cleaned_data))
+    if meeting is not None:
+        messages.success(request, "会议已登记，请勾选出席党员并保存出勤名单。")
+        return redirect("members:meeting", pk=meeting.pk)
     return render(request, "members/meeting_form.html", {"form": form})
 
 
@@ -378,15 +387,15 @@ def meeting_detail(request, pk: int):
     members = expected + [a.member for a in roll.values() if a.member not in expected]
     initial = {"present": [str(m.pk) for m in members if roll.get(m.pk) is None or roll[m.pk].present]}
     form = AttendanceForm(request.POST or None, members=members, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        try:
-            record_attendance(meeting=meeting, present_ids=form.present_ids(), recorded_by=request.user)
-        except DomainError as error:
-            _show_domain_error(form, error)
-        else:
-            present = len(form.present_ids())
-            messages.success(request, f"出勤名单已保存：出席{present}人，缺席{len(members) - present}人。")
-            return redirect("members:meeting", pk=meeting.pk)
+    done = _perform(
+        request,
+        form,
+        lambda: record_attendance(meeting=meeting, present_ids=form.present_ids(), recorded_by=request.user),
+    )
+    if done is not None:
+        present = len(form.present_ids())
+        messages.success(request, f"出勤名单已保存：出席{present}人，缺席{len(members) - present}人。")
+        return redirect("members:meeting", pk=meeting.pk)
     return render(
         request,
         "members/meeting_detail.html",
@@ -458,14 +467,14 @@ def _active_floating(member: Member) -> FloatingMember:
 def floating_register_view(request, pk: int):
     member = _get_member_for_user(request.user, pk)
     form = FloatingRegisterForm(request.POST or None, member=member)
-    if request.method == "POST" and form.is_valid():
-        try:
-            floating_register(member=member, recorded_by=request.user, **form.cleaned_data)
-        except DomainError as error:
-            _show_domain_error(form, error)
-        else:
-            messages.success(request, f"已将{member.name}登记为流动党员。")
-            return redirect("members:detail", pk=member.pk)
+    done = _perform(
+        request,
+        form,
+        lambda: floating_register(member=member, recorded_by=request.user, **form.cleaned_data),
+    )
+    if done is not None:
+        messages.success(request, f"已将{member.name}登记为流动党员。")
+        return redirect("members:detail", pk=member.pk)
     return _action_page(request, form=form, member=member, title="登记流动党员", submit="登记")
 
 
@@ -474,14 +483,14 @@ def floating_return_view(request, pk: int):
     member = _get_member_for_user(request.user, pk)
     floating = _active_floating(member)
     form = FloatingReturnForm(request.POST or None, floating=floating)
-    if request.method == "POST" and form.is_valid():
-        try:
-            floating_return(floating=floating, recorded_by=request.user, **form.cleaned_data)
-        except DomainError as error:
-            _show_domain_error(form, error)
-        else:
-            messages.success(request, f"已登记{member.name}返回，未收回的活动证已一并收回。")
-            return redirect("members:detail", pk=member.pk)
+    done = _perform(
+        request,
+        form,
+        lambda: floating_return(floating=floating, recorded_by=request.user, **form.cleaned_data),
+    )
+    if done is not None:
+        messages.success(request, f"已登记{member.name}返回，未收回的活动证已一并收回。")
+        return redirect("members:detail", pk=member.pk)
     return _action_page(
         request,
         form=form,
@@ -497,14 +506,14 @@ def certificate_issue_view(request, pk: int):
     member = _get_member_for_user(request.user, pk)
     floating = _active_floating(member)
     form = CertificateIssueForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            certificate = certificate_issue(floating=floating, issued_by=request.user, **form.cleaned_data)
-        except DomainError as error:
-            _show_domain_error(form, error)
-        else:
-            messages.success(request, f"已发放流动党员活动证{certificate.number}。")
-            return redirect("members:detail", pk=member.pk)
+    certificate = _perform(
+        request,
+        form,
+        lambda: certificate_issue(floating=floating, issued_by=request.user, **form.cleaned_data),
+    )
+    if certificate is not None:
+        messages.success(request, f"已发放流动党员活动证{certificate.number}。")
+        return redirect("members:detail", pk=member.pk)
     return _action_page(request, form=form, member=member, title="发放流动党员活动证", submit="发放")
 
 
@@ -520,14 +529,14 @@ def certificate_revoke_view(request, pk: int):
     if certificate.revoked_on is not None:
         raise Http404("该活动证已收回。")
     form = CertificateRevokeForm(request.POST or None, certificate=certificate)
-    if request.method == "POST" and form.is_valid():
-        try:
-            certificate_revoke(certificate=certificate, revoked_by=request.user, **form.cleaned_data)
-        except DomainError as error:
-            _show_domain_error(form, error)
-        else:
-            messages.success(request, f"活动证{certificate.number}已收回。")
-            return redirect("members:detail", pk=member.pk)
+    done = _perform(
+        request,
+        form,
+        lambda: certificate_revoke(certificate=certificate, revoked_by=request.user, **form.cleaned_data),
+    )
+    if done is not None:
+        messages.success(request, f"活动证{certificate.number}已收回。")
+        return redirect("members:detail", pk=member.pk)
     return _action_page(
         request,
         form=form,
@@ -546,14 +555,12 @@ def certificate_revoke_view(request, pk: int):
 def discipline_create(request, pk: int):
     member = _get_member_for_user(request.user, pk)
     form = DisciplineForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            discipline = discipline_record(member=member, recorded_by=request.user, **form.cleaned_data)
-        except DomainError as error:
-            _show_domain_error(form, error)
-        else:
-            messages.success(request, f"已记录{member.name}的党纪处分：{discipline.get_kind_display()}。")
-            return redirect("members:detail", pk=member.pk)
+    discipline = _perform(
+        request, form, lambda: discipline_record(member=member, recorded_by=request.user, **form.cleaned_data)
+    )
+    if discipline is not None:
+        messages.success(request, f"已记录{member.name}的党纪处分：{discipline.get_kind_display()}。")
+        return redirect("members:detail", pk=member.pk)
     return _action_page(
         request,
         form=form,
@@ -573,14 +580,16 @@ def discipline_restore_view(request, pk: int):
     if discipline.kind != Discipline.Kind.PROBATION or discipline.rights_restored_on is not None:
         raise Http404("该处分无需恢复党员权利。")
     form = RestoreRightsForm(request.POST or None, discipline=discipline)
-    if request.method == "POST" and form.is_valid():
-        try:
-            discipline_restore_rights(discipline=discipline, recorded_by=request.user, **form.cleaned_data)
-        except DomainError as error:
-            _show_domain_error(form, error)
-        else:
-            messages.success(request, f"{discipline.member.name}的党员权利已恢复。")
-            return redirect("members:detail", pk=discipline.member_id)
+    done = _perform(
+        request,
+        form,
+        lambda: discipline_restore_rights(
+            discipline=discipline, recorded_by=request.user, **form.cleaned_data
+        ),
+    )
+    if done is not None:
+        messages.success(request, f"{discipline.member.name}的党员权利已恢复。")
+        return redirect("members:detail", pk=discipline.member_id)
     return _action_page(
         request,
         form=form,
@@ -595,14 +604,12 @@ def discipline_restore_view(request, pk: int):
 def status_change_view(request, pk: int):
     member = _get_member_for_user(request.user, pk)
     form = StatusChangeForm(request.POST or None, initial={"effective_on": local_today()})
-    if request.method == "POST" and form.is_valid():
-        try:
-            event = change_status(member=member, recorded_by=request.user, **form.cleaned_data)
-        except DomainError as error:
-            _show_domain_error(form, error)
-        else:
-            messages.success(request, f"已记录{member.name}的状态变动：{event.get_to_status_display()}。")
-            return redirect("members:detail", pk=member.pk)
+    event = _perform(
+        request, form, lambda: change_status(member=member, recorded_by=request.user, **form.cleaned_data)
+    )
+    if event is not None:
+        messages.success(request, f"已记录{member.name}的状态变动：{event.get_to_status_display()}。")
+        return redirect("members:detail", pk=member.pk)
     return _action_page(
         request,
         form=form,
