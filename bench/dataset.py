@@ -450,6 +450,22 @@ def recreate_database(admin_url: str, dbname: str) -> None:
         conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(dbname)))
 
 
+def clone_database(admin_url: str, source: str, target: str) -> bool:
+    """Copy a generated dataset (file-level, seconds) with its generation record; False if source is missing."""
+    import psycopg
+    from psycopg import sql
+
+    state = database_state(admin_url, source)
+    if not state:
+        return False
+    with psycopg.connect(admin_url, autocommit=True) as conn:
+        conn.execute(
+            sql.SQL("CREATE DATABASE {} TEMPLATE {}").format(sql.Identifier(target), sql.Identifier(source))
+        )
+    record_generation(admin_url, target, state)
+    return True
+
+
 def record_generation(admin_url: str, dbname: str, record: dict) -> None:
     import psycopg
     from psycopg import sql

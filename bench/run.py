@@ -5,7 +5,9 @@ times every page in-process through the full middleware stack, and runs the batc
 This script then writes bench/results.json and bench/results.md and prints the table.
 
 Options: --size S|L|SL, --requests N (per page, default 30), --fresh (regenerate the datasets),
---skip-jobs (pages only).
+--skip-jobs (pages only), --jobs a,b (only these jobs), --pages a,b (only these pages, plus the floor),
+--reuse (keep a dataset whose fingerprint is stale and only migrate it: for profiling while code changes).
+BENCH_DB_PREFIX=x_ names the databases x_bench_s, x_bench_l (one set per git worktree).
 """
 
 from __future__ import annotations
@@ -52,7 +54,7 @@ def database_url(info: dict, dbname: str) -> str:
 
 def run_size(size: str, args) -> dict:
     maintenance, info = admin_url()
-    dbname = f"bench_{size.lower()}"
+    dbname = f"{os.environ.get('BENCH_DB_PREFIX', '')}bench_{size.lower()}"
     env = {
         **os.environ,
         "DATABASE_URL": database_url(info, dbname),
@@ -83,6 +85,7 @@ def run_size(size: str, args) -> dict:
         # The jobs' targets are for size L: run them once, at the largest size of this run.
         skip_jobs = args.skip_jobs or size != args.size[-1]
         command += ["--fresh"] * args.fresh + ["--skip-jobs"] * skip_jobs + ["--jobs", args.jobs]
+        command += ["--reuse"] * args.reuse + ["--pages", args.pages]
         subprocess.run(command, cwd=ROOT, env=env, check=True)
         return json.loads(Path(out.name).read_text())
 
@@ -210,6 +213,10 @@ def main() -> None:
     parser.add_argument("--fresh", action="store_true")
     parser.add_argument("--skip-jobs", action="store_true")
     parser.add_argument("--jobs", default="", help="comma-separated job names (default: all)")
+    parser.add_argument("--pages", default="", help="comma-separated page keys (default: all)")
+    parser.add_argument(
+        "--reuse", action="store_true", help="migrate a stale dataset instead of regenerating"
+    )
     args = parser.parse_args()
     results = {
         "when": datetime.now().strftime("%Y-%m-%d %H:%M"),

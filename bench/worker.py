@@ -25,6 +25,10 @@ def main() -> None:
     parser.add_argument("--fresh", action="store_true")
     parser.add_argument("--skip-jobs", action="store_true")
     parser.add_argument("--jobs", default="", help="comma-separated job names (default: all)")
+    parser.add_argument("--pages", default="", help="comma-separated page keys (default: all)")
+    parser.add_argument(
+        "--reuse", action="store_true", help="migrate a stale dataset instead of regenerating"
+    )
     parser.add_argument("--out", required=True)
     args = parser.parse_args()
     size = dataset.SIZES[args.size]
@@ -32,8 +36,13 @@ def main() -> None:
     admin_url, dbname = os.environ["BENCH_ADMIN_URL"], os.environ["BENCH_DBNAME"]
     print_ = lambda *a: print(f"[{size.name}]", *a, file=sys.stderr, flush=True)  # noqa: E731
     state = dataset.database_state(admin_url, dbname)
+    source = dbname.removeprefix(os.environ.get("BENCH_DB_PREFIX", ""))
+    if state is None and source != dbname and dataset.clone_database(admin_url, source, dbname):
+        print_(f"cloned {source} into {dbname}")
+        state = dataset.database_state(admin_url, dbname)
     fingerprint = dataset.fingerprint()
-    regenerate = args.fresh or not state or state.get("fingerprint") != fingerprint
+    stale = bool(state) and state.get("fingerprint") != fingerprint
+    regenerate = args.fresh or not state or (stale and not args.reuse)
     if regenerate:
         print_(f"generating dataset {size} in {dbname} …")
         dataset.recreate_database(admin_url, dbname)
@@ -50,9 +59,15 @@ def main() -> None:
         print_("generated:", state)
     else:
         print_(f"reusing {dbname} (generated in {state['generation']['total_s']} s)")
+        if stale:
+            from django.core.management import call_command
+
+            print_("stale fingerprint (--reuse): migrating only")
+            call_command("migrate", verbosity=0)
 
     result = {"size": size.name, "generation": state["generation"], "counts": state["counts"]}
-    result["pages"] = measure_pages(args.requests, print_)
+    only_pages = {key for key in args.pages.split(",") if key}
+    result["pages"] = measure_pages(args.requests, print_, only_pages)
     result["jobs"] = (
         {} if args.skip_jobs else run_jobs(size.name, print_, [j for j in args.jobs.split(",") if j])
     )
@@ -64,7 +79,7 @@ PAGE_BUDGET_MS = 20_000  # per page and size; slower pages get at least five sam
 SLOW_PAGE_MS = 5_000  # … and a page whose first request takes longer than this is timed once
 
 
-def measure_pages(requests: int, print_) -> dict:
+def measure_pages(requests: int, print_, only: set[str] = frozenset()) -> dict:
     """Round-robin over the pages (so machine noise hits every page alike): p50, p95, max and queries."""
     from django.db import connection
     from django.test import Client
@@ -76,6 +91,8 @@ def measure_pages(requests: int, print_) -> dict:
     counter = itertools.count()
     clients, urls, results = {}, {}, {}
     for page in page_defs.PAGES:
+        if only and page.key not in only | {"floor"}:
+            continue
         resolved = page_defs.resolve(page, ctx)
         if resolved is None:
             results[page.key] = {"label": page.label, "skipped": "页面尚未合并或缺少数据"}
