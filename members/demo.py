@@ -26,7 +26,6 @@ from members.models import (
     FloatingMember,
     Meeting,
     Member,
-    MemberStatusEvent,
     Organization,
     TrainingRotation,
 )
@@ -139,13 +138,30 @@ def _organizations(today: date) -> tuple[Organization, Organization, list[Organi
     return town, center, branches, groups
 
 
+def _initials(name: str, surname_len: int, cache: dict[str, str]) -> str:
+    """name_initials of a demo name, composed from its surname and given name (each converted once).
+
+    For every surname × given-name pair the demo can draw this equals name_initials(name) (checked in
+    tests/members/test_admin_and_demo.py); it saves converting tens of thousands of whole names.
+    """
+    parts = (name[:surname_len], name[surname_len:])
+    for part in parts:
+        if part not in cache:
+            cache[part] = name_initials(part)
+    return cache[parts[0]] + cache[parts[1]]
+
+
 def _members(size: int, rng: random.Random, today: date, center, branches, groups) -> list[Member]:
+    """Members in one COPY (no model instances on the way in), then read back in id order."""
     groups_of: dict[int, list[Organization]] = {}
     for group in groups:
         groups_of.setdefault(group.parent_id, []).append(group)
     used: set[str] = set()
     initials_cache: dict[str, str] = {}
-    members = []
+    fields = [f for f in Member._meta.concrete_fields if not f.primary_key]
+    defaults = {f.attname: f.get_default() for f in fields}
+    defaults["created_at"] = timezone.now()
+    rows = []
     center_size = min(12, max(size // 10, 1))
     for i in range(size):
         org = center if i < center_size else branches[(i * 7 + rng.randrange(3)) % len(branches)]
@@ -168,46 +184,49 @@ def _members(size: int, rng: random.Random, today: date, center, branches, group
                 min(born.year + rng.randint(20, 45), today.year - 2), rng.randint(1, 12), rng.randint(1, 28)
             )
             full_on = add_months(joined, 12)
-        if name not in initials_cache:
-            initials_cache[name] = name_initials(name)
         village = org.village or f"{rng.choice(VILLAGES)}村"
-        members.append(
-            Member(
-                name=name,
-                name_initials=initials_cache[name],
-                gender=gender,
-                birth_date=born,
-                id_number=id_number,
-                education=rng.choice(EDUCATIONS),
-                phone=f"1{rng.choice('3589')}{rng.randrange(10**9):09d}",
-                address=f"{village}{rng.randint(1, 12)}组{rng.randint(1, 80)}号",
-                village=village,
-                organization=org,
-                party_group=rng.choice(groups_of[org.pk]) if org.pk in groups_of else None,
-                status=Member.Status.PROBATIONARY if probationary else Member.Status.FULL,
-                joined_on=joined,
-                full_member_on=full_on,
-                monthly_dues=Decimal(rng.choice(["1.00", "2.00", "5.00", "10.00"])),
-                is_reserve_cadre=born.year >= 1988 and rng.random() < 0.05,
-            )
+        row = dict(
+            defaults,
+            name=name,
+            name_initials=_initials(name, 1, initials_cache),
+            gender=gender.value,
+            birth_date=born,
+            id_number=id_number,
+            education=rng.choice(EDUCATIONS),
+            phone=f"1{rng.choice('3589')}{rng.randrange(10**9):09d}",
+            address=f"{village}{rng.randint(1, 12)}组{rng.randint(1, 80)}号",
+            village=village,
+            organization_id=org.pk,
+            party_group_id=rng.choice(groups_of[org.pk]).pk if org.pk in groups_of else None,
+            status=(Member.Status.PROBATIONARY if probationary else Member.Status.FULL).value,
+            joined_on=joined,
+            full_member_on=full_on,
+            monthly_dues=Decimal(rng.choice(["1.00", "2.00", "5.00", "10.00"])),
+            is_reserve_cadre=born.year >= 1988 and rng.random() < 0.05,
         )
-    return Member.objects.bulk_create(members, batch_size=5000)
+        rows.append(tuple(row[f.attname] for f in fields))
+    last_before = Member.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
+    columns = ", ".join(connection.ops.quote_name(f.column) for f in fields)
+    with connection.cursor() as cursor, cursor.copy(f"COPY members_member ({columns}) FROM STDIN") as copy:
+        for row in rows:
+            copy.write_row(row)
+    organizations = {o.pk: o for o in [center, *branches, *groups]}
+    members = list(Member.objects.filter(pk__gt=last_before).order_by("pk"))
+    for m in members:
+        m.organization = organizations[m.organization_id]
+    return members
 
 
 def _status_events(members: list[Member]) -> None:
-    MemberStatusEvent.objects.bulk_create(
-        (
-            MemberStatusEvent(
-                member=m,
-                from_status="",
-                to_status=m.status,
-                effective_on=m.joined_on,
-                reason="建立党员档案（演示数据）",
-            )
-            for m in members
-        ),
-        batch_size=10000,
-    )
+    """Each new member's opening status event, in one INSERT … SELECT."""
+    if not members:
+        return
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "INSERT INTO members_memberstatusevent (member_id, from_status, to_status, effective_on, reason, "
+            "recorded_at) SELECT id, '', status, joined_on, %s, now() FROM members_member WHERE id BETWEEN %s AND %s",
+            ["建立党员档案（演示数据）", members[0].pk, members[-1].pk],
+        )
 
 
 def _reserve_numbers(series: str, year: int, count: int) -> int:

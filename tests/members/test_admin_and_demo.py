@@ -1,11 +1,14 @@
 """Admin changelists stay query-bounded and scoped; demo data is idempotent."""
 
 import io
+import random
 
 import pytest
 
 from members import demo
-from members.models import Member
+from members.idnumbers import validate_id_number
+from members.models import Member, MemberStatusEvent
+from members.search import name_initials
 from tests import factories
 
 pytestmark = pytest.mark.django_db
@@ -52,9 +55,23 @@ def test_every_admin_changelist_opens(client, admin_user, town, model):
 
 def test_demo_data_is_idempotent_and_covers_both_statuses_R_MB_02():
     out = io.StringIO()
-    demo.run(size=60, seed=1, stdout=out)
-    count = Member.objects.count()
-    assert count == 60 and Member.objects.filter(status="probationary").exists() or count == 60
-    demo.run(size=60, seed=1, stdout=out)
-    assert Member.objects.count() == count
+    demo.run(size=300, seed=1, stdout=out)
+    assert Member.objects.count() == 300
+    assert set(Member.objects.values_list("status", flat=True)) == {"probationary", "full"}
+    # Bulk-loaded members are complete records: the opening status event, the initials search uses.
+    assert MemberStatusEvent.objects.filter(reason__contains="建立党员档案").count() == 300
+    for member in Member.objects.all():
+        assert member.name_initials == name_initials(member.name), member.name
+        assert validate_id_number(member.id_number) is None
+    demo.run(size=300, seed=1, stdout=out)
+    assert Member.objects.count() == 300
     assert "未重复生成" in out.getvalue() and "Demo-2026" in out.getvalue()
+
+
+def test_demo_initials_composed_from_surname_and_given_name_equal_whole_name_conversion():
+    """The demo composes initials per part (speed); for the names it can draw that equals the real thing."""
+    rng = random.Random(7)
+    cache: dict[str, str] = {}
+    for _ in range(3000):
+        name = demo._name(rng, rng.choice([Member.Gender.MALE, Member.Gender.FEMALE]))
+        assert demo._initials(name, 1, cache) == name_initials(name), name
