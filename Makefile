@@ -5,7 +5,7 @@ PORT ?= 8000
 DEMO_MEMBERS ?= 600
 SIZE ?= SL
 
-.PHONY: run test setup lint bench check load backup
+.PHONY: run test setup lint bench check load load-clerks backup
 
 setup:
 	@bash scripts/bootstrap.sh
@@ -27,8 +27,16 @@ bench: setup
 	$(PY) bench/run.py --size $(SIZE)
 
 # Bounded load run against gunicorn on 127.0.0.1 (see README, Production): zero 5xx or it fails.
+# LOAD_CLERKS=1 (or `make load-clerks`) runs the logged-in clerk mix instead of the anonymous one.
+LOAD_ARGS = --requests $(or $(LOAD_REQUESTS),300) --threads $(or $(LOAD_THREADS),4) \
+	--time-limit $(or $(LOAD_TIME_LIMIT),60)
+LOAD_LOGIN = $(if $(LOAD_USERNAME),--username $(LOAD_USERNAME)) $(if $(LOAD_PASSWORD),--password $(LOAD_PASSWORD))
+
 load: setup
-	@bash scripts/load.sh --requests $(or $(LOAD_REQUESTS),300) --threads $(or $(LOAD_THREADS),4) --time-limit 60
+	@bash scripts/load.sh $(LOAD_ARGS) $(if $(filter 1,$(LOAD_CLERKS)),--clerks $(LOAD_LOGIN))
+
+load-clerks: setup
+	@bash scripts/load.sh $(LOAD_ARGS) --clerks $(LOAD_LOGIN)
 
 # A consistent pg_dump (custom format) of DATABASE_URL into var/backups/.
 backup:

@@ -1,6 +1,7 @@
 """Who changed what and when (simple-history), and who looked at a full ID number (R-MB-04).
 
-Reads for the auditor's pages (core/audit_views.py) and the one write: ``log_id_number_view``.
+Reads for the auditor's pages (core/audit_views.py) and the one write: ``log_id_number_view`` (a member's
+or a recruitment candidate's number).
 """
 
 from __future__ import annotations
@@ -43,11 +44,25 @@ class HistoryEntry:
     changes: list[FieldChange] = field(default_factory=list)
 
 
-def log_id_number_view(*, user, member, request: HttpRequest | None = None) -> IdNumberView:
-    """Record that ``user`` was shown ``member``'s full ID number (R-MB-04). Call it once per page shown."""
+def _subject(member, candidate) -> dict:
+    """The IdNumberView fields for the one person shown: a member or a recruitment candidate."""
+    if (member is None) == (candidate is None):
+        raise ValueError("log_id_number_view: pass exactly one of member= and candidate=")
+    return {"member": member} if member is not None else {"candidate": candidate}
+
+
+def _key(person) -> tuple[str, object]:
+    return (person._meta.label_lower, person.pk)
+
+
+def log_id_number_view(
+    *, user, member=None, candidate=None, request: HttpRequest | None = None
+) -> IdNumberView:
+    """Record that ``user`` was shown the full ID number of ``member`` — or of a recruitment ``candidate``
+    who is not (yet) a member (R-MB-04). Call it once per page shown."""
     return IdNumberView.objects.create(
         viewed_by=user,
-        member=member,
+        **_subject(member, candidate),
         ip_address=client_ip(request) if request is not None else None,
         path=request.get_full_path()[:200] if request is not None else "",
     )
@@ -64,7 +79,7 @@ def log_id_number_views(*, user, member_ids, request: HttpRequest | None = None)
     rows = [IdNumberView(viewed_by=user, member_id=pk, viewed_at=now, ip_address=ip, path=path) for pk in ids]
     IdNumberView.objects.bulk_create(rows, batch_size=1000)
     if request is not None:
-        _logged_on(request).update(ids)
+        _logged_on(request).update(("members.member", pk) for pk in ids)
     return len(rows)
 
 
@@ -74,16 +89,31 @@ def _logged_on(request: HttpRequest) -> set:
     return request._id_number_views_logged
 
 
-def id_number_for_display(*, user, member, request: HttpRequest | None = None) -> str:
-    """The ID number as ``user`` may see it: full (and logged) for admins and clerks, masked otherwise."""
+def id_number_for_display(*, user, member=None, candidate=None, request: HttpRequest | None = None) -> str:
+    """The ID number of a member or a candidate as ``user`` may see it: full (and logged, once per person per
+    page) for admins and clerks, masked otherwise (R-MB-04)."""
+    person = member if member is not None else candidate
     if not sees_full_id_numbers(user):
-        return mask_id_number(member.id_number)
+        return mask_id_number(person.id_number)
     if request is None:
-        log_id_number_view(user=user, member=member)
-    elif member.pk not in _logged_on(request):  # once per member per page
-        log_id_number_view(user=user, member=member, request=request)
-        _logged_on(request).add(member.pk)
-    return member.id_number
+        log_id_number_view(user=user, member=member, candidate=candidate)
+    elif _key(person) not in _logged_on(request):
+        log_id_number_view(user=user, member=member, candidate=candidate, request=request)
+        _logged_on(request).add(_key(person))
+    return person.id_number
+
+
+def log_full_id_number_shown(*, request: HttpRequest, member=None, candidate=None) -> bool:
+    """For a page or file that shows the person's number in full exactly when the user sees full numbers
+    (a PDF, the history page, the admin form): log it for those users. Returns whether it was logged."""
+    if not sees_full_id_numbers(request.user):
+        return False
+    person = member if member is not None else candidate
+    if _key(person) in _logged_on(request):
+        return False
+    log_id_number_view(user=request.user, member=member, candidate=candidate, request=request)
+    _logged_on(request).add(_key(person))
+    return True
 
 
 def tracked_models() -> list[type[Model]]:

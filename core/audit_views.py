@@ -3,6 +3,8 @@
 Read-only, for auditors (纪委) and town administrators.
 """
 
+from urllib.parse import urlencode
+
 from django import forms
 from django.core.paginator import Paginator
 from django.http import Http404
@@ -10,10 +12,12 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_safe
 
 from core import audit
-from core.access import Role, sees_full_id_numbers, staff_required
+from core.access import Role, staff_required
 from core.models import IdNumberView
 
 auditor_required = staff_required(roles={Role.AUDITOR, Role.ADMIN})
+# Records whose history shows an ID number → the IdNumberView field naming that person.
+ID_NUMBER_HOLDERS = {"members.Member": "member", "recruitment.Candidate": "candidate"}
 
 
 class RecordLookupForm(forms.Form):
@@ -62,8 +66,9 @@ def record_history(request, model_label: str, pk: str):
     if not entries:
         raise Http404("没有找到该记录的历史。")
     current = model._base_manager.filter(pk=key).first()
-    if model._meta.label == "members.Member" and current is not None and sees_full_id_numbers(request.user):
-        audit.log_id_number_view(user=request.user, member=current, request=request)
+    if current is not None and model._meta.label in ID_NUMBER_HOLDERS:
+        # The history shows the ID number in full to the roles that see full numbers (R-MB-04).
+        audit.log_full_id_number_shown(request=request, **{ID_NUMBER_HOLDERS[model._meta.label]: current})
     return render(
         request,
         "core/audit/record_history.html",
@@ -80,15 +85,19 @@ def record_history(request, model_label: str, pk: str):
 @require_safe
 @auditor_required
 def id_number_views(request):
-    views = IdNumberView.objects.select_related("viewed_by", "member").order_by("-viewed_at", "-pk")
-    member = request.GET.get("member", "")
-    viewer = request.GET.get("user", "")
-    if member.isdigit():
-        views = views.filter(member_id=int(member))
-    if viewer.isdigit():
-        views = views.filter(viewed_by_id=int(viewer))
+    """Every viewing of a full ID number — of members and of recruitment candidates — newest first;
+    ``?member=``, ``?candidate=`` and ``?user=`` narrow it to one person or one viewer."""
+    views = IdNumberView.objects.select_related("viewed_by", "member", "candidate").order_by(
+        "-viewed_at", "-pk"
+    )
+    filters = {}
+    for param, field in (("member", "member_id"), ("candidate", "candidate_id"), ("user", "viewed_by_id")):
+        value = request.GET.get(param, "")
+        if value.isascii() and value.isdigit():
+            views = views.filter(**{field: int(value)})
+            filters[param] = value
     page = Paginator(views, 100).get_page(request.GET.get("page"))
-    return render(request, "core/audit/id_number_views.html", {"page": page})
+    return render(request, "core/audit/id_number_views.html", {"page": page, "filters": urlencode(filters)})
 
 
 def _tracked_model_or_404(model_label: str):

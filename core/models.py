@@ -176,7 +176,8 @@ class StaffProfile(models.Model):
 
 
 class IdNumberView(models.Model):
-    """One viewing of a member's full ID number (R-MB-04): who saw whose number, when, from where.
+    """One viewing of a full ID number (R-MB-04): who saw whose number, when, from where. The person is a
+    member or a recruitment candidate (not yet a member) — exactly one of the two, which the database checks.
 
     Append-only: written by core.audit.log_id_number_view(), read on the auditor's pages, never changed.
     """
@@ -185,7 +186,20 @@ class IdNumberView(models.Model):
         settings.AUTH_USER_MODEL, verbose_name="查看人", on_delete=models.PROTECT, related_name="+"
     )
     member = models.ForeignKey(
-        "members.Member", verbose_name="被查看党员", on_delete=models.PROTECT, related_name="+"
+        "members.Member",
+        verbose_name="被查看党员",
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
+    )
+    candidate = models.ForeignKey(
+        "recruitment.Candidate",
+        verbose_name="被查看发展对象",
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
     )
     viewed_at = models.DateTimeField("查看时间", default=timezone.now)
     ip_address = models.GenericIPAddressField("来源地址", null=True, blank=True)
@@ -197,8 +211,26 @@ class IdNumberView(models.Model):
         ordering = ["-viewed_at", "-pk"]
         indexes = [
             models.Index(fields=["member", "-viewed_at"], name="idview_member_time"),
+            models.Index(fields=["candidate", "-viewed_at"], name="idview_candidate_time"),
             models.Index(fields=["viewed_by", "-viewed_at"], name="idview_user_time"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(member__isnull=False, candidate__isnull=True)
+                | models.Q(member__isnull=True, candidate__isnull=False),
+                name="idview_member_xor_candidate",
+                violation_error_message="身份证号码查看记录须且只须指向一名党员或一名发展对象（R-MB-04）。",
+            ),
         ]
 
     def __str__(self) -> str:
-        return f"{self.viewed_by} 查看 {self.member} {timezone.localtime(self.viewed_at):%Y-%m-%d %H:%M}"
+        return f"{self.viewed_by} 查看 {self.subject} {timezone.localtime(self.viewed_at):%Y-%m-%d %H:%M}"
+
+    @property
+    def subject(self):
+        """The person whose number was shown: the member or the candidate."""
+        return self.member if self.member_id is not None else self.candidate
+
+    @property
+    def subject_kind(self) -> str:
+        return "党员" if self.member_id is not None else "发展对象"

@@ -16,6 +16,9 @@ from members.exceptions import MemberError
 from members.models import FloatingCertificate, FloatingContact, FloatingMember, Member
 
 CERTIFICATE_SERIES = "floating_certificate"
+# The 参加组织活动情况 text holds at most this many characters (the model field's limit); a return note is
+# appended to it, so floating_return checks the sum.
+ACTIVITY_MAX_LENGTH = FloatingMember._meta.get_field("activity_participation").max_length
 
 
 @transaction.atomic
@@ -55,6 +58,11 @@ def floating_register(
             f"流动党员须掌握以下情况：{'、'.join(missing)}（R-MB-06 七个掌握）。",
             rule="R-MB-06",
             problems=[f"请填写{label}。" for label in missing],
+        )
+    if len(activity_participation) > ACTIVITY_MAX_LENGTH:
+        raise MemberError(
+            f"参加组织活动情况最多{ACTIVITY_MAX_LENGTH}字，现有{len(activity_participation)}字，请精简（R-MB-06）。",
+            rule="R-MB-06",
         )
     fields = {
         "direction": direction,
@@ -118,13 +126,33 @@ def floating_return(
     floating.returned_on = returned_on
     floating.lost_contact_since = None
     if note:
-        floating.activity_participation = f"{floating.activity_participation}\n返回：{note}".strip()
+        floating.activity_participation = _with_return_note(floating.activity_participation, note)
     floating.save(update_fields=["returned_on", "lost_contact_since", "activity_participation"])
     for certificate in floating.certificates.select_for_update().filter(revoked_on__isnull=True):
         certificate.revoked_on = max(returned_on, certificate.issued_on)
         certificate.revoke_reason = "流动党员返回，收回活动证"
         certificate.save(update_fields=["revoked_on", "revoke_reason"])  # saved one by one: history rows
     return floating
+
+
+def _with_return_note(activity: str, note: str) -> str:
+    """The activity text with the return note appended — refused (MemberError) rather than written past the
+    field's limit, whatever earlier registrations and returns left in it (R-MB-06)."""
+    text = f"{activity}\n返回：{note}".strip()
+    if len(text) <= ACTIVITY_MAX_LENGTH:
+        return text
+    room = ACTIVITY_MAX_LENGTH - len(f"{activity}\n返回：".lstrip())
+    if room <= 0:
+        message = (
+            f"该流动党员的参加组织活动情况已有{len(activity)}字，达到{ACTIVITY_MAX_LENGTH}字上限，"
+            "不能再附情况说明：请不填情况说明登记返回（R-MB-06）。"
+        )
+    else:
+        message = (
+            f"情况说明过长：参加组织活动情况最多{ACTIVITY_MAX_LENGTH}字，已有{len(activity)}字，"
+            f"本次情况说明最多还能写{room}字（R-MB-06）。"
+        )
+    raise MemberError(message, rule="R-MB-06")
 
 
 @transaction.atomic

@@ -8,7 +8,7 @@ from __future__ import annotations
 from django.http import Http404
 
 from core.access import get_object_for_user, sees_full_id_numbers, staff_required
-from core.audit import log_id_number_view
+from core.audit import log_full_id_number_shown
 from core.pdf import pdf_response, render_document
 from members import documents
 from members.models import FloatingCertificate, Meeting, Member, RelationTransfer
@@ -63,5 +63,4 @@ def member_archive(request, pk: int):
 
 def _log_full_id_number(request, member) -> None:
     """The PDF carries the full ID number for roles that see it: log that viewing (R-MB-04)."""
-    if sees_full_id_numbers(request.user):
-        log_id_number_view(user=request.user, member=member, request=request)
+    log_full_id_number_shown(request=request, member=member)

@@ -7,6 +7,7 @@ Everything is read in autocommit mode (no ATOMIC_REQUESTS), so rendering never h
 from __future__ import annotations
 
 from core.access import get_object_for_user, staff_required
+from core.audit import log_full_id_number_shown
 from core.pdf import pdf_response, render_document
 from recruitment import documents
 from recruitment.document_numbers import FILED_ACTIONS
@@ -82,4 +83,6 @@ def candidate_archive(request, pk: int):
     """R-RC-23: the candidate's whole recruitment file, one PDF (cover, contents, outline)."""
     candidate = get_object_for_user(Candidate.objects.all(), request.user, pk=pk)
     pdf = documents.candidate_archive_pdf(candidate, request.user)
+    # The cover carries the full ID number for the roles that see it: that viewing is logged (R-MB-04).
+    log_full_id_number_shown(request=request, candidate=candidate)
     return pdf_response(pdf, f"发展党员档案-{candidate.name}.pdf")

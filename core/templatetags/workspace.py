@@ -12,18 +12,21 @@ _BADGES = {"danger": "badge-danger", "warning": "badge-warning", "ok": "badge-ok
 
 
 @register.simple_tag(takes_context=True)
-def id_number(context, member) -> str:
-    """A member's ID number: in full for roles that work with it — and that viewing is logged (who, whom,
-    when; core.audit) — masked (3201**********123X) for the others (R-MB-04).
+def id_number(context, person) -> str:
+    """A member's or a recruitment candidate's ID number: in full for roles that work with it — and that
+    viewing is logged (who, whom, when; core.audit) — masked (3201**********123X) for the others (R-MB-04).
 
-    Pass the member, not the number: a bare string is always shown masked, since it cannot be logged."""
+    Pass the member or candidate, not the number: a bare string is always shown masked, since it cannot be
+    logged."""
     request = context.get("request")
     user = getattr(request, "user", None)
-    if isinstance(member, str):
-        return mask_id_number(member)
+    if isinstance(person, str):
+        return mask_id_number(person)
     if user is None or not sees_full_id_numbers(user):
-        return mask_id_number(member.id_number)
-    return id_number_for_display(user=user, member=member, request=request)
+        return mask_id_number(person.id_number)
+    if person._meta.label == "recruitment.Candidate":
+        return id_number_for_display(user=user, candidate=person, request=request)
+    return id_number_for_display(user=user, member=person, request=request)
 
 
 @register.filter

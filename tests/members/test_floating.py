@@ -115,3 +115,84 @@ def test_return_takes_back_certificates_and_allows_a_later_registration_R_MB_06(
         certificate_issue(floating=floating, issued_on=date(2026, 6, 2), issued_by=clerk)
     again = _register(member, clerk, flowed_out_on=date(2026, 9, 1))
     assert again.pk == floating.pk and again.is_active
+
+
+def _register_with_activity(member, clerk, activity: str):
+    return floating_register(
+        member=member,
+        direction="out",
+        flowed_out_on=date(2026, 1, 10),
+        destination="江苏省苏州市",
+        current_work="某电子厂 技术员",
+        home_address="东村3组12号",
+        contact_phone="13900000001",
+        recorded_by=clerk,
+        activity_participation=activity,
+    )
+
+
+def test_a_return_note_that_fills_the_activity_text_to_2000_characters_is_kept_R_MB_06(branch_a, clerk):
+    note = "已回村务农"
+    activity = "参" * (2000 - len("\n返回：") - len(note))
+    floating = _register_with_activity(factories.make_member(branch_a), clerk, activity)
+
+    floating_return(floating=floating, returned_on=date(2026, 6, 1), recorded_by=clerk, note=note)
+
+    floating.refresh_from_db()
+    assert len(floating.activity_participation) == 2000
+    assert floating.activity_participation.endswith("\n返回：已回村务农")
+
+
+def test_a_return_note_one_character_past_2000_is_refused_in_chinese_and_nothing_changes_R_MB_06(
+    branch_a, clerk
+):
+    note = "已回村务农了"
+    activity = "参" * (2000 - len("\n返回：") - len(note) + 1)
+    floating = _register_with_activity(factories.make_member(branch_a), clerk, activity)
+    certificate = certificate_issue(floating=floating, issued_on=date(2026, 2, 1), issued_by=clerk)
+
+    with pytest.raises(MemberError) as exc:
+        floating_return(floating=floating, returned_on=date(2026, 6, 1), recorded_by=clerk, note=note)
+
+    assert "情况说明过长" in exc.value.message and "最多还能写5字" in exc.value.message
+    assert exc.value.rule == "R-MB-06"
+    floating.refresh_from_db()
+    certificate.refresh_from_db()
+    assert floating.is_active and floating.activity_participation == activity
+    assert certificate.revoked_on is None
+
+
+def test_a_full_activity_text_takes_a_return_without_a_note_but_refuses_one_with_a_note_R_MB_06(
+    branch_a, clerk
+):
+    floating = _register_with_activity(factories.make_member(branch_a), clerk, "参" * 2000)
+
+    with pytest.raises(MemberError) as exc:
+        floating_return(floating=floating, returned_on=date(2026, 6, 1), recorded_by=clerk, note="返乡")
+    assert "达到2000字上限" in exc.value.message and "请不填情况说明" in exc.value.message
+
+    floating_return(floating=floating, returned_on=date(2026, 6, 1), recorded_by=clerk, note="")
+    floating.refresh_from_db()
+    assert floating.returned_on == date(2026, 6, 1) and len(floating.activity_participation) == 2000
+
+
+def test_repeated_flowing_out_and_returning_never_grows_the_activity_text_past_its_limit_R_MB_06(
+    branch_a, clerk
+):
+    member = factories.make_member(branch_a)
+    for round_ in range(3):
+        floating = _register_with_activity(member, clerk, "参加流入地党组织活动" * 199)
+        try:
+            floating_return(
+                floating=floating, returned_on=date(2026, 6, 1 + round_), recorded_by=clerk, note="返" * 200
+            )
+        except MemberError:
+            floating_return(floating=floating, returned_on=date(2026, 6, 1 + round_), recorded_by=clerk)
+        floating.refresh_from_db()
+        assert len(floating.activity_participation) <= 2000
+
+
+def test_registration_refuses_an_activity_text_over_2000_characters_R_MB_06(branch_a, clerk):
+    with pytest.raises(MemberError) as exc:
+        _register_with_activity(factories.make_member(branch_a), clerk, "参" * 2001)
+    assert "最多2000字" in exc.value.message

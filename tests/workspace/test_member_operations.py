@@ -130,6 +130,21 @@ def test_return_before_flowing_out_is_refused_next_to_the_date_R_MB_06(
     assert floating_a.is_active
 
 
+def test_a_return_note_past_the_activity_limit_is_refused_on_the_form_and_nothing_changes_R_MB_06(
+    as_user, secretary_a, member_a, floating_a, certificate_a
+):
+    FloatingMember.objects.filter(pk=floating_a.pk).update(activity_participation="参" * 1990)
+    response = as_user(secretary_a).post(
+        reverse("members:floating_return", args=[member_a.pk]), {"returned_on": TODAY, "note": "返" * 50}
+    )
+    assert response.status_code == 200
+    assert "最多还能写6字" in " ".join(response.context["form"].non_field_errors())
+    floating_a.refresh_from_db()
+    certificate_a.refresh_from_db()
+    assert floating_a.is_active and len(floating_a.activity_participation) == 1990
+    assert certificate_a.revoked_on is None
+
+
 @pytest.mark.parametrize("persona", ["secretary_b", "auditor", "anonymous"])
 def test_wrong_persona_cannot_record_a_return_R_MB_06(persona, personas, as_user, member_a, floating_a):
     response = as_user(personas[persona]).post(

@@ -1,0 +1,162 @@
+"""A recruitment candidate's full ID number is logged like a member's wherever it is shown — the archive PDF,
+the admin form, the history page — masked for the roles that do not need it, and listed on the auditor's
+page (R-MB-04)."""
+
+import pytest
+from django.db import IntegrityError, transaction
+from django.urls import reverse
+
+from core.audit import id_number_for_display, log_id_number_view
+from core.models import IdNumberView
+from members.idnumbers import mask_id_number
+from tests import factories
+from tests.pdfutils import pdf_page_texts
+from tests.recruitment import builders as b
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def candidate(branch_a):
+    return b.candidate(branch_a, name="杜若")
+
+
+def _admin_login(client, user):
+    """Only the administrator has admin access by default; the administrator may tick 是否为职员 for others."""
+    user.is_staff = True
+    user.save(update_fields=["is_staff"])
+    client.force_login(user)
+
+
+def _cover(pdf: bytes) -> str:
+    return "".join(pdf_page_texts(pdf)[0].split())
+
+
+@pytest.mark.parametrize("persona", ["clerk", "admin_user"])
+def test_printing_a_candidates_archive_in_full_logs_one_viewing_of_that_candidate_R_MB_04(
+    client, request, candidate, persona
+):
+    user = request.getfixturevalue(persona)
+    client.force_login(user)
+    url = reverse("recruitment_print:candidate_archive", args=[candidate.pk])
+
+    response = client.get(url)
+
+    assert response.status_code == 200
+    assert candidate.id_number in _cover(response.content)
+    view = IdNumberView.objects.get()
+    assert (view.viewed_by, view.candidate, view.member, view.path) == (user, candidate, None, url)
+
+
+@pytest.mark.parametrize("persona", ["secretary_a", "auditor"])
+def test_the_candidates_archive_is_masked_for_secretaries_and_auditors_and_logs_nothing_R_MB_04(
+    client, request, candidate, persona
+):
+    client.force_login(request.getfixturevalue(persona))
+
+    cover = _cover(client.get(reverse("recruitment_print:candidate_archive", args=[candidate.pk])).content)
+
+    assert candidate.id_number not in cover and mask_id_number(candidate.id_number) in cover
+    assert not IdNumberView.objects.exists()
+
+
+def test_the_candidate_change_form_in_admin_is_logged_for_the_administrator_R_MB_04(
+    client, admin_user, candidate
+):
+    client.force_login(admin_user)
+
+    page = client.get(reverse("admin:recruitment_candidate_change", args=[candidate.pk])).content.decode()
+
+    assert candidate.id_number in page
+    assert list(IdNumberView.objects.values_list("viewed_by_id", "candidate_id")) == [
+        (admin_user.pk, candidate.pk)
+    ]
+
+
+@pytest.mark.parametrize("persona", ["secretary_a", "auditor"])
+def test_the_candidate_change_form_in_admin_is_masked_for_secretaries_and_auditors_R_MB_04(
+    client, request, candidate, persona
+):
+    _admin_login(client, request.getfixturevalue(persona))
+
+    response = client.get(reverse("admin:recruitment_candidate_change", args=[candidate.pk]))
+
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert candidate.id_number not in page and mask_id_number(candidate.id_number) in page
+    assert not IdNumberView.objects.exists()
+
+
+def test_a_secretary_saving_the_candidate_in_admin_cannot_touch_the_masked_id_number_R_MB_04(
+    client, secretary_a, candidate
+):
+    _admin_login(client, secretary_a)
+    form = client.get(reverse("admin:recruitment_candidate_change", args=[candidate.pk])).context["adminform"]
+
+    assert "id_number" not in form.form.fields
+
+
+def test_a_secretary_cannot_find_a_candidate_by_id_number_in_admin_R_MB_04(client, secretary_a, candidate):
+    _admin_login(client, secretary_a)
+    url = reverse("admin:recruitment_candidate_changelist")
+
+    assert client.get(url, {"q": candidate.id_number}).context["cl"].result_count == 0
+    assert client.get(url, {"q": "杜若"}).context["cl"].result_count == 1
+
+
+def test_the_administrator_reading_a_candidates_history_is_logged_and_the_auditor_is_masked_R_MB_04(
+    client, admin_user, auditor, candidate
+):
+    url = reverse("core:audit_record", args=["recruitment.candidate", candidate.pk])
+    client.force_login(auditor)
+    assert candidate.id_number not in client.get(url).content.decode()
+    assert not IdNumberView.objects.exists()
+
+    client.force_login(admin_user)
+    assert candidate.id_number in client.get(url).content.decode()
+    assert IdNumberView.objects.get().candidate == candidate
+
+
+def test_the_auditors_page_lists_candidate_and_member_viewings_and_filters_by_candidate_R_MB_04(
+    client, auditor, clerk, candidate, branch_a
+):
+    member = factories.make_member(branch_a, name="王芳")
+    log_id_number_view(user=clerk, member=member)
+    log_id_number_view(user=clerk, candidate=candidate)
+    client.force_login(auditor)
+    url = reverse("core:audit_id_number_views")
+
+    page = client.get(url).content.decode()
+    assert "杜若" in page and "王芳" in page and "发展对象" in page and "党员" in page
+    assert f'href="?candidate={candidate.pk}"' in page
+
+    response = client.get(url, {"candidate": candidate.pk})
+    assert [v.candidate for v in response.context["page"]] == [candidate]
+
+
+@pytest.mark.parametrize("bad", ["", "abc", "²", "-1", "99999999999999999999999"])
+def test_the_auditors_page_ignores_or_empties_a_malformed_filter_without_an_error(client, auditor, bad):
+    client.force_login(auditor)
+    for param in ("member", "candidate", "user"):
+        assert client.get(reverse("core:audit_id_number_views"), {param: bad}).status_code == 200
+
+
+def test_the_template_tag_and_display_helper_log_a_candidate_once_per_page_R_MB_04(clerk, candidate, rf):
+    request = rf.get("/x/")
+    request.user = clerk
+    for _ in range(2):
+        assert id_number_for_display(user=clerk, candidate=candidate, request=request) == candidate.id_number
+    assert IdNumberView.objects.filter(candidate=candidate).count() == 1
+
+
+def test_a_viewing_names_exactly_one_person_the_database_refuses_neither_or_both_R_MB_04(
+    clerk, candidate, branch_a
+):
+    member = factories.make_member(branch_a)
+    with pytest.raises(ValueError):
+        log_id_number_view(user=clerk)
+    with pytest.raises(ValueError):
+        log_id_number_view(user=clerk, member=member, candidate=candidate)
+    for fields in ({}, {"member": member, "candidate": candidate}):
+        with pytest.raises(IntegrityError), transaction.atomic():
+            IdNumberView.objects.create(viewed_by=clerk, **fields)
