@@ -2,18 +2,22 @@
 autocomplete for foreign keys, list_select_related, no per-row queries, history on every model."""
 
 from django.contrib import admin
+from django.contrib.admin.utils import unquote
 from django.core.exceptions import ValidationError
 from import_export.admin import ImportExportMixin
 from import_export.forms import ImportForm
 from simple_history.admin import SimpleHistoryAdmin
+from simple_history.template_utils import HistoricalRecordContextHelper
 
 from core.access import sees_full_id_numbers
 from core.admin_scope import ScopedAdminMixin
+from core.audit import id_number_for_display, log_id_number_views
 from core.changelist import IndexedYearsChangeList, QuickLinksChangeList
 from core.paginator import EstimatedCountPaginator
 from members import models
 from members.idnumbers import mask_id_number, mask_phone
 from members.importing import ImportFileError, read_upload
+from members.models import Member
 from members.resources import MemberResource, OrganizationResource
 from members.search import search_members
 
@@ -190,6 +194,62 @@ class MemberAdmin(ImportExportAdmin):
     @admin.display(description="联系电话")
     def masked_phone(self, obj):
         return mask_phone(obj.phone)
+
+    # Viewing full ID numbers is logged here exactly as on the staff pages (core.audit, R-MB-04): once per member per
+    # page shown, for the roles that see them in full; the others see them masked (get_list_display, get_fieldsets).
+
+    def changelist_view(self, request, extra_context=None):
+        response = super().changelist_view(request, extra_context)
+        changelist = (getattr(response, "context_data", None) or {}).get("cl")
+        if changelist is not None and sees_full_id_numbers(request.user):
+            shown = [member.pk for member in changelist.result_list]
+            log_id_number_views(user=request.user, member_ids=shown, request=request)
+        return response
+
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        if obj is not None and sees_full_id_numbers(request.user):
+            id_number_for_display(user=request.user, member=obj, request=request)
+        return super().render_change_form(request, context, add, change, form_url, obj)
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        response = super().history_form_view(request, object_id, version_id, extra_context)
+        member = self.get_object(request, unquote(object_id))
+        if response.status_code == 200 and member is not None and sees_full_id_numbers(request.user):
+            id_number_for_display(
+                user=request.user, member=member, request=request
+            )  # a past version, in full
+        return response
+
+    def get_historical_record_context_helper(self, request, historical_record):
+        return MemberHistoryHelper(self.model, historical_record, request=request)
+
+    def get_export_data(self, file_format, request, queryset, **kwargs):
+        data = super().get_export_data(file_format, request, queryset, **kwargs)
+        if sees_full_id_numbers(request.user):  # full ID numbers in the file: one log row per exported member
+            log_id_number_views(
+                user=request.user, member_ids=queryset.values_list("pk", flat=True), request=request
+            )
+        return data
+
+
+class MemberHistoryHelper(HistoricalRecordContextHelper):
+    """The changes listed on a member's history page: a changed ID number or phone is masked for the roles that do not
+    see them in full, and a full ID number shown is logged (R-MB-04)."""
+
+    def __init__(self, model, historical_record, *, request):
+        super().__init__(model, historical_record)
+        self.request = request
+
+    def prepare_delta_change_value(self, change, value):
+        value = super().prepare_delta_change_value(change, value)
+        if change.field not in ("id_number", "phone") or not value:
+            return value
+        if not sees_full_id_numbers(self.request.user):
+            return mask_id_number(value) if change.field == "id_number" else mask_phone(value)
+        if change.field == "id_number":
+            member = Member(pk=self.record.id, id_number=value)
+            id_number_for_display(user=self.request.user, member=member, request=self.request)
+        return value
 
 
 @admin.register(models.MemberStatusEvent)
