@@ -36,8 +36,11 @@ class QuickSelect(forms.Select):
         selected = {str(v) for v in self.format_value(value)}
         options = format_html_join(
             "",
-            "<option value=\"{}\"{}>{}</option>",
-            ((key, mark_safe(" selected") if str(key) in selected else "", label) for key, label in self.choices),
+            '<option value="{}"{}>{}</option>',
+            (
+                (key, mark_safe(" selected") if str(key) in selected else "", label)
+                for key, label in self.choices
+            ),
         )
         final_attrs = self.build_attrs(self.attrs, {**(attrs or {}), "name": name})
         return format_html("<select{}>{}</select>", flatatt(final_attrs), options)
