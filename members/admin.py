@@ -1,10 +1,12 @@
 """Admin for the member records, usable with 50,000 members: scoped querysets (core.admin_scope),
 autocomplete for foreign keys, list_select_related, no per-row queries, history on every model."""
 
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import ValidationError
+from django.shortcuts import redirect
 from import_export.admin import ImportExportMixin
+from import_export.formats.base_formats import CSV, XLSX
 from import_export.forms import ImportForm
 from simple_history.admin import SimpleHistoryAdmin
 from simple_history.template_utils import HistoricalRecordContextHelper
@@ -16,20 +18,48 @@ from core.changelist import IndexedYearsChangeList, QuickLinksChangeList
 from core.paginator import EstimatedCountPaginator
 from members import models
 from members.idnumbers import mask_id_number, mask_phone
-from members.importing import ImportFileError, read_upload
+from members.importing import ImportFileError, load_dataset, read_upload
 from members.models import Member
 from members.resources import MemberResource, OrganizationResource
 from members.search import search_members
 
 
+class CheckedXLSX(XLSX):
+    """An uploaded workbook read as members.importing reads it: blank rows dropped, the row limit, Chinese errors."""
+
+    def create_dataset(self, in_stream):
+        return load_dataset(bytes(in_stream), "xlsx")
+
+
+class CheckedCSV(CSV):
+    """An uploaded CSV read as members.importing reads it: the bytes, decoded as UTF-8 or GB18030 (Excel's
+    Chinese default), blank rows dropped, the row limit, Chinese errors."""
+
+    def is_binary(self):
+        return True
+
+    def get_read_mode(self):
+        return "rb"
+
+    def create_dataset(self, in_stream):
+        return load_dataset(in_stream if isinstance(in_stream, bytes) else in_stream.encode(), "csv")
+
+
 class SafeImportForm(ImportForm):
     """The admin upload gets the same size / fake-file / zip-bomb checks as members.importing."""
+
+    def __init__(self, formats, *args, **kwargs):
+        super().__init__(formats, *args, **kwargs)
+        self.formats = formats
 
     def clean(self):
         cleaned = super().clean()
         upload = cleaned.get("import_file")
         if upload is not None:
-            fmt = "xlsx" if upload.name.lower().endswith(".xlsx") else "csv"
+            try:
+                fmt = self.formats[int(cleaned["format"])]().get_extension()
+            except (KeyError, ValueError, IndexError):
+                fmt = "xlsx" if upload.name.lower().endswith(".xlsx") else "csv"
             try:
                 read_upload(upload, fmt)
             except ImportFileError as exc:
@@ -48,18 +78,40 @@ class BaseAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
 
 
 class ImportExportAdmin(ImportExportMixin, BaseAdmin):
+    """Imports read files like members.importing (CheckedXLSX / CheckedCSV, SafeImportForm); a file with any bad
+    row imports nothing."""
+
     import_form_class = SafeImportForm
 
     def get_import_formats(self):
-        from import_export.formats.base_formats import CSV, XLSX
-
-        return [XLSX, CSV]
+        return [CheckedXLSX, CheckedCSV]
 
     def get_export_formats(self):
-        return self.get_import_formats()
+        return [XLSX, CSV]
 
     def get_import_resource_kwargs(self, request, **kwargs):
         return {**super().get_import_resource_kwargs(request, **kwargs), "user": request.user}
+
+    def add_data_read_fail_error_to_form(self, form, e):
+        if isinstance(e, ImportFileError):  # the file cannot be read: its Chinese reason
+            form.add_error("import_file", str(e))
+        else:
+            super().add_data_read_fail_error_to_form(form, e)
+
+    def process_result(self, result, request):
+        if result.has_errors() or result.has_validation_errors():
+            # The confirmed file no longer passes (the data changed since the check): nothing was imported.
+            messages.error(
+                request, "导入失败：文件未通过检查，未导入任何数据。请重新上传，查看每一行的问题。"
+            )
+            return redirect(f"admin:{self.opts.app_label}_{self.opts.model_name}_import")
+        return super().process_result(result, request)
+
+    def add_success_message(self, result, request):
+        totals = result.totals
+        messages.success(
+            request, f"导入完成：新增{totals['new']}条，更新{totals['update']}条，无变化{totals['skip']}条。"
+        )
 
 
 class ReadOnlyAdmin(BaseAdmin):
@@ -107,7 +159,8 @@ class StatusEventInline(admin.TabularInline):
 
 @admin.register(models.Member)
 class MemberAdmin(ImportExportAdmin):
-    resource_classes = [MemberResource]
+    resource_classes = [MemberResource]  # imported by members.member_import (MemberResource.import_data)
+    import_template_name = "admin/members/member/import.html"
     search_fields = ["name", "name_initials", "=id_number", "^phone"]  # searched by get_search_results
     search_help_text = "姓名、拼音首字母、身份证号或电话的一部分"
     list_filter = ["status", "gender", "education", "is_reserve_cadre", "organization__category"]
