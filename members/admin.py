@@ -164,7 +164,8 @@ class MemberAdmin(ImportExportAdmin):
     search_fields = ["name", "name_initials", "=id_number", "^phone"]  # searched by get_search_results
     search_help_text = "姓名、拼音首字母、身份证号或电话的一部分"
     list_filter = ["status", "gender", "education", "is_reserve_cadre", "organization__category"]
-    list_select_related = ["organization", "party_group"]
+    list_select_related = ["organization"]  # the columns shown (the party group is not)
+    list_per_page = 25  # as the staff list: half the rendering of 50 rows (issue 9)
     autocomplete_fields = ["organization", "party_group"]
     readonly_fields = ["status", "full_member_on", "created_at"]
     date_hierarchy = "joined_on"
