@@ -62,6 +62,8 @@ def search_members(queryset: QuerySet, term: str, *, numbers: bool = True) -> Qu
     term = term.strip()
     if not term:
         return queryset
+    if "\x00" in term:  # no stored text holds a NUL (PostgreSQL refuses it): nothing matches
+        return queryset.none()
     arms = name_matches(term)
     if numbers and _ID_NUMBER_CHARS.fullmatch(term):
         # 18 characters (the field's length) are contained in an ID number only if they are all of it.

@@ -86,6 +86,14 @@ def test_a_two_character_fragment_finds_names_that_contain_it_anywhere(people):
     assert list(search_members(Member.objects.all(), "阳明").values_list("name", flat=True)) == ["欧阳明华"]
 
 
+def test_a_term_with_a_nul_character_finds_nothing_instead_of_failing(client, admin_user, clerk, people):
+    assert not search_members(Member.objects.all(), "付\x00波").exists()
+    client.force_login(admin_user)
+    assert client.get(reverse("admin:members_member_changelist"), {"q": "付\x00"}).status_code == 200
+    client.force_login(clerk)
+    assert client.get(reverse("members:list"), {"q": "付\x00"}).status_code == 200
+
+
 def test_roles_with_masked_numbers_search_names_only_R_MB_04(people):
     member = people[0]
     assert not search_members(Member.objects.all(), member.id_number[-6:], numbers=False).exists()
