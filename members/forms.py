@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 from django import forms
+from django.forms.utils import flatatt
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
 
 from core.dates import local_today
 from members.models import (
@@ -25,16 +28,34 @@ class DateInput(forms.DateInput):
         super().__init__(format="%Y-%m-%d", **kwargs)
 
 
+class QuickSelect(forms.Select):
+    """A <select> written in one pass: Django renders one template per option, which for the 300 organisations of a
+    county is most of the member search page's time (issue 9). Same markup, escaped the same way."""
+
+    def render(self, name, value, attrs=None, renderer=None):
+        selected = {str(v) for v in self.format_value(value)}
+        options = format_html_join(
+            "",
+            '<option value="{}"{}>{}</option>',
+            (
+                (key, mark_safe(" selected") if str(key) in selected else "", label)
+                for key, label in self.choices
+            ),
+        )
+        final_attrs = self.build_attrs(self.attrs, {**(attrs or {}), "name": name})
+        return format_html("<select{}>{}</select>", flatatt(final_attrs), options)
+
+
 class MemberSearchForm(forms.Form):
     q = forms.CharField(label="查找", required=False, max_length=50)
-    organization = forms.ModelChoiceField(
-        label="党组织", queryset=Organization.objects.none(), required=False
+    # The organisation's id: a choice among the user's organisations, fetched as (id, name) pairs in one query.
+    organization = forms.TypedChoiceField(
+        label="党组织", required=False, coerce=int, empty_value=None, widget=QuickSelect
     )
 
     def __init__(self, *args, organizations, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["organization"].queryset = organizations
-        self.fields["organization"].empty_label = "全部党组织"
+        self.fields["organization"].choices = [("", "全部党组织"), *organizations.values_list("pk", "name")]
         self.fields["q"].widget = forms.TextInput(
             attrs={"type": "search", "placeholder": "姓名、拼音首字母、身份证号或电话", "autofocus": True}
         )

@@ -28,6 +28,7 @@ from dataclasses import dataclass, field
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
+from import_export.results import Error, Result, RowResult
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from members.models import Member, MemberStatusEvent, Organization
@@ -172,3 +173,36 @@ def _write(outcome: MemberImportOutcome, *, user, update_fields: list[str]) -> N
             bulk_update_with_history(
                 outcome.updated, Member, update_fields, batch_size=BATCH, default_user=user
             )
+
+
+def import_export_result(outcome: MemberImportOutcome, dataset) -> Result:
+    """The outcome as django-import-export's Result, for the admin's import pages (MemberResource.import_data).
+
+    Rows are numbered as the spreadsheet shows them (the header is row 1), as on the staff pages; a row's
+    reasons are keyed by the column they are about (公民身份号码 …)."""
+    headers = list(dataset.headers or [])
+    result = Result()
+    result.diff_headers = headers
+    result.add_dataset_headers(headers)
+    for message in outcome.base_errors:
+        result.append_base_error(Error(ValueError(message)))
+    labels = {f.attribute: f.column_name for f in MemberResource().fields.values()}
+    for number, row, error in outcome.invalid:
+        if hasattr(error, "error_dict"):
+            error = ValidationError(
+                {labels.get(name, name): errors for name, errors in error.error_dict.items()}
+            )
+        result.append_invalid_row(number + 1, row, error)
+        result.totals[RowResult.IMPORT_TYPE_INVALID] += 1
+    if result.invalid_rows:
+        return result  # all or nothing: no row counts as imported
+    for number, import_type, member in outcome.rows:
+        row = RowResult()
+        row.import_type = import_type
+        row.instance = member
+        row.add_instance_info(member)
+        row.diff = ["" if value is None else value for value in dataset[number - 1]]  # the file's cells
+        result.append_row_result(row)
+        result.increment_row_result_total(row)
+    result.total_rows = len(outcome.rows)
+    return result

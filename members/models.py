@@ -19,6 +19,7 @@ from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from members.idnumbers import validate_id_number
+from members.search import NameGrams
 
 USER = settings.AUTH_USER_MODEL
 
@@ -85,6 +86,8 @@ class Organization(models.Model):
         verbose_name = "党组织"
         verbose_name_plural = verbose_name
         ordering = ["sort_order", "code"]
+        # Lists of members in the organisations' order (members:list) walk the organisations by this index.
+        indexes = [models.Index(fields=["sort_order", "code"], name="organization_sort_order")]
         constraints = [
             models.UniqueConstraint(
                 fields=["is_center"], condition=Q(is_center=True), name="one_center_branch"
@@ -183,6 +186,13 @@ class Member(models.Model):
             GinIndex(OpClass(Upper("id_number"), name="gin_trgm_ops"), name="member_id_number_trgm"),
             GinIndex(OpClass(Upper("name_initials"), name="gin_trgm_ops"), name="member_initials_trgm"),
             GinIndex(fields=["phone"], opclasses=["gin_trgm_ops"], name="member_phone_trgm"),
+            # … and for a name fragment of 1 or 2 characters, which has no trigram (members.search).
+            GinIndex(NameGrams(Upper("name")), name="member_name_grams"),
+            # The admin changelist's date hierarchy: first/last joining date and the years (MemberAdmin).
+            models.Index(fields=["joined_on"], name="member_joined_on"),
+            # Lists in their order: organisation then name (the staff list, the admin changelist), also by status.
+            models.Index(fields=["organization", "name"], name="member_org_name"),
+            models.Index(fields=["status", "organization", "name"], name="member_status_org_name"),
         ]
         constraints = [
             models.CheckConstraint(

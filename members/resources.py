@@ -5,6 +5,8 @@ Used by the admin and by members.importing (the staff pages). Rules kept here:
 * a new member gets its first dated status event (R-MB-02); an import never changes the status or the
   organisation of an existing member — those go through members.status / members.transfers (R-MB-05);
 * every row is validated like a form (Member.clean: checksum, birth date, placement — R-MB-01, R-MB-04);
+* members are imported by members.member_import (set-based, all or nothing), also from the admin
+  (MemberResource.import_data); organisations row by row by django-import-export;
 * duplicate ID numbers (organisation codes) inside one file are refused;
 * exported text that a spreadsheet would run as a formula (= + - @ tab) is escaped with a leading ';
 * ID numbers and phones are masked for roles that do not see them in full (core.access.sees_full_id_numbers).
@@ -20,7 +22,7 @@ from django.core.exceptions import ValidationError
 from import_export import fields, resources, widgets
 
 from members.idnumbers import mask_id_number, mask_phone, normalize_id_number
-from members.models import Member, MemberStatusEvent, Organization
+from members.models import Member, Organization
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
@@ -363,15 +365,14 @@ class MemberResource(ChineseResourceMixin, resources.ModelResource):
             return mask_phone(instance.phone)
         return super().export_field(field, instance, **kwargs)
 
-    def before_save_instance(self, instance, row, **kwargs):
-        """Status and organisation of an existing member change only through their operations."""
-        instance._import_is_new = instance.pk is None
-        if instance.pk is None:
-            return
-        stored = Member.objects.only("status", "organization_id").get(pk=instance.pk)
-        self.check_unchanged_placement(
-            {"status": stored.status, "organization_id": stored.organization_id}, instance
-        )
+    def import_data(self, dataset, dry_run=False, raise_errors=False, use_transactions=None, **kwargs):
+        """Every import of members through django-import-export — the admin's — is the set-based import the
+        staff-side function members.importing.import_members runs (members.member_import): the same checks and
+        Chinese row errors, all or nothing, in bulk. Returns import-export's Result for the admin's pages."""
+        from members.member_import import import_export_result, import_member_dataset
+
+        outcome = import_member_dataset(dataset, user=kwargs.get("user") or self.user, dry_run=dry_run)
+        return import_export_result(outcome, dataset)
 
     @staticmethod
     def check_unchanged_placement(stored: dict, instance) -> None:
@@ -383,15 +384,3 @@ class MemberResource(ChineseResourceMixin, resources.ModelResource):
             problems["organization"] = "已在册党员的所在党组织不能通过导入修改，请办理组织关系转接（R-MB-05）"
         if problems:
             raise ValidationError(problems)
-
-    def after_save_instance(self, instance, row, **kwargs):
-        """R-MB-02: a member created by import gets the first dated status event."""
-        if getattr(instance, "_import_is_new", False):
-            MemberStatusEvent.objects.create(
-                member=instance,
-                from_status="",
-                to_status=instance.status,
-                effective_on=instance.joined_on or instance.created_at.date(),
-                reason="批量导入建立党员档案",
-                recorded_by=self.user,
-            )

@@ -65,6 +65,7 @@ from members.models import (
     Organization,
     RelationTransfer,
 )
+from members.search import search_members
 from members.status import change_status, discipline_record, discipline_restore_rights
 from members.transfers import overdue_letters, transfer_accept, transfer_cancel, transfer_start
 
@@ -136,16 +137,9 @@ def _search(request):
     form = MemberSearchForm(request.GET or None, organizations=_branches(request.user))
     members = _members(request.user)
     if form.is_valid():
-        q = form.cleaned_data["q"].strip()
-        if q:
-            members = members.filter(
-                Q(name__icontains=q)
-                | Q(name_initials__startswith=q.lower())
-                | Q(id_number__icontains=q.upper())
-                | Q(phone__contains=q)
-            )
+        members = search_members(members, form.cleaned_data["q"])
         if form.cleaned_data["organization"]:
-            members = members.filter(organization=form.cleaned_data["organization"])
+            members = members.filter(organization_id=form.cleaned_data["organization"])
     active_filter = MEMBER_FILTERS.get(request.GET.get("filter", ""))
     if active_filter:
         members = members.filter(pk__in=active_filter[1](request.user))

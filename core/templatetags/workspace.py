@@ -4,7 +4,7 @@ from django import template
 
 from core.access import sees_full_id_numbers
 from core.audit import id_number_for_display
-from members.idnumbers import mask_id_number
+from members.idnumbers import mask_id_number, mask_phone
 
 register = template.Library()
 
@@ -27,6 +27,17 @@ def id_number(context, person) -> str:
     if person._meta.label == "recruitment.Candidate":
         return id_number_for_display(user=user, candidate=person, request=request)
     return id_number_for_display(user=user, member=person, request=request)
+
+
+@register.simple_tag(takes_context=True)
+def phone(context, member) -> str:
+    """A member's phone in a list: in full for roles that work with full numbers, masked (139****1111) for the
+    others, as in the export (R-MB-04 data)."""
+    request = context.get("request")
+    user = getattr(request, "user", None)
+    if user is not None and sees_full_id_numbers(user):
+        return member.phone
+    return mask_phone(member.phone)
 
 
 @register.filter

@@ -1,0 +1,69 @@
+"""Admin changelists over many rows (core.changelist): the date hierarchy's years from an index and row links
+without URL resolving give exactly what Django's own code gives (issue 9)."""
+
+from datetime import date
+
+import pytest
+from django.contrib.admin.templatetags.admin_urls import add_preserved_filters
+from django.db.models import QuerySet
+from django.urls import reverse
+
+from core.changelist import IndexedYearsQuerySet, years_with_rows
+from members.models import Member
+from tests import factories
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def members(branch_a, branch_b):
+    """Joining dates with gaps between years, on the first and last day of a year, and none at all."""
+    joined = [date(1949, 10, 1), date(1950, 1, 1), date(1950, 12, 31), date(1978, 6, 1), date(2025, 12, 31)]
+    made = [factories.make_member(branch_a, joined_on=d, full_member_on=None) for d in joined]
+    made.append(
+        factories.make_member(branch_b, joined_on=date(2026, 1, 1), status=Member.Status.PROBATIONARY)
+    )
+    made.append(factories.make_member(branch_b, joined_on=None, full_member_on=None))
+    return made
+
+
+def _django_years(queryset, order="ASC"):
+    return [d.year for d in QuerySet.dates(queryset, "joined_on", "year", order)]
+
+
+@pytest.mark.parametrize(
+    "filters",
+    [{}, {"status": Member.Status.PROBATIONARY}, {"organization__name__startswith": "第"}, {"pk__in": []}],
+)
+def test_years_from_the_index_are_the_years_django_lists(members, filters):
+    queryset = Member.objects.filter(**filters)
+    assert years_with_rows(queryset, "joined_on") == _django_years(queryset)
+    assert years_with_rows(queryset, "joined_on", descending=True) == _django_years(queryset, "DESC")
+
+
+def test_the_changelist_queryset_lists_years_as_dates_and_leaves_months_to_django(members):
+    queryset = IndexedYearsQuerySet(model=Member)
+    assert queryset.dates("joined_on", "year") == [date(y, 1, 1) for y in (1949, 1950, 1978, 2025, 2026)]
+    assert list(queryset.dates("joined_on", "month")) == list(Member.objects.dates("joined_on", "month"))
+
+
+def test_the_admin_date_hierarchy_shows_every_joining_year(client, admin_user, members):
+    client.force_login(admin_user)
+    html = client.get(reverse("admin:members_member_changelist")).content.decode()
+    for year in (1949, 1950, 1978, 2025, 2026):
+        assert f"?joined_on__year={year}" in html
+
+
+def test_row_links_carry_the_filters_as_django_would_add_them(client, admin_user, members):
+    client.force_login(admin_user)
+    url = reverse("admin:members_member_changelist")
+    response = client.get(url, {"status__exact": "full", "q": "测试"})
+    changelist = response.context["cl"]
+    html = response.content.decode()
+    preserved = response.context["preserved_filters"]
+    assert preserved
+    for member in changelist.result_list:
+        change_url = reverse("admin:members_member_change", args=[member.pk])
+        expected = add_preserved_filters({"preserved_filters": preserved, "opts": Member._meta}, change_url)
+        assert changelist.url_for_result(member) == expected
+        assert f'href="{expected.replace("&", "&amp;")}"' in html
