@@ -82,9 +82,11 @@ def _floating_items(user, today) -> list[DashboardItem]:
 
     url = reverse("members:list")
     stale, lost = _floating_conditions(today)
-    # Both counts in one pass over the floating members in scope (a few thousand), each joined to its member.
-    counts = with_last_reached(_floating(user)).aggregate(
-        lost=Count("pk", filter=lost), stale=Count("pk", filter=stale)
+    # Both counts in one query; only the flagged few are joined to their member (for the status and scope).
+    counts = (
+        with_last_reached(_floating(user))
+        .filter(stale | lost)
+        .aggregate(lost=Count("pk", filter=lost), stale=Count("pk", filter=stale))
     )
     days = settings.FLOATING_CONTACT_WARNING_DAYS
     return [

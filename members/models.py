@@ -548,7 +548,11 @@ class Attendance(models.Model):
     """R-MB-08: one member on one meeting's roll. Changed only through members.meetings."""
 
     meeting = models.ForeignKey(
-        Meeting, verbose_name="会议", on_delete=models.PROTECT, related_name="attendance"
+        Meeting,
+        verbose_name="会议",
+        on_delete=models.PROTECT,
+        related_name="attendance",
+        db_index=False,  # attendance_meeting_present and uniq_attendance lead with the meeting
     )
     member = models.ForeignKey(
         Member, verbose_name="党员", on_delete=models.PROTECT, related_name="attendance"
@@ -561,7 +565,11 @@ class Attendance(models.Model):
         verbose_name = "出勤记录"
         verbose_name_plural = verbose_name
         constraints = [models.UniqueConstraint(fields=["meeting", "member"], name="uniq_attendance")]
-        indexes = [models.Index(fields=["member", "present"], name="attendance_member_present")]
+        indexes = [
+            models.Index(fields=["member", "present"], name="attendance_member_present"),
+            # The attendance rate of a period's meetings (members.analysis.meetings): an index-only scan.
+            models.Index(fields=["meeting", "present"], name="attendance_meeting_present"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.meeting} {self.member} {'出席' if self.present else '缺席'}"
