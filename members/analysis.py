@@ -136,15 +136,18 @@ def composition(*, org_ids: OrgIds, on: date) -> Composition:
     for i, (_, low, high) in enumerate(PARTY_AGE_BANDS):
         counts[f"party_{i}"] = Count("pk", filter=full & _band_filter("full_member_on", on, low, high))
     counts["party_none"] = Count("pk", filter=~full)
-    row = roll(org_ids).aggregate(**counts)
+    # One pass over the roll, per organisation: the branch column, and the town's figures as their sums.
+    per_organization = {
+        r["organization_id"]: r for r in roll(org_ids).values("organization_id").annotate(**counts).order_by()
+    }
+    row = {key: sum(r[key] for r in per_organization.values()) for key in counts}
+    by_branch = [
+        (name, per_organization[pk]["total"] if pk in per_organization else 0)
+        for pk, name in branches(org_ids).values_list("pk", "name")
+    ]
 
     ethnicity = list(
         roll(org_ids).values_list("ethnicity").annotate(n=Count("pk")).order_by("-n", "ethnicity")
-    )
-    by_branch = list(
-        branches(org_ids)
-        .annotate(n=Count("members", filter=Q(members__status__in=Member.ACTIVE_STATUSES)))
-        .values_list("name", "n")
     )
     education = [(e.label, row[f"edu_{e}"]) for e in Member.Education]
     if row["edu_none"]:

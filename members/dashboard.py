@@ -1,19 +1,19 @@
 """The members app's lines on the 工作台, for the user's scope (core.access).
 
-The rules live in the members operations (missing_meetings, members_in_arrears, contact_overdue, lost_contact,
+The rules live in the members operations (missing_meetings, members_in_arrears, overdue_condition, lost_condition,
 overdue_letters); this module only scopes them and counts in SQL.
 """
 
 from __future__ import annotations
 
-from django.db.models import Q
+from django.db.models import Count, Q
 from django.urls import reverse
 
 from core.access import scope_queryset
 from core.dates import local_today
 from core.registry import DashboardItem
 from members.dues import members_in_arrears
-from members.floating import contact_overdue, lost_contact
+from members.floating import lost_condition, overdue_condition, with_last_reached
 from members.meetings import MONTHLY_KINDS, QUARTERLY_KINDS, missing_meetings
 from members.models import FloatingMember, Meeting, Member, Organization
 from members.transfers import overdue_letters
@@ -58,34 +58,47 @@ def _floating(user):
     return scope_queryset(away, user, "member__organization")
 
 
+def _floating_conditions(today) -> tuple[Q, Q]:
+    """(stale, lost) on ``with_last_reached``: 失联 is not reached for FLOATING_LOST_CONTACT_DAYS or marked lost
+    contact; stale is not reached for FLOATING_CONTACT_WARNING_DAYS and not (yet) lost (R-MB-06)."""
+    lost = lost_condition(today) | Q(lost_contact_since__isnull=False)
+    return overdue_condition(today) & ~lost, lost
+
+
 def stale_floating(user, today=None):
     """Not reached for FLOATING_CONTACT_WARNING_DAYS but not yet lost contact (R-MB-06)."""
-    today = today or local_today()
-    lost = lost_contact(today, _floating(user)).values("pk")
-    return (
-        contact_overdue(today, _floating(user)).exclude(pk__in=lost).exclude(lost_contact_since__isnull=False)
-    )
+    stale, _ = _floating_conditions(today or local_today())
+    return with_last_reached(_floating(user)).filter(stale)
 
 
 def lost_floating(user, today=None):
     """失联: not reached for FLOATING_LOST_CONTACT_DAYS, or marked lost contact (R-MB-06)."""
-    today = today or local_today()
-    lost = lost_contact(today, _floating(user)).values("pk")
-    away = _floating(user).filter(returned_on__isnull=True)
-    return away.filter(Q(pk__in=lost) | Q(lost_contact_since__isnull=False))
+    _, lost = _floating_conditions(today or local_today())
+    return with_last_reached(_floating(user)).filter(lost)
 
 
 def _floating_items(user, today) -> list[DashboardItem]:
     from django.conf import settings
 
     url = reverse("members:list")
-    lost = lost_floating(user, today).count()
-    stale = stale_floating(user, today).count()
+    stale, lost = _floating_conditions(today)
+    # Both counts in one query; only the flagged few are joined to their member (for the status and scope).
+    counts = (
+        with_last_reached(_floating(user))
+        .filter(stale | lost)
+        .aggregate(lost=Count("pk", filter=lost), stale=Count("pk", filter=stale))
+    )
     days = settings.FLOATING_CONTACT_WARNING_DAYS
     return [
-        DashboardItem(SECTION, "流动党员失联", lost, f"{url}?filter=lost", _level(lost, "danger")),
         DashboardItem(
-            SECTION, f"流动党员超过{days}天未联系", stale, f"{url}?filter=stale", _level(stale, "warning")
+            SECTION, "流动党员失联", counts["lost"], f"{url}?filter=lost", _level(counts["lost"], "danger")
+        ),
+        DashboardItem(
+            SECTION,
+            f"流动党员超过{days}天未联系",
+            counts["stale"],
+            f"{url}?filter=stale",
+            _level(counts["stale"], "warning"),
         ),
     ]
 

@@ -16,28 +16,21 @@ from datetime import date
 from decimal import Decimal
 
 from django.db import IntegrityError, transaction
-from django.db.models import IntegerField, QuerySet
-from django.db.models.expressions import RawSQL
+from django.db.models import Case, F, FilteredRelation, Func, IntegerField, Q, QuerySet, Value, When
+from django.db.models.functions import Cast, Coalesce, ExtractMonth
 
 from core.dates import add_months
 from members.exceptions import MemberError
 from members.models import DuesPayment, Member
 
-# The row's member's first owed month: the later of its joining month and the window's first month.
-_START_SQL = "GREATEST(date_trunc('month', COALESCE({member}.joined_on, %s::date)), %s::date)::date"
-# How many months from that start to the window's last month (first days), counted arithmetically (no
-# generate_series per row); none when the start is after the last month.
-_MONTHS_SQL = """
-CASE WHEN {member}.status IN ('probationary', 'full') THEN GREATEST(0,
-  (extract(year FROM %s::date) * 12 + extract(month FROM %s::date))
-  - (extract(year FROM {start}) * 12 + extract(month FROM {start})) + 1
-)::integer {unpaid} ELSE 0 END
-"""
-# Minus the months paid in that range: one index-only count on uniq_dues_member_month (a payment is unique
-# per member and month, and its month is a first day, so this is the number of expected months paid).
-_UNPAID = f"""- (
-    SELECT count(*) FROM {DuesPayment._meta.db_table} paid
-    WHERE paid.member_id = {{member}}.id AND paid.month >= {{start}} AND paid.month <= %s::date)::integer"""
+ALL_MONTHS = 0b1111_1111_1111  # members.DuesYear.paid_months: bit 0 = January … bit 11 = December
+
+
+class _MonthCount(Func):
+    """How many months a 12-bit month mask holds."""
+
+    template = "bit_count((%(expressions)s)::bit(12))::integer"
+    output_field = IntegerField()
 
 
 def last_due_month(on: date) -> date:
@@ -58,17 +51,48 @@ def period_due_range(start: date, end: date, on: date) -> tuple[date, date]:
     return start.replace(day=1), min(end.replace(day=1), last_due_month(on))
 
 
+def _with_month_masks(queryset: QuerySet, *, first: date, last: date) -> QuerySet:
+    """Alias ``_dues_owed`` (bit mask of the months of [first, last] owed, R-MB-07) and ``_dues_unpaid`` (those
+    of them without a payment) on members. [first, last] lies within one year and first <= last.
+
+    The months owed follow from the member's status and joining date, in one CASE (most members joined before
+    the range and owe all of it); the months paid come from members.DuesYear, joined once — a hash join over
+    the members instead of a count of payments per member.
+    """
+    if first.year != last.year:
+        raise ValueError("the months owed are counted within one year")
+    whole_range = (1 << last.month) - (1 << (first.month - 1))  # bits first.month … last.month
+    owed = Case(
+        When(~Q(status__in=Member.ACTIVE_STATUSES), then=Value(0)),
+        When(Q(joined_on__isnull=True) | Q(joined_on__lt=first), then=Value(whole_range)),
+        When(  # joined within the range: its joining month … last.month
+            joined_on__lt=add_months(last, 1),
+            then=Value(1 << last.month)
+            - Value(1).bitleftshift(Cast(ExtractMonth("joined_on"), IntegerField()) - 1),
+        ),
+        default=Value(0),  # joined after the range
+        output_field=IntegerField(),
+    )
+    paid = Coalesce(F("_dues_year__paid_months"), Value(0))
+    return (
+        queryset.alias(
+            _dues_owed=owed,
+            _dues_year=FilteredRelation("dues_years", condition=Q(dues_years__year=first.year)),
+        )
+        # Owed and not paid: paid_months holds only the 12 month bits, so ALL_MONTHS - paid is its complement.
+        .alias(_dues_unpaid=F("_dues_owed").bitand(Value(ALL_MONTHS) - paid))
+    )
+
+
 def with_due_months(queryset: QuerySet, *, first: date, last: date) -> QuerySet:
     """Annotate members with ``expected_count`` (months owed in [first, last], from joining, R-MB-07) and
-    ``arrears_count`` (those of them without a payment), in SQL. A month range with first > last owes nothing."""
-    table = f'"{Member._meta.db_table}"'
-    start = _START_SQL.format(member=table)
-    expected = _MONTHS_SQL.format(member=table, start=start, unpaid="")
-    unpaid = _MONTHS_SQL.format(member=table, start=start, unpaid=_UNPAID.format(member=table, start=start))
-    expected_params = [last, last, first, first, first, first]
-    return queryset.annotate(
-        expected_count=RawSQL(expected, expected_params, output_field=IntegerField()),
-        arrears_count=RawSQL(unpaid, [*expected_params, first, first, last], output_field=IntegerField()),
+    ``arrears_count`` (those of them without a payment), in SQL. A month range with first > last owes nothing;
+    otherwise it lies within one year (the current year, or a report period)."""
+    first, last = first.replace(day=1), last.replace(day=1)
+    if first > last:
+        return queryset.annotate(expected_count=Value(0), arrears_count=Value(0))
+    return _with_month_masks(queryset, first=first, last=last).annotate(
+        expected_count=_MonthCount(F("_dues_owed")), arrears_count=_MonthCount(F("_dues_unpaid"))
     )
 
 
@@ -80,7 +104,10 @@ def with_arrears(queryset: QuerySet, on: date) -> QuerySet:
 
 def members_in_arrears(queryset: QuerySet, on: date) -> QuerySet:
     """Members who owe at least one month as of ``on`` (R-MB-07)."""
-    return with_arrears(queryset, on).filter(arrears_count__gt=0)
+    first, last = _expected_range(on)
+    if first > last:  # January: nothing of this year is owed yet
+        return queryset.none()
+    return _with_month_masks(queryset, first=first, last=last).filter(_dues_unpaid__gt=0)
 
 
 def arrears_months(member: Member, on: date) -> int:

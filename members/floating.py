@@ -6,7 +6,7 @@ from datetime import date
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import DateField, QuerySet
+from django.db.models import DateField, Q, QuerySet
 from django.db.models.functions import Coalesce
 
 from core.dates import period_end
@@ -201,23 +201,32 @@ def certificate_revoke(
     return certificate
 
 
-def _with_last_reached(queryset: QuerySet | None = None) -> QuerySet:
+def with_last_reached(queryset: QuerySet | None = None) -> QuerySet:
+    """Floating members still away, annotated with ``last_reached`` (last contact, or the day they left)."""
     queryset = FloatingMember.objects.all() if queryset is None else queryset
     return queryset.filter(returned_on__isnull=True).annotate(
         last_reached=Coalesce("last_contacted_on", "flowed_out_on", output_field=DateField())
     )
 
 
+def overdue_condition(on: date) -> Q:
+    """R-MB-06: not reached for FLOATING_CONTACT_WARNING_DAYS (lost contact included), on ``with_last_reached``."""
+    return Q(last_reached__lt=period_end(on, days=-settings.FLOATING_CONTACT_WARNING_DAYS))
+
+
+def lost_condition(on: date) -> Q:
+    """R-MB-06: 失联 — not reached for FLOATING_LOST_CONTACT_DAYS, on ``with_last_reached``."""
+    return Q(last_reached__lt=period_end(on, days=-settings.FLOATING_LOST_CONTACT_DAYS))
+
+
 def contact_overdue(on: date, queryset: QuerySet | None = None) -> QuerySet:
     """R-MB-06: active floating members not reached for FLOATING_CONTACT_WARNING_DAYS (lost contact included)."""
-    cutoff = period_end(on, days=-settings.FLOATING_CONTACT_WARNING_DAYS)
-    return _with_last_reached(queryset).filter(last_reached__lt=cutoff)
+    return with_last_reached(queryset).filter(overdue_condition(on))
 
 
 def lost_contact(on: date, queryset: QuerySet | None = None) -> QuerySet:
     """R-MB-06: 失联 — active floating members not reached for FLOATING_LOST_CONTACT_DAYS."""
-    cutoff = period_end(on, days=-settings.FLOATING_LOST_CONTACT_DAYS)
-    return _with_last_reached(queryset).filter(last_reached__lt=cutoff)
+    return with_last_reached(queryset).filter(lost_condition(on))
 
 
 @transaction.atomic

@@ -489,6 +489,39 @@ class DuesPayment(models.Model):
         return f"{self.member} {self.month:%Y-%m} {self.amount}"
 
 
+class DuesYear(models.Model):
+    """R-MB-07, derived: the months of one year a member has paid, as a bit mask (bit 0 = January).
+
+    Written only by the database triggers on DuesPayment (migration 0004), inside the statement that inserts,
+    changes or deletes payments: exact whichever path writes dues (``dues_record``, the admin, the demo data's
+    bulk INSERT). A row exists only while the member has a payment in that year. ``members.dues`` joins it
+    to count the months paid in a range, instead of counting payments member by member.
+    """
+
+    member = models.ForeignKey(
+        Member,
+        verbose_name="党员",
+        on_delete=models.CASCADE,
+        related_name="dues_years",
+        db_index=False,  # uniq_dues_year_member_year leads with the member
+    )
+    year = models.PositiveSmallIntegerField("年度")
+    paid_months = models.IntegerField("已交月份（位图）", help_text="第0位为1月，第11位为12月")
+
+    class Meta:
+        verbose_name = "党费年度交纳情况（派生）"
+        verbose_name_plural = verbose_name
+        constraints = [
+            models.UniqueConstraint(fields=["member", "year"], name="uniq_dues_year_member_year"),
+            models.CheckConstraint(
+                condition=Q(paid_months__gte=0, paid_months__lte=4095), name="dues_year_months_mask"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.member} {self.year}"
+
+
 class Meeting(models.Model):
     """R-MB-08: 三会一课 and party day, with an attendance roll."""
 
@@ -525,7 +558,11 @@ class Attendance(models.Model):
     """R-MB-08: one member on one meeting's roll. Changed only through members.meetings."""
 
     meeting = models.ForeignKey(
-        Meeting, verbose_name="会议", on_delete=models.PROTECT, related_name="attendance"
+        Meeting,
+        verbose_name="会议",
+        on_delete=models.PROTECT,
+        related_name="attendance",
+        db_index=False,  # attendance_meeting_present and uniq_attendance lead with the meeting
     )
     member = models.ForeignKey(
         Member, verbose_name="党员", on_delete=models.PROTECT, related_name="attendance"
@@ -538,7 +575,11 @@ class Attendance(models.Model):
         verbose_name = "出勤记录"
         verbose_name_plural = verbose_name
         constraints = [models.UniqueConstraint(fields=["meeting", "member"], name="uniq_attendance")]
-        indexes = [models.Index(fields=["member", "present"], name="attendance_member_present")]
+        indexes = [
+            models.Index(fields=["member", "present"], name="attendance_member_present"),
+            # The attendance rate of a period's meetings (members.analysis.meetings): an index-only scan.
+            models.Index(fields=["meeting", "present"], name="attendance_meeting_present"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.meeting} {self.member} {'出席' if self.present else '缺席'}"

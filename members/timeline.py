@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
+from django.db.models import Prefetch, prefetch_related_objects
 from django.urls import reverse
 
 from core.registry import NavItem, TimelineEvent, register_dashboard, register_nav, register_timeline
 from members.models import (
     Attendance,
-    Discipline,
     DuesPayment,
     FloatingContact,
     MemberStatusEvent,
@@ -17,7 +17,21 @@ from members.models import (
 SOURCE = "党员管理"
 
 
+def prefetch_member_records(member) -> None:
+    """Fetch the member's transfers (with both organisations) and disciplines once, for the member page and
+    its timeline; a no-op when already fetched."""
+    prefetch_related_objects(
+        [member],
+        Prefetch(
+            "transfers",
+            queryset=RelationTransfer.objects.select_related("from_organization", "to_organization"),
+        ),
+        "disciplines",
+    )
+
+
 def member_events(member, user) -> list[TimelineEvent]:
+    prefetch_member_records(member)
     return [
         *_status_events(member),
         *_transfers(member),
@@ -37,9 +51,7 @@ def _status_events(member):
 
 
 def _transfers(member):
-    for t in RelationTransfer.objects.filter(member=member).select_related(
-        "from_organization", "to_organization"
-    ):
+    for t in member.transfers.all():
         target = t.to_organization or t.to_unit
         detail = f"介绍信{t.letter_number}，{t.from_organization or t.from_unit or '镇外'} → {target}"
         overdue = t.is_overdue()
@@ -84,7 +96,7 @@ def _dues(member):
 
 
 def _disciplines(member):
-    for d in Discipline.objects.filter(member=member):
+    for d in member.disciplines.all():
         yield TimelineEvent(
             d.decided_on,
             f"党纪处分：{d.get_kind_display()}",

@@ -67,11 +67,13 @@ from members.models import (
 )
 from members.search import search_members
 from members.status import change_status, discipline_record, discipline_restore_rights
+from members.timeline import prefetch_member_records
 from members.transfers import overdue_letters, transfer_accept, transfer_cancel, transfer_start
 
 T = TypeVar("T")
 
 PAGE_SIZE = 25
+TIMELINE_LIMIT = 50  # events on the member page before "更多"
 # Party discipline is decided by the town committee / discipline commission, not by the branch: only the
 # administrator and the center clerk record it or restore rights. A branch secretary must not be able to
 # lift a 留党察看 in their own branch, which would give a member back the vote there (R-MB-02, R-RC-14).
@@ -181,11 +183,15 @@ def member_export(request):
 
 @staff_required
 def member_detail(request, pk: int):
+    """The member's record and, newest first, the last TIMELINE_LIMIT events of every app (all with ?timeline=all)."""
     member = _get_member_for_user(request.user, pk)
+    prefetch_member_records(member)  # transfers and disciplines, shared with the timeline
     floating = FloatingMember.objects.filter(member=member).first()
-    transfers = list(member.transfers.select_related("from_organization", "to_organization"))
+    transfers = list(member.transfers.all())
     for transfer in transfers:
         transfer.can_cancel = _is_issuing_side(request.user, transfer)
+    timeline = timeline_for(member, request.user)
+    show_all = request.GET.get("timeline") == "all"
     context = {
         "member": member,
         "floating": floating,
@@ -193,7 +199,8 @@ def member_detail(request, pk: int):
         "transfers": transfers,
         "disciplines": member.disciplines.all(),
         "can_discipline": bool(roles_of(request.user) & DISCIPLINE_ROLES),
-        "timeline": timeline_for(member, request.user),
+        "timeline": timeline if show_all else timeline[:TIMELINE_LIMIT],
+        "timeline_total": len(timeline),
         "pending_transfer": next((t for t in transfers if t.state == RelationTransfer.State.PENDING), None),
         "party_age": member.party_age(),
         "today": local_today(),

@@ -54,6 +54,16 @@ def test_town_composition_counts_every_branch(quarter, branch_a, branch_b):
     assert dict(c.by_branch) == {"东村党支部": 3, "西村党支部": 1}
 
 
+def test_a_branch_with_nobody_on_the_roll_is_listed_with_zero(quarter, branch_a, branch_b):
+    from tests import factories
+
+    empty = factories.make_branch("南村党支部")
+    factories.make_member(empty, status="deceased")
+    c = analysis.composition(org_ids=None, on=END)
+    assert dict(c.by_branch) == {"东村党支部": 3, "西村党支部": 1, "南村党支部": 0}
+    assert c.total == 4
+
+
 def test_flows_of_branch_a_in_the_quarter(quarter, branch_a):
     f = analysis.flows(org_ids=ids(branch_a), start=Q1[0], end=END)
     assert f.as_pairs() == [
