@@ -6,8 +6,9 @@ Nobody adds ``timedelta(days=…)`` to a deadline elsewhere: call these function
 * ``min_wait_until``  — the earliest day a minimum waiting time allows something; never extended (R-GN-02).
 * ``deadline``        — the last day of a *deadline*; extended past holidays and weekends (R-GN-02).
 * ``add_working_days``— a limit counted in working days (R-GN-03, R-SV-05, R-SV-07).
-* ``PeriodEnd`` / ``deadline_passed_sql`` — the same counting in SQL, for ordering and counting many rows in
-  one query; tests/core/test_dates_sql.py proves they agree with the Python functions.
+* ``period_end_sql`` / ``last_working_day_before_sql`` (and the ``PeriodEnd`` / ``LastWorkingDayBefore`` /
+  ``deadline_passed_sql`` expressions) — the same counting in SQL, for ordering and counting many rows in one
+  query; tests/core/test_dates_sql.py proves they agree with the Python functions.
 
 Working days come from the calendar table (core.models.CalendarDay). A year without a CalendarYear row is
 not loaded: it is computed on weekends alone and every result that touches it is ``provisional``.
@@ -187,26 +188,35 @@ def minutes_after(moment: datetime, minutes: int) -> datetime:
 # --- the same counting in SQL (for ordering and counting many rows at once) ------------------------------
 
 
+def period_end_sql(start: str, *, days: int = 0, months: int | str = 0, years: int = 0) -> str:
+    """SQL twin of ``period_end`` (R-GN-01), over SQL text: PostgreSQL's ``date + interval 'n months'`` keeps
+    the day of the month, or takes the month's last day where it has none, as ``add_months`` does. ``start`` is
+    a date expression; ``months`` a number or an SQL expression (a number read from the row). Nest two calls
+    for two periods counted one after the other."""
+    if isinstance(months, int):
+        months = str(months + 12 * years)
+    elif years:
+        months = f"({months}) + {12 * int(years)}"
+    return f"((({start})::date + make_interval(months => ({months})::integer))::date + {int(days)})"
+
+
 class PeriodEnd(Func):
-    """SQL twin of ``period_end`` (R-GN-01): PostgreSQL's ``date + interval 'n months'`` keeps the day of the
-    month, or takes the month's last day where it has none, as ``add_months`` does. ``months`` may be an
-    expression (a number read from the row); nest two ``PeriodEnd`` for two periods counted one after the other.
-    """
+    """``period_end_sql`` as an ORM expression; ``months`` may be an expression."""
 
     output_field = DateField()
 
     def __init__(self, start, *, days: int = 0, months: int | Expression = 0, years: int = 0):
-        if isinstance(months, int):
-            months = Value(months + 12 * years)
-        elif years:
-            months = months + Value(12 * years)
-        super().__init__(start, months, Value(days))
+        self.days, self.years = days, years
+        self.months = months if isinstance(months, int) else None
+        super().__init__(start, *([] if isinstance(months, int) else [months]))
 
     def as_sql(self, compiler, connection, **extra_context):
         parts = [compiler.compile(expression) for expression in self.get_source_expressions()]
-        (start, start_params), (months, months_params), (days, days_params) = parts
-        sql = f"((({start})::date + make_interval(months => ({months})::integer))::date + ({days})::integer)"
-        return sql, [*start_params, *months_params, *days_params]
+        (start, params), months = parts[0], self.months
+        if len(parts) == 2:
+            months, months_params = parts[1]
+            params = [*params, *months_params]
+        return period_end_sql(start, days=self.days, months=months, years=self.years), list(params)
 
 
 # R-SV-07 in SQL, as ``is_working_day``: calendar rows count only for a loaded year; a make-up working day (调休)
@@ -232,17 +242,22 @@ def _latest_working_day_sql(day: str, first: int, last: int) -> str:
     )
 
 
+def last_working_day_before_sql(day: str) -> str:
+    """SQL twin of ``last_working_day_before`` over SQL text (``day`` appears twice: repeat its parameters).
+    The 16 days before are searched first (a run of days off is never longer: the longest, Spring Festival
+    with its weekend, is 9 days), then the 10 years before those."""
+    return f"COALESCE({_latest_working_day_sql(day, 1, 16)}, {_latest_working_day_sql(day, 17, 3660)})"
+
+
 class LastWorkingDayBefore(Func):
-    """SQL twin of ``last_working_day_before``. The 16 days before are searched first (a run of days off is
-    never longer: the longest, Spring Festival with its weekend, is 9 days), then the 10 years before it."""
+    """``last_working_day_before_sql`` as an ORM expression."""
 
     output_field = DateField()
     arity = 1
 
     def as_sql(self, compiler, connection, **extra_context):
         day, params = compiler.compile(self.get_source_expressions()[0])
-        sql = f"COALESCE({_latest_working_day_sql(day, 1, 16)}, {_latest_working_day_sql(day, 17, 3660)})"
-        return sql, [*params, *params]
+        return last_working_day_before_sql(day), [*params, *params]
 
 
 def deadline_passed_sql(end, *, on) -> LessThanOrEqual:
