@@ -13,7 +13,7 @@ from datetime import date
 from core.dates import add_working_days, age_on, min_wait_until, period_end
 from core.models import RuleProfile
 from members.models import Member
-from members.status import members_without_rights_ids
+from members.status import members_without_rights_by_day, members_without_rights_ids
 from recruitment.models import Candidate, CandidateVote, Recommendation, Stage
 from recruitment.rules import (
     approval_deadline,
@@ -212,6 +212,19 @@ def introducers_eligible(ctx: Context) -> list[Problem]:
                 )
             )
     return problems
+
+
+def preload(candidates, on: date, profile: RuleProfile, shared: dict) -> None:
+    """Fill ``shared`` with what the guards of many candidates read on different days (who is under 留党察看
+    on each target's meeting day, R-RC-09), in one query, so a page of candidates costs the same queries."""
+    days = {
+        _meeting_day(Context(candidate=c, on=on, profile=profile, shared=shared))
+        for c in candidates
+        if c.stage == Stage.TARGET
+    }
+    missing = [day for day in days if ("without_rights", day) not in shared]
+    for day, ids in members_without_rights_by_day(missing).items():
+        shared[("without_rights", day)] = ids
 
 
 def political_review_valid(ctx: Context) -> list[Problem]:

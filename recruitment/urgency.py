@@ -27,7 +27,7 @@ from django.db.models import QuerySet
 from core.dates import last_working_day_before, last_working_day_before_sql, period_end_sql
 from core.models import RuleProfile
 from members.models import Member
-from recruitment import stages
+from recruitment import guards, stages
 from recruitment.models import (
     Approval,
     Assessment,
@@ -89,8 +89,9 @@ def profile_for(on: date, shared: dict) -> RuleProfile:
     return shared[("profile", on)]
 
 
-def urgency(candidate, on: date, *, shared: dict | None = None) -> Urgency:
-    """Where ``candidate`` stands on ``on``. Reads the file through ``.all()`` (fetch with ``with_file()``)."""
+def urgency(candidate, on: date, *, shared: dict | None = None, reminders: list | None = None) -> Urgency:
+    """Where ``candidate`` stands on ``on``. Reads the file through ``.all()`` (fetch with ``with_file()``);
+    ``reminders``: ``stages.reminders(candidate, on)`` when the caller has them already."""
     shared = {} if shared is None else shared
     due, late = None, False
     if candidate.stage == Stage.APPLICANT:
@@ -110,7 +111,9 @@ def urgency(candidate, on: date, *, shared: dict | None = None) -> Urgency:
             late = on > due
     elif candidate.stage == Stage.PROBATIONARY:
         due = probation_end(candidate)
-    return Urgency(due, late, late or bool(stages.reminders(candidate, on, shared=shared)))
+    if reminders is None:
+        reminders = stages.reminders(candidate, on, shared=shared)
+    return Urgency(due, late, late or bool(reminders))
 
 
 # --- the same in SQL --------------------------------------------------------------------------------------
@@ -304,15 +307,17 @@ def with_files(ids: list[int], stages_shown) -> list:
 
 def cards(candidates, on: date, *, shared: dict) -> list[Card]:
     """The full guard evaluation, for the candidates shown."""
+    guards.preload(candidates, on, profile_for(on, shared), shared)
     out = []
     for candidate in candidates:
         steps = stages.next_steps(candidate, on, shared=shared)
+        reminders = stages.reminders(candidate, on, shared=shared)
         out.append(
             Card(
                 candidate=candidate,
                 step=steps[0] if steps else None,
-                reminders=stages.reminders(candidate, on, shared=shared),
-                urgency=urgency(candidate, on, shared=shared),
+                reminders=reminders,
+                urgency=urgency(candidate, on, shared=shared, reminders=reminders),
             )
         )
     return out

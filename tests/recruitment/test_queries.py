@@ -83,3 +83,37 @@ def test_candidate_page_queries_are_bounded(client, clerk, branch_a, django_asse
     assert _queries(client, reverse("recruitment:candidate", args=[c.pk])) == few
     with django_assert_max_num_queries(35):
         client.get(reverse("recruitment:candidate", args=[c.pk]))
+
+
+def _awaiting_approval(branch, meeting_on):
+    """A development target whose admission passed the branch meeting on ``meeting_on`` (R-RC-14)."""
+    from members.models import Member
+    from recruitment import votes
+
+    c = b.target(branch)
+    b.pre_meeting_file(c, meeting_on=meeting_on)
+    people = list(Member.objects.filter(organization=branch, status=Member.Status.FULL))
+    votes.vote_record(
+        meeting=b.meeting(branch, meeting_on, present=people),
+        candidate=c,
+        proposal="admit",
+        yes=len(people),
+        no=0,
+        abstain=0,
+        recorded_by=None,
+    )
+    return c
+
+
+def test_board_queries_do_not_grow_with_targets_met_on_different_days_R_RC_09(client, clerk, branch_a):
+    """Each target's introducers are checked on its meeting day (R-RC-09, R-MB-02): one query for all days."""
+    client.force_login(clerk)
+    url = reverse("recruitment:board")
+    client.get(url)
+    _awaiting_approval(branch_a, date(2025, 6, 20))
+    client.get(url)  # the calendar years these dates touch are read once, then cached
+    few = _queries(client, url)
+    for day in (date(2025, 6, 21), date(2025, 6, 23), date(2025, 6, 24)):
+        _awaiting_approval(branch_a, day)
+    client.get(url)
+    assert _queries(client, url) == few
