@@ -195,12 +195,14 @@ class CandidateFilterForm(forms.Form):
     )
     q = forms.CharField(label="查找", required=False, max_length=30)
 
-    def __init__(self, *args, organizations, **kwargs):
+    def __init__(self, *args, organizations, search=True, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["org"].queryset = organizations
         self.fields["q"].widget = forms.TextInput(
             attrs={"type": "search", "placeholder": "姓名或身份证号的一部分"}
         )
+        if not search:  # the board filters by branch only
+            del self.fields["q"]
 
     def filter(self, candidates):
         """``candidates`` narrowed by the valid filter; none at all when the filter is not valid."""
@@ -210,7 +212,7 @@ class CandidateFilterForm(forms.Form):
             return candidates.none()
         if self.cleaned_data["org"]:
             candidates = candidates.filter(organization=self.cleaned_data["org"])
-        q = self.cleaned_data["q"].strip()
+        q = self.cleaned_data.get("q", "").strip()
         if q:
             candidates = candidates.filter(Q(name__icontains=q) | Q(id_number__icontains=q.upper()))
         return candidates

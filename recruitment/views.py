@@ -56,15 +56,17 @@ BOARD_CARDS = 20  # the most urgent cards of each column; "查看全部" lists t
 STAGE_PAGE_SIZE = 25
 
 
-def _filter_form(request):
-    return forms.CandidateFilterForm(request.GET or None, organizations=_branches(request.user))
+def _filter_form(request, *, search=True):
+    return forms.CandidateFilterForm(
+        request.GET or None, organizations=_branches(request.user), search=search
+    )
 
 
 @staff_required
 def board(request):
     """The pipeline board: a column per stage with how many candidates it holds and how many are overdue, and
     its most urgent cards with the next step and when (recruitment.urgency)."""
-    form = _filter_form(request)
+    form = _filter_form(request, search=False)
     candidates = form.filter(_candidates(request.user))
     columns = urgency.board_columns(candidates, BOARD_STAGES, on=local_today(), per_stage=BOARD_CARDS)
     context = {"columns": columns, "form": form, "per_column": BOARD_CARDS}
