@@ -6,6 +6,9 @@ Nobody adds ``timedelta(days=…)`` to a deadline elsewhere: call these function
 * ``min_wait_until``  — the earliest day a minimum waiting time allows something; never extended (R-GN-02).
 * ``deadline``        — the last day of a *deadline*; extended past holidays and weekends (R-GN-02).
 * ``add_working_days``— a limit counted in working days (R-GN-03, R-SV-05, R-SV-07).
+* ``period_end_sql`` / ``last_working_day_before_sql`` (and the ``PeriodEnd`` / ``LastWorkingDayBefore`` /
+  ``deadline_passed_sql`` expressions) — the same counting in SQL, for ordering and counting many rows in one
+  query; tests/core/test_dates_sql.py proves they agree with the Python functions.
 
 Working days come from the calendar table (core.models.CalendarDay). A year without a CalendarYear row is
 not loaded: it is computed on weekends alone and every result that touches it is ``provisional``.
@@ -20,6 +23,8 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
+from django.db.models import DateField, Expression, Func, Value
+from django.db.models.lookups import LessThanOrEqual
 from django.utils import timezone
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
@@ -141,6 +146,20 @@ def deadline(start: date, *, days: int = 0, months: int = 0, years: int = 0) -> 
     return Deadline(end, provisional)
 
 
+def last_working_day_before(day: date) -> date:
+    """The last working day strictly before ``day`` (R-SV-07).
+
+    R-GN-02: a deadline whose period ends on ``end`` is over on ``day`` exactly when
+    ``end <= last_working_day_before(day)`` — the deadline is ``end`` moved forward to a working day, and every
+    day between that working day and ``day`` is off. This lets SQL compare stored dates with one value.
+    """
+    current = day
+    while True:
+        current -= timedelta(days=1)
+        if is_working_day(current):
+            return current
+
+
 def add_working_days(start: date, count: int) -> Deadline:
     """R-GN-03 / R-SV-05: ``count`` working days, the first being the first working day after ``start``."""
     if count < 1:
@@ -164,6 +183,89 @@ def working_days_between(start: date, end: date) -> int:
 def minutes_after(moment: datetime, minutes: int) -> datetime:
     """R-GN-03: the immediate-matter limit is counted in minutes, not days."""
     return moment + timedelta(minutes=minutes)
+
+
+# --- the same counting in SQL (for ordering and counting many rows at once) ------------------------------
+
+
+def period_end_sql(start: str, *, days: int = 0, months: int | str = 0, years: int = 0) -> str:
+    """SQL twin of ``period_end`` (R-GN-01), over SQL text: PostgreSQL's ``date + interval 'n months'`` keeps
+    the day of the month, or takes the month's last day where it has none, as ``add_months`` does. ``start`` is
+    a date expression; ``months`` a number or an SQL expression (a number read from the row). Nest two calls
+    for two periods counted one after the other."""
+    if isinstance(months, int):
+        months = str(months + 12 * years)
+    elif years:
+        months = f"({months}) + {12 * int(years)}"
+    return f"((({start})::date + make_interval(months => ({months})::integer))::date + {int(days)})"
+
+
+class PeriodEnd(Func):
+    """``period_end_sql`` as an ORM expression; ``months`` may be an expression."""
+
+    output_field = DateField()
+
+    def __init__(self, start, *, days: int = 0, months: int | Expression = 0, years: int = 0):
+        self.days, self.years = days, years
+        self.months = months if isinstance(months, int) else None
+        super().__init__(start, *([] if isinstance(months, int) else [months]))
+
+    def as_sql(self, compiler, connection, **extra_context):
+        parts = [compiler.compile(expression) for expression in self.get_source_expressions()]
+        (start, params), months = parts[0], self.months
+        if len(parts) == 2:
+            months, months_params = parts[1]
+            params = [*params, *months_params]
+        return period_end_sql(start, days=self.days, months=months, years=self.years), list(params)
+
+
+# R-SV-07 in SQL, as ``is_working_day``: calendar rows count only for a loaded year; a make-up working day (调休)
+# works, a statutory holiday does not, otherwise Monday to Friday.
+_WORKING_DAY_SQL = """CASE
+    WHEN NOT EXISTS (SELECT 1 FROM {years} y WHERE y.year = extract(year FROM {day})::integer)
+        THEN extract(isodow FROM {day}) < 6
+    WHEN EXISTS (SELECT 1 FROM {days} c WHERE c.date = {day} AND c.kind = 'workday') THEN true
+    WHEN EXISTS (SELECT 1 FROM {days} c WHERE c.date = {day} AND c.kind = 'holiday') THEN false
+    ELSE extract(isodow FROM {day}) < 6 END"""
+
+
+def _latest_working_day_sql(day: str, first: int, last: int) -> str:
+    """The latest working day among ``day - first`` … ``day - last`` (NULL if none)."""
+    from core.models import CalendarDay, CalendarYear
+
+    working = _WORKING_DAY_SQL.format(
+        years=CalendarYear._meta.db_table, days=CalendarDay._meta.db_table, day="s.day"
+    )
+    return (
+        f"(SELECT max(s.day) FROM (SELECT ({day})::date - g.n AS day FROM generate_series({first}, {last}) "
+        f"AS g(n)) AS s WHERE {working})"
+    )
+
+
+def last_working_day_before_sql(day: str) -> str:
+    """SQL twin of ``last_working_day_before`` over SQL text (``day`` appears twice: repeat its parameters).
+    The 16 days before are searched first (a run of days off is never longer: the longest, Spring Festival
+    with its weekend, is 9 days), then the 10 years before those."""
+    return f"COALESCE({_latest_working_day_sql(day, 1, 16)}, {_latest_working_day_sql(day, 17, 3660)})"
+
+
+class LastWorkingDayBefore(Func):
+    """``last_working_day_before_sql`` as an ORM expression."""
+
+    output_field = DateField()
+    arity = 1
+
+    def as_sql(self, compiler, connection, **extra_context):
+        day, params = compiler.compile(self.get_source_expressions()[0])
+        return last_working_day_before_sql(day), [*params, *params]
+
+
+def deadline_passed_sql(end, *, on) -> LessThanOrEqual:
+    """R-GN-02 in SQL: the deadline whose period ends on ``end`` (an expression, e.g. ``PeriodEnd``) is over
+    on ``on`` — a date, or an expression read from the row. The same as ``deadline(…).date < on``."""
+    if isinstance(on, date):
+        return LessThanOrEqual(end, Value(last_working_day_before(on)))
+    return LessThanOrEqual(end, LastWorkingDayBefore(on))
 
 
 # --- small helpers for reports --------------------------------------------------------------------------

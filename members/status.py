@@ -71,11 +71,28 @@ def has_full_rights(member: Member, on: date) -> bool:
 
 
 def members_without_rights_ids(on: date) -> set[int]:
-    return set(
-        Discipline.objects.filter(kind=Discipline.Kind.PROBATION, decided_on__lte=on)
-        .exclude(rights_restored_on__lte=on)
-        .values_list("member_id", flat=True)
+    return members_without_rights_by_day([on])[on]
+
+
+def members_without_rights_by_day(days) -> dict[date, set[int]]:
+    """R-MB-02: for each of ``days``, the members under 留党察看 that day (rights not yet restored) — one query
+    for all the days."""
+    days = sorted(set(days))
+    if not days:
+        return {}
+    rows = list(
+        Discipline.objects.filter(kind=Discipline.Kind.PROBATION, decided_on__lte=days[-1]).values_list(
+            "member_id", "decided_on", "rights_restored_on"
+        )
     )
+    return {
+        day: {
+            member
+            for member, decided_on, restored_on in rows
+            if decided_on <= day and (restored_on is None or restored_on > day)
+        }
+        for day in days
+    }
 
 
 @transaction.atomic

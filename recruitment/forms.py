@@ -1,6 +1,7 @@
 """Forms for every record; rules are checked by the operations they call, never here."""
 
 from django import forms
+from django.db.models import Q
 
 from members.models import Member, Organization
 from recruitment import models as m
@@ -180,3 +181,38 @@ class FilingForm(forms.Form):
 class TransferForm(forms.Form):
     to_organization = forms.ModelChoiceField(label="转入党支部", queryset=Organization.objects.branches())
     transferred_on = forms.DateField(label="转接日期", widget=DateInput())
+
+
+class CandidateFilterForm(forms.Form):
+    """The board's and the stage list's filter: a branch in the user's scope, and part of a name or ID number."""
+
+    org = forms.ModelChoiceField(
+        label="党支部",
+        queryset=Organization.objects.none(),
+        required=False,
+        empty_label="全部党支部",
+        error_messages={"invalid_choice": "没有这个党支部，或它不在您的管辖范围内。"},
+    )
+    q = forms.CharField(label="查找", required=False, max_length=30)
+
+    def __init__(self, *args, organizations, search=True, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["org"].queryset = organizations
+        self.fields["q"].widget = forms.TextInput(
+            attrs={"type": "search", "placeholder": "姓名或身份证号的一部分"}
+        )
+        if not search:  # the board filters by branch only
+            del self.fields["q"]
+
+    def filter(self, candidates):
+        """``candidates`` narrowed by the valid filter; none at all when the filter is not valid."""
+        if not self.is_bound:
+            return candidates
+        if not self.is_valid():
+            return candidates.none()
+        if self.cleaned_data["org"]:
+            candidates = candidates.filter(organization=self.cleaned_data["org"])
+        q = self.cleaned_data.get("q", "").strip()
+        if q:
+            candidates = candidates.filter(Q(name__icontains=q) | Q(id_number__icontains=q.upper()))
+        return candidates

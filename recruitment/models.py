@@ -31,36 +31,43 @@ class Stage(models.TextChoices):
 
 
 class CandidateQuerySet(models.QuerySet):
-    def with_file(self) -> CandidateQuerySet:
+    def with_file(self, parts: tuple[str, ...] | None = None) -> CandidateQuerySet:
         """The whole file (一人一档) in a fixed number of queries however many candidates: what the guards,
-        the checklist and the timeline read (recruitment.guards reads the file through ``.all()`` only)."""
-        from django.db.models import Prefetch
+        the checklist and the timeline read (recruitment.guards reads the file through ``.all()`` only).
+        ``parts``: only these record kinds (names of ``file_prefetches``), for a page that reads no more."""
+        prefetches = file_prefetches()
+        chosen = prefetches.values() if parts is None else [prefetches[name] for name in parts]
+        return self.select_related("organization", "member").prefetch_related(*chosen)
 
-        return self.select_related("organization", "member").prefetch_related(
-            "stage_changes",
-            "talks",
-            "recommendations",
-            Prefetch("contacts", queryset=Contact.objects.select_related("member")),
-            "thoughtreports",
-            "assessments",
-            Prefetch("introducers", queryset=Introducer.objects.select_related("member")),
-            "politicalreviews",
-            "trainings",
-            "publicnotices",
-            "prereviews",
-            "uppertalks",
-            "oaths",
-            "conversionapplications",
-            "postponements",
-            Prefetch(
-                "candidatetransfers",
-                queryset=CandidateTransfer.objects.select_related("from_organization", "to_organization"),
-            ),
-            Prefetch(
-                "votes",
-                queryset=CandidateVote.objects.select_related("meeting", "approval__organization"),
-            ),
-        )
+
+def file_prefetches() -> dict:
+    """Each kind of record in a candidate's file, as a prefetch lookup."""
+    from django.db.models import Prefetch
+
+    return {
+        "stage_changes": "stage_changes",
+        "talks": "talks",
+        "recommendations": "recommendations",
+        "contacts": Prefetch("contacts", queryset=Contact.objects.select_related("member")),
+        "thoughtreports": "thoughtreports",
+        "assessments": "assessments",
+        "introducers": Prefetch("introducers", queryset=Introducer.objects.select_related("member")),
+        "politicalreviews": "politicalreviews",
+        "trainings": "trainings",
+        "publicnotices": "publicnotices",
+        "prereviews": "prereviews",
+        "uppertalks": "uppertalks",
+        "oaths": "oaths",
+        "conversionapplications": "conversionapplications",
+        "postponements": "postponements",
+        "candidatetransfers": Prefetch(
+            "candidatetransfers",
+            queryset=CandidateTransfer.objects.select_related("from_organization", "to_organization"),
+        ),
+        "votes": Prefetch(
+            "votes", queryset=CandidateVote.objects.select_related("meeting", "approval__organization")
+        ),
+    }
 
 
 class Candidate(models.Model):

@@ -30,7 +30,7 @@ from recruitment.models import (
     StageChange,
     Talk,
 )
-from recruitment.rules import decision_profile, first_talk, fmt, talk_deadline
+from recruitment.rules import approval_deadline, decision_profile, first_talk, fmt, talk_deadline
 
 APPLICATION_FORM_SERIES = "application_form"
 APPLICATION_FORM_PREFIX = "入党志愿书"
@@ -189,7 +189,7 @@ def approval_record(
         raise RecruitmentError("支部大会未通过的决议不能报批（R-RC-14）。", rule="R-RC-14")
     if decided_on < held_on:
         raise RecruitmentError(f"审批日期不能早于支部大会日期{fmt(held_on)}（R-RC-16）。", rule="R-RC-16")
-    limit3, limit6 = deadline(held_on, months=3).date, deadline(held_on, months=6).date
+    limit3, limit6 = approval_deadline(held_on), deadline(held_on, months=6).date
     if decided_on > limit6:
         raise RecruitmentError(
             f"审批期限最长不超过6个月（至{fmt(limit6)}），{fmt(decided_on)}已超期，不能再审批（R-RC-16）。",

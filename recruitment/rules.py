@@ -48,6 +48,26 @@ def talk_deadline(candidate) -> Deadline:
     return deadline(candidate.applied_on, months=1)
 
 
+def latest_assessment(candidate, on: date):
+    """The latest assessment (R-RC-06) on or before ``on``, or None."""
+    return max(
+        (a for a in candidate.assessments.all() if a.assessed_on <= on),
+        key=lambda a: a.assessed_on,
+        default=None,
+    )
+
+
+def assessment_due(since: date, months: int) -> date:
+    """R-RC-06: the branch assesses an activist at least every ``months`` months (setting): the next assessment
+    is due ``months`` after ``since`` — the last assessment, or the branch committee's decision before the first."""
+    return period_end(since, months=months)
+
+
+def approval_deadline(held_on: date) -> date:
+    """R-RC-16: the committee approves a branch resolution within 3 months of the meeting (a deadline)."""
+    return deadline(held_on, months=3).date
+
+
 def probation_end(candidate) -> date | None:
     """R-RC-17: 1 year from the branch meeting's resolution (joined_on), plus an extension (R-RC-21)."""
     from recruitment.models import CandidateVote

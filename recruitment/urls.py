@@ -6,6 +6,7 @@ app_name = "recruitment"
 
 urlpatterns = [
     path("", views.board, name="board"),
+    path("stage/<slug:stage>/", views.stage_list, name="stage_list"),
     path("new/", views.candidate_create, name="candidate_create"),
     path("plans/", views.plans, name="plans"),
     path("plans/edit/", views.plan_edit, name="plan_edit"),

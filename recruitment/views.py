@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -11,7 +12,7 @@ from django.urls import reverse
 from core.access import Role, get_object_for_user, roles_of, scope_queryset, staff_required
 from core.dates import local_today
 from members.models import Organization
-from recruitment import forms, records, stages, votes
+from recruitment import forms, records, stages, urgency, votes
 from recruitment.checklist import checklist
 from recruitment.exceptions import RecruitmentError
 from recruitment.models import Approval, BranchMeeting, Candidate, CandidateVote, Stage
@@ -51,32 +52,38 @@ def _field_errors(form, exc: ValidationError) -> None:
         form.add_error(field if field in form.fields else None, errors)
 
 
+BOARD_CARDS = 20  # the most urgent cards of each column; "查看全部" lists the rest
+STAGE_PAGE_SIZE = 25
+
+
+def _filter_form(request, *, search=True):
+    return forms.CandidateFilterForm(
+        request.GET or None, organizations=_branches(request.user), search=search
+    )
+
+
 @staff_required
 def board(request):
-    """The pipeline board: a column per stage, a card per candidate with the next step and when."""
-    branches = _branches(request.user)
-    queryset = _candidates(request.user).filter(stage__in=BOARD_STAGES).with_file()
-    selected = request.GET.get("org")
-    if selected:
-        queryset = queryset.filter(organization_id=selected)
-    today = local_today()
-    columns = {stage: [] for stage in BOARD_STAGES}
-    shared: dict = {}  # what every card's guards have in common, read once for the board
-    for candidate in queryset:
-        steps = stages.next_steps(candidate, today, shared=shared)
-        columns[candidate.stage].append(
-            {
-                "candidate": candidate,
-                "step": steps[0] if steps else None,
-                "reminders": stages.reminders(candidate, today, shared=shared),
-            }
-        )
-    context = {
-        "columns": [(Stage(s).label, cards) for s, cards in columns.items()],
-        "branches": branches,
-        "selected": selected,
-    }
+    """The pipeline board: a column per stage with how many candidates it holds and how many are overdue, and
+    its most urgent cards with the next step and when (recruitment.urgency)."""
+    form = _filter_form(request, search=False)
+    candidates = form.filter(_candidates(request.user))
+    columns = urgency.board_columns(candidates, BOARD_STAGES, on=local_today(), per_stage=BOARD_CARDS)
+    context = {"columns": columns, "form": form, "per_column": BOARD_CARDS}
     return render(request, "recruitment/board.html", context)
+
+
+@staff_required
+def stage_list(request, stage):
+    """Every candidate of a stage, most urgent first, paginated; filter by branch, search by name or ID number."""
+    if stage not in BOARD_STAGES:
+        raise Http404("没有这个发展阶段。")
+    form = _filter_form(request)
+    candidates = urgency.StageList(form.filter(_candidates(request.user)), stage, on=local_today(), shared={})
+    page = Paginator(candidates, STAGE_PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request, "recruitment/stage_list.html", {"stage": Stage(stage), "form": form, "page_obj": page}
+    )
 
 
 @staff_required(write=True)

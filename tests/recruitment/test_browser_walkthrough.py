@@ -180,6 +180,13 @@ def test_secretary_and_clerk_take_a_candidate_from_application_to_full_member_in
     assert "东村申请人" in board and "东村积极分子" in board and "东村发展对象" in board
     assert "李文杰" not in board  # a full member has left the pipeline
     page.screenshot(path=str(SCREENSHOTS / "recruitment-board.png"), full_page=True)
+    # Each column counts its candidates; "查看全部" lists the whole stage (issue 9).
+    assert "1人" in page.inner_text("#column-activist h2")
+    page.click("#column-applicant a:has-text('查看全部（1）')")
+    assert "东村申请人" in page.inner_text("#stage-list")
+    page.fill("[name=q]", "积极分子")
+    page.click("button:has-text('查找')")
+    assert "没有找到符合条件的入党申请人" in page.inner_text("#stage-list")
     assert not errors, errors
 
     # At phone width nothing is wider than the screen.
@@ -188,6 +195,7 @@ def test_secretary_and_clerk_take_a_candidate_from_application_to_full_member_in
     for url, name in (
         (reverse("recruitment:candidate", args=[candidate.pk]), "recruitment-candidate-phone.png"),
         (reverse("recruitment:board"), "recruitment-board-phone.png"),
+        (reverse("recruitment:stage_list", args=["applicant"]), "recruitment-stage-list-phone.png"),
     ):
         phone.goto(f"{live_server.url}{url}")
         width = phone.evaluate("document.documentElement.scrollWidth")
