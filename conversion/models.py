@@ -256,7 +256,12 @@ class LedgerEntry(models.Model):
                 name="ledger_one_entry_per_absence",
             ),
         ]
-        indexes = [models.Index(fields=["case", "recorded_at"], name="ledger_case_recorded")]
+        indexes = [
+            # The case page: a case's entries newest first, a page at a time (issue 9).
+            models.Index(fields=["case", "id"], name="ledger_case_entries"),
+            # A case's balance on a day: its last entry recorded by then (reports/conversion_blocks.py).
+            models.Index(fields=["case", "recorded_at", "id"], name="ledger_case_recorded_entry"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.case.member} {self.amount:+} {self.reason}"

@@ -6,6 +6,7 @@ Nobody adds ``timedelta(days=…)`` to a deadline elsewhere: call these function
 * ``min_wait_until``  — the earliest day a minimum waiting time allows something; never extended (R-GN-02).
 * ``deadline``        — the last day of a *deadline*; extended past holidays and weekends (R-GN-02).
 * ``add_working_days``— a limit counted in working days (R-GN-03, R-SV-05, R-SV-07).
+* ``working_days_between`` / ``working_day_ordinals`` — working days a span took (R-SV-07).
 
 Working days come from the calendar table (core.models.CalendarDay). A year without a CalendarYear row is
 not loaded: it is computed on weekends alone and every result that touches it is ``provisional``.
@@ -161,6 +162,21 @@ def working_days_between(start: date, end: date) -> int:
     return count
 
 
+def working_day_ordinals(first: date, last: date) -> dict[date, int]:
+    """Every day in [first, last] with the number of working days in (first, day] (R-SV-07).
+
+    For many spans at once (reports): the working days in (a, b] are ``ordinals[b] - ordinals[a]`` for
+    ``first <= a <= b <= last``, the same as ``working_days_between(a, b)`` — one pass over the days, with
+    the same ``is_working_day``.
+    """
+    ordinals, count, current = {first: 0}, 0, first
+    while current < last:
+        current += timedelta(days=1)
+        count += is_working_day(current)
+        ordinals[current] = count
+    return ordinals
+
+
 def minutes_after(moment: datetime, minutes: int) -> datetime:
     """R-GN-03: the immediate-matter limit is counted in minutes, not days."""
     return moment + timedelta(minutes=minutes)
@@ -171,6 +187,25 @@ def minutes_after(moment: datetime, minutes: int) -> datetime:
 
 def local_today() -> date:
     return timezone.localdate()
+
+
+def day_start(day: date) -> datetime:
+    """00:00 of ``day``, local time (the moment ``__date`` lookups switch to ``day``).
+
+    ``moment >= day_start(a) and moment < day_start(b + 1 day)`` means "on a local day in [a, b]" as
+    ``moment__date__range=(a, b)`` does, but a plain index on the timestamp can serve it (issue 9).
+    """
+    return timezone.make_aware(datetime.combine(day, datetime.min.time()))
+
+
+def day_end(day: date) -> datetime:
+    """24:00 of ``day``, local time: the first moment that is no longer on ``day``."""
+    return day_start(day + timedelta(days=1))
+
+
+def on_local_days(field: str, first: date, last: date) -> dict[str, datetime]:
+    """Filter arguments for "``field`` falls on a local day in [first, last]" (see ``day_start``)."""
+    return {f"{field}__gte": day_start(first), f"{field}__lt": day_end(last)}
 
 
 def quarter_of(day: date) -> int:

@@ -17,6 +17,7 @@ from django.db.models import Count, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
 
 from conversion.models import CommitteeReferral, ConversionCase, DemocraticReview, LedgerEntry
+from core.dates import day_end, on_local_days
 from core.profile import rule_profile
 from reports.blocks import Block, Scope, Table, period_counting_day
 from reports.periods import Period
@@ -30,8 +31,10 @@ def _pts(value: Decimal) -> str:
 
 
 def _balance_on(on):
+    # Entries recorded up to the end of the counting day; a range on recorded_at, so that the index
+    # ledger_case_recorded_entry (case, recorded_at, id) finds each case's last entry directly.
     last = (
-        LedgerEntry.objects.filter(case=OuterRef("pk"), recorded_at__date__lte=on)
+        LedgerEntry.objects.filter(case=OuterRef("pk"), recorded_at__lt=day_end(on))
         .order_by("-recorded_at", "-pk")
         .values("balance_after")[:1]
     )
@@ -71,7 +74,7 @@ def conversion_block(scope: Scope, period: Period) -> Block:
         failed=Count("pk", filter=Q(state=DemocraticReview.State.FAILED)),
     )
     referrals = CommitteeReferral.objects.aggregate(
-        raised=Count("pk", filter=Q(raised_at__date__range=(start, end))),
+        raised=Count("pk", filter=Q(**on_local_days("raised_at", start, end))),
         decided=Count("pk", filter=Q(decided_on__range=(start, end))),
     )
     below = cases["band_0"]
