@@ -86,14 +86,34 @@ def is_year_loaded(year: int) -> bool:
     return _year(year).loaded
 
 
-def is_working_day(day: date) -> bool:
-    """R-SV-07: weekends and statutory holidays are off, official make-up days (调休) are working days."""
-    info = _year(day.year)
-    if day in info.workdays:
+def _is_working(day: date, holidays: frozenset[date], workdays: frozenset[date]) -> bool:
+    """R-SV-07: weekends and statutory holidays are off, official make-up days (调休) are working days.
+
+    ``holidays`` and ``workdays`` are calendar rows of loaded years only: a year not loaded has none, so its
+    working days are counted on weekends alone.
+    """
+    if day in workdays:
         return True
-    if day in info.holidays:
+    if day in holidays:
         return False
     return day.weekday() < 5
+
+
+def is_working_day(day: date) -> bool:
+    """R-SV-07 (``_is_working``) with the calendar of the day's year."""
+    info = _year(day.year)
+    return _is_working(day, info.holidays, info.workdays)
+
+
+def _loaded_calendar_days(first: date, last: date) -> tuple[frozenset[date], frozenset[date]]:
+    """Holidays and make-up working days in [first, last] of the loaded years: one query, read now."""
+    from core.models import CalendarDay, CalendarYear
+
+    rows = CalendarDay.objects.filter(
+        date__range=(first, last), date__year__in=CalendarYear.objects.values("year")
+    ).values_list("date", "kind")
+    holidays = frozenset(day for day, kind in rows if kind == CalendarDay.Kind.HOLIDAY)
+    return holidays, frozenset(day for day, _ in rows if day not in holidays)
 
 
 def next_working_day(day: date) -> tuple[date, bool]:
@@ -166,13 +186,14 @@ def working_day_ordinals(first: date, last: date) -> dict[date, int]:
     """Every day in [first, last] with the number of working days in (first, day] (R-SV-07).
 
     For many spans at once (reports): the working days in (a, b] are ``ordinals[b] - ordinals[a]`` for
-    ``first <= a <= b <= last``, the same as ``working_days_between(a, b)`` — one pass over the days, with
-    the same ``is_working_day``.
+    ``first <= a <= b <= last``, the same as ``working_days_between(a, b)`` — one pass over the days, by the
+    same rule (``_is_working``), with the calendar of [first, last] read in one query.
     """
+    holidays, workdays = _loaded_calendar_days(first, last)
     ordinals, count, current = {first: 0}, 0, first
     while current < last:
         current += timedelta(days=1)
-        count += is_working_day(current)
+        count += _is_working(current, holidays, workdays)
         ordinals[current] = count
     return ordinals
 
