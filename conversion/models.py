@@ -66,6 +66,8 @@ class ConversionCase(models.Model):
         verbose_name = "转化案件"
         verbose_name_plural = verbose_name
         ordering = ["state", "-opened_on", "-pk"]
+        # The case list: open cases by state and balance, a page at a time (issue 9).
+        indexes = [models.Index(fields=["state", "balance", "id"], name="conversion_case_list")]
         constraints = [
             models.UniqueConstraint(
                 fields=["member"], condition=~Q(state="closed"), name="conversion_one_open_case_per_member"
