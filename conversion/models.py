@@ -66,6 +66,8 @@ class ConversionCase(models.Model):
         verbose_name = "转化案件"
         verbose_name_plural = verbose_name
         ordering = ["state", "-opened_on", "-pk"]
+        # The case list: open cases by state and balance, a page at a time (issue 9).
+        indexes = [models.Index(fields=["state", "balance", "id"], name="conversion_case_list")]
         constraints = [
             models.UniqueConstraint(
                 fields=["member"], condition=~Q(state="closed"), name="conversion_one_open_case_per_member"
@@ -256,7 +258,12 @@ class LedgerEntry(models.Model):
                 name="ledger_one_entry_per_absence",
             ),
         ]
-        indexes = [models.Index(fields=["case", "recorded_at"], name="ledger_case_recorded")]
+        indexes = [
+            # The case page: a case's entries newest first, a page at a time (issue 9).
+            models.Index(fields=["case", "id"], name="ledger_case_entries"),
+            # A case's balance on a day: its last entry recorded by then (reports/conversion_blocks.py).
+            models.Index(fields=["case", "recorded_at", "id"], name="ledger_case_recorded_entry"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.case.member} {self.amount:+} {self.reason}"

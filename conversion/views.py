@@ -37,7 +37,7 @@ from conversion.review import (
 )
 from conversion.transition import case_close, discipline_referral_record, observation_record
 from core.access import can_write, get_object_for_user, staff_required
-from core.dates import local_today, period_end
+from core.dates import day_end, local_today, period_end
 from core.exceptions import DomainError
 from core.profile import rule_profile
 
@@ -91,7 +91,7 @@ def _action_page(request, case, form, title: str, **extra):
 def case_list(request):
     today = local_today()
     recent = (
-        LedgerEntry.objects.filter(case=OuterRef("pk"), recorded_at__date__gt=period_end(today, days=-30))
+        LedgerEntry.objects.filter(case=OuterRef("pk"), recorded_at__gte=day_end(period_end(today, days=-30)))
         .values("case")
         .annotate(total=Sum("amount"))
         .values("total")
@@ -140,11 +140,7 @@ def case_detail(request, pk: int):
     case = _get_case_for_user(request.user, pk)
     # The ledger a page at a time, newest first; each entry carries its running balance (balance_after), so
     # nothing is recomputed. The printed statement (conversion.documents) keeps every entry.
-    entries = (
-        case.entries.select_related("recorded_by", "task", "attendance__meeting")
-        .prefetch_related("reversed_by")
-        .order_by("-pk")
-    )
+    entries = case.entries.select_related("recorded_by").prefetch_related("reversed_by").order_by("-pk")
     page_obj = Paginator(entries, LEDGER_PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,

@@ -9,6 +9,7 @@ Nobody adds ``timedelta(days=…)`` to a deadline elsewhere: call these function
 * ``period_end_sql`` / ``last_working_day_before_sql`` (and the ``PeriodEnd`` / ``LastWorkingDayBefore`` /
   ``deadline_passed_sql`` expressions) — the same counting in SQL, for ordering and counting many rows in one
   query; tests/core/test_dates_sql.py proves they agree with the Python functions.
+* ``working_days_between`` / ``working_day_ordinals`` — working days a span took (R-SV-07).
 
 Working days come from the calendar table (core.models.CalendarDay). A year without a CalendarYear row is
 not loaded: it is computed on weekends alone and every result that touches it is ``provisional``.
@@ -90,14 +91,34 @@ def is_year_loaded(year: int) -> bool:
     return _year(year).loaded
 
 
-def is_working_day(day: date) -> bool:
-    """R-SV-07: weekends and statutory holidays are off, official make-up days (调休) are working days."""
-    info = _year(day.year)
-    if day in info.workdays:
+def _is_working(day: date, holidays: frozenset[date], workdays: frozenset[date]) -> bool:
+    """R-SV-07: weekends and statutory holidays are off, official make-up days (调休) are working days.
+
+    ``holidays`` and ``workdays`` are calendar rows of loaded years only: a year not loaded has none, so its
+    working days are counted on weekends alone.
+    """
+    if day in workdays:
         return True
-    if day in info.holidays:
+    if day in holidays:
         return False
     return day.weekday() < 5
+
+
+def is_working_day(day: date) -> bool:
+    """R-SV-07 (``_is_working``) with the calendar of the day's year."""
+    info = _year(day.year)
+    return _is_working(day, info.holidays, info.workdays)
+
+
+def _loaded_calendar_days(first: date, last: date) -> tuple[frozenset[date], frozenset[date]]:
+    """Holidays and make-up working days in [first, last] of the loaded years: one query, read now."""
+    from core.models import CalendarDay, CalendarYear
+
+    rows = CalendarDay.objects.filter(
+        date__range=(first, last), date__year__in=CalendarYear.objects.values("year")
+    ).values_list("date", "kind")
+    holidays = frozenset(day for day, kind in rows if kind == CalendarDay.Kind.HOLIDAY)
+    return holidays, frozenset(day for day, _ in rows if day not in holidays)
 
 
 def next_working_day(day: date) -> tuple[date, bool]:
@@ -178,6 +199,22 @@ def working_days_between(start: date, end: date) -> int:
         current += timedelta(days=1)
         count += is_working_day(current)
     return count
+
+
+def working_day_ordinals(first: date, last: date) -> dict[date, int]:
+    """Every day in [first, last] with the number of working days in (first, day] (R-SV-07).
+
+    For many spans at once (reports): the working days in (a, b] are ``ordinals[b] - ordinals[a]`` for
+    ``first <= a <= b <= last``, the same as ``working_days_between(a, b)`` — one pass over the days, by the
+    same rule (``_is_working``), with the calendar of [first, last] read in one query.
+    """
+    holidays, workdays = _loaded_calendar_days(first, last)
+    ordinals, count, current = {first: 0}, 0, first
+    while current < last:
+        current += timedelta(days=1)
+        count += _is_working(current, holidays, workdays)
+        ordinals[current] = count
+    return ordinals
 
 
 def minutes_after(moment: datetime, minutes: int) -> datetime:
@@ -273,6 +310,25 @@ def deadline_passed_sql(end, *, on) -> LessThanOrEqual:
 
 def local_today() -> date:
     return timezone.localdate()
+
+
+def day_start(day: date) -> datetime:
+    """00:00 of ``day``, local time (the moment ``__date`` lookups switch to ``day``).
+
+    ``moment >= day_start(a) and moment < day_start(b + 1 day)`` means "on a local day in [a, b]" as
+    ``moment__date__range=(a, b)`` does, but a plain index on the timestamp can serve it (issue 9).
+    """
+    return timezone.make_aware(datetime.combine(day, datetime.min.time()))
+
+
+def day_end(day: date) -> datetime:
+    """24:00 of ``day``, local time: the first moment that is no longer on ``day``."""
+    return day_start(day + timedelta(days=1))
+
+
+def on_local_days(field: str, first: date, last: date) -> dict[str, datetime]:
+    """Filter arguments for "``field`` falls on a local day in [first, last]" (see ``day_start``)."""
+    return {f"{field}__gte": day_start(first), f"{field}__lt": day_end(last)}
 
 
 def quarter_of(day: date) -> int:

@@ -2,7 +2,7 @@
 
 Conversion is the town committee's business, handled at the center (conversion/access.py): the block counts
 the whole town for administrators, clerks and auditors, and shows a branch secretary nothing but a note — the
-same as the conversion pages, which a secretary cannot open. Three queries, whatever the number of cases.
+same as the conversion pages, which a secretary cannot open. Four queries, whatever the number of cases.
 
 Snapshot figures (open cases, balances) are taken on the counting day: a case is open on that day when it
 had been opened and not yet returned; its balance is the ``balance_after`` of its last ledger entry recorded
@@ -13,10 +13,11 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from django.db.models import Count, OuterRef, Q, Subquery
+from django.db.models import Count, Max, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
 
 from conversion.models import CommitteeReferral, ConversionCase, DemocraticReview, LedgerEntry
+from core.dates import day_end, on_local_days
 from core.profile import rule_profile
 from reports.blocks import Block, Scope, Table, period_counting_day
 from reports.periods import Period
@@ -30,8 +31,10 @@ def _pts(value: Decimal) -> str:
 
 
 def _balance_on(on):
+    # Entries recorded up to the end of the counting day; a range on recorded_at, so that the index
+    # ledger_case_recorded_entry (case, recorded_at, id) finds each case's last entry directly.
     last = (
-        LedgerEntry.objects.filter(case=OuterRef("pk"), recorded_at__date__lte=on)
+        LedgerEntry.objects.filter(case=OuterRef("pk"), recorded_at__lt=day_end(on))
         .order_by("-recorded_at", "-pk")
         .values("balance_after")[:1]
     )
@@ -58,7 +61,14 @@ def conversion_block(scope: Scope, period: Period) -> Block:
     bands = balance_bands(profile.points_low, profile.points_base, profile.points_high)
     open_on = Q(opened_on__lte=on) & (Q(returned_on__isnull=True) | Q(returned_on__gt=on))
     in_transition = Q(returned_on__lte=on) & (Q(closed_on__isnull=True) | Q(closed_on__gt=on))
-    cases = ConversionCase.objects.annotate(points=_balance_on(on)).aggregate(
+    # The balance on the counting day, computed once per open case in an inner query (GROUP BY case), then
+    # counted into bands; annotated straight on the cases, the ORM would repeat it in every band's FILTER.
+    per_case = (
+        ConversionCase.objects.annotate(balance_on=_balance_on(on))
+        .values("pk")
+        .annotate(points=Max("balance_on", filter=open_on))
+    )
+    cases = per_case.aggregate(
         open=Count("pk", filter=open_on),
         transition=Count("pk", filter=in_transition),
         opened=Count("pk", filter=Q(opened_on__range=(start, end))),
@@ -71,7 +81,7 @@ def conversion_block(scope: Scope, period: Period) -> Block:
         failed=Count("pk", filter=Q(state=DemocraticReview.State.FAILED)),
     )
     referrals = CommitteeReferral.objects.aggregate(
-        raised=Count("pk", filter=Q(raised_at__date__range=(start, end))),
+        raised=Count("pk", filter=Q(**on_local_days("raised_at", start, end))),
         decided=Count("pk", filter=Q(decided_on__range=(start, end))),
     )
     below = cases["band_0"]

@@ -545,3 +545,67 @@ class YearArchive(models.Model):
 
     def __str__(self) -> str:
         return f"{self.year}年便民服务档案"
+
+
+# --- tallies for the statistics (issue 9) ------------------------------------------------------------------
+#
+# Derived data: the figures of services.statistics.desk_report, counted per day so that a period's figures
+# read a few hundred rows instead of every matter. The database keeps them exact: triggers on
+# services_matter and services_supplementnotice (migration 0005_daily_tally_triggers) add each written row's
+# change to them in the same statement, whoever writes (the desk's operations, the admin, a bulk load).
+# No Python code writes them.
+
+
+class IntakeTally(models.Model):
+    """Matters registered on a local day, by kind and service; how many of them got the one-time notice
+    (一次性告知, R-SV-08) and how many were returned (R-SV-09)."""
+
+    day = models.DateField("登记日期")
+    kind = models.CharField("办件类型", max_length=20, choices=MatterKind.choices)
+    service = models.ForeignKey(
+        Service,
+        verbose_name="服务事项",
+        null=True,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        db_index=False,
+        related_name="+",
+    )
+    registered = models.IntegerField("登记件数", default=0)
+    with_notice = models.IntegerField("其中一次性告知", default=0)
+    returned = models.IntegerField("其中退回", default=0)
+
+    class Meta:
+        verbose_name = "办件登记日统计"
+        verbose_name_plural = verbose_name
+        constraints = [
+            models.UniqueConstraint(
+                fields=["day", "kind", "service"], nulls_distinct=False, name="intake_tally_key"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.day} {self.kind} {self.registered}"
+
+
+class CompletionTally(models.Model):
+    """Completed matters that had a deadline, by local completion day and the day their clock (re)started
+    (R-SV-04/R-SV-08); how many were completed by their deadline (R-SV-10). The working days each took are
+    counted from the two days by core.dates when the figures are read, so a calendar change shows at once."""
+
+    day = models.DateField("办结日期")
+    clock_started_on = models.DateField("起算日", null=True)
+    completed = models.IntegerField("办结件数", default=0)
+    on_time = models.IntegerField("其中按期办结", default=0)
+
+    class Meta:
+        verbose_name = "办件办结日统计"
+        verbose_name_plural = verbose_name
+        constraints = [
+            models.UniqueConstraint(
+                fields=["day", "clock_started_on"], nulls_distinct=False, name="completion_tally_key"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.day} {self.completed}"

@@ -2,8 +2,9 @@
 working days, overdue by staff, complaints — and a server-drawn SVG bar chart (no JavaScript).
 
 ``desk_report`` is the one computation: the desk's monthly page (``monthly_report``) and the statistics page
-(reports/service_blocks.py) both call it. Every figure is an SQL aggregation; the number of queries does not
-depend on the number of matters.
+(reports/service_blocks.py) both call it. Matters are counted from daily tallies the database keeps exact
+(services.models.IntakeTally, CompletionTally); working days come from core.dates. The number of queries and
+the rows they read do not depend on the number of matters.
 """
 
 from __future__ import annotations
@@ -11,37 +12,16 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
-from django.conf import settings
-from django.db.models import Avg, Count, F, FloatField, Q
-from django.db.models.expressions import RawSQL
+from django.db.models import Count, Q, Sum
 
-from core.dates import month_bounds
-from core.models import CalendarDay, CalendarYear
-from services.models import AccountabilityCase, Complaint, Matter, MatterKind
-
-# R-SV-07: working days in (clock_started_on, local completion day], the same rule as
-# core.dates.is_working_day: a make-up working day (调休) counts, a statutory holiday does not, otherwise
-# Monday–Friday; calendar rows count only for a loaded year.
-_WORKING_DAYS_SQL = f"""
-(SELECT count(*) FROM generate_series(
-    "{Matter._meta.db_table}".clock_started_on + 1,
-    ("{Matter._meta.db_table}".completed_at AT TIME ZONE %s)::date,
-    interval '1 day') AS d(day)
-  WHERE CASE
-    WHEN NOT EXISTS (SELECT 1 FROM {CalendarYear._meta.db_table} y
-                     WHERE y.year = extract(year FROM d.day)) THEN extract(isodow FROM d.day) < 6
-    WHEN EXISTS (SELECT 1 FROM {CalendarDay._meta.db_table} c
-                 WHERE c.date = d.day::date AND c.kind = 'workday') THEN true
-    WHEN EXISTS (SELECT 1 FROM {CalendarDay._meta.db_table} c
-                 WHERE c.date = d.day::date AND c.kind = 'holiday') THEN false
-    ELSE extract(isodow FROM d.day) < 6
-  END)
-"""
-
-
-def working_days_taken() -> RawSQL:
-    """Working days a completed matter took, computed in SQL (matches ``core.dates.working_days_between``)."""
-    return RawSQL(_WORKING_DAYS_SQL, [settings.TIME_ZONE], output_field=FloatField())
+from core.dates import month_bounds, on_local_days, working_day_ordinals
+from services.models import (
+    AccountabilityCase,
+    Complaint,
+    CompletionTally,
+    IntakeTally,
+    MatterKind,
+)
 
 
 @dataclass
@@ -89,40 +69,38 @@ NO_SERVICE = "未关联服务事项"
 
 
 def desk_report(*, start: date, end: date) -> DeskReport:
-    """The desk's figures for [start, end] (local dates): 7 queries whatever the number of matters."""
+    """The desk's figures for [start, end] (local dates): 6 queries whatever the number of matters.
+
+    Matters are counted from the daily tallies (services.models.IntakeTally, CompletionTally), which the
+    database keeps exact; complaints and accountability cases are few and counted directly.
+    """
     report = DeskReport(start, end)
-    registered = Matter.objects.filter(registered_at__date__range=(start, end))
-    counts = dict(registered.values_list("kind").annotate(n=Count("pk")).values_list("kind", "n"))
-    report.by_kind = [(kind.label, counts.get(kind.value, 0)) for kind in MatterKind]
-    counts_states = registered.aggregate(
-        supplement=Count("pk", filter=Q(supplement_notice__isnull=False)),
-        returned=Count("pk", filter=Q(state="returned")),
-    )
-    report.by_kind[-2] = (MatterKind.SUPPLEMENT.label, counts_states["supplement"])
-    report.by_kind[-1] = (MatterKind.RETURNED.label, counts_states["returned"])
+    intake = IntakeTally.objects.filter(day__range=(start, end))
+    by_kind = {
+        row["kind"]: row
+        for row in intake.values("kind").annotate(
+            n=Sum("registered"), notice=Sum("with_notice"), returned=Sum("returned")
+        )
+    }
+    report.by_kind = [(kind.label, by_kind.get(kind.value, {}).get("n", 0)) for kind in MatterKind]
+    # R-SV-02: a supplement (补充件) or returned (退回件) matter is a state a registered matter reached.
+    report.by_kind[-2] = (MatterKind.SUPPLEMENT.label, sum(row["notice"] for row in by_kind.values()))
+    report.by_kind[-1] = (MatterKind.RETURNED.label, sum(row["returned"] for row in by_kind.values()))
     report.by_service = [
         (name or NO_SERVICE, n)
-        for name, n in registered.values_list("service__name")
-        .annotate(n=Count("pk"))
+        for name, n in intake.values_list("service__name")
+        .annotate(n=Sum("registered"))
+        .filter(n__gt=0)
         .order_by("-n", "service__name")
     ]
-    completed = Matter.objects.filter(
-        state="completed", completed_at__date__range=(start, end), deadline_at__isnull=False
-    )
-    totals = completed.aggregate(
-        n=Count("pk"),
-        on_time=Count("pk", filter=Q(completed_at__lte=F("deadline_at"))),
-        days=Avg(working_days_taken(), filter=Q(clock_started_on__isnull=False)),
-    )
-    report.completed, report.on_time = totals["n"], totals["on_time"]
-    report.average_working_days = round(totals["days"], 1) if totals["days"] is not None else None
+    _count_completed(report)
     report.overdue_by_staff = list(
-        AccountabilityCase.objects.filter(opened_at__date__range=(start, end), matter__isnull=False)
+        AccountabilityCase.objects.filter(**on_local_days("opened_at", start, end), matter__isnull=False)
         .values_list("responsible__username")
         .annotate(n=Count("pk"))
         .order_by("-n", "responsible__username")
     )
-    complaints = Complaint.objects.filter(received_at__date__range=(start, end)).aggregate(
+    complaints = Complaint.objects.filter(**on_local_days("received_at", start, end)).aggregate(
         received=Count("pk"),
         replied=Count("pk", filter=Q(state=Complaint.State.REPLIED)),
     )
@@ -130,6 +108,28 @@ def desk_report(*, start: date, end: date) -> DeskReport:
     report.complaints_replied = complaints["replied"]
     report.complaints_open = complaints["received"] - complaints["replied"]
     return report
+
+
+def _count_completed(report: DeskReport) -> None:
+    """Matters completed in the period that had a deadline: how many, how many by their deadline (R-SV-10),
+    and the mean working days from the day after the clock started to the completion day (R-SV-07), counted
+    by core.dates over each distinct (start, completion day) pair."""
+    spans = list(
+        CompletionTally.objects.filter(day__range=(report.start, report.end))
+        .values_list("clock_started_on", "day")
+        .annotate(n=Sum("completed"), on_time=Sum("on_time"))
+        .filter(n__gt=0)
+    )
+    report.completed = sum(n for _, _, n, _ in spans)
+    report.on_time = sum(on_time for _, _, _, on_time in spans)
+    timed = [(started, day, n) for started, day, n, _ in spans if started is not None]
+    # The calendar is read (one query) even for a period without completions: a constant query count.
+    days = [report.start, report.end, *(started for started, _, _ in timed)]
+    ordinals = working_day_ordinals(min(days), max(days))
+    if timed:
+        # working_days_between(started, day): 0 when the matter was completed on or before its start day.
+        total = sum(n * max(ordinals[day] - ordinals[started], 0) for started, day, n in timed)
+        report.average_working_days = round(total / sum(n for _, _, n in timed), 1)
 
 
 def monthly_report(*, year: int, month: int) -> DeskReport:

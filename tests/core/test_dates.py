@@ -112,3 +112,36 @@ def test_loading_a_year_announces_it_to_the_apps_R_SV_07():
 def test_age_on_birthday_R_RC_01_helper():
     assert dates.age_on(date(2008, 11, 22), date(2026, 11, 22)) == 18
     assert dates.age_on(date(2008, 11, 23), date(2026, 11, 22)) == 17
+
+
+def _days(first: date, last: date) -> list[date]:
+    return [date.fromordinal(n) for n in range(first.toordinal(), last.toordinal() + 1)]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("first", "last"),
+    [
+        (date(2026, 9, 15), date(2026, 10, 20)),  # National Day 2026, make-up Sunday 20 Sep, Saturday 10 Oct
+        (date(2026, 2, 8), date(2026, 3, 6)),  # Spring Festival 2026, make-up Saturdays 14 and 28 Feb
+        (date(2026, 12, 20), date(2027, 1, 20)),  # into 2027, not loaded: weekends alone (provisional)
+    ],
+)
+def test_working_day_ordinals_count_the_same_as_working_days_between_for_every_pair_R_SV_07(first, last):
+    """The statistics count many spans at once with ordinals; each span equals the one-by-one count."""
+    assert dates.is_year_loaded(2026) and not dates.is_year_loaded(2027)
+    ordinals = dates.working_day_ordinals(first, last)
+    assert sorted(ordinals) == _days(first, last)
+    for start in _days(first, last):
+        for end in _days(first, last):
+            expected = dates.working_days_between(start, end)
+            assert max(ordinals[end] - ordinals[start], 0) == expected, (start, end)
+
+
+def test_local_day_bounds_match_date_lookups_R_GN_03():
+    """``on_local_days`` selects the same moments as ``__date__range``: 00:00 to 24:00, Asia/Shanghai."""
+    bounds = dates.on_local_days("at", date(2026, 10, 1), date(2026, 10, 31))
+    assert bounds == {
+        "at__gte": datetime(2026, 10, 1, 0, 0, tzinfo=SHANGHAI),
+        "at__lt": datetime(2026, 11, 1, 0, 0, tzinfo=SHANGHAI),
+    }

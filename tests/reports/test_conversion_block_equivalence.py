@@ -1,0 +1,89 @@
+"""The conversion block's balances on the counting day (issue 9: a range on recorded_at, each open case's
+balance computed once) give exactly the figures of the former computation (``recorded_at__date__lte`` and
+the balance repeated in every band), at the band edges of R-CV-06 (2.5 is below 3, 3.0 is not) and R-CV-07
+(15.0 reaches 15) and for entries recorded in the last and first second of the counting day (R-GN-03)."""
+
+from datetime import date, datetime
+from decimal import Decimal
+
+import pytest
+from django.db.models import Count, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce
+
+from conversion.models import ConversionCase, LedgerEntry
+from core.dates import SHANGHAI
+from core.profile import rule_profile
+from reports.blocks import Scope, period_counting_day
+from reports.conversion_blocks import balance_bands, conversion_block
+from reports.periods import Period
+from tests.reports.test_app_figures import entry, make_case, rows
+
+
+def former_figures(period: Period) -> dict:
+    """The former aggregate (reports/conversion_blocks.py before issue 9)."""
+    on = period_counting_day(period)
+    profile = rule_profile()
+    bands = balance_bands(profile.points_low, profile.points_base, profile.points_high)
+    last = (
+        LedgerEntry.objects.filter(case=OuterRef("pk"), recorded_at__date__lte=on)
+        .order_by("-recorded_at", "-pk")
+        .values("balance_after")[:1]
+    )
+    open_on = Q(opened_on__lte=on) & (Q(returned_on__isnull=True) | Q(returned_on__gt=on))
+    in_transition = Q(returned_on__lte=on) & (Q(closed_on__isnull=True) | Q(closed_on__gt=on))
+    return ConversionCase.objects.annotate(points=Coalesce(Subquery(last), "base_points")).aggregate(
+        open=Count("pk", filter=open_on),
+        transition=Count("pk", filter=in_transition),
+        opened=Count("pk", filter=Q(opened_on__range=(period.start, period.end))),
+        returned=Count("pk", filter=Q(returned_on__range=(period.start, period.end))),
+        completed=Count(
+            "pk", filter=Q(closed_on__range=(period.start, period.end), returned_on__isnull=False)
+        ),
+        **{f"band_{i}": Count("pk", filter=open_on & q) for i, (_, q) in enumerate(bands)},
+    )
+
+
+def new_figures(period: Period) -> dict:
+    block = conversion_block(Scope(None), period)
+    counts = [n for _, n in rows(block, "转化对象")]
+    bands = [n for _, n in rows(block, "在管转化对象积分分布")]
+    return {
+        **dict(zip(["open", "transition", "opened", "returned", "completed"], counts, strict=True)),
+        **{f"band_{i}": n for i, n in enumerate(bands)},
+    }
+
+
+def local(*args):
+    return datetime(*args, tzinfo=SHANGHAI)
+
+
+@pytest.fixture
+def edge_cases(db, center, branch_a):
+    balances = {
+        "2.5": [(Decimal("2.5"), local(2026, 3, 31, 23, 59, 59))],  # below 3 on 31 March (R-CV-06)
+        "3.0": [(Decimal("2.5"), local(2026, 3, 2)), (Decimal("3.0"), local(2026, 3, 31, 12))],
+        "15.0": [(Decimal("15.0"), local(2026, 3, 31, 0, 0))],  # reaches 15 (R-CV-07)
+        "14.5": [(Decimal("14.5"), local(2026, 3, 30)), (Decimal("15.0"), local(2026, 4, 1, 0, 0))],
+        "9.5": [(Decimal("9.5"), local(2026, 2, 1)), (Decimal("10.0"), local(2026, 2, 1))],  # same moment
+    }
+    for day, entries in enumerate(balances.values(), start=1):
+        case = make_case(center, branch_a, opened_on=date(2026, 1, day))
+        for balance, moment in entries:
+            entry(case, balance, moment)
+    make_case(center, branch_a, opened_on=date(2026, 1, 20))  # no entry: its base of 5
+    make_case(center, branch_a, opened_on=date(2025, 6, 1), returned_on=date(2026, 3, 31))
+    make_case(center, branch_a, opened_on=date(2026, 4, 1))  # after Q1
+
+
+@pytest.mark.parametrize(
+    "period",
+    [Period("quarter", 2026, 1), Period("month", 2026, 3), Period("quarter", 2026, 2), Period("year", 2026)],
+    ids=str,
+)
+def test_balance_bands_on_the_counting_day_match_the_former_computation_R_CV_06_R_CV_07(edge_cases, period):
+    assert new_figures(period) == former_figures(period)
+
+
+def test_band_edges_on_31_march_R_CV_06_R_CV_07(edge_cases):
+    bands = dict(rows(conversion_block(Scope(None), Period("quarter", 2026, 1)), "在管转化对象积分分布"))
+    assert bands == {"低于3分": 1, "3至5分以下": 1, "5至10分以下": 1, "10至15分以下": 2, "15分及以上": 1}
