@@ -10,7 +10,7 @@ import members.search
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("members", "0003_member_search_trigram"),
+        ("members", "0005_attendance_meeting_present"),
     ]
 
     operations = [
