@@ -211,6 +211,7 @@ AXES_COOLOFF_TIME = timedelta(minutes=AXES_COOLOFF_MINUTES)
 AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
 AXES_RESET_ON_SUCCESS = True
 AXES_CLIENT_IP_CALLABLE = "core.login_throttle.client_ip"
+AXES_USERNAME_CALLABLE = "core.login_throttle.client_username"
 AXES_LOCKOUT_TEMPLATE = "registration/lockout.html"
 AXES_COOLOFF_MESSAGE = (
     f"登录失败次数过多，该账号在此地址已被暂时锁定，请{AXES_COOLOFF_MINUTES}分钟后再试，或联系管理员解锁。"

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from axes.backends import AxesStandaloneBackend
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.http import HttpRequest
 
 
@@ -24,6 +25,18 @@ def client_ip(request: HttpRequest) -> str | None:
         if len(forwarded) >= proxies:
             return forwarded[-proxies]
     return request.META.get("REMOTE_ADDR")
+
+
+def client_username(request: HttpRequest, credentials: dict | None = None) -> str | None:
+    """The username axes records and locks on (AXES_USERNAME_CALLABLE): what was typed, without NUL bytes and
+    cut to the longest username an account can have. Axes writes it to a 255-character column, so a longer
+    name typed into a login form was a server error instead of a failed login."""
+    field = settings.AXES_USERNAME_FORM_FIELD
+    username = credentials.get(field) if credentials else getattr(request, "data", request.POST).get(field)
+    if username is None:
+        return None
+    limit = get_user_model()._meta.get_field(get_user_model().USERNAME_FIELD).max_length
+    return str(username).replace("\x00", "")[:limit]
 
 
 class LoginThrottleBackend(AxesStandaloneBackend):

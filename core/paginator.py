@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 
+from django.core.exceptions import EmptyResultSet
 from django.core.paginator import Paginator
 from django.db import DatabaseError, connections
 from django.utils.functional import cached_property
@@ -32,6 +33,8 @@ class EstimatedCountPaginator(Paginator):
             return super().count
         try:
             estimate = planner_estimate(self.object_list)
+        except EmptyResultSet:  # a filter no row can match (e.g. an id out of range): nothing to count
+            return 0
         except DatabaseError:
             return super().count
         return estimate if estimate >= self.threshold else super().count

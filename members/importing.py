@@ -71,6 +71,8 @@ def read_upload(file, file_format: str) -> bytes:
         raise ImportFileError("文件是空的，请使用导出的模板填写后再导入。")
     if file_format == "xlsx":
         _check_workbook(data)
+    elif b"\x00" in data:  # neither UTF-8 nor GB18030 text has a NUL byte, and PostgreSQL refuses one
+        raise ImportFileError("文件不是有效的CSV文本文件。")
     return data
 
 
@@ -104,8 +106,6 @@ def load_dataset(data: bytes, file_format: str) -> tablib.Dataset:
                 continue
         else:
             raise ImportFileError("无法识别CSV文件的编码，请保存为UTF-8编码后再导入。")
-        if "\x00" in text:
-            raise ImportFileError("文件不是有效的CSV文本文件。")
         try:
             dataset = tablib.Dataset().load(text, format="csv")
         except Exception as exc:

@@ -6,6 +6,8 @@ from django.db.models import Q
 from members.models import Member, Organization
 from recruitment import models as m
 
+PLAN_YEARS = (2000, 2100)  # R-RC-24: the years a development plan can be set or looked at for
+
 
 class DateInput(forms.DateInput):
     input_type = "date"
@@ -169,7 +171,7 @@ class ApprovalForm(forms.Form):
 
 class PlanForm(forms.Form):
     organization = forms.ModelChoiceField(label="党组织", queryset=Organization.objects.branches())
-    year = forms.IntegerField(label="年度", min_value=2000, max_value=2100)
+    year = forms.IntegerField(label="年度", min_value=PLAN_YEARS[0], max_value=PLAN_YEARS[1])
     quota = forms.IntegerField(label="计划发展人数", min_value=0, max_value=1000)
     note = forms.CharField(label="说明", max_length=200, required=False)
 

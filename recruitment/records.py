@@ -86,7 +86,12 @@ def _check_talk(record: Talk) -> None:
 
 
 def _check_contact(record: Contact) -> None:
-    """R-RC-04: 1–2 full members as contacts."""
+    """R-RC-04: 1–2 full members as contacts (the same member once: a second row is no second contact)."""
+    if record.candidate.contacts.filter(member=record.member_id).exists():
+        raise RecruitmentError(
+            f"{record.member.name}已是{record.candidate.name}的培养联系人，请勿重复登记（R-RC-04）。",
+            rule="R-RC-04",
+        )
     if record.candidate.contacts.count() >= 2:
         raise RecruitmentError("培养联系人为1至2名，已有2名（R-RC-04）。", rule="R-RC-04")
     if record.member.status != Member.Status.FULL:
@@ -96,7 +101,12 @@ def _check_contact(record: Contact) -> None:
 
 
 def _check_introducer(record: Introducer) -> None:
-    """R-RC-09: 2 introducers, full members not under 留党察看."""
+    """R-RC-09: 2 introducers, full members not under 留党察看 (two different members)."""
+    if record.candidate.introducers.filter(member=record.member_id).exists():
+        raise RecruitmentError(
+            f"{record.member.name}已是{record.candidate.name}的入党介绍人，请勿重复登记（R-RC-09）。",
+            rule="R-RC-09",
+        )
     if record.candidate.introducers.count() >= 2:
         raise RecruitmentError("入党介绍人为2名，已有2名（R-RC-09）。", rule="R-RC-09")
     if record.member.status != Member.Status.FULL:

@@ -97,7 +97,7 @@ def quarters_between(start: date, end: date) -> list[tuple[int, int]]:
         q += 1
         if q == 5:
             year, q = year + 1, 1
-        if quarter_bounds(year, q)[1] > end:
+        if year > end.year or quarter_bounds(year, q)[1] > end:  # no year past 9999 is ever built
             return out
         out.append((year, q))
 

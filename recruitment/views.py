@@ -306,6 +306,8 @@ def plans(request):
         year = int(request.GET.get("year") or local_today().year)
     except ValueError:
         raise Http404 from None
+    if not forms.PLAN_YEARS[0] <= year <= forms.PLAN_YEARS[1]:  # no plan outside the years a plan can have
+        raise Http404("年份超出范围。")
     figures = plan_figures(year=year)
     rows = [
         {"organization": org, "figure": figures.get(org.pk)}

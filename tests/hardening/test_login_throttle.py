@@ -114,3 +114,18 @@ def test_behind_a_proxy_the_lock_follows_the_real_client_address(client, clerk):
         HTTP_X_FORWARDED_FOR="203.0.113.10",
     )
     assert response.status_code == 302
+
+
+@pytest.mark.django_db
+def test_a_username_longer_than_any_account_is_a_failed_login_not_a_server_error(client):
+    """Axes writes the username to a 255-character column: it records the first 150 characters."""
+    response = attempt(client, "长" * 5000)
+    assert response.status_code == 200
+    assert "_auth_user_id" not in client.session
+    assert AccessAttempt.objects.get().username == "长" * 150
+
+
+@pytest.mark.django_db
+def test_overlong_usernames_are_locked_like_any_other(client):
+    response = fail_until_locked(client, "x" * 300)
+    assert response.status_code == 429

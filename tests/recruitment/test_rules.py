@@ -4,6 +4,7 @@ from datetime import date, datetime
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.urls import reverse
 
 from core.dates import SHANGHAI
 from core.models import RuleProfile
@@ -12,6 +13,7 @@ from recruitment import records, stages, votes
 from recruitment.exceptions import RecruitmentError
 from recruitment.models import (
     CandidateVote,
+    Contact,
     DevelopmentPlan,
     Introducer,
     Postponement,
@@ -143,6 +145,46 @@ def test_introducer_under_probation_discipline_is_refused_R_RC_09(branch_a):
     with pytest.raises(RecruitmentError, match="R-RC-09"):
         b.add(Introducer(candidate=c, member=probationary, assigned_on=date(2025, 5, 1)))
     assert "须有2名入党介绍人，现有0名（R-RC-09）。" in messages(c, "admit", date(2025, 6, 1))
+
+
+def test_the_same_member_cannot_be_a_contact_twice_R_RC_04(branch_a):
+    c = b.activist(branch_a)
+    member = factories.make_member(branch_a)
+    b.add(Contact(candidate=c, member=member, assigned_on=date(2024, 4, 10)))
+    with pytest.raises(RecruitmentError, match="请勿重复登记（R-RC-04）"):
+        b.add(Contact(candidate=c, member=member, assigned_on=date(2024, 5, 10)))
+    assert c.contacts.count() == 1
+
+
+def test_the_same_member_cannot_be_an_introducer_twice_R_RC_09(branch_a):
+    c = b.target(branch_a)
+    member = factories.make_member(branch_a)
+    b.add(Introducer(candidate=c, member=member, assigned_on=date(2025, 5, 1)))
+    with pytest.raises(RecruitmentError, match="请勿重复登记（R-RC-09）"):
+        b.add(Introducer(candidate=c, member=member, assigned_on=date(2025, 5, 2)))
+    assert "须有2名入党介绍人，现有1名（R-RC-09）。" in messages(c, "admit", date(2025, 6, 1))
+
+
+def test_a_duplicate_contact_posted_on_the_page_is_a_form_error_not_a_server_error_R_RC_04(
+    client, clerk, branch_a
+):
+    c = b.activist(branch_a)
+    member = factories.make_member(branch_a)
+    client.force_login(clerk)
+    url = reverse("recruitment:record_add", args=[c.pk, "contact"])
+    data = {"member": member.pk, "assigned_on": "2024-04-10"}
+    assert client.post(url, data).status_code == 302
+    response = client.post(url, data)
+    assert response.status_code == 200
+    assert "请勿重复登记（R-RC-04）" in response.content.decode()
+    assert c.contacts.count() == 1
+
+
+def test_quarters_between_stops_at_the_last_representable_year_R_RC_05():
+    from recruitment.rules import quarters_between
+
+    assert quarters_between(date(9999, 1, 1), date(9999, 12, 31)) == [(9999, 2), (9999, 3), (9999, 4)]
+    assert quarters_between(date(2025, 11, 15), date(2026, 6, 30)) == [(2026, 1), (2026, 2)]
 
 
 def test_political_review_is_valid_for_one_year_R_RC_10(branch_a):
