@@ -269,9 +269,8 @@ class MemberAdmin(ImportExportAdmin):
         response = super().history_form_view(request, object_id, version_id, extra_context)
         member = self.get_object(request, unquote(object_id))
         if response.status_code == 200 and member is not None and sees_full_id_numbers(request.user):
-            id_number_for_display(
-                user=request.user, member=member, request=request
-            )  # a past version, in full
+            # A past version's form, with its ID number in full.
+            id_number_for_display(user=request.user, member=member, request=request)
         return response
 
     def get_historical_record_context_helper(self, request, historical_record):
