@@ -137,7 +137,9 @@ def unpaid_months(member: Member, on: date) -> list[date]:
 
 
 def dues_record(*, member: Member, month: date, amount: Decimal, paid_on: date, recorded_by) -> DuesPayment:
-    """Record one month's dues of one member (R-MB-07). ``month`` may be any day of the month."""
+    """Record one month's dues of one member (R-MB-07). ``month`` may be any day of the month.
+
+    The months-paid record (members.DuesYear) follows in the same statement, by the table's trigger."""
     month = month.replace(day=1)
     amount = Decimal(amount)
     if amount <= 0:

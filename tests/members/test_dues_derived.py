@@ -270,3 +270,13 @@ def test_the_migration_fills_the_months_paid_from_payments_already_recorded_R_MB
         cursor.execute("DELETE FROM members_duesyear")
         cursor.execute(fill)
     assert _derived() == expected and expected
+
+
+def test_the_demo_datas_bulk_insert_fills_the_months_paid_R_MB_07(branch_a):
+    from members import demo
+
+    for _ in range(20):
+        factories.make_member(branch_a, status=Member.Status.PROBATIONARY, joined_on=date(2026, 4, 2))
+    demo._dues(date(2026, 11, 22))  # one INSERT … SELECT, as for the benchmark's 50,000 members
+    assert _derived() == _recomputed()
+    assert set(_derived().values()) == {0b11_1111_1000, 0b00_0111_1000}  # April–October; 1 in 15 owes
