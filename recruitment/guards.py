@@ -450,8 +450,10 @@ def admission_refused(ctx: Context) -> list[Problem]:
 
 def filed_after_approval(ctx: Context) -> list[Problem]:
     """R-RC-16: within 1 month of approval the new probationary member is filed (备案); flagged when overdue."""
+    if ctx.candidate.stage in (Stage.APPLICANT, Stage.ACTIVIST, Stage.TARGET):
+        return []  # not admitted: an admission vote is held only for a target, and stages only move forward
     approval = approval_of(latest_vote(ctx.candidate, CandidateVote.Proposal.ADMIT))
-    if approval is None or not approval.approved or ctx.candidate.stage == Stage.TARGET:
+    if approval is None or not approval.approved:
         return []
     if not filing_overdue(approved_on=approval.decided_on, filed_on=approval.filed_on, on=ctx.on):
         return []

@@ -62,8 +62,8 @@ LABELS = {
 # What a card reads of the file (recruitment.guards for the stage's next steps, stages.reminders and
 # ``urgency``), so a board fetches no more; tests/recruitment/test_queries.py fails if one is missing.
 FILE_READ = {
-    Stage.APPLICANT: ("stage_changes", "votes", "talks", "recommendations"),
-    Stage.ACTIVIST: ("stage_changes", "votes", "assessments", "contacts", "thoughtreports", "recommendations"),
+    Stage.APPLICANT: ("stage_changes", "talks", "recommendations"),
+    Stage.ACTIVIST: ("stage_changes", "assessments", "contacts", "thoughtreports", "recommendations"),
     Stage.TARGET: (
         "stage_changes", "votes", "introducers", "politicalreviews", "trainings", "publicnotices", "prereviews",
         "uppertalks",

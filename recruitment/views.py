@@ -69,7 +69,9 @@ def board(request):
     form = _filter_form(request, search=False)
     candidates = form.filter(_candidates(request.user))
     columns = urgency.board_columns(candidates, BOARD_STAGES, on=local_today(), per_stage=BOARD_CARDS)
-    context = {"columns": columns, "form": form, "per_column": BOARD_CARDS}
+    # the branch list as a list: one plain query (a form widget would read it through a server-side cursor)
+    branches = list(form.fields["org"].queryset)
+    context = {"columns": columns, "form": form, "branches": branches, "per_column": BOARD_CARDS}
     return render(request, "recruitment/board.html", context)
 
 

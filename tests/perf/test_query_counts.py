@@ -29,7 +29,7 @@ MAX_QUERIES = {
     "statistics": 41,  # member, conversion, recruitment and services blocks
     "case_list": 10,
     "case_page": 22,  # with the ledger paginator's count
-    "pipeline_board": 20,  # ranked in one query; the file read only for the cards shown, of the stages shown
+    "pipeline_board": 19,  # ranked in one query; the file read only for the cards shown, of the stages shown
     "service_queue": 9,  # with the paginator's count
     "public_lookup": 2,
 }
