@@ -11,6 +11,7 @@ setup:
 	@bash scripts/bootstrap.sh
 
 run: setup
+	-DEBUG=1 $(PY) manage.py build_print_fonts
 	DEBUG=1 $(PY) manage.py migrate --noinput
 	DEBUG=1 $(PY) manage.py demo_data --members $(DEMO_MEMBERS)
 	DEBUG=1 $(PY) manage.py runserver $(HOST):$(PORT)
@@ -24,6 +25,7 @@ lint: setup
 	DEBUG=1 $(PY) manage.py makemigrations --check --dry-run
 
 bench: setup
+	-DEBUG=1 $(PY) manage.py build_print_fonts
 	$(PY) bench/run.py --size $(SIZE)
 
 # Bounded load run against gunicorn on 127.0.0.1 (see README, Production): zero 5xx or it fails.

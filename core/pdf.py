@@ -11,13 +11,15 @@ Two guarantees:
 * Rendering never runs inside a database transaction (``render_*`` raise ``PdfRenderError``), and WeasyPrint
   itself runs with queries refused: everything a document shows is fetched and rendered to HTML first.
 * Nothing is fetched from the network: fonts come from the system's fontconfig (Debian ``fonts-noto-cjk``),
-  and ``LocalOnlyURLFetcher`` refuses any URL that is not ``data:`` or a file under the project's
-  ``static/`` or ``templates/`` folders.
+  or from the cut-down print faces built from them (core.print_fonts, much faster to embed), and
+  ``LocalOnlyURLFetcher`` refuses any URL that is not ``data:`` or a file under the project's ``static/``
+  or ``templates/`` folders or the print fonts' folder.
 """
 
 from __future__ import annotations
 
 import logging
+import threading
 from dataclasses import dataclass, field
 from datetime import date
 from functools import lru_cache
@@ -32,6 +34,8 @@ from django.utils import timezone
 from weasyprint import CSS, HTML
 from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher
+
+from core.print_fonts import font_dir, font_face_css
 
 logger = logging.getLogger(__name__)
 
@@ -106,7 +110,7 @@ class LocalOnlyURLFetcher(URLFetcher):
 
 def _allowed_roots() -> tuple[Path, ...]:
     base = Path(settings.BASE_DIR).resolve()
-    return (base / "static", base / "templates")
+    return (base / "static", base / "templates", font_dir().resolve())
 
 
 def _is_allowed_file(url: str) -> bool:
@@ -138,16 +142,40 @@ def print_stylesheet() -> CSS:
     return _stylesheet(PRINT_CSS.stat().st_mtime)
 
 
+_fonts = threading.local()
+
+
+def _font_setup() -> tuple[FontConfiguration, list[CSS]]:
+    """This thread's font configuration and the ``@font-face`` sheet of the print faces (core.print_fonts).
+
+    Made once per thread, not per document: a FontConfiguration loads the system's font configuration and
+    each declared face copies its font file, and Pango keeps the fonts it has opened in it.
+    """
+    setup = getattr(_fonts, "setup", None)
+    if setup is None:
+        config = FontConfiguration()
+        faces = font_face_css()
+        sheets = [CSS(string=faces, font_config=config, url_fetcher=LocalOnlyURLFetcher())] if faces else []
+        setup = _fonts.setup = (config, sheets)
+    return setup
+
+
+def reset_font_setup() -> None:
+    """Forget this thread's font configuration (after the print faces were built or moved)."""
+    _fonts.__dict__.pop("setup", None)
+
+
 def html_to_pdf(html: str, *, variant: str | None = None) -> bytes:
     """WeasyPrint with the print stylesheet, no database and no network. ``variant``: e.g. ``PDFA_VARIANT``."""
     ensure_outside_transaction()
     fetcher = LocalOnlyURLFetcher()
     base_url = (Path(settings.BASE_DIR) / "static").resolve().as_uri() + "/"
+    font_config, font_sheets = _font_setup()
     with connection.execute_wrapper(_refuse_queries):
         document = HTML(string=html, base_url=base_url, url_fetcher=fetcher)
         return document.write_pdf(
-            stylesheets=[print_stylesheet()],
-            font_config=FontConfiguration(),
+            stylesheets=[*font_sheets, print_stylesheet()],
+            font_config=font_config,
             pdf_variant=variant,
             uncompressed_pdf=False,
         )
