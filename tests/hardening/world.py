@@ -347,6 +347,7 @@ URL_ARGS: dict[str, Callable[[World], dict | list[dict]]] = {
     "conversion_print:return_letter": lambda w: {"pk": w.returned_case.pk},
     "conversion_print:transition_record": lambda w: {"pk": w.returned_case.pk},
     "recruitment:board": lambda w: {},
+    "recruitment:stage_list": lambda w: {"stage": w.candidate.stage},
     "recruitment:candidate_create": lambda w: {},
     "recruitment:plans": lambda w: {},
     "recruitment:plan_edit": lambda w: {},
