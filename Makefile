@@ -10,8 +10,10 @@ SIZE ?= SL
 setup:
 	@bash scripts/bootstrap.sh
 
+# The print faces (faster PDFs, core.print_fonts) are built in the background on the first run: documents
+# print from the full Noto faces until they are there, so the server does not wait minutes for them.
 run: setup
-	-DEBUG=1 $(PY) manage.py build_print_fonts
+	@mkdir -p var && (DEBUG=1 $(PY) manage.py build_print_fonts > var/build_print_fonts.log 2>&1 &)
 	DEBUG=1 $(PY) manage.py migrate --noinput
 	DEBUG=1 $(PY) manage.py demo_data --members $(DEMO_MEMBERS)
 	DEBUG=1 $(PY) manage.py runserver $(HOST):$(PORT)
