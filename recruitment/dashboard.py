@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from django.db.models import Exists, OuterRef
+from django.db.models import Exists, F, OuterRef
 from django.urls import reverse
 
 from core.access import scope_queryset
-from core.dates import add_months, local_today, period_end
+from core.dates import PeriodEnd, add_months, deadline_passed_sql, local_today, period_end
 from core.registry import DashboardItem
 from recruitment.models import (
     Approval,
@@ -51,6 +51,10 @@ def flags(*, candidates, votes, today) -> list[tuple[str, object, str]]:
     quarter_start = add_months(today.replace(day=1), -((today.month - 1) % 3))
     previous_quarter = add_months(quarter_start, -3)
 
+    # R-RC-16 with R-GN-02: the 3 months are a deadline, over only after it (moved past days off) has passed;
+    # the same decision as rules.approval_deadline, in SQL.
+    approval_over = deadline_passed_sql(PeriodEnd(F("meeting__held_on"), months=3), on=today)
+
     def since(stage):
         return StageChange.objects.filter(candidate=OuterRef("pk"), to_stage=stage)
 
@@ -64,8 +68,8 @@ def flags(*, candidates, votes, today) -> list[tuple[str, object, str]]:
         # R-RC-12: notices running today.
         ("公示进行中（R-RC-12）", candidates.filter(stage=Stage.TARGET, publicnotices__starts_on__lte=today, publicnotices__ends_on__gte=today).distinct(), "info"),
         # R-RC-16: resolutions awaiting approval for more than 2½ months, and for more than 3 (up to 6).
-        ("审批临近3个月期限（R-RC-16）", votes.filter(meeting__held_on__lte=period_end(add_months(today, -3), days=14), meeting__held_on__gt=add_months(today, -3)), "warning"),
-        ("审批超过3个月（最长6个月）（R-RC-16）", votes.filter(meeting__held_on__lte=add_months(today, -3)), "danger"),
+        ("审批临近3个月期限（R-RC-16）", votes.filter(meeting__held_on__lte=period_end(add_months(today, -3), days=14)).exclude(approval_over), "warning"),
+        ("审批超过3个月（最长6个月）（R-RC-16）", votes.filter(approval_over), "danger"),
         # R-RC-17 / R-RC-19: probation ending within a month.
         ("预备期将满（R-RC-17、R-RC-19）", candidates.filter(stage=Stage.PROBATIONARY, member__joined_on__lte=add_months(today, -11)), "warning"),
         # R-RC-18: probationary members without the oath.

@@ -432,3 +432,26 @@ def test_transfer_keeps_stage_and_elapsed_time_R_MB_05(branch_a, branch_b):
     c.refresh_from_db()
     assert c.organization == branch_b and c.stage == "activist"
     assert any("最早可于2026年3月5日" in m for m in messages(c, "make_target", date(2025, 10, 1)))
+
+
+def test_dashboard_flags_approval_over_3_months_only_after_the_deadline_moved_past_national_day_R_RC_16(
+    branch_a, town
+):
+    """Meeting 1 July 2026: the 3 months end 1 October, in the National Day holiday (1–7 October), so the
+    deadline is 8 October. The 工作台 flag agrees with rules.approval_deadline: not over on 8 October (before
+    the fix it was flagged from 1 October), over on 9 October."""
+    from recruitment.dashboard import flags
+    from recruitment.models import Candidate, CandidateVote
+    from recruitment.rules import approval_deadline
+
+    _, vote = _admitted_vote(branch_a, held_on=date(2026, 7, 1))
+    assert approval_deadline(date(2026, 7, 1)) == date(2026, 10, 8)
+
+    def flagged(today):
+        found = flags(candidates=Candidate.objects.all(), votes=CandidateVote.objects.all(), today=today)
+        return {label for label, queryset, _ in found if queryset.filter(pk=vote.pk).exists()}
+
+    over, nearing = "审批超过3个月（最长6个月）（R-RC-16）", "审批临近3个月期限（R-RC-16）"
+    assert flagged(date(2026, 10, 1)) & {over, nearing} == {nearing}
+    assert flagged(date(2026, 10, 8)) & {over, nearing} == {nearing}
+    assert flagged(date(2026, 10, 9)) & {over, nearing} == {over}
