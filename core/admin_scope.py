@@ -2,9 +2,68 @@
 
 from django.contrib import admin
 from django.contrib.admin.utils import unquote
+from django.contrib.admin.widgets import AutocompleteMixin
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.db.models import CheckConstraint
+from django.forms import ModelChoiceField
 from django.http import Http404
+from django.utils.text import capfirst
 
 from core.access import can_write, scope_queryset, scoped_organization_ids
+
+
+class HostileInputSafeForm:
+    """Mixed into every scoped admin's form (``ScopedAdminMixin.get_form``) so that bad input is a form error:
+
+    * a model's ``clean()`` may name a field the form does not show (read-only on the change form, e.g. the
+      date of full membership, or the masked ID number): Django raises ValueError for that — the message
+      goes to the top of the form instead, with the field's name;
+    * a check constraint on a field the change form does not show (the letter's validity date, kept by the
+      operations) is only checked by the database — an IntegrityError: on a change form every check
+      constraint is validated with the form, so a violation is a form error;
+    * an autocomplete field re-rendered with a posted value that is no key (a crafted POST) makes Django's
+      widget query with it and fail: such a value is dropped from the data once it has been refused.
+    """
+
+    def add_error(self, field, error):
+        if field is None and isinstance(error, ValidationError) and hasattr(error, "error_dict"):
+            shown, hidden = {}, []
+            for name, errors in error.error_dict.items():
+                if name == NON_FIELD_ERRORS or name in self.fields:
+                    shown[name] = errors
+                else:
+                    label = capfirst(self._meta.model._meta.get_field(name).verbose_name)
+                    hidden += [ValidationError(f"{label}：{' '.join(e.messages)}") for e in errors]
+            if hidden:
+                shown[NON_FIELD_ERRORS] = [*shown.get(NON_FIELD_ERRORS, []), *hidden]
+                error = ValidationError(shown)
+        super().add_error(field, error)
+
+    def _post_clean(self):
+        super()._post_clean()
+        if self.instance._state.adding or self._errors:
+            return
+        for constraint in self.instance._meta.constraints:
+            if isinstance(constraint, CheckConstraint):
+                try:
+                    constraint.validate(type(self.instance), self.instance)
+                except ValidationError as error:
+                    self.add_error(None, error)
+
+    def full_clean(self):
+        super().full_clean()
+        refused = [
+            name
+            for name, field in self.fields.items()
+            if name in self.errors
+            and isinstance(field, ModelChoiceField)
+            and isinstance(getattr(field.widget, "widget", field.widget), AutocompleteMixin)  # in its wrapper
+        ]
+        if refused:
+            self.data = self.data.copy()
+            for name in refused:
+                self.data.pop(self.add_prefix(name), None)
+                self._bound_fields_cache.pop(name, None)  # its cached data is the refused value
 
 
 class ScopedAdminMixin:
@@ -39,6 +98,10 @@ class ScopedAdminMixin:
             return
         if self.get_object(request, unquote(object_id)) is None:
             raise Http404("没有找到该记录，或您无权查看。")
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change=change, **kwargs)
+        return type(form.__name__, (HostileInputSafeForm, form), {})
 
     def history_view(self, request, object_id, extra_context=None):
         self.check_in_scope(request, object_id)

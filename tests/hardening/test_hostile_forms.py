@@ -65,7 +65,12 @@ def _forms_in(response) -> list[forms.BaseForm]:
         return []
     found = []
     for context in contexts if isinstance(contexts, list) else [contexts]:
-        for value in context.flatten().values():
+        values = list(context.flatten().values())
+        for value in list(values):  # the admin wraps its form and inline formsets
+            if isinstance(value, list):
+                values += [getattr(v, "formset", None) for v in value]
+            values.append(getattr(value, "form", None))
+        for value in values:
             if isinstance(value, BaseFormSet):
                 found += [value.management_form, *value.forms]
             elif isinstance(value, forms.BaseForm):
@@ -266,3 +271,40 @@ def test_arbitrary_input_into_the_busiest_staff_forms_never_errors_or_writes_hal
         assert response.status_code < 500
         if _refused(response):
             assert changed_tables(before, fingerprint(exclude=NOT_WRITES)) == [], url
+
+
+def _admin_form_urls(world) -> list[str]:
+    urls = []
+    request = type("R", (), {"user": world.admin})()
+    for model, model_admin in admin.site._registry.items():
+        info = f"admin:{model._meta.app_label}_{model._meta.model_name}"
+        if model_admin.has_add_permission(request):
+            urls.append(reverse(f"{info}_add"))
+        record = model_admin.get_queryset(request).first()
+        if record is not None and model_admin.has_change_permission(request, record):
+            urls.append(reverse(f"{info}_change", args=[record.pk]))
+    return urls
+
+
+@pytest.mark.parametrize("kind", ["nul_everywhere", "nul", "overlong", "huge_number", "far_date"])
+def test_hostile_values_in_every_admin_form_never_error_and_a_refusal_writes_nothing(world, kind):
+    client = _client(world.admin)
+    for url in _admin_form_urls(world):
+        found = _forms_in(client.get(url))
+        assert found, f"{url}: no form found on the admin page"
+        if kind == "nul_everywhere":
+            data = {b.html_name: "\x00" for b in _fields(found)}
+        else:
+            data = _hostile_data(found, kind)
+        # A JSON field gets a JSON string holding the value (jsonb refuses \u0000 too).
+        for bound in _fields(found):
+            if isinstance(bound.field, forms.JSONField):
+                data[bound.html_name] = '["\\u0000"]' if kind.startswith("nul") else "[1e999999]"
+        before = fingerprint(exclude=(*NOT_WRITES, "django_admin_log"))
+        response = client.post(url, data)
+        assert response.status_code < 500, (url, kind)
+        written = changed_tables(before, fingerprint(exclude=(*NOT_WRITES, "django_admin_log")))
+        if _refused(response):
+            assert written == [], f"{url} {kind}: refused, yet wrote {written}"
+        elif written and kind in ALWAYS_REFUSED_IN_TEXT and _has_text_field(found):
+            pytest.fail(f"{url} {kind}: text with NUL or over its limit accepted, wrote {written}")
