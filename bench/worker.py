@@ -64,6 +64,10 @@ def main() -> None:
 
             print_("stale fingerprint (--reuse): migrating only")
             call_command("migrate", verbosity=0)
+            from django.db import connection
+
+            with connection.cursor() as cursor:  # new tables and indexes: statistics, as autovacuum would
+                cursor.execute("ANALYZE")
 
     result = {"size": size.name, "generation": state["generation"], "counts": state["counts"]}
     only_pages = {key for key in args.pages.split(",") if key}
