@@ -7,6 +7,9 @@ from core.urls import auth_urlpatterns
 admin.site.site_header = "党员服务转化中心 管理后台"
 admin.site.site_title = "党员服务转化中心"
 admin.site.index_title = "后台管理"
+# The sidebar repeats the index's list of every model on every admin page: a fifth of a changelist's rendering
+# time with 50,000 members (issue 9). The index and the breadcrumbs remain the way around.
+admin.site.enable_nav_sidebar = False
 
 urlpatterns = [
     path("admin/", admin.site.urls),
