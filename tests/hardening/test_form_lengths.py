@@ -84,6 +84,7 @@ WRITES_TO = {
 # Fields that are only read (search, lookup) or split before storing: they need a limit, no column to match.
 NOT_STORED_AS_IS = {
     "members.MemberSearchForm.q",
+    "recruitment.CandidateFilterForm.q",  # a search term on the stage list, not stored
     "services.LookupForm.receipt_number",
     "services.LookupForm.phone_suffix",
     "services.SupplementForm.other",
