@@ -33,12 +33,18 @@ def case_enrol(*, member: Member, opened_on: date, reason: str, decided_by) -> C
     center = center_branch()
     member = Member.objects.select_for_update().select_related("organization").get(pk=member.pk)
     if not reason.strip():
-        raise ConversionError("请填写镇党委决定纳入转化管理的原因（R-CV-01）。", rule="R-CV-01")
+        raise ConversionError(
+            "请填写镇党委决定纳入转化管理的原因（R-CV-01）。", rule="R-CV-01", field="reason"
+        )
     if ConversionCase.objects.filter(member=member).exclude(state=ConversionCase.State.CLOSED).exists():
-        raise ConversionError(f"{member.name}已有未结案的转化案件（R-CV-01）。", rule="R-CV-01")
+        raise ConversionError(
+            f"{member.name}已有未结案的转化案件（R-CV-01）。", rule="R-CV-01", field="member"
+        )
     if member.organization_id == center.pk:
         raise ConversionError(
-            f"{member.name}的组织关系已在中心党支部，无法确定原支部，请核实（R-CV-01）。", rule="R-CV-01"
+            f"{member.name}的组织关系已在中心党支部，无法确定原支部，请核实（R-CV-01）。",
+            rule="R-CV-01",
+            field="member",
         )
     original = member.organization
     transfer = transfer_start(

@@ -1,6 +1,6 @@
 """Forms for the conversion pages. They collect input only; every rule lives in the operation modules.
 
-``error_field`` names the field beside which a domain error from the operation is shown.
+Fields are named after the operation's arguments, so a refusal naming an argument shows beside its field.
 """
 
 from __future__ import annotations
@@ -21,7 +21,6 @@ def _date(label: str) -> forms.DateField:
 
 
 class EnrolForm(forms.Form):
-    error_field = "member"
     member = forms.ModelChoiceField(label="转化党员", queryset=Member.objects.none())
     opened_on = _date("纳入日期（镇党委决定）")
     reason = forms.CharField(label="纳入原因", max_length=500, widget=forms.Textarea(attrs={"rows": 3}))
@@ -41,7 +40,6 @@ class EnrolForm(forms.Form):
 
 
 class TaskForm(forms.Form):
-    error_field = "due_on"
     title = forms.CharField(label="任务", max_length=200)
     description = forms.CharField(
         label="任务要求", required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 3})
@@ -51,7 +49,6 @@ class TaskForm(forms.Form):
 
 
 class TaskCloseForm(forms.Form):
-    error_field = "completed"
     completed = forms.TypedChoiceField(
         label="完成情况",
         choices=[("1", "已完成（+0.5分）"), ("0", "未完成（−0.5分）")],
@@ -62,12 +59,10 @@ class TaskCloseForm(forms.Form):
 
 
 class ReverseForm(forms.Form):
-    error_field = "reason"
     reason = forms.CharField(label="冲正原因", max_length=250)
 
 
 class ReferralDecisionForm(forms.Form):
-    error_field = "decision"
     decision = forms.CharField(
         label="镇党委处理决定", widget=forms.Textarea(attrs={"rows": 4}), max_length=2000
     )
@@ -75,7 +70,6 @@ class ReferralDecisionForm(forms.Form):
 
 
 class ReviewScheduleForm(forms.Form):
-    error_field = "scheduled_on"
     scheduled_on = _date("评议日期")
 
 
@@ -92,8 +86,6 @@ RosterFormSet = forms.formset_factory(ParticipantForm, extra=12)
 
 
 class ScoresForm(forms.Form):
-    error_field = None
-
     def __init__(self, *args, participants, **kwargs):
         super().__init__(*args, **kwargs)
         for p in participants:
@@ -110,20 +102,17 @@ class ScoresForm(forms.Form):
 
 
 class ConcludeForm(forms.Form):
-    error_field = "concluded_on"
     concluded_on = _date("结论日期")
     note = forms.CharField(label="说明", max_length=500, required=False)
 
 
 class ObservationForm(forms.Form):
-    error_field = "observed_on"
     observed_on = _date("日期")
     note = forms.CharField(label="跟踪情况", widget=forms.Textarea(attrs={"rows": 4}), max_length=2000)
     misconduct = forms.BooleanField(label="有违纪违规行为", required=False)
 
 
 class DisciplineReferralForm(forms.Form):
-    error_field = "referred_on"
     referred_on = _date("移交日期")
     matter = forms.CharField(label="移交事由", widget=forms.Textarea(attrs={"rows": 4}), max_length=2000)
     observation = forms.ModelChoiceField(
@@ -136,5 +125,4 @@ class DisciplineReferralForm(forms.Form):
 
 
 class CloseForm(forms.Form):
-    error_field = "closed_on"
     closed_on = _date("结案日期")

@@ -124,9 +124,9 @@ def task_assign(
     _require_state(case, ConversionCase.State.ACTIVE, rule="R-CV-03")
     assigned_on = assigned_on or timezone.localdate()
     if not title.strip():
-        raise ConversionError("请填写任务内容（R-CV-03）。", rule="R-CV-03")
+        raise ConversionError("请填写任务内容（R-CV-03）。", rule="R-CV-03", field="title")
     if due_on < assigned_on:
-        raise ConversionError("完成期限不能早于布置日期（R-CV-03）。", rule="R-CV-03")
+        raise ConversionError("完成期限不能早于布置日期（R-CV-03）。", rule="R-CV-03", field="due_on")
     return ConversionTask.objects.create(
         case=case,
         title=title.strip(),
@@ -151,7 +151,7 @@ def ledger_record_task(
         )
     closed_on = closed_on or timezone.localdate()
     if closed_on < task.assigned_on:
-        raise ConversionError("评定日期不能早于布置日期（R-CV-03）。", rule="R-CV-03")
+        raise ConversionError("评定日期不能早于布置日期（R-CV-03）。", rule="R-CV-03", field="closed_on")
     step = rule_profile().points_step
     task.status = ConversionTask.Status.COMPLETED if completed else ConversionTask.Status.NOT_COMPLETED
     task.closed_on, task.closed_by = closed_on, recorded_by
@@ -245,7 +245,7 @@ def ledger_reverse(*, entry: LedgerEntry, reason: str, recorded_by) -> LedgerEnt
     if case.state == ConversionCase.State.CLOSED:
         raise ConversionError("转化案件已结案，积分不能再更正（R-CV-05）。", rule="R-CV-05")
     if not reason.strip():
-        raise ConversionError("请填写冲正原因（R-CV-05）。", rule="R-CV-05")
+        raise ConversionError("请填写冲正原因（R-CV-05）。", rule="R-CV-05", field="reason")
     if entry.source == Source.CORRECTION:
         raise ConversionError(
             "冲正分录不能再冲正；如需恢复，请重新评定或更正出勤（R-CV-05）。", rule="R-CV-05"
@@ -278,7 +278,7 @@ def referral_decide(
             f"该上报事项当前为“{referral.get_state_display()}”（R-CV-06）。", rule="R-CV-06"
         )
     if not decision.strip():
-        raise ConversionError("请填写镇党委的处理决定（R-CV-06）。", rule="R-CV-06")
+        raise ConversionError("请填写镇党委的处理决定（R-CV-06）。", rule="R-CV-06", field="decision")
     referral.state = CommitteeReferral.State.DECIDED
     referral.decision, referral.decided_on, referral.decided_by = decision.strip(), decided_on, decided_by
     referral.save(update_fields=["state", "decision", "decided_on", "decided_by"])

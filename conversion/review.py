@@ -136,7 +136,7 @@ def review_conclude(
     if any(s is None for s in scores):
         raise ConversionError("还有参加人员未评分，请全部录入后再得出结论（R-CV-09）。", rule="R-CV-09")
     if concluded_on < review.scheduled_on:
-        raise ConversionError("结论日期不能早于评议日期。", rule="R-CV-09")
+        raise ConversionError("结论日期不能早于评议日期。", rule="R-CV-09", field="concluded_on")
     pass_mark = rule_profile().review_pass_mark
     mean, passed = review_outcome(scores, pass_mark)
     review.state = DemocraticReview.State.PASSED if passed else DemocraticReview.State.FAILED

@@ -44,13 +44,14 @@ def case_return(*, case: ConversionCase, returned_on: date, returned_by) -> Conv
     )
 
 
-def _require_in_period(case: ConversionCase, on: date, rule: str = "R-CV-11") -> None:
+def _require_in_period(case: ConversionCase, on: date, *, field: str, rule: str = "R-CV-11") -> None:
     if case.state != ConversionCase.State.TRANSITION:
         raise ConversionError("该案件不在过渡期内（R-CV-11）。", rule=rule)
     if not case.returned_on <= on <= case.transition_ends_on:
         raise ConversionError(
             f"日期应在过渡期内（{case.returned_on:%Y-%m-%d}至{case.transition_ends_on:%Y-%m-%d}，R-CV-11）。",
             rule=rule,
+            field=field,
         )
 
 
@@ -60,9 +61,9 @@ def observation_record(
 ) -> TransitionObservation:
     """R-CV-11 (record): a follow-up observation during the transition period."""
     case = case_for_update(case)
-    _require_in_period(case, observed_on)
+    _require_in_period(case, observed_on, field="observed_on")
     if not note.strip():
-        raise ConversionError("请填写跟踪情况（R-CV-11）。", rule="R-CV-11")
+        raise ConversionError("请填写跟踪情况（R-CV-11）。", rule="R-CV-11", field="note")
     return TransitionObservation.objects.create(
         case=case, observed_on=observed_on, note=note.strip(), misconduct=misconduct, recorded_by=recorded_by
     )
@@ -82,14 +83,18 @@ def discipline_referral_record(
     if case.state != ConversionCase.State.TRANSITION:
         raise ConversionError("只有过渡期内的违纪违规行为才按本条移交（R-CV-11）。", rule="R-CV-11")
     if referred_on < case.returned_on:
-        raise ConversionError("移交日期不能早于转回原支部的日期（R-CV-11）。", rule="R-CV-11")
+        raise ConversionError(
+            "移交日期不能早于转回原支部的日期（R-CV-11）。", rule="R-CV-11", field="referred_on"
+        )
     if observation is not None:
         if observation.case_id != case.pk:
-            raise ConversionError("所选跟踪记录不属于该案件。", rule="R-CV-11")
+            raise ConversionError("所选跟踪记录不属于该案件。", rule="R-CV-11", field="observation")
         if not observation.misconduct:
-            raise ConversionError("所选跟踪记录未记载违纪违规行为（R-CV-11）。", rule="R-CV-11")
+            raise ConversionError(
+                "所选跟踪记录未记载违纪违规行为（R-CV-11）。", rule="R-CV-11", field="observation"
+            )
     if not matter.strip():
-        raise ConversionError("请填写移交事由（R-CV-11）。", rule="R-CV-11")
+        raise ConversionError("请填写移交事由（R-CV-11）。", rule="R-CV-11", field="matter")
     return DisciplineReferral.objects.create(
         case=case,
         observation=observation,
@@ -105,7 +110,9 @@ def case_close(*, case: ConversionCase, closed_on: date, closed_by) -> Conversio
     case = case_for_update(case)
     if case.state == ConversionCase.State.TRANSITION and closed_on < case.transition_ends_on:
         raise ConversionError(
-            f"过渡期至{case.transition_ends_on:%Y-%m-%d}届满，届满后才能结案（R-CV-11）。", rule="R-CV-11"
+            f"过渡期至{case.transition_ends_on:%Y-%m-%d}届满，届满后才能结案（R-CV-11）。",
+            rule="R-CV-11",
+            field="closed_on",
         )
     return case_change_state(
         case=case,

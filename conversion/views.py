@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
-from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db.models import DecimalField, Exists, OuterRef, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
@@ -38,7 +35,7 @@ from conversion.review import (
 from conversion.transition import case_close, discipline_referral_record, observation_record
 from core.access import can_write, get_object_for_user, staff_required
 from core.dates import day_end, local_today, period_end
-from core.exceptions import DomainError
+from core.operations import run_form
 from core.profile import rule_profile
 
 PAGE_SIZE = 25
@@ -67,20 +64,6 @@ def _get_case_for_user(user, pk: int) -> ConversionCase:
         "original_organization",
         pk=pk,
     )
-
-
-def _run(request, form, operation: Callable[[dict], object], success: str) -> bool:
-    """Validate, call the operation, show its domain error beside ``form.error_field``; True on success."""
-    if not form.is_valid():
-        return False
-    try:
-        operation(form.cleaned_data)
-    except DomainError as exc:
-        for problem in exc.problems:
-            form.add_error(getattr(form, "error_field", None), problem)
-        return False
-    messages.success(request, success)
-    return True
 
 
 def _action_page(request, case, form, title: str, **extra):
@@ -167,17 +150,14 @@ def case_detail(request, pk: int):
 @write_required
 def case_enrol_view(request):
     form = forms.EnrolForm(request.POST or None)
-    created = {}
-
-    def operation(data):
-        created["case"] = case_enrol(
-            member=data["member"], opened_on=data["opened_on"], reason=data["reason"], decided_by=request.user
-        )
-
-    if request.method == "POST" and _run(
-        request, form, operation, "已纳入转化管理，组织关系已转入中心党支部。"
-    ):
-        return redirect("conversion:case_detail", created["case"].pk)
+    case = run_form(
+        request,
+        form,
+        lambda data: case_enrol(decided_by=request.user, **data),
+        success=lambda case: f"已将{case.member.name}纳入转化管理，组织关系已转入中心党支部。",
+    )
+    if case is not None:
+        return redirect("conversion:case_detail", case.pk)
     return _action_page(request, None, form, "纳入转化管理")
 
 
@@ -185,11 +165,13 @@ def case_enrol_view(request):
 def task_add(request, pk: int):
     case = _get_case_for_user(request.user, pk)
     form = forms.TaskForm(request.POST or None)
-
-    def operation(data):
-        task_assign(case=case, assigned_by=request.user, **data)
-
-    if request.method == "POST" and _run(request, form, operation, "任务已布置。"):
+    task = run_form(
+        request,
+        form,
+        lambda data: task_assign(case=case, assigned_by=request.user, **data),
+        success=lambda task: f"任务“{task.title}”已布置，完成期限{task.due_on:%Y年%-m月%-d日}。",
+    )
+    if task is not None:
         return redirect("conversion:case_detail", case.pk)
     return _action_page(request, case, form, "布置转化任务")
 
@@ -199,13 +181,13 @@ def task_close(request, pk: int, task_pk: int):
     case = _get_case_for_user(request.user, pk)
     task = get_object_or_404(case.tasks, pk=task_pk)
     form = forms.TaskCloseForm(request.POST or None)
-
-    def operation(data):
-        ledger_record_task(
-            task=task, completed=data["completed"], closed_on=data["closed_on"], recorded_by=request.user
-        )
-
-    if request.method == "POST" and _run(request, form, operation, "任务已评定，积分已记入台账。"):
+    entry = run_form(
+        request,
+        form,
+        lambda data: ledger_record_task(task=task, recorded_by=request.user, **data),
+        success=lambda entry: f"任务已评定，积分{entry.amount:+}已记入台账。",
+    )
+    if entry is not None:
         return redirect("conversion:case_detail", case.pk)
     return _action_page(request, case, form, f"评定任务：{task.title}")
 
@@ -215,11 +197,13 @@ def entry_reverse(request, pk: int, entry_pk: int):
     case = _get_case_for_user(request.user, pk)
     entry = get_object_or_404(case.entries, pk=entry_pk)
     form = forms.ReverseForm(request.POST or None)
-
-    def operation(data):
-        ledger_reverse(entry=entry, reason=data["reason"], recorded_by=request.user)
-
-    if request.method == "POST" and _run(request, form, operation, "已录入冲正分录。"):
+    reversal = run_form(
+        request,
+        form,
+        lambda data: ledger_reverse(entry=entry, recorded_by=request.user, **data),
+        success=lambda reversal: f"已录入冲正分录（{reversal.amount:+}）。",
+    )
+    if reversal is not None:
         return redirect("conversion:case_detail", case.pk)
     return _action_page(request, case, form, f"冲正分录：{entry.reason}（{entry.amount:+}）")
 
@@ -229,11 +213,13 @@ def referral_decide_view(request, pk: int, referral_pk: int):
     case = _get_case_for_user(request.user, pk)
     referral = get_object_or_404(case.committee_referrals, pk=referral_pk)
     form = forms.ReferralDecisionForm(request.POST or None)
-
-    def operation(data):
-        referral_decide(referral=referral, decided_by=request.user, **data)
-
-    if request.method == "POST" and _run(request, form, operation, "已记录镇党委处理决定。"):
+    decided = run_form(
+        request,
+        form,
+        lambda data: referral_decide(referral=referral, decided_by=request.user, **data),
+        success="已记录镇党委处理决定。",
+    )
+    if decided is not None:
         return redirect("conversion:case_detail", case.pk)
     return _action_page(request, case, form, "记录镇党委处理决定", entries=case.entries.all())
 
@@ -242,11 +228,13 @@ def referral_decide_view(request, pk: int, referral_pk: int):
 def review_schedule_view(request, pk: int):
     case = _get_case_for_user(request.user, pk)
     form = forms.ReviewScheduleForm(request.POST or None)
-
-    def operation(data):
-        review_schedule(case=case, scheduled_on=data["scheduled_on"], scheduled_by=request.user)
-
-    if request.method == "POST" and _run(request, form, operation, "民主评议已安排，请确定参加人员。"):
+    review = run_form(
+        request,
+        form,
+        lambda data: review_schedule(case=case, scheduled_by=request.user, **data),
+        success=lambda review: f"民主评议已安排在{review.scheduled_on:%Y年%-m月%-d日}，请确定参加人员。",
+    )
+    if review is not None:
         return redirect("conversion:case_detail", case.pk)
     return _action_page(request, case, form, "安排民主评议")
 
@@ -259,20 +247,22 @@ def review_roster(request, pk: int, review_pk: int):
         {"name": p.name, "category": p.category, "village": p.village} for p in review.participants.all()
     ]
     formset = forms.RosterFormSet(request.POST or None, initial=initial or None)
-    error = ""
-    if request.method == "POST" and formset.is_valid():
-        people = [ParticipantData(f["name"], f["category"], f["village"]) for f in formset.cleaned_data if f]
-        try:
-            review_set_roster(review=review, participants=people, recorded_by=request.user)
-        except DomainError as exc:
-            error = exc.message
-        else:
-            messages.success(request, "参加人员名单已保存。")
-            return redirect("conversion:case_detail", case.pk)
+    roster = run_form(
+        request,
+        formset,
+        lambda rows: review_set_roster(
+            review=review,
+            participants=[ParticipantData(r["name"], r["category"], r["village"]) for r in rows if r],
+            recorded_by=request.user,
+        ),
+        success=lambda roster: f"参加人员名单已保存，共{len(roster)}人。",
+    )
+    if roster is not None:
+        return redirect("conversion:case_detail", case.pk)
     return render(
         request,
         "conversion/roster.html",
-        {"case": case, "review": review, "formset": formset, "error": error, "title": "民主评议参加人员"},
+        {"case": case, "review": review, "formset": formset, "title": "民主评议参加人员"},
     )
 
 
@@ -281,11 +271,13 @@ def review_scores(request, pk: int, review_pk: int):
     case = _get_case_for_user(request.user, pk)
     review = get_object_or_404(case.reviews, pk=review_pk)
     form = forms.ScoresForm(request.POST or None, participants=review.participants.all())
-
-    def operation(data):
-        review_record_scores(review=review, scores=form.scores(), recorded_by=request.user)
-
-    if request.method == "POST" and _run(request, form, operation, "评分已保存。"):
+    scored = run_form(
+        request,
+        form,
+        lambda data: review_record_scores(review=review, scores=form.scores(), recorded_by=request.user),
+        success="评分已保存。",
+    )
+    if scored is not None:
         return redirect("conversion:case_detail", case.pk)
     return _action_page(request, case, form, "录入民主评议评分（百分制）")
 
@@ -295,12 +287,13 @@ def review_conclude_view(request, pk: int, review_pk: int):
     case = _get_case_for_user(request.user, pk)
     review = get_object_or_404(case.reviews, pk=review_pk)
     form = forms.ConcludeForm(request.POST or None)
-    done = {}
-
-    def operation(data):
-        done["review"] = review_conclude(review=review, concluded_by=request.user, **data)
-
-    if request.method == "POST" and _run(request, form, operation, "民主评议已得出结论。"):
+    concluded = run_form(
+        request,
+        form,
+        lambda data: review_conclude(review=review, concluded_by=request.user, **data),
+        success=lambda review: f"民主评议已得出结论：{review.get_state_display()}。",
+    )
+    if concluded is not None:
         return redirect("conversion:case_detail", case.pk)
     return _action_page(request, case, form, "民主评议结论", review=review)
 
@@ -309,11 +302,13 @@ def review_conclude_view(request, pk: int, review_pk: int):
 def observation_add(request, pk: int):
     case = _get_case_for_user(request.user, pk)
     form = forms.ObservationForm(request.POST or None)
-
-    def operation(data):
-        observation_record(case=case, recorded_by=request.user, **data)
-
-    if request.method == "POST" and _run(request, form, operation, "跟踪记录已保存。"):
+    observation = run_form(
+        request,
+        form,
+        lambda data: observation_record(case=case, recorded_by=request.user, **data),
+        success="跟踪记录已保存。",
+    )
+    if observation is not None:
         return redirect("conversion:case_detail", case.pk)
     return _action_page(request, case, form, "过渡期跟踪记录")
 
@@ -322,11 +317,13 @@ def observation_add(request, pk: int):
 def discipline_referral_add(request, pk: int):
     case = _get_case_for_user(request.user, pk)
     form = forms.DisciplineReferralForm(request.POST or None, case=case)
-
-    def operation(data):
-        discipline_referral_record(case=case, recorded_by=request.user, **data)
-
-    if request.method == "POST" and _run(request, form, operation, "已记录移交镇组织办、镇纪委。"):
+    referral = run_form(
+        request,
+        form,
+        lambda data: discipline_referral_record(case=case, recorded_by=request.user, **data),
+        success="已记录移交镇组织办、镇纪委。",
+    )
+    if referral is not None:
         return redirect("conversion:case_detail", case.pk)
     return _action_page(request, case, form, "移交镇组织办、镇纪委")
 
@@ -335,10 +332,12 @@ def discipline_referral_add(request, pk: int):
 def case_close_view(request, pk: int):
     case = _get_case_for_user(request.user, pk)
     form = forms.CloseForm(request.POST or None)
-
-    def operation(data):
-        case_close(case=case, closed_on=data["closed_on"], closed_by=request.user)
-
-    if request.method == "POST" and _run(request, form, operation, "转化案件已结案。"):
+    closed = run_form(
+        request,
+        form,
+        lambda data: case_close(case=case, closed_by=request.user, **data),
+        success=f"{case.member.name}的转化案件已结案。",
+    )
+    if closed is not None:
         return redirect("conversion:case_detail", case.pk)
     return _action_page(request, case, form, "过渡期届满结案")

@@ -1,15 +1,11 @@
 """Staff pages for members, meetings, dues, floating members and relation transfers.
 
 Thin views: scope through core.access (another branch's record is a 404), writes through the operations in
-members.meetings / members.transfers, POST then redirect, domain errors shown next to the form.
+members.meetings / members.transfers run by core.operations.run_form, POST then redirect, refusals on the form.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import TypeVar
-
-from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.http import Http404, HttpResponse
@@ -26,7 +22,7 @@ from core.access import (
 )
 from core.audit import log_id_number_views
 from core.dates import local_today
-from core.exceptions import DomainError
+from core.operations import run_form
 from core.registry import timeline_for
 from members import dashboard
 from members.dues import dues_record
@@ -69,8 +65,6 @@ from members.search import search_members
 from members.status import change_status, discipline_record, discipline_restore_rights
 from members.timeline import prefetch_member_records
 from members.transfers import overdue_letters, transfer_accept, transfer_cancel, transfer_start
-
-T = TypeVar("T")
 
 PAGE_SIZE = 25
 TIMELINE_LIMIT = 50  # events on the member page before "更多"
@@ -116,23 +110,6 @@ def _get_member_for_user(user, pk: int) -> Member:
 
 def _page(request, queryset):
     return Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
-
-
-def _show_domain_error(form, error: DomainError) -> None:
-    for problem in error.problems:
-        form.add_error(None, problem)
-
-
-def _perform(request, form, operation: Callable[[], T]) -> T | None:
-    """On a POST whose form is valid, run the operation and return its result. A domain refusal goes onto the
-    form (the operations are atomic, so nothing was written) and, like a GET or an invalid form, gives None."""
-    if request.method != "POST" or not form.is_valid():
-        return None
-    try:
-        return operation()
-    except DomainError as error:
-        _show_domain_error(form, error)
-        return None
 
 
 def _search(request):
@@ -212,11 +189,13 @@ def member_detail(request, pk: int):
 def dues_create(request, pk: int):
     member = _get_member_for_user(request.user, pk)
     form = DuesForm(request.POST or None, member=member)
-    done = _perform(
-        request, form, lambda: dues_record(member=member, recorded_by=request.user, **form.cleaned_data)
+    payment = run_form(
+        request,
+        form,
+        lambda data: dues_record(member=member, recorded_by=request.user, **data),
+        success=lambda payment: f"已登记{member.name}{payment.month:%Y年%-m月}的党费。",
     )
-    if done is not None:
-        messages.success(request, f"已登记{member.name}{form.cleaned_data['month']:%Y年%-m月}的党费。")
+    if payment is not None:
         return redirect("members:detail", pk=member.pk)
     return render(request, "members/dues_form.html", {"member": member, "form": form})
 
@@ -228,13 +207,13 @@ def floating_contact_create(request, pk: int):
     if floating is None:
         raise Http404("该党员不是流动党员。")
     form = FloatingContactForm(request.POST or None, initial={"contacted_on": local_today()})
-    done = _perform(
+    done = run_form(
         request,
         form,
-        lambda: floating_log_contact(floating=floating, recorded_by=request.user, **form.cleaned_data),
+        lambda data: floating_log_contact(floating=floating, recorded_by=request.user, **data),
+        success=f"已记录与{member.name}的联系。",
     )
     if done is not None:
-        messages.success(request, f"已记录与{member.name}的联系。")
         return redirect("members:detail", pk=member.pk)
     return render(
         request, "members/floating_contact_form.html", {"member": member, "floating": floating, "form": form}
@@ -248,11 +227,13 @@ def floating_contact_create(request, pk: int):
 def transfer_create(request, pk: int):
     member = _get_member_for_user(request.user, pk)
     form = TransferStartForm(request.POST or None)
-    transfer = _perform(
-        request, form, lambda: transfer_start(member=member, created_by=request.user, **form.cleaned_data)
+    transfer = run_form(
+        request,
+        form,
+        lambda data: transfer_start(member=member, created_by=request.user, **data),
+        success=lambda transfer: f"已开具介绍信{transfer.letter_number}，待接收方确认。",
     )
     if transfer is not None:
-        messages.success(request, f"已开具介绍信{transfer.letter_number}，待接收方确认。")
         return redirect("members:detail", pk=member.pk)
     return render(request, "members/transfer_form.html", {"member": member, "form": form})
 
@@ -282,15 +263,13 @@ def transfer_accept_view(request, pk: int):
     if not _is_receiving_side(request.user, transfer):
         raise Http404("只有接收方可以确认接收。")
     form = TransferAcceptForm(request.POST or None)
-    done = _perform(
+    done = run_form(
         request,
         form,
-        lambda: transfer_accept(transfer=transfer, accepted_by=request.user, **form.cleaned_data),
+        lambda data: transfer_accept(transfer=transfer, accepted_by=request.user, **data),
+        success=f"介绍信{transfer.letter_number}已接收，{transfer.member.name}的组织关系已转接。",
     )
     if done is not None:
-        messages.success(
-            request, f"介绍信{transfer.letter_number}已接收，{transfer.member.name}的组织关系已转接。"
-        )
         return redirect("members:transfers")
     return render(
         request, "members/transfer_accept.html", {"transfer": transfer, "form": form, "today": local_today()}
@@ -324,13 +303,13 @@ def transfer_cancel_view(request, pk: int):
     if not _is_issuing_side(request.user, transfer):
         raise Http404("只有开具方可以撤销待接收的介绍信。")
     form = TransferCancelForm(request.POST or None)
-    done = _perform(
+    done = run_form(
         request,
         form,
-        lambda: transfer_cancel(transfer=transfer, cancelled_by=request.user, **form.cleaned_data),
+        lambda data: transfer_cancel(transfer=transfer, cancelled_by=request.user, **data),
+        success=f"介绍信{transfer.letter_number}已撤销。",
     )
     if done is not None:
-        messages.success(request, f"介绍信{transfer.letter_number}已撤销。")
         return redirect("members:detail", pk=transfer.member_id)
     return _action_page(
         request,
@@ -372,9 +351,13 @@ def meeting_create_view(request):
         request.POST or None,
         organizations=_organizations(request.user).exclude(kind=Organization.Kind.TOWN_COMMITTEE),
     )
-    meeting = _perform(request, form, lambda: meeting_create(recorded_by=request.user, **form.cleaned_data))
+    meeting = run_form(
+        request,
+        form,
+        lambda data: meeting_create(recorded_by=request.user, **data),
+        success="会议已登记，请勾选出席党员并保存出勤名单。",
+    )
     if meeting is not None:
-        messages.success(request, "会议已登记，请勾选出席党员并保存出勤名单。")
         return redirect("members:meeting", pk=meeting.pk)
     return render(request, "members/meeting_form.html", {"form": form})
 
@@ -388,20 +371,25 @@ def meeting_detail(request, pk: int):
     members = expected + [a.member for a in roll.values() if a.member not in expected]
     initial = {"present": [str(m.pk) for m in members if roll.get(m.pk) is None or roll[m.pk].present]}
     form = AttendanceForm(request.POST or None, members=members, initial=initial)
-    done = _perform(
+    roll_call = run_form(
         request,
         form,
-        lambda: record_attendance(meeting=meeting, present_ids=form.present_ids(), recorded_by=request.user),
+        lambda data: record_attendance(
+            meeting=meeting, present_ids=form.present_ids(), recorded_by=request.user
+        ),
+        success=lambda roll_call: _attendance_saved(len(form.present_ids()), len(members)),
     )
-    if done is not None:
-        present = len(form.present_ids())
-        messages.success(request, f"出勤名单已保存：出席{present}人，缺席{len(members) - present}人。")
+    if roll_call is not None:
         return redirect("members:meeting", pk=meeting.pk)
     return render(
         request,
         "members/meeting_detail.html",
         {"meeting": meeting, "form": form, "roll": roll, "recorded": bool(roll)},
     )
+
+
+def _attendance_saved(present: int, total: int) -> str:
+    return f"出勤名单已保存：出席{present}人，缺席{total - present}人。"
 
 
 # Organisations ------------------------------------------------------------------------------------------
@@ -468,13 +456,13 @@ def _active_floating(member: Member) -> FloatingMember:
 def floating_register_view(request, pk: int):
     member = _get_member_for_user(request.user, pk)
     form = FloatingRegisterForm(request.POST or None, member=member)
-    done = _perform(
+    done = run_form(
         request,
         form,
-        lambda: floating_register(member=member, recorded_by=request.user, **form.cleaned_data),
+        lambda data: floating_register(member=member, recorded_by=request.user, **data),
+        success=f"已将{member.name}登记为流动党员。",
     )
     if done is not None:
-        messages.success(request, f"已将{member.name}登记为流动党员。")
         return redirect("members:detail", pk=member.pk)
     return _action_page(request, form=form, member=member, title="登记流动党员", submit="登记")
 
@@ -484,13 +472,13 @@ def floating_return_view(request, pk: int):
     member = _get_member_for_user(request.user, pk)
     floating = _active_floating(member)
     form = FloatingReturnForm(request.POST or None, floating=floating)
-    done = _perform(
+    done = run_form(
         request,
         form,
-        lambda: floating_return(floating=floating, recorded_by=request.user, **form.cleaned_data),
+        lambda data: floating_return(floating=floating, recorded_by=request.user, **data),
+        success=f"已登记{member.name}返回，未收回的活动证已一并收回。",
     )
     if done is not None:
-        messages.success(request, f"已登记{member.name}返回，未收回的活动证已一并收回。")
         return redirect("members:detail", pk=member.pk)
     return _action_page(
         request,
@@ -507,13 +495,13 @@ def certificate_issue_view(request, pk: int):
     member = _get_member_for_user(request.user, pk)
     floating = _active_floating(member)
     form = CertificateIssueForm(request.POST or None)
-    certificate = _perform(
+    certificate = run_form(
         request,
         form,
-        lambda: certificate_issue(floating=floating, issued_by=request.user, **form.cleaned_data),
+        lambda data: certificate_issue(floating=floating, issued_by=request.user, **data),
+        success=lambda certificate: f"已发放流动党员活动证{certificate.number}。",
     )
     if certificate is not None:
-        messages.success(request, f"已发放流动党员活动证{certificate.number}。")
         return redirect("members:detail", pk=member.pk)
     return _action_page(request, form=form, member=member, title="发放流动党员活动证", submit="发放")
 
@@ -530,13 +518,13 @@ def certificate_revoke_view(request, pk: int):
     if certificate.revoked_on is not None:
         raise Http404("该活动证已收回。")
     form = CertificateRevokeForm(request.POST or None, certificate=certificate)
-    done = _perform(
+    done = run_form(
         request,
         form,
-        lambda: certificate_revoke(certificate=certificate, revoked_by=request.user, **form.cleaned_data),
+        lambda data: certificate_revoke(certificate=certificate, revoked_by=request.user, **data),
+        success=f"活动证{certificate.number}已收回。",
     )
     if done is not None:
-        messages.success(request, f"活动证{certificate.number}已收回。")
         return redirect("members:detail", pk=member.pk)
     return _action_page(
         request,
@@ -556,11 +544,13 @@ def certificate_revoke_view(request, pk: int):
 def discipline_create(request, pk: int):
     member = _get_member_for_user(request.user, pk)
     form = DisciplineForm(request.POST or None)
-    discipline = _perform(
-        request, form, lambda: discipline_record(member=member, recorded_by=request.user, **form.cleaned_data)
+    discipline = run_form(
+        request,
+        form,
+        lambda data: discipline_record(member=member, recorded_by=request.user, **data),
+        success=lambda discipline: f"已记录{member.name}的党纪处分：{discipline.get_kind_display()}。",
     )
     if discipline is not None:
-        messages.success(request, f"已记录{member.name}的党纪处分：{discipline.get_kind_display()}。")
         return redirect("members:detail", pk=member.pk)
     return _action_page(
         request,
@@ -581,15 +571,13 @@ def discipline_restore_view(request, pk: int):
     if discipline.kind != Discipline.Kind.PROBATION or discipline.rights_restored_on is not None:
         raise Http404("该处分无需恢复党员权利。")
     form = RestoreRightsForm(request.POST or None, discipline=discipline)
-    done = _perform(
+    done = run_form(
         request,
         form,
-        lambda: discipline_restore_rights(
-            discipline=discipline, recorded_by=request.user, **form.cleaned_data
-        ),
+        lambda data: discipline_restore_rights(discipline=discipline, recorded_by=request.user, **data),
+        success=f"{discipline.member.name}的党员权利已恢复。",
     )
     if done is not None:
-        messages.success(request, f"{discipline.member.name}的党员权利已恢复。")
         return redirect("members:detail", pk=discipline.member_id)
     return _action_page(
         request,
@@ -605,11 +593,13 @@ def discipline_restore_view(request, pk: int):
 def status_change_view(request, pk: int):
     member = _get_member_for_user(request.user, pk)
     form = StatusChangeForm(request.POST or None, initial={"effective_on": local_today()})
-    event = _perform(
-        request, form, lambda: change_status(member=member, recorded_by=request.user, **form.cleaned_data)
+    event = run_form(
+        request,
+        form,
+        lambda data: change_status(member=member, recorded_by=request.user, **data),
+        success=lambda event: f"已记录{member.name}的状态变动：{event.get_to_status_display()}。",
     )
     if event is not None:
-        messages.success(request, f"已记录{member.name}的状态变动：{event.get_to_status_display()}。")
         return redirect("members:detail", pk=member.pk)
     return _action_page(
         request,

@@ -89,7 +89,7 @@ def test_domain_error_is_shown_beside_the_field(client, case, clerk):
         reverse("conversion:review_schedule", args=[case.pk]), {"scheduled_on": "2026-06-01"}
     )
     assert response.status_code == 200
-    assert "R-CV-07" in str(response.context["form"].errors["scheduled_on"])
+    assert "R-CV-07" in str(response.context["form"].non_field_errors())
     assert not DemocraticReview.objects.exists()
 
 

@@ -1,0 +1,70 @@
+"""How a staff view runs an operation: one helper for every app.
+
+A view binds its form and calls ``run_form`` with the operation as a function of the form's cleaned data.
+A refusal — the operation's ``DomainError`` or a Django ``ValidationError`` — goes onto the form: beside the
+field it names, at the top of the form otherwise. The view then renders the form again (a page of its own) or,
+for a button on another page, redirects and shows the errors as messages (``flash_form_errors``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from typing import Any, TypeVar
+
+from django.contrib import messages
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.forms import BaseForm, BaseFormSet
+from django.http import HttpRequest
+
+from core.exceptions import DomainError
+
+T = TypeVar("T")
+
+
+def run_form(
+    request: HttpRequest,
+    form: BaseForm | BaseFormSet,
+    operation: Callable[[Any], T],
+    *,
+    success: str | Callable[[T], str],
+) -> T | None:
+    """On a POST whose form is valid, run ``operation(cleaned_data)``, say ``success`` and return its result.
+
+    A GET, an invalid form and a refusal give None; a refusal shows its problems on the form and has written
+    nothing (operations validate and write inside one ``transaction.atomic()``). ``success`` is the message,
+    or a function of the result that words it. The operation returns what it wrote, never None.
+    """
+    if request.method != "POST" or not form.is_valid():
+        return None
+    try:
+        result = operation(form.cleaned_data)
+    except DomainError as refusal:
+        _add_errors(form, refusal.field, refusal.problems)
+    except ValidationError as refusal:
+        for field, problems in _by_field(refusal):
+            _add_errors(form, field, problems)
+    else:
+        messages.success(request, success(result) if callable(success) else success)
+        return result
+    return None
+
+
+def flash_form_errors(request: HttpRequest, form: BaseForm) -> None:
+    """A form posted from a button on another page: its errors as messages, each after its field's label."""
+    for field, errors in form.errors.items():
+        label = form.fields[field].label if field in form.fields else ""
+        messages.error(request, f"{label}：{'；'.join(errors)}" if label else "；".join(errors))
+
+
+def _add_errors(form: BaseForm | BaseFormSet, field: str | None, problems: Iterable[Any]) -> None:
+    if isinstance(form, BaseFormSet):  # a formset's refusals sit above its rows
+        form.non_form_errors().extend(problems)
+        return
+    for problem in problems:
+        form.add_error(field if field in form.fields else None, problem)
+
+
+def _by_field(error: ValidationError) -> Iterable[tuple[str | None, list[str]]]:
+    if not hasattr(error, "error_dict"):
+        return [(None, error.messages)]
+    return [(None if f == NON_FIELD_ERRORS else f, e) for f, e in error.message_dict.items()]
