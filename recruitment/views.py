@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
@@ -11,10 +9,10 @@ from django.urls import reverse
 
 from core.access import Role, get_object_for_user, roles_of, scope_queryset, staff_required
 from core.dates import local_today
+from core.operations import run_form
 from members.models import Organization
 from recruitment import forms, records, stages, urgency, votes
 from recruitment.checklist import checklist
-from recruitment.exceptions import RecruitmentError
 from recruitment.models import Approval, BranchMeeting, Candidate, CandidateVote, Stage
 from recruitment.rules import plan_figures
 from recruitment.timeline import candidate_events
@@ -37,19 +35,6 @@ def _candidate(request, pk, *, with_file=False):
 
 def _branches(user):
     return scope_queryset(Organization.objects.branches(), user, "pk")
-
-
-def _show_error(form, exc: RecruitmentError | ValidationError) -> None:
-    if isinstance(exc, ValidationError):
-        form.add_error(None, exc) if not hasattr(exc, "error_dict") else _field_errors(form, exc)
-        return
-    for problem in exc.problems:
-        form.add_error(None, problem)
-
-
-def _field_errors(form, exc: ValidationError) -> None:
-    for field, errors in exc.message_dict.items():
-        form.add_error(field if field in form.fields else None, errors)
 
 
 BOARD_CARDS = 20  # the most urgent cards of each column; "查看全部" lists the rest
@@ -91,14 +76,14 @@ def stage_list(request, stage):
 @staff_required(write=True)
 def candidate_create(request):
     form = forms.CandidateForm(request.POST or None, organizations=_branches(request.user))
-    if request.method == "POST" and form.is_valid():
-        try:
-            candidate = records.candidate_create(recorded_by=request.user, **form.cleaned_data)
-        except ValidationError as exc:
-            _field_errors(form, exc)
-        else:
-            messages.success(request, f"已登记入党申请人{candidate.name}。")
-            return redirect("recruitment:candidate", pk=candidate.pk)
+    candidate = run_form(
+        request,
+        form,
+        lambda data: records.candidate_create(recorded_by=request.user, **data),
+        success=lambda candidate: f"已登记入党申请人{candidate.name}。",
+    )
+    if candidate is not None:
+        return redirect("recruitment:candidate", pk=candidate.pk)
     return render(request, "recruitment/form.html", {"form": form, "title": "登记入党申请人"})
 
 
@@ -139,18 +124,23 @@ def record_add(request, pk, kind):
     if kind not in forms.RECORD_FORMS:
         raise Http404
     form = forms.record_form(kind, candidate, request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        record = form.save(commit=False)
-        record.candidate = candidate
-        try:
-            records.record_add(record=record, recorded_by=request.user)
-        except (RecruitmentError, ValidationError) as exc:
-            _show_error(form, exc)
-        else:
-            messages.success(request, f"已记录{record._meta.verbose_name}。")
-            return redirect("recruitment:candidate", pk=candidate.pk)
+    record = run_form(
+        request,
+        form,
+        lambda data: records.record_add(record=_unsaved(form, candidate), recorded_by=request.user),
+        success=lambda record: f"已记录{candidate.name}的{record._meta.verbose_name}。",
+    )
+    if record is not None:
+        return redirect("recruitment:candidate", pk=candidate.pk)
     title = f"{candidate.name} · {form._meta.model._meta.verbose_name}（{forms.RECORD_FORMS[kind][1]}）"
     return render(request, "recruitment/form.html", {"form": form, "title": title, "candidate": candidate})
+
+
+def _unsaved(form, candidate: Candidate):
+    """The file record a record form describes, for ``candidate``; records.record_add checks and saves it."""
+    record = form.save(commit=False)
+    record.candidate = candidate
+    return record
 
 
 @staff_required(write=True)
@@ -162,16 +152,14 @@ def transition(request, pk, action):
     form = forms.TransitionForm(
         request.POST or None, initial={"decided_on": local_today(), "decided_by": t.default_body}
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            stages.transition(
-                candidate=candidate, action=action, recorded_by=request.user, **form.cleaned_data
-            )
-        except RecruitmentError as exc:
-            _show_error(form, exc)
-        else:
-            messages.success(request, f"{candidate.name}：{t.label}。")
-            return redirect("recruitment:candidate", pk=candidate.pk)
+    change = run_form(
+        request,
+        form,
+        lambda data: stages.transition(candidate=candidate, action=action, recorded_by=request.user, **data),
+        success=f"{candidate.name}：{t.label}。",
+    )
+    if change is not None:
+        return redirect("recruitment:candidate", pk=candidate.pk)
     return render(
         request,
         "recruitment/form.html",
@@ -186,14 +174,14 @@ def transfer(request, pk):
     form.fields["to_organization"].queryset = Organization.objects.branches().exclude(
         pk=candidate.organization_id
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            records.candidate_transfer(candidate=candidate, recorded_by=request.user, **form.cleaned_data)
-        except RecruitmentError as exc:
-            _show_error(form, exc)
-        else:
-            messages.success(request, f"{candidate.name}已转接，阶段和培养时间保留。")
-            return redirect("recruitment:board")
+    moved = run_form(
+        request,
+        form,
+        lambda data: records.candidate_transfer(candidate=candidate, recorded_by=request.user, **data),
+        success=lambda moved: f"{candidate.name}已转接到{moved.to_organization}，阶段和培养时间保留。",
+    )
+    if moved is not None:
+        return redirect("recruitment:board")
     return render(
         request,
         "recruitment/form.html",
@@ -206,10 +194,17 @@ def meeting_create(request, pk):
     """A branch meeting held for this candidate (and others of the branch); then the candidate's vote."""
     candidate = _candidate(request, pk)
     form = forms.MeetingForm(request.POST or None, organization=candidate.organization)
-    if request.method == "POST" and form.is_valid():
-        meeting = votes.meeting_create(
-            organization=candidate.organization, recorded_by=request.user, **form.cleaned_data
-        )
+    meeting = run_form(
+        request,
+        form,
+        lambda data: votes.meeting_create(
+            organization=candidate.organization, recorded_by=request.user, **data
+        ),
+        success=lambda meeting: (
+            f"已登记{meeting.held_on:%Y年%-m月%-d日}的支部大会，请录入{candidate.name}的表决结果。"
+        ),
+    )
+    if meeting is not None:
         return redirect("recruitment:vote_add", meeting_pk=meeting.pk, pk=candidate.pk)
     return render(
         request,
@@ -227,27 +222,34 @@ def vote_add(request, meeting_pk, pk):
     candidate = _candidate(request, pk)
     meeting = get_object_for_user(BranchMeeting.objects.all(), request.user, pk=meeting_pk)
     form = forms.VoteForm(request.POST or None, meeting=meeting)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        written = form.written_opinions()
-        try:
-            vote = votes.vote_record(
-                meeting=meeting, candidate=candidate, proposal=data["proposal"], yes=data["yes"], no=data["no"],
-                abstain=data["abstain"], written=written, extension_months=data["extension_months"],
-                recorded_by=request.user,
-            )  # fmt: skip
-        except RecruitmentError as exc:
-            _show_error(form, exc)
-        else:
-            verdict = "通过" if vote.passed else "未通过"
-            messages.success(
-                request,
-                f"表决结果：应到会有表决权党员{vote.voters_expected}人，实到{vote.voters_present}人，"
-                f"赞成{vote.yes + vote.written_yes}票，{verdict}。",
-            )
-            return redirect("recruitment:candidate", pk=candidate.pk)
+    vote = run_form(
+        request,
+        form,
+        lambda data: votes.vote_record(
+            meeting=meeting,
+            candidate=candidate,
+            proposal=data["proposal"],
+            yes=data["yes"],
+            no=data["no"],
+            abstain=data["abstain"],
+            written=form.written_opinions(),
+            extension_months=data["extension_months"],
+            recorded_by=request.user,
+        ),
+        success=_vote_result,
+    )
+    if vote is not None:
+        return redirect("recruitment:candidate", pk=candidate.pk)
     title = f"{meeting} · {candidate.name}单独表决（R-RC-14）"
     return render(request, "recruitment/form.html", {"form": form, "title": title, "candidate": candidate})
+
+
+def _vote_result(vote: CandidateVote) -> str:
+    verdict = "通过" if vote.passed else "未通过"
+    return (
+        f"表决结果：应到会有表决权党员{vote.voters_expected}人，实到{vote.voters_present}人，"
+        f"赞成{vote.yes + vote.written_yes}票，{verdict}。"
+    )
 
 
 @staff_required(write=True)
@@ -260,14 +262,14 @@ def approval_add(request, vote_pk):
     )
     form = forms.ApprovalForm(request.POST or None)
     form.fields["organization"].queryset = Organization.objects.filter(has_approval_authority=True)
-    if request.method == "POST" and form.is_valid():
-        try:
-            records.approval_record(vote=vote, recorded_by=request.user, **form.cleaned_data)
-        except RecruitmentError as exc:
-            _show_error(form, exc)
-        else:
-            messages.success(request, "已记录上级党委审批意见。")
-            return redirect("recruitment:candidate", pk=vote.candidate_id)
+    approval = run_form(
+        request,
+        form,
+        lambda data: records.approval_record(vote=vote, recorded_by=request.user, **data),
+        success="已记录上级党委审批意见。",
+    )
+    if approval is not None:
+        return redirect("recruitment:candidate", pk=vote.candidate_id)
     title = f"{vote.candidate.name} · {vote.get_proposal_display()} · 上级党委审批（R-RC-16）"
     return render(
         request, "recruitment/form.html", {"form": form, "title": title, "candidate": vote.candidate}
@@ -285,14 +287,14 @@ def approval_filing(request, approval_pk):
     )
     candidate = approval.vote.candidate
     form = forms.FilingForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            records.approval_file(approval=approval, **form.cleaned_data)
-        except RecruitmentError as exc:
-            _show_error(form, exc)
-        else:
-            messages.success(request, "已记录备案日期。")
-            return redirect("recruitment:candidate", pk=candidate.pk)
+    filed = run_form(
+        request,
+        form,
+        lambda data: records.approval_file(approval=approval, **data),
+        success=lambda filed: f"已记录备案日期：{filed.filed_on:%Y年%-m月%-d日}。",
+    )
+    if filed is not None:
+        return redirect("recruitment:candidate", pk=candidate.pk)
     title = f"{candidate.name} · 报上级组织部门备案（R-RC-16）"
     return render(request, "recruitment/form.html", {"form": form, "title": title, "candidate": candidate})
 
@@ -330,8 +332,9 @@ def plan_edit(request):
     today = local_today()
     initial = {"year": request.GET.get("year") or today.year, "organization": request.GET.get("org")}
     form = forms.PlanForm(request.POST or None, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        plan = records.plan_save(**form.cleaned_data)
-        messages.success(request, f"已保存{plan}。")
+    plan = run_form(
+        request, form, lambda data: records.plan_save(**data), success=lambda plan: f"已保存{plan}。"
+    )
+    if plan is not None:
         return redirect(f"{reverse('recruitment:plans')}?year={plan.year}")
     return render(request, "recruitment/form.html", {"form": form, "title": "年度发展计划（R-RC-24）"})

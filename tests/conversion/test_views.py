@@ -83,7 +83,7 @@ def test_clerk_enrols_a_member_through_the_form_R_CV_01(client, center, branch_a
     assert member.organization == center and case.original_organization == branch_a
 
 
-def test_domain_error_is_shown_beside_the_field(client, case, clerk):
+def test_a_refusal_about_no_field_is_shown_at_the_top_of_the_form_R_CV_07(client, case, clerk):
     _login(client, clerk)
     response = client.post(
         reverse("conversion:review_schedule", args=[case.pk]), {"scheduled_on": "2026-06-01"}
