@@ -74,8 +74,11 @@ class SupplementForm(forms.Form):
             raise forms.ValidationError("每项材料名称不能超过200个字，请分行填写。")
         return other
 
-    def all_items(self) -> list[str]:
-        return [*self.cleaned_data["items"], *self.cleaned_data["other"].splitlines()]
+    def clean(self) -> dict:
+        data = super().clean()
+        # One list for desk.matter_request_supplement: the ticked materials, then one item per line of "other".
+        data["all_items"] = [*data.get("items", []), *data.get("other", "").splitlines()]
+        return data
 
 
 class HandoverForm(forms.Form):
@@ -96,6 +99,16 @@ class FeeForm(forms.Form):
 
 class ReferForm(forms.Form):
     unit = forms.CharField(label="转介单位", max_length=100)
+
+
+class ConfirmForm(forms.Form):
+    """A button with nothing to fill in: posting it is the confirmation."""
+
+
+class AppointmentCloseForm(forms.Form):
+    done = forms.TypedChoiceField(
+        label="服务情况", choices=[("1", "已服务"), ("0", "取消")], coerce=lambda value: value == "1"
+    )
 
 
 class ReportedUpForm(forms.Form):

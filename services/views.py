@@ -4,9 +4,13 @@ secretaries have no access. Public pages (catalog, completion board, progress lo
 from __future__ import annotations
 
 import csv
+from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import date
 
+from django import forms as django_forms
 from django.contrib import messages
+from django.contrib.auth.models import User
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
@@ -19,10 +23,10 @@ from django.views.decorators.http import require_POST
 from core.access import Role, can_write, is_admin, staff_required
 from core.dates import local_today
 from core.login_throttle import client_ip
+from core.operations import flash_form_errors, run_form
 from services import accountability, contact, desk, forms, statistics
 from services.access import DESK_ROLES
 from services.deadlines import due_soon_limit
-from services.exceptions import ServiceDeskError
 from services.models import (
     OPEN_STATES,
     AccountabilityCase,
@@ -42,11 +46,6 @@ desk_writer = staff_required(roles=DESK_ROLES, write=True)
 def _get_matter(request, pk: int) -> Matter:
     # Matters are not scoped by organisation: every desk role sees every matter (services.access).
     return get_object_or_404(Matter.objects.select_related("service", "first_contact", "handler"), pk=pk)
-
-
-def _error(request, err: ServiceDeskError) -> None:
-    for problem in err.problems:
-        messages.error(request, problem)
 
 
 # --- queue and intake -----------------------------------------------------------------------------------
@@ -83,24 +82,27 @@ def queue(request):
 @desk_writer
 def intake(request):
     form = forms.IntakeForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        data = dict(form.cleaned_data)
-        unit = data.pop("referred_unit")
-        accept = not data.pop("register_only")
-        try:
-            if unit:
-                for unused in ("kind", "external_deadline", "proposed_handling"):
-                    data.pop(unused)
-                matter = desk.matter_register_referral(unit=unit, first_contact=request.user, **data)
-            else:
-                matter = desk.matter_register(first_contact=request.user, accept=accept, **data)
-        except ServiceDeskError as err:
-            for problem in err.problems:
-                form.add_error(None, problem)
-        else:
-            messages.success(request, f"已登记，受理编号 {matter.receipt_number}。")
-            return redirect("services:matter", pk=matter.pk)
+    matter = run_form(
+        request,
+        form,
+        lambda data: _register(data, first_contact=request.user),
+        success=lambda matter: f"已登记，受理编号 {matter.receipt_number}。",
+    )
+    if matter is not None:
+        return redirect("services:matter", pk=matter.pk)
     return render(request, "services/intake.html", {"form": form})
+
+
+def _register(data: dict, *, first_contact) -> Matter:
+    """The intake form registers a matter, or a referral when it names the unit the person is sent to."""
+    data = dict(data)
+    unit = data.pop("referred_unit")
+    accept = not data.pop("register_only")
+    if unit:
+        for unused in ("kind", "external_deadline", "proposed_handling"):
+            data.pop(unused)
+        return desk.matter_register_referral(unit=unit, first_contact=first_contact, **data)
+    return desk.matter_register(first_contact=first_contact, accept=accept, **data)
 
 
 @desk_reader
@@ -132,63 +134,102 @@ def _may_write(request) -> bool:
     return can_write(request.user)
 
 
+# The buttons of the matter page. Each desk operation owns its rule (services.desk); the steps below only hand
+# it the input of the button's form.
+
+
+def _accept(matter: Matter, by: User, data: dict) -> Matter:
+    return desk.matter_accept(matter=matter, by=by, external_deadline=data["external_deadline"])
+
+
+def _request_supplement(matter: Matter, by: User, data: dict) -> Matter:
+    return desk.matter_request_supplement(matter=matter, items=data["all_items"], by=by)
+
+
+def _materials_complete(matter: Matter, by: User, data: dict) -> Matter:
+    return desk.matter_materials_complete(matter=matter, by=by)
+
+
+def _return(matter: Matter, by: User, data: dict) -> Matter:
+    return desk.matter_return(matter=matter, reason=data["text"], by=by)
+
+
+def _complete(matter: Matter, by: User, data: dict) -> Matter:
+    return desk.matter_complete(
+        matter=matter,
+        result=data["text"],
+        by=by,
+        is_public=data["is_public"],
+        public_result=data["public_result"],
+    )
+
+
+def _answer(matter: Matter, by: User, data: dict) -> Matter:
+    return desk.matter_answer(matter=matter, answer=data["text"], by=by)
+
+
+def _refer(matter: Matter, by: User, data: dict) -> Matter:
+    return desk.matter_refer(matter=matter, unit=data["unit"], by=by)
+
+
+def _handover(matter: Matter, by: User, data: dict) -> object:
+    return desk.matter_handover(matter=matter, by=by, **data)
+
+
+def _delay_reason(matter: Matter, by: User, data: dict) -> Matter:
+    return desk.matter_record_delay_reason(matter=matter, reason=data["text"], by=by)
+
+
+def _fee(matter: Matter, by: User, data: dict) -> object:
+    return desk.fee_record(matter=matter, by=by, **data)
+
+
+@dataclass(frozen=True)
+class MatterAction:
+    """A button of the matter page: the form it posts, the step it runs, what is said when it is done."""
+
+    form: type[django_forms.Form]
+    step: Callable[[Matter, User, dict], object]
+    done: str
+
+
+MATTER_ACTIONS = {
+    "accept": MatterAction(forms.ReportedUpForm, _accept, "已受理，受理通知书可打印。"),
+    "request_supplement": MatterAction(
+        forms.SupplementForm, _request_supplement, "已一次性告知需补充的材料。"
+    ),
+    "materials_complete": MatterAction(
+        forms.ConfirmForm, _materials_complete, "材料已补齐，办理期限重新起算。"
+    ),
+    "return": MatterAction(forms.TextForm, _return, "已退回，并已写明理由。"),
+    "complete": MatterAction(forms.CompleteForm, _complete, "已办结。"),
+    "answer": MatterAction(forms.TextForm, _answer, "已当场答复。"),
+    "refer": MatterAction(forms.ReferForm, _refer, "已转介。"),
+    "handover": MatterAction(forms.HandoverForm, _handover, "已移交。"),
+    "delay_reason": MatterAction(forms.TextForm, _delay_reason, "延期正当理由已登记。"),
+    "fee": MatterAction(forms.FeeForm, _fee, "法定收费已登记。"),
+}
+
+
 @require_POST
 @desk_writer
 def matter_action(request, pk: int, action: str):
-    """One POST endpoint per action; each calls the one operation that owns the rule."""
+    """One POST endpoint per button of the matter page; its errors come back to that page as messages."""
     matter = _get_matter(request, pk)
-    user = request.user
-    materials = matter.service.materials if matter.service else []
-    handlers = {
-        "accept": (
-            forms.ReportedUpForm,
-            lambda d: desk.matter_accept(matter=matter, by=user, external_deadline=d["external_deadline"]),
-        ),
-        "request_supplement": (
-            lambda data: forms.SupplementForm(data, materials=materials),
-            None,
-        ),
-        "materials_complete": (None, lambda d: desk.matter_materials_complete(matter=matter, by=user)),
-        "return": (forms.TextForm, lambda d: desk.matter_return(matter=matter, reason=d["text"], by=user)),
-        "complete": (
-            forms.CompleteForm,
-            lambda d: desk.matter_complete(
-                matter=matter,
-                result=d["text"],
-                by=user,
-                is_public=d["is_public"],
-                public_result=d["public_result"],
-            ),
-        ),
-        "answer": (forms.TextForm, lambda d: desk.matter_answer(matter=matter, answer=d["text"], by=user)),
-        "refer": (forms.ReferForm, lambda d: desk.matter_refer(matter=matter, unit=d["unit"], by=user)),
-        "handover": (forms.HandoverForm, lambda d: desk.matter_handover(matter=matter, by=user, **d)),
-        "delay_reason": (
-            forms.TextForm,
-            lambda d: desk.matter_record_delay_reason(matter=matter, reason=d["text"], by=user),
-        ),
-        "fee": (forms.FeeForm, lambda d: desk.fee_record(matter=matter, by=user, **d)),
-    }
-    if action not in handlers:
+    if action not in MATTER_ACTIONS:
         return redirect("services:matter", pk=pk)
-    form_class, operation = handlers[action]
-    form = form_class(request.POST) if form_class else None
-    if form is not None and not form.is_valid():
-        for field, errors in form.errors.items():
-            label = form.fields[field].label if field in form.fields else ""
-            messages.error(request, f"{label}：{'；'.join(errors)}" if label else "；".join(errors))
-        return redirect("services:matter", pk=pk)
-    data = form.cleaned_data if form is not None else {}
-    if action == "request_supplement":
-        operation = lambda d: desk.matter_request_supplement(  # noqa: E731
-            matter=matter, items=form.all_items(), by=user
+    button = MATTER_ACTIONS[action]
+    if button.form is forms.SupplementForm:
+        form = forms.SupplementForm(
+            request.POST, materials=matter.service.materials if matter.service else []
         )
-    try:
-        operation(data)
-    except ServiceDeskError as err:
-        _error(request, err)
     else:
-        messages.success(request, "已保存。")
+        form = button.form(request.POST)
+    if (
+        run_form(request, form, lambda data: button.step(matter, request.user, data), success=button.done)
+        is None
+    ):
+        flash_form_errors(request, form)
     return redirect("services:matter", pk=pk)
 
 
@@ -204,15 +245,14 @@ def complaints(request):
 @desk_writer
 def complaint_new(request):
     form = forms.ComplaintForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            complaint = contact.complaint_register(received_by=request.user, **form.cleaned_data)
-        except ServiceDeskError as err:
-            for problem in err.problems:
-                form.add_error(None, problem)
-        else:
-            messages.success(request, "投诉已登记。")
-            return redirect("services:complaint", pk=complaint.pk)
+    complaint = run_form(
+        request,
+        form,
+        lambda data: contact.complaint_register(received_by=request.user, **data),
+        success="投诉已登记，请在规定期限内调查核实。",
+    )
+    if complaint is not None:
+        return redirect("services:complaint", pk=complaint.pk)
     return render(request, "services/form_page.html", {"form": form, "title": "登记投诉"})
 
 
@@ -220,16 +260,23 @@ def complaint_new(request):
 def complaint_detail(request, pk: int):
     complaint = get_object_or_404(Complaint.objects.select_related("against_staff", "matter"), pk=pk)
     form = forms.TextForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            if complaint.state == Complaint.State.RECEIVED:
-                contact.complaint_investigate(
-                    complaint=complaint, investigator=request.user, findings=form.cleaned_data["text"]
-                )
-            else:
-                contact.complaint_reply(complaint=complaint, reply=form.cleaned_data["text"], by=request.user)
-        except ServiceDeskError as err:
-            _error(request, err)
+    if complaint.state == Complaint.State.RECEIVED:
+        done = run_form(
+            request,
+            form,
+            lambda data: contact.complaint_investigate(
+                complaint=complaint, investigator=request.user, findings=data["text"]
+            ),
+            success="调查核实情况已记录。",
+        )
+    else:
+        done = run_form(
+            request,
+            form,
+            lambda data: contact.complaint_reply(complaint=complaint, reply=data["text"], by=request.user),
+            success="已答复投诉人。",
+        )
+    if done is not None:
         return redirect("services:complaint", pk=pk)
     return render(request, "services/complaint.html", {"complaint": complaint, "form": form})
 
@@ -245,15 +292,16 @@ def appointments(request):
 @desk_writer
 def appointment_new(request):
     form = forms.AppointmentForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            contact.appointment_book(booked_by=request.user, **form.cleaned_data)
-        except ServiceDeskError as err:
-            for problem in err.problems:
-                form.add_error(None, problem)
-        else:
-            messages.success(request, "预约已登记。")
-            return redirect("services:appointments")
+    appointment = run_form(
+        request,
+        form,
+        lambda data: contact.appointment_book(booked_by=request.user, **data),
+        success=lambda appointment: (
+            f"预约已登记：{timezone.localtime(appointment.scheduled_at):%Y年%-m月%-d日 %H:%M}。"
+        ),
+    )
+    if appointment is not None:
+        return redirect("services:appointments")
     return render(request, "services/form_page.html", {"form": form, "title": "登记预约"})
 
 
@@ -261,12 +309,15 @@ def appointment_new(request):
 @desk_writer
 def appointment_close(request, pk: int):
     appointment = get_object_or_404(Appointment, pk=pk)
-    try:
-        contact.appointment_close(
-            appointment=appointment, done=request.POST.get("done") == "1", by=request.user
-        )
-    except ServiceDeskError as err:
-        _error(request, err)
+    form = forms.AppointmentCloseForm(request.POST)
+    closed = run_form(
+        request,
+        form,
+        lambda data: contact.appointment_close(appointment=appointment, by=request.user, **data),
+        success=lambda closed: f"{closed.name}的预约{closed.get_state_display()}。",
+    )
+    if closed is None:
+        flash_form_errors(request, form)
     return redirect("services:appointments")
 
 
@@ -283,15 +334,14 @@ def case_detail(request, pk: int):
     if request.method == "POST" and not is_admin(request.user):
         raise PermissionDenied("只有镇党委管理员可以作出责任追究决定。")
     form = forms.DecisionForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            accountability.accountability_decide(case=case, decided_by=request.user, **form.cleaned_data)
-        except ServiceDeskError as err:
-            for problem in err.problems:
-                form.add_error(None, problem)
-        else:
-            messages.success(request, "处理决定已记录。")
-            return redirect("services:case", pk=pk)
+    decided = run_form(
+        request,
+        form,
+        lambda data: accountability.accountability_decide(case=case, decided_by=request.user, **data),
+        success="责任追究处理决定已记录。",
+    )
+    if decided is not None:
+        return redirect("services:case", pk=pk)
     return render(
         request, "services/case.html", {"case": case, "form": form, "may_decide": is_admin(request.user)}
     )
@@ -367,12 +417,15 @@ def records_csv(request, year: int):
 @require_POST
 @staff_required(roles={Role.ADMIN}, write=True)
 def records_archive(request, year: int):
-    try:
-        desk.year_archive(year=year, by=request.user)
-    except ServiceDeskError as err:
-        _error(request, err)
-    else:
-        messages.success(request, f"{year}年便民服务记录已归档。")
+    form = forms.ConfirmForm(request.POST)
+    archive = run_form(
+        request,
+        form,
+        lambda data: desk.year_archive(year=year, by=request.user),
+        success=lambda archive: f"{year}年便民服务记录已归档，共{archive.matter_count}件。",
+    )
+    if archive is None:
+        flash_form_errors(request, form)
     return redirect("services:records")
 
 

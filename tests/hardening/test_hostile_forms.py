@@ -13,8 +13,6 @@ NUL or over its limit must never be written.
 
 from __future__ import annotations
 
-import inspect
-import re
 from datetime import date
 
 import pytest
@@ -79,17 +77,11 @@ def _forms_in(response) -> list[forms.BaseForm]:
 
 
 def _post_only_forms(name: str, kwargs: dict) -> list[forms.BaseForm]:
-    """The forms a POST-only view reads: for a matter action, the form class its ``handlers`` entry names
-    (read from services.views.matter_action's source, like tests/hardening/world.matter_actions)."""
+    """The forms a POST-only view reads: for a matter action, the form its MATTER_ACTIONS entry names."""
     if name in POST_ONLY_INPUTS:
         return []
     assert name == "services:matter_action", f"{name}: a POST-only view without known inputs"
-    source = inspect.getsource(services.views.matter_action)
-    entry = re.search(rf'"{kwargs["action"]}": \((.*?)\),\n    (?:    "|}})', source, flags=re.DOTALL)
-    named = re.search(r"forms\.(\w+)", entry.group(1).split(",")[0] if entry else "")
-    if named is None:
-        return []  # an action without input (materials_complete)
-    cls = getattr(services.forms, named.group(1))
+    cls = services.views.MATTER_ACTIONS[kwargs["action"]].form
     return [cls(materials=()) if cls is services.forms.SupplementForm else cls()]
 
 
