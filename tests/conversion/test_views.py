@@ -93,6 +93,19 @@ def test_a_refusal_about_no_field_is_shown_at_the_top_of_the_form_R_CV_07(client
     assert not DemocraticReview.objects.exists()
 
 
+def test_a_refusal_naming_a_field_is_shown_beside_it_and_nothing_is_written_R_CV_03(client, case, clerk):
+    _login(client, clerk)
+    url = reverse("conversion:task_add", args=[case.pk])
+    data = {"title": "打扫活动室", "assigned_on": "2026-06-10", "due_on": "2026-06-09"}
+    response = client.post(url, data)
+    assert response.status_code == 200
+    assert response.context["form"].errors["due_on"] == ["完成期限不能早于布置日期（R-CV-03）。"]
+    assert not ConversionTask.objects.filter(case=case).exists()
+
+    done = client.post(url, data | {"due_on": "2026-06-20"}, follow=True)
+    assert "任务“打扫活动室”已布置，完成期限2026年6月20日。" in [str(m) for m in done.context["messages"]]
+
+
 def test_clerk_runs_a_case_in_the_browser_from_tasks_to_the_end_of_transition_R_CV_03_R_CV_11(
     client, case, clerk
 ):
