@@ -50,10 +50,11 @@ def run_form(
 
 
 def flash_form_errors(request: HttpRequest, form: BaseForm) -> None:
-    """A form posted from a button on another page: its errors as messages, each after its field's label."""
+    """A form posted from a button on another page: each of its errors as a message, after its field's label."""
     for field, errors in form.errors.items():
         label = form.fields[field].label if field in form.fields else ""
-        messages.error(request, f"{label}：{'；'.join(errors)}" if label else "；".join(errors))
+        for error in errors:
+            messages.error(request, f"{label}：{error}" if label else error)
 
 
 def _add_errors(form: BaseForm | BaseFormSet, field: str | None, problems: Iterable[Any]) -> None:

@@ -225,10 +225,8 @@ def matter_action(request, pk: int, action: str):
         )
     else:
         form = button.form(request.POST)
-    if (
-        run_form(request, form, lambda data: button.step(matter, request.user, data), success=button.done)
-        is None
-    ):
+    done = run_form(request, form, lambda data: button.step(matter, request.user, data), success=button.done)
+    if done is None:
         flash_form_errors(request, form)
     return redirect("services:matter", pk=pk)
 

@@ -132,16 +132,16 @@ def test_a_formset_refusal_sits_above_its_rows():
     assert formset.non_form_errors() == ["本村人员超过一半（R-CV-08）。"]
 
 
-def test_a_button_on_another_page_shows_its_errors_as_messages_after_the_field_label():
+def test_a_button_on_another_page_shows_each_error_as_a_message_after_its_field_label():
     request = _post({"held_on": "2026-06-01"})
     form = MeetingForm(request.POST)
-    run_form(
-        request, form, _write_then_refuse(DomainError("已归档（R-SV-17）。", field="held_on")), success=""
-    )
+    form.is_valid()
+    form.add_error("held_on", "已归档（R-SV-17）。")
+    form.add_error(None, ["金额须大于零。", "请填写收费依据。"])
 
     flash_form_errors(request, form)
 
-    assert _said(request) == ["召开日期：已归档（R-SV-17）。"]
+    assert _said(request) == ["召开日期：已归档（R-SV-17）。", "金额须大于零。", "请填写收费依据。"]
 
 
 VIEW_MODULES = [
