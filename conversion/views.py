@@ -154,7 +154,7 @@ def case_enrol_view(request):
         request,
         form,
         lambda data: case_enrol(decided_by=request.user, **data),
-        success=lambda case: f"已将{case.member.name}纳入转化管理，组织关系已转入中心党支部。",
+        success=lambda case: f"{case.member.name}已纳入转化管理，组织关系已转入中心党支部。",
     )
     if case is not None:
         return redirect("conversion:case_detail", case.pk)
