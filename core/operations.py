@@ -54,7 +54,7 @@ def flash_form_errors(request: HttpRequest, form: BaseForm) -> None:
     for field, errors in form.errors.items():
         label = form.fields[field].label if field in form.fields else ""
         for error in errors:
-            messages.error(request, f"{label}：{error}" if label else error)
+            messages.error(request, f"{label}：{error}" if label else str(error))
 
 
 def _add_errors(form: BaseForm | BaseFormSet, field: str | None, problems: Iterable[Any]) -> None:
