@@ -102,7 +102,7 @@ def counts() -> dict[str, int]:
 
     wanted = {
         "members.Member": "members",
-        "members.Organization": "organizations",
+        "core.Organization": "organizations",
         "members.FloatingMember": "floating members",
         "members.Meeting": "meetings",
         "members.Attendance": "attendance rows",
@@ -130,7 +130,8 @@ EXTRA_COUNTS = {
 
 def _top_up_organizations(size: Size) -> None:
     """Extra branches with two party groups each, and a share of the village members moved into them."""
-    from members.models import Member, Organization
+    from core.models import Organization
+    from members.models import Member
 
     missing = size.organizations - Organization.objects.count()
     if missing <= 0:
@@ -201,7 +202,8 @@ def _top_up_meetings(size: Size) -> None:
     from django.db import connection
     from django.utils import timezone
 
-    from members.models import Attendance, Meeting, Member, Organization
+    from core.models import Organization
+    from members.models import Attendance, Meeting, Member
 
     missing = size.meetings - Meeting.objects.count()
     if missing <= 0:
@@ -235,7 +237,8 @@ def _top_up_meetings(size: Size) -> None:
 def grow(factor: int = 2) -> None:
     """Multiply every table the pages list by about ``factor`` (the query-count tests: a page's number of
     queries must not change when its data grows)."""
-    from members.models import Attendance, FloatingMember, Meeting, Member, Organization
+    from core.models import Organization
+    from members.models import Attendance, FloatingMember, Meeting, Member
 
     current = counts()
     _clone_rows(

@@ -45,9 +45,10 @@ def make_import_file(size: str) -> dict:
     """10,000 new members (ID numbers of a region the demo never uses) in the export's own format."""
     from datetime import date
 
-    from members.idnumbers import make_id_number
+    from core.idnumbers import make_id_number
+    from core.models import Organization
     from members.importing import _dump
-    from members.models import Member, Organization
+    from members.models import Member
     from members.resources import MemberResource
 
     branches = list(Organization.objects.branches().filter(is_center=False))

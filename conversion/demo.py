@@ -18,7 +18,8 @@ from conversion.review import (
     review_set_roster,
 )
 from core.dates import add_months, local_today, period_end
-from members.models import Member, Organization
+from core.models import Organization
+from members.models import Member
 
 TASKS = [
     "参加村环境整治义务劳动",

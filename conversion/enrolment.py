@@ -8,9 +8,10 @@ from django.db import transaction
 
 from conversion.exceptions import ConversionError
 from conversion.models import CaseStateChange, ConversionCase
+from core.models import Organization
 from core.numbering import issue_center_document_number
 from core.profile import rule_profile
-from members.models import Member, Organization, RelationTransfer
+from members.models import Member, RelationTransfer
 from members.transfers import transfer_accept, transfer_start
 
 

@@ -30,7 +30,7 @@ class ConversionCase(models.Model):
     )
     # R-CV-01: the branch the member came from; the relation goes back here on a passed review (R-CV-10).
     original_organization = models.ForeignKey(
-        "members.Organization", verbose_name="原支部", on_delete=models.PROTECT, related_name="+"
+        "core.Organization", verbose_name="原支部", on_delete=models.PROTECT, related_name="+"
     )
     enrolment_transfer = models.OneToOneField(
         "members.RelationTransfer",

@@ -74,7 +74,7 @@ def scoped_organization_ids(user) -> frozenset[int] | None:
         return frozenset()
     cached = getattr(user, "_org_scope_cache", None)
     if cached is None:
-        from members.models import Organization
+        from core.models import Organization
 
         profile = getattr(user, "staff_profile", None)
         root = profile.organization_id if profile else None

@@ -83,7 +83,7 @@ class ScopedAdminMixin:
         return scope_queryset(queryset, request.user, self.scope_field)
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
-        from members.models import Organization
+        from core.models import Organization
 
         ids = scoped_organization_ids(request.user)
         if ids is not None and db_field.related_model is Organization:

@@ -17,9 +17,9 @@ from django.http import HttpRequest
 from django.utils import timezone
 
 from core.access import sees_full_id_numbers
+from core.idnumbers import mask_id_number, mask_phone
 from core.login_throttle import client_ip
 from core.models import IdNumberView
-from members.idnumbers import mask_id_number, mask_phone
 
 # Fields shown masked on the history pages to users who do not work with full numbers (R-MB-04).
 MASKED_FIELDS: dict[str, Callable[[str], str]] = {"id_number": mask_id_number, "phone": mask_phone}

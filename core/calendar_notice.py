@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 from core.exceptions import DomainError
+from core.spreadsheets import ChineseDateWidget, ImportFileError, load_dataset, read_upload
 
 KINDS = {
     "节假日": "holiday",
@@ -17,9 +18,6 @@ KINDS = {
 
 def parse_notice(data: bytes, file_format: str, year: int) -> tuple[dict[date, str], dict[date, str]]:
     """Holidays and make-up working days of ``year`` from the uploaded rows; every bad row is reported."""
-    from members.importing import ImportFileError, load_dataset, read_upload
-    from members.resources import ChineseDateWidget
-
     try:
         dataset = load_dataset(read_upload(data, file_format), file_format)
     except ImportFileError as exc:

@@ -15,24 +15,25 @@ from core.access import sees_full_id_numbers
 from core.admin_scope import ScopedAdminMixin
 from core.audit import id_number_for_display, log_id_number_views
 from core.changelist import IndexedYearsChangeList, QuickLinksChangeList
+from core.idnumbers import mask_id_number, mask_phone
+from core.models import Organization
 from core.paginator import EstimatedCountPaginator
+from core.spreadsheets import ImportFileError, load_dataset, read_upload
 from members import models
-from members.idnumbers import mask_id_number, mask_phone
-from members.importing import ImportFileError, load_dataset, read_upload
 from members.models import Member
 from members.resources import MemberResource, OrganizationResource
 from members.search import search_members
 
 
 class CheckedXLSX(XLSX):
-    """An uploaded workbook read as members.importing reads it: blank rows dropped, the row limit, Chinese errors."""
+    """An uploaded workbook read as core.spreadsheets reads it: blank rows dropped, the row limit, Chinese errors."""
 
     def create_dataset(self, in_stream):
         return load_dataset(bytes(in_stream), "xlsx")
 
 
 class CheckedCSV(CSV):
-    """An uploaded CSV read as members.importing reads it: the bytes, decoded as UTF-8 or GB18030 (Excel's
+    """An uploaded CSV read as core.spreadsheets reads it: the bytes, decoded as UTF-8 or GB18030 (Excel's
     Chinese default), blank rows dropped, the row limit, Chinese errors."""
 
     def is_binary(self):
@@ -46,7 +47,7 @@ class CheckedCSV(CSV):
 
 
 class SafeImportForm(ImportForm):
-    """The admin upload gets the same size / fake-file / zip-bomb checks as members.importing."""
+    """The admin upload gets the same size / fake-file / zip-bomb checks as core.spreadsheets."""
 
     def __init__(self, formats, *args, **kwargs):
         super().__init__(formats, *args, **kwargs)
@@ -78,7 +79,7 @@ class BaseAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
 
 
 class ImportExportAdmin(ImportExportMixin, BaseAdmin):
-    """Imports read files like members.importing (CheckedXLSX / CheckedCSV, SafeImportForm); a file with any bad
+    """Imports read files like core.spreadsheets (CheckedXLSX / CheckedCSV, SafeImportForm); a file with any bad
     row imports nothing."""
 
     import_form_class = SafeImportForm
@@ -127,7 +128,7 @@ class ReadOnlyAdmin(BaseAdmin):
         return False
 
 
-@admin.register(models.Organization)
+@admin.register(Organization)
 class OrganizationAdmin(ImportExportAdmin):
     scope_field = "pk"
     resource_classes = [OrganizationResource]

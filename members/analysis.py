@@ -28,6 +28,7 @@ from django.db.models import (
 )
 
 from core.dates import local_today, quarter_bounds
+from core.models import Organization
 from members.dues import period_due_range, with_due_months
 from members.meetings import MEETING_EVERY_MONTHS
 from members.models import (
@@ -37,7 +38,6 @@ from members.models import (
     Meeting,
     Member,
     MemberStatusEvent,
-    Organization,
     RelationTransfer,
 )
 

@@ -11,11 +11,12 @@ from django.urls import reverse
 
 from core.access import scope_queryset, scoped_organization_ids
 from core.dates import local_today
+from core.models import Organization
 from core.registry import DashboardItem
 from members.dues import members_in_arrears
 from members.floating import lost_condition, overdue_condition, with_last_reached
 from members.meetings import MONTHLY_KINDS, QUARTERLY_KINDS, missing_meetings
-from members.models import FloatingMember, Meeting, Member, Organization
+from members.models import FloatingMember, Meeting, Member
 from members.transfers import overdue_letters
 
 SECTION = "党员管理"

@@ -18,15 +18,14 @@ from django.utils import timezone
 from core import registry
 from core.access import ROLE_GROUP_NAMES, Role
 from core.dates import add_months, period_end
-from core.models import CalendarYear, CenterProfile, StaffProfile
-from members.idnumbers import make_id_number
+from core.idnumbers import make_id_number
+from core.models import CalendarYear, CenterProfile, Organization, StaffProfile
 from members.models import (
     FloatingCertificate,
     FloatingContact,
     FloatingMember,
     Meeting,
     Member,
-    Organization,
     TrainingRotation,
 )
 from members.search import name_initials

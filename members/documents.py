@@ -26,8 +26,8 @@ from core.archive import (
     render_archive,
 )
 from core.dates import age_on
+from core.idnumbers import mask_id_number
 from core.pdf import PDFA_VARIANT, Document
-from members.idnumbers import mask_id_number
 from members.models import (
     Attendance,
     Discipline,

@@ -8,6 +8,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 
 from core.dates import local_today
+from core.models import Organization
 from members.models import (
     Discipline,
     DuesPayment,
@@ -16,7 +17,6 @@ from members.models import (
     FloatingMember,
     Meeting,
     Member,
-    Organization,
     RelationTransfer,
 )
 

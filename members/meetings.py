@@ -10,8 +10,9 @@ from django.db import transaction
 from django.db.models import Count, Q
 
 from core.dates import month_bounds, quarter_bounds, quarter_of
+from core.models import Organization
 from members.exceptions import MemberError
-from members.models import Attendance, Meeting, Member, Organization
+from members.models import Attendance, Meeting, Member
 from members.signals import attendance_recorded
 
 

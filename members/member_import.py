@@ -31,7 +31,8 @@ from django.db.models import Q
 from import_export.results import Error, Result, RowResult
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
-from members.models import Member, MemberStatusEvent, Organization
+from core.models import Organization
+from members.models import Member, MemberStatusEvent
 from members.resources import MemberResource, OrganizationWidget
 from members.search import name_initials
 

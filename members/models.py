@@ -18,96 +18,11 @@ from django.db.models.functions import Upper
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
-from members.idnumbers import validate_id_number
+from core.idnumbers import validate_id_number
+from core.models import Organization
 from members.search import NameGrams
 
 USER = settings.AUTH_USER_MODEL
-
-
-class OrganizationQuerySet(models.QuerySet):
-    def branches(self):
-        return self.filter(kind__in=[Organization.Kind.BRANCH, Organization.Kind.GENERAL_BRANCH])
-
-    def descendant_ids(self, root_id: int) -> list[int]:
-        """``root_id`` and every organisation below it (R-MB-01 tree), in one recursive query."""
-        table = Organization._meta.db_table
-        sql = (
-            f"WITH RECURSIVE tree(id) AS (SELECT id FROM {table} WHERE id = %s "
-            f"UNION ALL SELECT o.id FROM {table} o JOIN tree t ON o.parent_id = t.id) SELECT id FROM tree"
-        )
-        from django.db import connection
-
-        with connection.cursor() as cursor:
-            cursor.execute(sql, [root_id])
-            return [row[0] for row in cursor.fetchall()]
-
-
-class Organization(models.Model):
-    """A party organisation: the town committee at the top, branches below, party groups inside branches."""
-
-    class Kind(models.TextChoices):
-        TOWN_COMMITTEE = "town_committee", "镇党委"
-        GENERAL_BRANCH = "general_branch", "党总支"
-        BRANCH = "branch", "党支部"
-        PARTY_GROUP = "party_group", "党小组"
-
-    class Category(models.TextChoices):
-        VILLAGE = "village", "村（社区）"
-        ENTERPRISE = "enterprise", "企业"
-        INSTITUTION = "institution", "机关事业单位"
-        CENTER = "center", "党员服务转化中心"
-        OTHER = "other", "其他"
-
-    name = models.CharField("组织名称", max_length=100)
-    short_name = models.CharField("简称", max_length=50, blank=True)
-    kind = models.CharField("组织类型", max_length=20, choices=Kind.choices)
-    category = models.CharField("组织类别", max_length=20, choices=Category.choices, default=Category.VILLAGE)
-    parent = models.ForeignKey(
-        "self",
-        verbose_name="上级组织",
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="children",
-    )
-    code = models.CharField("组织代码", max_length=30, unique=True)
-    village = models.CharField("所在村（社区）", max_length=50, blank=True)
-    is_center = models.BooleanField("是中心党支部", default=False)
-    has_approval_authority = models.BooleanField("有审批预备党员权限", default=False)
-    secretary_name = models.CharField("书记", max_length=30, blank=True)
-    phone = models.CharField("联系电话", max_length=20, blank=True)
-    is_active = models.BooleanField("在用", default=True)
-    sort_order = models.PositiveIntegerField("排序", default=0)
-    history = HistoricalRecords()
-
-    objects = OrganizationQuerySet.as_manager()
-
-    class Meta:
-        verbose_name = "党组织"
-        verbose_name_plural = verbose_name
-        ordering = ["sort_order", "code"]
-        # Lists of members in the organisations' order (members:list) walk the organisations by this index.
-        indexes = [models.Index(fields=["sort_order", "code"], name="organization_sort_order")]
-        constraints = [
-            models.UniqueConstraint(
-                fields=["is_center"], condition=Q(is_center=True), name="one_center_branch"
-            ),
-            models.CheckConstraint(
-                condition=Q(kind="town_committee") | Q(parent__isnull=False), name="org_has_parent_unless_top"
-            ),
-        ]
-
-    def __str__(self) -> str:
-        return self.name
-
-    @property
-    def is_branch(self) -> bool:
-        return self.kind in (self.Kind.BRANCH, self.Kind.GENERAL_BRANCH)
-
-    def clean(self) -> None:
-        from members.organizations import validate_placement
-
-        validate_placement(self)
 
 
 class Member(models.Model):

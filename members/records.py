@@ -2,8 +2,9 @@
 
 from django.core.exceptions import ValidationError
 
-from members.idnumbers import id_number_problem, normalize_id_number
-from members.models import Member, Organization
+from core.idnumbers import id_number_problem, normalize_id_number
+from core.models import Organization
+from members.models import Member
 
 
 def validate_member(member: Member) -> None:

@@ -14,15 +14,15 @@ Used by the admin and by members.importing (the staff pages). Rules kept here:
 
 from __future__ import annotations
 
-import re
-from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import ValidationError
 from import_export import fields, resources, widgets
 
-from members.idnumbers import mask_id_number, mask_phone, normalize_id_number
-from members.models import Member, Organization
+from core.idnumbers import mask_id_number, mask_phone, normalize_id_number
+from core.models import Organization
+from core.spreadsheets import ChineseDateWidget
+from members.models import Member
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
@@ -79,37 +79,6 @@ class ChoiceLabelWidget(widgets.Widget):
 
     def render(self, value, obj=None, **kwargs):
         return self.labels.get(value, value or "")
-
-
-class ChineseDateWidget(widgets.Widget):
-    """Dates as 2026-01-05, 2026/1/5, 2026.1.5, 2026年1月5日 or an Excel date cell."""
-
-    _pattern = re.compile(r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?$")
-
-    def __init__(self, *, required: bool = False):
-        self.required = required
-        super().__init__()
-
-    def clean(self, value, row=None, **kwargs):
-        if isinstance(value, datetime):
-            return value.date()
-        if isinstance(value, date):
-            return value
-        text = "" if value is None else str(value).strip()
-        if not text:
-            if self.required:
-                raise ValueError("不能为空")
-            return None
-        match = self._pattern.match(text.split(" ")[0])
-        if not match:
-            raise ValueError(f"“{text}”不是有效的日期，请写成2026-01-05")
-        try:
-            return date(*(int(part) for part in match.groups()))
-        except ValueError as exc:
-            raise ValueError(f"“{text}”不是有效的日期") from exc
-
-    def render(self, value, obj=None, **kwargs):
-        return value.isoformat() if value else ""
 
 
 class YesNoWidget(widgets.Widget):

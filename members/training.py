@@ -8,8 +8,9 @@ from datetime import date
 from django.db import transaction
 
 from core.dates import age_on
+from core.models import Organization
 from members.exceptions import MemberError
-from members.models import Member, Organization, TrainingPairing, TrainingRotation
+from members.models import Member, TrainingPairing, TrainingRotation
 
 # R-MB-11: 10–15 outstanding young members or reserve cadres a year; each center-branch member mentors 1–2.
 ROTATION_MIN_PER_YEAR = 10

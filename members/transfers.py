@@ -8,10 +8,10 @@ from django.db import transaction
 from django.utils import timezone
 
 from core.dates import period_end
-from core.models import CenterProfile
+from core.models import CenterProfile, Organization
 from core.numbering import format_number, next_number
 from members.exceptions import MemberError
-from members.models import Member, Organization, RelationTransfer
+from members.models import Member, RelationTransfer
 from members.signals import relation_transferred
 
 LETTER_SERIES = "introduction_letter"

@@ -22,6 +22,7 @@ from core.access import (
 )
 from core.audit import log_id_number_views
 from core.dates import local_today
+from core.models import Organization
 from core.operations import run_form
 from core.registry import timeline_for
 from members import dashboard
@@ -52,15 +53,7 @@ from members.forms import (
 )
 from members.importing import export_members
 from members.meetings import expected_attendees, meeting_create, record_attendance
-from members.models import (
-    Discipline,
-    FloatingCertificate,
-    FloatingMember,
-    Meeting,
-    Member,
-    Organization,
-    RelationTransfer,
-)
+from members.models import Discipline, FloatingCertificate, FloatingMember, Meeting, Member, RelationTransfer
 from members.search import search_members
 from members.status import change_status, discipline_record, discipline_restore_rights
 from members.timeline import prefetch_member_records

@@ -5,7 +5,7 @@ from django.contrib import admin
 from core.access import sees_full_id_numbers
 from core.admin_scope import ScopedModelAdmin
 from core.audit import log_full_id_number_shown
-from members.idnumbers import mask_id_number
+from core.idnumbers import mask_id_number
 from recruitment.models import Candidate, DevelopmentPlan, StageChange
 
 

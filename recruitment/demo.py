@@ -5,8 +5,8 @@ from __future__ import annotations
 from datetime import date
 
 from core.dates import add_months, local_today
-from members.idnumbers import make_id_number
-from members.models import Organization
+from core.idnumbers import make_id_number
+from core.models import Organization
 from recruitment import records, stages
 from recruitment.models import Candidate, Recommendation, Talk
 

@@ -24,10 +24,9 @@ from django.utils import timezone
 from core.access import sees_full_id_numbers
 from core.archive import ORDER_RECRUITMENT, ArchiveCover, ArchivePart, render_archive
 from core.dates import period_end
-from core.models import RuleProfile
+from core.idnumbers import mask_id_number
+from core.models import Organization, RuleProfile
 from core.pdf import PDFA_VARIANT, Document
-from members.idnumbers import mask_id_number
-from members.models import Organization
 from recruitment.checklist import checklist
 from recruitment.document_numbers import FILED_ACTIONS
 from recruitment.models import (

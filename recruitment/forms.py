@@ -3,7 +3,8 @@
 from django import forms
 from django.db.models import Q
 
-from members.models import Member, Organization
+from core.models import Organization
+from members.models import Member
 from recruitment import models as m
 
 PLAN_YEARS = (2000, 2100)  # R-RC-24: the years a development plan can be set or looked at for

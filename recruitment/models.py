@@ -13,8 +13,9 @@ from django.db.models import Q
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
-from members.idnumbers import validate_id_number
-from members.models import Member, Organization
+from core.idnumbers import validate_id_number
+from core.models import Organization
+from members.models import Member
 
 USER = settings.AUTH_USER_MODEL
 

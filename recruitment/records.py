@@ -8,9 +8,10 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from core.dates import age_on, deadline, local_today
+from core.idnumbers import id_number_problem, normalize_id_number
+from core.models import Organization
 from core.numbering import format_number, next_number
-from members.idnumbers import id_number_problem, normalize_id_number
-from members.models import Member, Organization
+from members.models import Member
 from members.status import has_full_rights
 from recruitment import guards
 from recruitment.document_numbers import issue_document_number, number_record

@@ -9,8 +9,8 @@ from django.urls import reverse
 
 from core.access import Role, get_object_for_user, roles_of, scope_queryset, staff_required
 from core.dates import local_today
+from core.models import Organization
 from core.operations import run_form
-from members.models import Organization
 from recruitment import forms, records, stages, urgency, votes
 from recruitment.checklist import checklist
 from recruitment.models import Approval, BranchMeeting, Candidate, CandidateVote, Stage

@@ -9,8 +9,8 @@ from datetime import date
 from django.db import transaction
 from django.db.models import Q
 
-from core.models import RuleProfile
-from members.models import Member, Organization
+from core.models import Organization, RuleProfile
+from members.models import Member
 from members.status import members_without_rights_ids
 from recruitment.document_numbers import issue_document_number
 from recruitment.exceptions import RecruitmentError

@@ -52,7 +52,7 @@ class Scope:
     def for_organization(cls, organization) -> Scope:
         if organization is None:
             return cls(None)
-        from members.models import Organization
+        from core.models import Organization
 
         return cls(frozenset(Organization.objects.descendant_ids(organization.pk)), organization.name)
 

@@ -9,9 +9,9 @@ from decimal import Decimal
 from django.contrib.auth.models import Group, User
 
 from core.access import ROLE_GROUP_NAMES, Role
-from core.models import StaffProfile
-from members.idnumbers import make_id_number
-from members.models import Member, Organization
+from core.idnumbers import make_id_number
+from core.models import Organization, StaffProfile
+from members.models import Member
 
 _seq = itertools.count(1)
 

@@ -4,7 +4,7 @@ from django import template
 
 from core.access import sees_full_id_numbers
 from core.audit import id_number_for_display
-from members.idnumbers import mask_id_number, mask_phone
+from core.idnumbers import mask_id_number, mask_phone
 
 register = template.Library()
 

@@ -2,7 +2,7 @@
 
 import django.db.models.deletion
 import django.utils.timezone
-import members.idnumbers
+import core.idnumbers
 import simple_history.models
 from django.conf import settings
 from django.db import migrations, models
@@ -44,7 +44,7 @@ class Migration(migrations.Migration):
                 ('gender', models.CharField(choices=[('M', '男'), ('F', '女')], max_length=1, verbose_name='性别')),
                 ('ethnicity', models.CharField(default='汉族', max_length=20, verbose_name='民族')),
                 ('birth_date', models.DateField(verbose_name='出生日期')),
-                ('id_number', models.CharField(max_length=18, unique=True, validators=[members.idnumbers.validate_id_number], verbose_name='公民身份号码')),
+                ('id_number', models.CharField(max_length=18, unique=True, validators=[core.idnumbers.validate_id_number], verbose_name='公民身份号码')),
                 ('phone', models.CharField(blank=True, max_length=20, verbose_name='联系电话')),
                 ('education', models.CharField(blank=True, choices=[('primary', '小学'), ('junior', '初中'), ('senior', '高中/中专'), ('college', '大专'), ('bachelor', '本科'), ('postgraduate', '研究生')], max_length=20, verbose_name='学历')),
                 ('work_unit', models.CharField(blank=True, max_length=100, verbose_name='工作单位及职务')),
@@ -234,7 +234,7 @@ class Migration(migrations.Migration):
                 ('gender', models.CharField(choices=[('M', '男'), ('F', '女')], max_length=1, verbose_name='性别')),
                 ('ethnicity', models.CharField(default='汉族', max_length=20, verbose_name='民族')),
                 ('birth_date', models.DateField(verbose_name='出生日期')),
-                ('id_number', models.CharField(db_index=True, max_length=18, validators=[members.idnumbers.validate_id_number], verbose_name='公民身份号码')),
+                ('id_number', models.CharField(db_index=True, max_length=18, validators=[core.idnumbers.validate_id_number], verbose_name='公民身份号码')),
                 ('phone', models.CharField(blank=True, max_length=20, verbose_name='联系电话')),
                 ('education', models.CharField(blank=True, choices=[('primary', '小学'), ('junior', '初中'), ('senior', '高中/中专'), ('college', '大专'), ('bachelor', '本科'), ('postgraduate', '研究生')], max_length=20, verbose_name='学历')),
                 ('work_unit', models.CharField(blank=True, max_length=100, verbose_name='工作单位及职务')),

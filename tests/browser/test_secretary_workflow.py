@@ -8,7 +8,7 @@ import pytest
 
 from core.access import Role
 from core.dates import local_today
-from members.idnumbers import make_id_number
+from core.idnumbers import make_id_number
 from members.models import DuesPayment, Member
 from members.records import member_create
 from tests import factories

@@ -7,17 +7,10 @@ from datetime import date
 from django.db import transaction
 
 from core.dates import period_end
-from core.models import CenterProfile
+from core.models import CenterProfile, Organization
 from core.numbering import format_number, next_number
 from members.meetings import meeting_create, record_attendance
-from members.models import (
-    FloatingCertificate,
-    FloatingMember,
-    Meeting,
-    Member,
-    Organization,
-    RelationTransfer,
-)
+from members.models import FloatingCertificate, FloatingMember, Meeting, Member, RelationTransfer
 from members.transfers import transfer_start
 from tests import factories
 

@@ -5,8 +5,8 @@ from django.test import RequestFactory
 from django.urls import reverse
 
 from core.audit import id_number_for_display, log_id_number_view
+from core.idnumbers import mask_id_number
 from core.models import IdNumberView
-from members.idnumbers import mask_id_number
 from tests import factories
 
 

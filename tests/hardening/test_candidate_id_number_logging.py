@@ -7,8 +7,8 @@ from django.db import IntegrityError, transaction
 from django.urls import reverse
 
 from core.audit import id_number_for_display, log_id_number_view
+from core.idnumbers import mask_id_number
 from core.models import IdNumberView
-from members.idnumbers import mask_id_number
 from tests import factories
 from tests.pdfutils import pdf_page_texts
 from tests.recruitment import builders as b

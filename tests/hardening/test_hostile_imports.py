@@ -11,9 +11,10 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from members.idnumbers import make_id_number
+from core.idnumbers import make_id_number
+from core.models import Organization
 from members.importing import import_members, import_organizations
-from members.models import Member, Organization
+from members.models import Member
 
 pytestmark = pytest.mark.django_db
 

@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 
 from core import dates
 from core.calendar_loading import load_calendar_year_from_package
-from members.idnumbers import id_number_problem, make_id_number
+from core.idnumbers import id_number_problem, make_id_number
 
 CHINESE = re.compile(r"[\u4e00-\u9fff]")
 fuzz = settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])

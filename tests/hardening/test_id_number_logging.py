@@ -3,8 +3,8 @@
 import pytest
 from django.urls import reverse
 
+from core.idnumbers import mask_id_number
 from core.models import IdNumberView
-from members.idnumbers import mask_id_number
 from tests import factories
 
 

@@ -26,7 +26,7 @@ def test_the_admin_offers_no_way_to_delete_a_member_R_MB_02(client, admin_user, 
 def test_a_member_with_a_status_history_cannot_vanish_even_through_the_orm_R_MB_02(branch_a, clerk):
     from datetime import date
 
-    from members.idnumbers import make_id_number
+    from core.idnumbers import make_id_number
 
     member = member_create(
         recorded_by=clerk,

@@ -32,10 +32,11 @@ from conversion.review import (
 from conversion.transition import discipline_referral_record, observation_record
 from core.access import Role
 from core.dates import SHANGHAI
+from core.models import Organization
 from members.aid import aid_household_create, aid_pair, aid_visit_record
 from members.dues import dues_record
 from members.floating import floating_log_contact
-from members.models import AnnualReview, Discipline, Member, Organization
+from members.models import AnnualReview, Discipline, Member
 from members.status import discipline_record
 from members.training import pairing_create, rotation_enroll
 from members.transfers import transfer_start

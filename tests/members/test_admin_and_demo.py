@@ -5,8 +5,8 @@ import random
 
 import pytest
 
+from core.idnumbers import validate_id_number
 from members import demo
-from members.idnumbers import validate_id_number
 from members.models import Member, MemberStatusEvent
 from members.search import name_initials
 from tests import factories

@@ -6,8 +6,8 @@ from django.contrib.auth.models import Permission
 from django.urls import reverse
 
 from core.access import Role
+from core.idnumbers import make_id_number, mask_id_number, mask_phone
 from core.models import IdNumberView
-from members.idnumbers import make_id_number, mask_id_number, mask_phone
 from tests import factories
 
 pytestmark = pytest.mark.django_db

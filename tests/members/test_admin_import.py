@@ -10,8 +10,9 @@ from django.contrib.messages import get_messages
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from members.idnumbers import make_id_number
-from members.models import Member, MemberStatusEvent, Organization
+from core.idnumbers import make_id_number
+from core.models import Organization
+from members.models import Member, MemberStatusEvent
 from tests import factories
 
 pytestmark = pytest.mark.django_db

@@ -9,9 +9,10 @@ import tablib
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import override_settings
 
-from members.idnumbers import make_id_number
+from core.idnumbers import make_id_number
+from core.models import Organization
 from members.importing import export_members, import_members, import_organizations
-from members.models import Member, MemberStatusEvent, Organization
+from members.models import Member, MemberStatusEvent
 from tests import factories
 
 pytestmark = pytest.mark.django_db

@@ -5,9 +5,10 @@ from datetime import date
 import pytest
 from django.core.exceptions import ValidationError
 
+from core.idnumbers import id_number_problem, make_id_number
+from core.models import Organization
 from members.exceptions import MemberError
-from members.idnumbers import id_number_problem, make_id_number
-from members.models import Discipline, Member, MemberStatusEvent, Organization, RelationTransfer
+from members.models import Discipline, Member, MemberStatusEvent, RelationTransfer
 from members.status import change_status, discipline_record, discipline_restore_rights, has_full_rights
 from members.transfers import overdue_letters, transfer_accept, transfer_start
 from tests import factories

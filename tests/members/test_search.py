@@ -8,8 +8,8 @@ from django.db import connection
 from django.db.models import Q
 from django.urls import reverse
 
+from core.idnumbers import make_id_number
 from core.models import IdNumberView
-from members.idnumbers import make_id_number
 from members.models import Member
 from members.search import search_members
 from tests import factories

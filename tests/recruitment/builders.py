@@ -5,7 +5,7 @@ from __future__ import annotations
 import itertools
 from datetime import date
 
-from members.idnumbers import make_id_number
+from core.idnumbers import make_id_number
 from recruitment import records, stages, votes
 from recruitment.models import (
     Assessment,

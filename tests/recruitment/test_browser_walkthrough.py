@@ -13,7 +13,7 @@ import pytest
 from django.conf import settings
 from django.urls import reverse
 
-from members.idnumbers import make_id_number
+from core.idnumbers import make_id_number
 from members.models import Member
 from recruitment.models import Candidate, Stage
 from tests import factories

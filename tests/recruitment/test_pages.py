@@ -65,7 +65,7 @@ def test_secretary_records_talk_and_advances_with_post_redirect_get_R_RC_02_R_RC
 
 
 def test_candidate_form_refuses_an_applicant_under_18_next_to_the_field_R_RC_01(client, clerk, branch_a):
-    from members.idnumbers import make_id_number
+    from core.idnumbers import make_id_number
 
     client.force_login(clerk)
     data = {

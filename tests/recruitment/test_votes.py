@@ -7,9 +7,9 @@ import pytest
 from django.db import connection
 
 from core.dates import SHANGHAI
-from core.models import RuleProfile
+from core.models import Organization, RuleProfile
 from core.profile import rule_profile
-from members.models import Discipline, Member, Organization
+from members.models import Discipline, Member
 from recruitment import stages, votes
 from recruitment.exceptions import RecruitmentError
 from recruitment.models import Candidate, Recommendation, StageChange, Talk

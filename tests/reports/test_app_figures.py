@@ -12,7 +12,7 @@ from openpyxl import load_workbook
 
 from conversion.models import ConversionCase, ConversionTask, DemocraticReview, LedgerEntry
 from core.dates import SHANGHAI, working_days_between
-from members.idnumbers import make_id_number
+from core.idnumbers import make_id_number
 from recruitment.models import Candidate, DevelopmentPlan, Stage, StageChange
 from reports.blocks import Scope
 from reports.conversion_blocks import conversion_block

@@ -3,7 +3,7 @@
 import pytest
 from django.urls import reverse
 
-from members.idnumbers import mask_id_number
+from core.idnumbers import mask_id_number
 
 pytestmark = pytest.mark.django_db
 

@@ -2,7 +2,7 @@
 
 from django.core.exceptions import ValidationError
 
-from members.models import Organization
+from core.models import Organization
 
 _ALLOWED_PARENTS = {
     Organization.Kind.TOWN_COMMITTEE: set(),
