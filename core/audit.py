@@ -1,7 +1,7 @@
 """Who changed what and when (simple-history), and who looked at a full ID number (R-MB-04).
 
-Reads for the auditor's pages (core/audit_views.py) and the one write: ``log_id_number_view`` (a member's
-or a recruitment candidate's number).
+Reads for the auditor's pages (core/audit_views.py) and the one write: ``log_id_number_view`` (the number of
+a member, of a recruitment candidate: of any model registered with core.registry.register_id_number_holder).
 """
 
 from __future__ import annotations
@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from django.apps import apps
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db.models import Field, Model
 from django.http import HttpRequest
@@ -20,6 +21,7 @@ from core.access import sees_full_id_numbers
 from core.idnumbers import mask_id_number, mask_phone
 from core.login_throttle import client_ip
 from core.models import IdNumberView
+from core.registry import IdNumberHolder, id_number_holder
 
 # Fields shown masked on the history pages to users who do not work with full numbers (R-MB-04).
 MASKED_FIELDS: dict[str, Callable[[str], str]] = {"id_number": mask_id_number, "phone": mask_phone}
@@ -44,42 +46,49 @@ class HistoryEntry:
     changes: list[FieldChange] = field(default_factory=list)
 
 
-def _subject(member, candidate) -> dict:
-    """The IdNumberView fields for the one person shown: a member or a recruitment candidate."""
-    if (member is None) == (candidate is None):
-        raise ValueError("log_id_number_view: pass exactly one of member= and candidate=")
-    return {"member": member} if member is not None else {"candidate": candidate}
-
-
 def _key(person) -> tuple[str, object]:
     return (person._meta.label_lower, person.pk)
 
 
-def log_id_number_view(
-    *, user, member=None, candidate=None, request: HttpRequest | None = None
-) -> IdNumberView:
-    """Record that ``user`` was shown the full ID number of ``member`` — or of a recruitment ``candidate``
-    who is not (yet) a member (R-MB-04). Call it once per page shown."""
+def _holder(model) -> IdNumberHolder:
+    holder = id_number_holder(model)
+    if holder is None:
+        raise ValueError(f"{model._meta.label} is not a registered ID-number holder (core.registry)")
+    return holder
+
+
+def log_id_number_view(*, user, person, request: HttpRequest | None = None) -> IdNumberView:
+    """Record that ``user`` was shown the full ID number of ``person`` — a member, a recruitment candidate
+    who is not (yet) a member: a record of a registered ID-number holder (R-MB-04). Call it once per page
+    shown."""
+    _holder(person)
     return IdNumberView.objects.create(
         viewed_by=user,
-        **_subject(member, candidate),
+        subject=person,
         ip_address=client_ip(request) if request is not None else None,
         path=request.get_full_path()[:200] if request is not None else "",
     )
 
 
-def log_id_number_views(*, user, member_ids, request: HttpRequest | None = None) -> int:
-    """Record one viewing per member in one INSERT (R-MB-04): a list page, an export file (one row per member
-    in the file). The members are marked on ``request`` so the ``{% id_number %}`` tag does not log them
-    again on the same page. Returns how many rows were written."""
-    ids = list(dict.fromkeys(member_ids))
+def log_id_number_views(*, user, model, ids, request: HttpRequest | None = None) -> int:
+    """Record one viewing per person of ``model`` in one INSERT (R-MB-04): a list page, an export file (one
+    row per member in the file). The people are marked on ``request`` so the ``{% id_number %}`` tag does not
+    log them again on the same page. Returns how many rows were written."""
+    _holder(model)
+    ids = list(dict.fromkeys(ids))
+    subject_type = ContentType.objects.get_for_model(model)
     ip = client_ip(request) if request is not None else None
     path = request.get_full_path()[:200] if request is not None else ""
     now = timezone.now()
-    rows = [IdNumberView(viewed_by=user, member_id=pk, viewed_at=now, ip_address=ip, path=path) for pk in ids]
+    rows = [
+        IdNumberView(
+            viewed_by=user, subject_type=subject_type, subject_id=pk, viewed_at=now, ip_address=ip, path=path
+        )
+        for pk in ids
+    ]
     IdNumberView.objects.bulk_create(rows, batch_size=1000)
     if request is not None:
-        _logged_on(request).update(("members.member", pk) for pk in ids)
+        _logged_on(request).update((model._meta.label_lower, pk) for pk in ids)
     return len(rows)
 
 
@@ -89,29 +98,27 @@ def _logged_on(request: HttpRequest) -> set:
     return request._id_number_views_logged
 
 
-def id_number_for_display(*, user, member=None, candidate=None, request: HttpRequest | None = None) -> str:
-    """The ID number of a member or a candidate as ``user`` may see it: full (and logged, once per person per
-    page) for admins and clerks, masked otherwise (R-MB-04)."""
-    person = member if member is not None else candidate
+def id_number_for_display(*, user, person, request: HttpRequest | None = None) -> str:
+    """The ID number of ``person`` (a member, a candidate) as ``user`` may see it: full (and logged, once per
+    person per page) for admins and clerks, masked otherwise (R-MB-04)."""
     if not sees_full_id_numbers(user):
         return mask_id_number(person.id_number)
     if request is None:
-        log_id_number_view(user=user, member=member, candidate=candidate)
+        log_id_number_view(user=user, person=person)
     elif _key(person) not in _logged_on(request):
-        log_id_number_view(user=user, member=member, candidate=candidate, request=request)
+        log_id_number_view(user=user, person=person, request=request)
         _logged_on(request).add(_key(person))
     return person.id_number
 
 
-def log_full_id_number_shown(*, request: HttpRequest, member=None, candidate=None) -> bool:
+def log_full_id_number_shown(*, request: HttpRequest, person) -> bool:
     """For a page or file that shows the person's number in full exactly when the user sees full numbers
     (a PDF, the history page, the admin form): log it for those users. Returns whether it was logged."""
     if not sees_full_id_numbers(request.user):
         return False
-    person = member if member is not None else candidate
     if _key(person) in _logged_on(request):
         return False
-    log_id_number_view(user=request.user, member=member, candidate=candidate, request=request)
+    log_id_number_view(user=request.user, person=person, request=request)
     _logged_on(request).add(_key(person))
     return True
 

@@ -6,6 +6,7 @@ Read-only, for auditors (纪委) and town administrators.
 from urllib.parse import urlencode
 
 from django import forms
+from django.contrib.contenttypes.models import ContentType
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
@@ -14,10 +15,9 @@ from django.views.decorators.http import require_safe
 from core import audit
 from core.access import Role, staff_required
 from core.models import IdNumberView
+from core.registry import id_number_holder, id_number_holders
 
 auditor_required = staff_required(roles={Role.AUDITOR, Role.ADMIN})
-# Records whose history shows an ID number → the IdNumberView field naming that person.
-ID_NUMBER_HOLDERS = {"members.Member": "member", "recruitment.Candidate": "candidate"}
 
 
 class RecordLookupForm(forms.Form):
@@ -66,9 +66,9 @@ def record_history(request, model_label: str, pk: str):
     if not entries:
         raise Http404("没有找到该记录的历史。")
     current = model._base_manager.filter(pk=key).first()
-    if current is not None and model._meta.label in ID_NUMBER_HOLDERS:
+    if current is not None and id_number_holder(model) is not None:
         # The history shows the ID number in full to the roles that see full numbers (R-MB-04).
-        audit.log_full_id_number_shown(request=request, **{ID_NUMBER_HOLDERS[model._meta.label]: current})
+        audit.log_full_id_number_shown(request=request, person=current)
     return render(
         request,
         "core/audit/record_history.html",
@@ -86,16 +86,22 @@ def record_history(request, model_label: str, pk: str):
 @auditor_required
 def id_number_views(request):
     """Every viewing of a full ID number — of members and of recruitment candidates — newest first;
-    ``?member=``, ``?candidate=`` and ``?user=`` narrow it to one person or one viewer."""
-    views = IdNumberView.objects.select_related("viewed_by", "member", "candidate").order_by(
-        "-viewed_at", "-pk"
+    ``?user=`` and each holder's parameter (``?member=``, ``?candidate=``) narrow it to one viewer or person."""
+    views = (
+        IdNumberView.objects.select_related("viewed_by", "subject_type")
+        .prefetch_related("subject")
+        .order_by("-viewed_at", "-pk")
     )
     filters = {}
-    for param, field in (("member", "member_id"), ("candidate", "candidate_id"), ("user", "viewed_by_id")):
+    for param, lookup in [("user", None)] + [(h.param, h.model) for h in id_number_holders.values()]:
         value = request.GET.get(param, "")
-        if value.isascii() and value.isdigit():
-            views = views.filter(**{field: int(value)})
-            filters[param] = value
+        if not (value.isascii() and value.isdigit()):
+            continue
+        if lookup is None:
+            views = views.filter(viewed_by_id=int(value))
+        else:
+            views = views.filter(subject_type=ContentType.objects.get_for_model(lookup), subject_id=int(value))
+        filters[param] = value
     page = Paginator(views, 100).get_page(request.GET.get("page"))
     return render(request, "core/audit/id_number_views.html", {"page": page, "filters": urlencode(filters)})
 

@@ -1,6 +1,8 @@
 from decimal import Decimal
 
 from django.conf import settings
+from django.contrib.contenttypes.fields import GenericForeignKey
+from django.contrib.contenttypes.models import ContentType
 from django.db import connection, models
 from django.db.models import Q
 from django.utils import timezone
@@ -262,62 +264,54 @@ class StaffProfile(models.Model):
         return f"{self.user} · {self.organization or '—'}"
 
 
-class IdNumberView(models.Model):
-    """One viewing of a full ID number (R-MB-04): who saw whose number, when, from where. The person is a
-    member or a recruitment candidate (not yet a member) — exactly one of the two, which the database checks.
+class IdNumberViewQuerySet(models.QuerySet):
+    def of(self, person: models.Model) -> "IdNumberViewQuerySet":
+        """The viewings of one person's number (a member, a candidate: any registered ID-number holder)."""
+        return self.filter(subject_type=ContentType.objects.get_for_model(person), subject_id=person.pk)
 
+
+class IdNumberView(models.Model):
+    """One viewing of a full ID number (R-MB-04): who saw whose number, when, from where.
+
+    The person is exactly one record of a model that holds ID numbers — a member, a recruitment candidate —
+    named by its type and id (both required, so a row names one person, never none or two). The apps register
+    their holders with core.registry.register_id_number_holder; the foundation names none of them.
     Append-only: written by core.audit.log_id_number_view(), read on the auditor's pages, never changed.
     """
 
     viewed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name="查看人", on_delete=models.PROTECT, related_name="+"
     )
-    member = models.ForeignKey(
-        "members.Member",
-        verbose_name="被查看党员",
-        on_delete=models.PROTECT,
-        related_name="+",
-        null=True,
-        blank=True,
+    subject_type = models.ForeignKey(
+        ContentType, verbose_name="被查看人类型", on_delete=models.PROTECT, related_name="+", db_index=False
     )
-    candidate = models.ForeignKey(
-        "recruitment.Candidate",
-        verbose_name="被查看发展对象",
-        on_delete=models.PROTECT,
-        related_name="+",
-        null=True,
-        blank=True,
-    )
+    subject_id = models.PositiveBigIntegerField("被查看人编号")
+    subject = GenericForeignKey("subject_type", "subject_id")
     viewed_at = models.DateTimeField("查看时间", default=timezone.now)
     ip_address = models.GenericIPAddressField("来源地址", null=True, blank=True)
     path = models.CharField("页面", max_length=200, blank=True)
+
+    objects = IdNumberViewQuerySet.as_manager()
 
     class Meta:
         verbose_name = "身份证号码查看记录"
         verbose_name_plural = verbose_name
         ordering = ["-viewed_at", "-pk"]
         indexes = [
-            models.Index(fields=["member", "-viewed_at"], name="idview_member_time"),
-            models.Index(fields=["candidate", "-viewed_at"], name="idview_candidate_time"),
+            models.Index(fields=["subject_type", "subject_id", "-viewed_at"], name="idview_subject_time"),
             models.Index(fields=["viewed_by", "-viewed_at"], name="idview_user_time"),
-        ]
-        constraints = [
-            models.CheckConstraint(
-                condition=models.Q(member__isnull=False, candidate__isnull=True)
-                | models.Q(member__isnull=True, candidate__isnull=False),
-                name="idview_member_xor_candidate",
-                violation_error_message="身份证号码查看记录须且只须指向一名党员或一名发展对象（R-MB-04）。",
-            ),
         ]
 
     def __str__(self) -> str:
         return f"{self.viewed_by} 查看 {self.subject} {timezone.localtime(self.viewed_at):%Y-%m-%d %H:%M}"
 
     @property
-    def subject(self):
-        """The person whose number was shown: the member or the candidate."""
-        return self.member if self.member_id is not None else self.candidate
+    def holder(self):
+        """How the person's kind is named and filtered on the auditor's page (core.registry)."""
+        from core.registry import id_number_holder
+
+        return id_number_holder(self.subject_type.model_class())
 
     @property
     def subject_kind(self) -> str:
-        return "党员" if self.member_id is not None else "发展对象"
+        return self.holder.label

@@ -24,7 +24,10 @@ ADMIN_ONLY_MODELS = {
 SECRETARY_APPS = ("members", "recruitment")
 # Party discipline is decided above the branch: secretaries see it but only the administrator and the
 # center clerk record it or restore rights (members.views.DISCIPLINE_ROLES, R-MB-02).
-SECRETARY_READ_ONLY_MODELS = {("members", "organization"), ("members", "discipline")}
+SECRETARY_READ_ONLY_MODELS = {("members", "discipline")}
+# The organisation tree lives in the foundation (core) but is member-side data: secretaries read it, the
+# administrator and the center clerk change it.
+SECRETARY_VIEW_MODELS = {("core", "organization")}
 
 
 def _codename_action(codename: str) -> str:
@@ -45,7 +48,7 @@ def role_permission_ids(permissions) -> dict[Role, set[int]]:
         if action == "view":
             grants[Role.AUDITOR].add(perm.id)
             grants[Role.CLERK].add(perm.id)
-            if app in SECRETARY_APPS:
+            if app in SECRETARY_APPS or (app, base_model) in SECRETARY_VIEW_MODELS:
                 grants[Role.SECRETARY].add(perm.id)
             continue
         if historical:  # history is read-only for everyone but the administrator

@@ -109,3 +109,27 @@ def register_archive_section(provider: Callable[[object, object], Iterable[objec
 
 def archive_sections_for(member, user) -> list:
     return [part for provider in archive_providers for part in provider(member, user)]
+
+
+# --- people with ID numbers (R-MB-04): see core/audit.py --------------------------------------------------
+
+
+@dataclass(frozen=True)
+class IdNumberHolder:
+    """A model whose records carry a full ID number (``id_number``) that is logged when shown."""
+
+    model: type
+    param: str  # the auditor's page filters by it: ?member=12
+    label: str  # the person's kind on that page: 党员, 发展对象
+
+
+id_number_holders: dict[str, IdNumberHolder] = {}
+
+
+def register_id_number_holder(model: type, *, param: str, label: str) -> None:
+    id_number_holders[model._meta.label_lower] = IdNumberHolder(model, param, label)
+
+
+def id_number_holder(model) -> IdNumberHolder | None:
+    """The registration of ``model`` (a model class or one of its records), or None."""
+    return id_number_holders.get(model._meta.label_lower) if model is not None else None

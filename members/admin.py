@@ -258,12 +258,12 @@ class MemberAdmin(ImportExportAdmin):
         changelist = (getattr(response, "context_data", None) or {}).get("cl")
         if changelist is not None and sees_full_id_numbers(request.user):
             shown = [member.pk for member in changelist.result_list]
-            log_id_number_views(user=request.user, member_ids=shown, request=request)
+            log_id_number_views(user=request.user, model=Member, ids=shown, request=request)
         return response
 
     def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
         if obj is not None and sees_full_id_numbers(request.user):
-            id_number_for_display(user=request.user, member=obj, request=request)
+            id_number_for_display(user=request.user, person=obj, request=request)
         return super().render_change_form(request, context, add, change, form_url, obj)
 
     def history_form_view(self, request, object_id, version_id, extra_context=None):
@@ -271,7 +271,7 @@ class MemberAdmin(ImportExportAdmin):
         member = self.get_object(request, unquote(object_id))
         if response.status_code == 200 and member is not None and sees_full_id_numbers(request.user):
             # A past version's form, with its ID number in full.
-            id_number_for_display(user=request.user, member=member, request=request)
+            id_number_for_display(user=request.user, person=member, request=request)
         return response
 
     def get_historical_record_context_helper(self, request, historical_record):
@@ -281,7 +281,7 @@ class MemberAdmin(ImportExportAdmin):
         data = super().get_export_data(file_format, request, queryset, **kwargs)
         if sees_full_id_numbers(request.user):  # full ID numbers in the file: one log row per exported member
             log_id_number_views(
-                user=request.user, member_ids=queryset.values_list("pk", flat=True), request=request
+                user=request.user, model=Member, ids=queryset.values_list("pk", flat=True), request=request
             )
         return data
 
@@ -302,7 +302,7 @@ class MemberHistoryHelper(HistoricalRecordContextHelper):
             return mask_id_number(value) if change.field == "id_number" else mask_phone(value)
         if change.field == "id_number":
             member = Member(pk=self.record.id, id_number=value)
-            id_number_for_display(user=self.request.user, member=member, request=self.request)
+            id_number_for_display(user=self.request.user, person=member, request=self.request)
         return value
 
 

@@ -6,9 +6,10 @@ class MembersConfig(AppConfig):
     verbose_name = "党员管理"
 
     def ready(self) -> None:
-        from core.registry import register_archive_section
+        from core.registry import register_archive_section, register_id_number_holder
         from members import timeline
         from members.documents import archive_parts
 
         timeline.register()
         register_archive_section(archive_parts)
+        register_id_number_holder(self.get_model("Member"), param="member", label="党员")

@@ -63,4 +63,4 @@ def member_archive(request, pk: int):
 
 def _log_full_id_number(request, member) -> None:
     """The PDF carries the full ID number for roles that see it: log that viewing (R-MB-04)."""
-    log_full_id_number_shown(request=request, member=member)
+    log_full_id_number_shown(request=request, person=member)

@@ -127,7 +127,9 @@ def member_list(request):
     form, members, active_filter = _search(request)
     page = _page(request, members)
     if sees_full_id_numbers(request.user):  # the list shows full ID numbers: one log row per member shown
-        log_id_number_views(user=request.user, member_ids=[m.pk for m in page.object_list], request=request)
+        log_id_number_views(
+            user=request.user, model=Member, ids=[m.pk for m in page.object_list], request=request
+        )
     return render(
         request,
         "members/member_list.html",
@@ -142,7 +144,7 @@ def member_export(request):
     content = export_members(queryset=members, file_format="xlsx", user=request.user)
     if sees_full_id_numbers(request.user):  # full ID numbers in the file: one log row per exported member
         log_id_number_views(
-            user=request.user, member_ids=members.values_list("pk", flat=True), request=request
+            user=request.user, model=Member, ids=members.values_list("pk", flat=True), request=request
         )
     response = HttpResponse(
         content, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"

@@ -48,7 +48,7 @@ class CandidateAdmin(ScopedModelAdmin):
 
     def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
         if obj is not None:
-            log_full_id_number_shown(request=request, candidate=obj)
+            log_full_id_number_shown(request=request, person=obj)
         return super().render_change_form(
             request, context, add=add, change=change, form_url=form_url, obj=obj
         )

@@ -11,6 +11,7 @@ class RecruitmentConfig(AppConfig):
             register_archive_section,
             register_dashboard,
             register_demo,
+            register_id_number_holder,
             register_nav,
             register_timeline,
         )
@@ -21,3 +22,4 @@ class RecruitmentConfig(AppConfig):
         register_timeline(timeline.member_timeline)
         register_demo(demo.generate, order=30)
         register_archive_section(documents.archive_parts)
+        register_id_number_holder(self.get_model("Candidate"), param="candidate", label="发展对象")

@@ -84,5 +84,5 @@ def candidate_archive(request, pk: int):
     candidate = get_object_for_user(Candidate.objects.all(), request.user, pk=pk)
     pdf = documents.candidate_archive_pdf(candidate, request.user)
     # The cover carries the full ID number for the roles that see it: that viewing is logged (R-MB-04).
-    log_full_id_number_shown(request=request, candidate=candidate)
+    log_full_id_number_shown(request=request, person=candidate)
     return pdf_response(pdf, f"发展党员档案-{candidate.name}.pdf")

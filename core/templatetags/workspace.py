@@ -24,9 +24,7 @@ def id_number(context, person) -> str:
         return mask_id_number(person)
     if user is None or not sees_full_id_numbers(user):
         return mask_id_number(person.id_number)
-    if person._meta.label == "recruitment.Candidate":
-        return id_number_for_display(user=user, candidate=person, request=request)
-    return id_number_for_display(user=user, member=person, request=request)
+    return id_number_for_display(user=user, person=person, request=request)
 
 
 @register.simple_tag(takes_context=True)

@@ -18,7 +18,7 @@ from django.test import Client, RequestFactory
 from django.urls import reverse
 
 from conversion.models import ConversionCase
-from core.permissions import SECRETARY_APPS
+from core.permissions import SECRETARY_APPS, SECRETARY_VIEW_MODELS
 from members.models import Member
 from recruitment.models import Candidate
 from tests.hardening.world import URL_ARGS, changed_tables, fingerprint, url_kwargs, url_names
@@ -143,7 +143,8 @@ UNSCOPED = {"members.AidHousehold"}
 SECRETARY_ADMINS = sorted(
     model._meta.label
     for model in admin.site._registry
-    if model._meta.app_label in SECRETARY_APPS and model._meta.label not in UNSCOPED
+    if (model._meta.app_label in SECRETARY_APPS or (model._meta.app_label, model._meta.model_name) in SECRETARY_VIEW_MODELS)
+    and model._meta.label not in UNSCOPED
 )
 
 

@@ -123,7 +123,7 @@ def test_the_admin_organisation_import_reads_files_the_same_way_R_MB_01(client, 
     )
     client.force_login(admin_user)
     response = client.post(
-        reverse("admin:members_organization_import"),
+        reverse("admin:core_organization_import"),
         {
             "resource": "0",
             "format": CSV,
@@ -131,5 +131,5 @@ def test_the_admin_organisation_import_reads_files_the_same_way_R_MB_01(client, 
         },
     )
     assert "confirm_form" in response.context
-    _confirm(client, response, reverse("admin:members_organization_process_import"))
+    _confirm(client, response, reverse("admin:core_organization_process_import"))
     assert Organization.objects.get(code="N1").parent == town

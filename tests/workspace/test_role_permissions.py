@@ -25,7 +25,8 @@ def test_secretary_has_the_member_side_models_only(secretary_a):
     assert secretary_a.has_perm("members.add_meeting")
     assert secretary_a.has_perm("members.add_duespayment")
     assert secretary_a.has_perm("members.change_attendance")
-    assert not secretary_a.has_perm("members.change_organization")
+    assert secretary_a.has_perm("core.view_organization")
+    assert not secretary_a.has_perm("core.change_organization")
     assert not secretary_a.has_perm("members.delete_member")
     assert not secretary_a.has_perm("core.view_ruleprofile")
 
