@@ -23,6 +23,8 @@ def copy_subjects(apps, schema_editor):
         if rows.exists():
             subject_type = _content_type(apps, IdNumberView, name)
             rows.update(subject_type=subject_type, subject_id=F(f"{name}_id"))
+    # Check the copied references now: PostgreSQL refuses to alter a table with pending (deferred) checks.
+    schema_editor.connection.check_constraints()
 
 
 def restore_subjects(apps, schema_editor):
@@ -30,6 +32,7 @@ def restore_subjects(apps, schema_editor):
     for name in OLD_FIELDS:
         subject_type = _content_type(apps, IdNumberView, name)
         IdNumberView.objects.filter(subject_type=subject_type).update(**{f"{name}_id": F("subject_id")})
+    schema_editor.connection.check_constraints()
 
 
 class Migration(migrations.Migration):

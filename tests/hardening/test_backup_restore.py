@@ -46,7 +46,7 @@ def populate() -> None:
     for member in members[:2]:
         member.address = "已更新住址"
         member.save()
-    log_id_number_view(user=clerk, member=members[0], request=None)
+    log_id_number_view(user=clerk, person=members[0], request=None)
     with transaction.atomic():
         next_number("letter", 2026)
         next_number("letter", 2026)

@@ -20,7 +20,7 @@ def test_admin_viewing_a_member_page_writes_one_log_row_R_MB_04(client, admin_us
     assert response.status_code == 200
     assert member.id_number in response.content.decode()
     view = IdNumberView.objects.get()
-    assert (view.viewed_by, view.member, view.path) == (admin_user, member, f"/members/{member.pk}/")
+    assert (view.viewed_by, view.subject, view.path) == (admin_user, member, f"/members/{member.pk}/")
     assert view.viewed_at is not None
 
 
@@ -39,7 +39,7 @@ def test_clerk_searching_logs_each_member_shown_in_full_once_R_MB_04(client, cle
     client.force_login(clerk)
     page = client.get(reverse("members:list")).content.decode()
     assert member.id_number in page and other.id_number in page
-    assert sorted(IdNumberView.objects.filter(viewed_by=clerk).values_list("member_id", flat=True)) == sorted(
+    assert sorted(IdNumberView.objects.filter(viewed_by=clerk).values_list("subject_id", flat=True)) == sorted(
         [member.pk, other.pk]
     )
 
@@ -58,7 +58,7 @@ def test_clerk_export_logs_one_row_per_exported_member_R_MB_04(client, clerk, me
     client.force_login(clerk)
     response = client.get(reverse("members:export"), {"organization": branch_a.pk})
     assert response.status_code == 200
-    assert list(IdNumberView.objects.values_list("member_id", "viewed_by_id")) == [(member.pk, clerk.pk)]
+    assert list(IdNumberView.objects.values_list("subject_id", "viewed_by_id")) == [(member.pk, clerk.pk)]
     assert IdNumberView.objects.get().path.startswith("/members/export/")
 
 

@@ -55,7 +55,7 @@ def test_admin_viewing_a_member_change_page_writes_one_log_row_R_MB_04(client, a
     assert response.status_code == 200
     assert member.id_number in response.content.decode()
     view = IdNumberView.objects.get()
-    assert (view.viewed_by, view.member, view.path) == (admin_user, member, url)
+    assert (view.viewed_by, view.subject, view.path) == (admin_user, member, url)
 
 
 def test_admin_changelist_logs_each_member_shown_in_full_once_R_MB_04(client, admin_user, member, branch_a):
@@ -64,7 +64,7 @@ def test_admin_changelist_logs_each_member_shown_in_full_once_R_MB_04(client, ad
     response = client.get(reverse("admin:members_member_changelist"))
     html = response.content.decode()
     assert member.id_number in html and other.id_number in html
-    logged = IdNumberView.objects.filter(viewed_by=admin_user).values_list("member_id", flat=True)
+    logged = IdNumberView.objects.filter(viewed_by=admin_user).values_list("subject_id", flat=True)
     assert sorted(logged) == sorted([member.pk, other.pk])
 
 
@@ -72,7 +72,7 @@ def test_a_changelist_search_logs_only_the_members_it_shows_R_MB_04(client, admi
     factories.make_member(branch_a, name="李四")
     client.force_login(admin_user)
     client.get(reverse("admin:members_member_changelist"), {"q": "王小明"})
-    assert list(IdNumberView.objects.values_list("member_id", flat=True)) == [member.pk]
+    assert list(IdNumberView.objects.values_list("subject_id", flat=True)) == [member.pk]
 
 
 def test_a_masked_role_sees_masked_numbers_in_the_admin_and_logs_nothing_R_MB_04(
@@ -95,7 +95,7 @@ def test_the_history_page_shows_a_corrected_id_number_in_full_and_logs_it_R_MB_0
     client.force_login(admin_user)
     html = client.get(reverse("admin:members_member_history", args=[member.pk])).content.decode()
     assert corrected[0] in html and corrected[1] in html
-    assert list(IdNumberView.objects.values_list("member_id", "viewed_by_id")) == [(member.pk, admin_user.pk)]
+    assert list(IdNumberView.objects.values_list("subject_id", "viewed_by_id")) == [(member.pk, admin_user.pk)]
 
 
 def test_the_history_page_masks_a_corrected_id_number_for_a_masked_role_R_MB_04(
@@ -118,7 +118,7 @@ def test_a_past_version_of_a_member_is_logged_when_shown_in_full_R_MB_04(
     url = reverse("admin:members_member_simple_history", args=[member.pk, version.history_id])
     html = client.get(url).content.decode()
     assert corrected[0] in html
-    assert IdNumberView.objects.filter(member=member, viewed_by=admin_user, path=url).count() == 1
+    assert IdNumberView.objects.of(member).filter(viewed_by=admin_user, path=url).count() == 1
 
 
 def test_another_branchs_member_history_is_a_404_in_the_admin(client, staff_secretary_b, member, corrected):
