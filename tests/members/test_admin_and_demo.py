@@ -49,7 +49,7 @@ def test_member_changelist_has_no_per_row_queries(client, admin_user, branch_a):
 )
 def test_every_admin_changelist_opens(client, admin_user, town, model):
     client.force_login(admin_user)
-    app = "core" if model in ("calendaryear", "ruleprofile") else "members"
+    app = "core" if model in ("organization", "calendaryear", "ruleprofile") else "members"
     assert client.get(f"/admin/{app}/{model}/").status_code == 200
 
 
