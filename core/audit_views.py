@@ -100,7 +100,9 @@ def id_number_views(request):
         if lookup is None:
             views = views.filter(viewed_by_id=int(value))
         else:
-            views = views.filter(subject_type=ContentType.objects.get_for_model(lookup), subject_id=int(value))
+            views = views.filter(
+                subject_type=ContentType.objects.get_for_model(lookup), subject_id=int(value)
+            )
         filters[param] = value
     page = Paginator(views, 100).get_page(request.GET.get("page"))
     return render(request, "core/audit/id_number_views.html", {"page": page, "filters": urlencode(filters)})

@@ -69,7 +69,9 @@ def test_the_candidate_change_form_in_admin_is_logged_for_the_administrator_R_MB
     page = client.get(reverse("admin:recruitment_candidate_change", args=[candidate.pk])).content.decode()
 
     assert candidate.id_number in page
-    assert [(view.viewed_by, view.subject) for view in IdNumberView.objects.all()] == [(admin_user, candidate)]
+    assert [(view.viewed_by, view.subject) for view in IdNumberView.objects.all()] == [
+        (admin_user, candidate)
+    ]
 
 
 @pytest.mark.parametrize("persona", ["secretary_a", "auditor"])
@@ -155,6 +157,10 @@ def test_a_viewing_names_exactly_one_person_the_database_refuses_none_and_only_i
         log_id_number_view(user=clerk)
     with pytest.raises(ValueError):  # an organisation has no ID number: not a registered holder
         log_id_number_view(user=clerk, person=branch_a)
-    for fields in ({}, {"subject_id": candidate.pk}, {"subject_type": ContentType.objects.get_for_model(candidate)}):
+    for fields in (
+        {},
+        {"subject_id": candidate.pk},
+        {"subject_type": ContentType.objects.get_for_model(candidate)},
+    ):
         with pytest.raises(IntegrityError), transaction.atomic():
             IdNumberView.objects.create(viewed_by=clerk, **fields)

@@ -39,9 +39,9 @@ def test_clerk_searching_logs_each_member_shown_in_full_once_R_MB_04(client, cle
     client.force_login(clerk)
     page = client.get(reverse("members:list")).content.decode()
     assert member.id_number in page and other.id_number in page
-    assert sorted(IdNumberView.objects.filter(viewed_by=clerk).values_list("subject_id", flat=True)) == sorted(
-        [member.pk, other.pk]
-    )
+    assert sorted(
+        IdNumberView.objects.filter(viewed_by=clerk).values_list("subject_id", flat=True)
+    ) == sorted([member.pk, other.pk])
 
 
 @pytest.mark.django_db

@@ -143,7 +143,10 @@ UNSCOPED = {"members.AidHousehold"}
 SECRETARY_ADMINS = sorted(
     model._meta.label
     for model in admin.site._registry
-    if (model._meta.app_label in SECRETARY_APPS or (model._meta.app_label, model._meta.model_name) in SECRETARY_VIEW_MODELS)
+    if (
+        model._meta.app_label in SECRETARY_APPS
+        or (model._meta.app_label, model._meta.model_name) in SECRETARY_VIEW_MODELS
+    )
     and model._meta.label not in UNSCOPED
 )
 

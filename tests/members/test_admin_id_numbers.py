@@ -95,7 +95,9 @@ def test_the_history_page_shows_a_corrected_id_number_in_full_and_logs_it_R_MB_0
     client.force_login(admin_user)
     html = client.get(reverse("admin:members_member_history", args=[member.pk])).content.decode()
     assert corrected[0] in html and corrected[1] in html
-    assert list(IdNumberView.objects.values_list("subject_id", "viewed_by_id")) == [(member.pk, admin_user.pk)]
+    assert list(IdNumberView.objects.values_list("subject_id", "viewed_by_id")) == [
+        (member.pk, admin_user.pk)
+    ]
 
 
 def test_the_history_page_masks_a_corrected_id_number_for_a_masked_role_R_MB_04(
