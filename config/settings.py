@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "simple_history",
     "import_export",
     "axes",
+    "procrastinate.contrib.django",  # the job queue in PostgreSQL (core/jobs.py)
     "core",
     "members",
     "conversion",
@@ -248,5 +249,5 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
     # Chatty libraries: WeasyPrint's per-stylesheet progress, font subsetting, axes' routine clean-ups.
     # Their warnings (and axes' lockouts) still come through.
-    "loggers": {name: {"level": "WARNING"} for name in ("weasyprint", "fontTools", "axes")},
+    "loggers": {name: {"level": "WARNING"} for name in ("weasyprint", "fontTools", "axes", "procrastinate.periodic", "procrastinate.blueprints")},
 }

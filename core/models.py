@@ -315,3 +315,43 @@ class IdNumberView(models.Model):
     @property
     def subject_kind(self) -> str:
         return self.holder.label
+
+
+class TaskRun(models.Model):
+    """One run of a background job (core.jobs): when it ran, what it did, or the error that stopped it.
+
+    The queue itself (procrastinate_jobs) knows only todo/doing/succeeded/failed; this row keeps what an
+    administrator reads: the summary in Chinese, the error in Chinese, and who asked for it.
+    """
+
+    class State(models.TextChoices):
+        RUNNING = "running", "执行中"
+        SUCCEEDED = "succeeded", "已完成"
+        FAILED = "failed", "失败"
+
+    task_name = models.CharField("任务", max_length=100, db_index=True)
+    label = models.CharField("任务名称", max_length=100)
+    job_id = models.BigIntegerField("队列任务编号", null=True, blank=True, db_index=True)
+    attempt = models.PositiveIntegerField("第几次执行", default=1)
+    state = models.CharField("状态", max_length=12, choices=State.choices, default=State.RUNNING)
+    started_at = models.DateTimeField("开始时间", default=timezone.now)
+    finished_at = models.DateTimeField("结束时间", null=True, blank=True)
+    summary = models.TextField("执行结果", blank=True)
+    error = models.TextField("错误信息", blank=True)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="发起人",
+    )
+
+    class Meta:
+        verbose_name = "后台任务记录"
+        verbose_name_plural = "后台任务记录"
+        ordering = ["-started_at", "-pk"]
+        indexes = [models.Index(fields=["task_name", "-started_at"], name="core_taskrun_latest")]
+
+    def __str__(self) -> str:
+        return f"{self.label}（{self.get_state_display()}）"
