@@ -86,9 +86,9 @@ def job(name: str, label: str, *, retry=RETRY, lock: str | None = None, queueing
         def task(context, *args, **kwargs):
             return _run(context, name, label, func, *args, **kwargs)
 
-        return app.task(
-            name=name, pass_context=True, retry=retry, lock=lock, queueing_lock=queueing_lock
-        )(task)
+        return app.task(name=name, pass_context=True, retry=retry, lock=lock, queueing_lock=queueing_lock)(
+            task
+        )
 
     return decorate
 
@@ -137,6 +137,8 @@ def retry(run: TaskRun) -> None:
 def last_runs() -> list[tuple[Scheduled, TaskRun | None]]:
     """Each scheduled job with its latest run, for the administrators' page."""
     latest = {}
-    for run in TaskRun.objects.filter(task_name__in=list(scheduled_jobs)).order_by("task_name", "-started_at"):
+    for run in TaskRun.objects.filter(task_name__in=list(scheduled_jobs)).order_by(
+        "task_name", "-started_at"
+    ):
         latest.setdefault(run.task_name, run)
     return [(one, latest.get(name)) for name, one in scheduled_jobs.items()]

@@ -17,4 +17,8 @@ def lost_contact(on: datetime) -> str:
 @scheduled("members.overdue_letters", "清点逾期介绍信", cron="15 0 * * *", schedule="每天0:15")
 def letters(on: datetime) -> str:
     count = overdue_letters(max(on.date(), local_today())).count()
-    return f"有{count}封组织关系介绍信已过有效期仍未接收，请在工作台查看。" if count else "没有逾期未接收的介绍信。"
+    return (
+        f"有{count}封组织关系介绍信已过有效期仍未接收，请在工作台查看。"
+        if count
+        else "没有逾期未接收的介绍信。"
+    )
