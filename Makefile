@@ -12,11 +12,12 @@ setup:
 
 # The print faces (faster PDFs, core.print_fonts) are built in the background on the first run: documents
 # print from the full Noto faces until they are there, so the server does not wait minutes for them.
+# The development server with a queue worker beside it (scripts/run_dev.sh): the nightly round runs by itself.
 run: setup
 	@mkdir -p var && (DEBUG=1 $(PY) manage.py build_print_fonts > var/build_print_fonts.log 2>&1 &)
 	DEBUG=1 $(PY) manage.py migrate --noinput
 	DEBUG=1 $(PY) manage.py demo_data --members $(DEMO_MEMBERS)
-	DEBUG=1 $(PY) manage.py runserver $(HOST):$(PORT)
+	HOST=$(HOST) PORT=$(PORT) bash scripts/run_dev.sh
 
 test: setup
 	@bash scripts/test.sh

@@ -17,10 +17,11 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
-from django.db import close_old_connections
+from django.db import close_old_connections, transaction
 from django.utils import timezone
 from procrastinate import RetryStrategy, exceptions
 from procrastinate.contrib.django import app
+from procrastinate.contrib.django.models import ProcrastinateJob
 from procrastinate.jobs import Status
 
 from core.exceptions import DomainError
@@ -113,25 +114,28 @@ def scheduled(name: str, label: str, *, cron: str, schedule: str):
     return decorate
 
 
-def run_now(name: str, *, requested_by=None) -> bool:
-    """Queue one run of the scheduled job ``name`` now; False when one is already waiting."""
+def run_now(name: str, *, requested_by=None) -> int:
+    """Queue one run of the scheduled job ``name`` now (an administrator's 「立即执行」); its queue id."""
+    if name not in scheduled_jobs:
+        raise DomainError("没有这个定时任务。")
     try:
-        app.configure_task(name, queueing_lock=name, lock=name).defer(
-            timestamp=int(timezone.now().timestamp()),
-            requested_by_id=getattr(requested_by, "pk", None),
-        )
-    except exceptions.AlreadyEnqueued:
-        return False
-    return True
+        with transaction.atomic():  # a refused defer must not spoil the caller's transaction
+            return app.configure_task(name, queueing_lock=name, lock=name).defer(
+                timestamp=int(timezone.now().timestamp()),
+                requested_by_id=getattr(requested_by, "pk", None),
+            )
+    except exceptions.AlreadyEnqueued as exc:
+        raise DomainError(f"「{scheduled_jobs[name].label}」已在队列中等待执行，无需重复提交。") from exc
 
 
-def retry(run: TaskRun) -> None:
+def retry(run: TaskRun) -> TaskRun:
     """Put the failed job behind ``run`` back in the queue, to run now (an administrator's retry)."""
     if run.state != TaskRun.State.FAILED or run.job_id is None:
         raise DomainError("只有失败的任务可以重新执行。")
-    if app.job_manager.get_job_status(run.job_id) != Status.FAILED:
+    if not ProcrastinateJob.objects.filter(pk=run.job_id, status=Status.FAILED.value).exists():
         raise DomainError("该任务已不在失败状态（可能已重新执行或已被清理）。")
     app.job_manager.retry_job_by_id(run.job_id, retry_at=timezone.now())
+    return run
 
 
 def last_runs() -> list[tuple[Scheduled, TaskRun | None]]:

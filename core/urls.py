@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from core import audit_views, views
+from core import audit_views, task_views, views
 
 app_name = "core"
 
@@ -13,6 +13,10 @@ urlpatterns = [
     path("audit/id-number-views/", audit_views.id_number_views, name="audit_id_number_views"),
     path("audit/<str:model_label>/", audit_views.model_changes, name="audit_model"),
     path("audit/<str:model_label>/<str:pk>/", audit_views.record_history, name="audit_record"),
+    # The queue's page for administrators (core/task_views.py): the nightly round, recent jobs, retries.
+    path("tasks/", task_views.task_index, name="task_index"),
+    path("tasks/run/<str:name>/", task_views.task_run_now, name="task_run_now"),
+    path("tasks/runs/<int:pk>/retry/", task_views.task_retry, name="task_retry"),
 ]
 
 # Authentication pages keep Django's global names (login, logout, password_change…).
