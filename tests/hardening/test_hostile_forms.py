@@ -53,8 +53,13 @@ HOSTILE = {
 ALWAYS_REFUSED_IN_TEXT = {"nul", "overlong", "nul_everywhere"}
 
 # Views that only take POSTs: the matter actions read the forms of services.forms; closing an appointment
-# reads "done", archiving a year reads nothing.
-POST_ONLY_INPUTS = {"services:appointment_close": ["done"], "services:records_archive": []}
+# reads "done", archiving a year and the 后台任务 buttons (run now, retry) read nothing.
+POST_ONLY_INPUTS = {
+    "services:appointment_close": ["done"],
+    "services:records_archive": [],
+    "core:task_run_now": [],
+    "core:task_retry": [],
+}
 
 
 def _forms_in(response) -> list[forms.BaseForm]:

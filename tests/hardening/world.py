@@ -297,6 +297,9 @@ URL_ARGS: dict[str, Callable[[World], dict | list[dict]]] = {
     "core:audit_id_number_views": lambda w: {},
     "core:audit_model": lambda w: {"model_label": "members.member"},
     "core:audit_record": lambda w: {"model_label": "members.member", "pk": str(w.member.pk)},
+    "core:task_index": lambda w: {},
+    "core:task_run_now": lambda w: {"name": "services.mark_overdue"},
+    "core:task_retry": lambda w: {"pk": _failed_task_run().pk},
     "members:list": lambda w: {},
     "members:export": lambda w: {},
     "members:detail": lambda w: {"pk": w.member.pk},
@@ -409,6 +412,14 @@ def url_names(resolver=None, namespace: str = "") -> set[str]:
         elif isinstance(entry, URLPattern) and entry.name:
             found.add(f"{namespace}:{entry.name}" if namespace else entry.name)
     return found
+
+
+def _failed_task_run():
+    from core.models import TaskRun
+
+    return TaskRun.objects.get_or_create(
+        task_name="members.mark_lost_contact", label="标记失联流动党员", state=TaskRun.State.FAILED
+    )[0]
 
 
 def url_kwargs(world: World, name: str) -> list[dict]:
