@@ -238,6 +238,9 @@ else:
 LOG_FORMAT = env_str("LOG_FORMAT", "plain")
 if LOG_FORMAT not in ("plain", "json"):
     raise ImproperlyConfigured(f"LOG_FORMAT must be 'plain' or 'json', got {LOG_FORMAT!r}")
+# The job queue (core/jobs.py): a finished job leaves the queue table; core.models.TaskRun keeps its record.
+PROCRASTINATE_WORKER_DEFAULTS = {"delete_jobs": "successful"}
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
