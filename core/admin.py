@@ -7,6 +7,7 @@ from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
+from procrastinate.contrib.django.models import ProcrastinateJob
 from simple_history.admin import SimpleHistoryAdmin
 
 from core import models
@@ -149,3 +150,9 @@ class StaffProfileAdmin(SettingsAdmin):
     search_fields = ["user__username", "user__first_name", "organization__name"]
     list_select_related = ["user", "organization"]
     autocomplete_fields = ["user", "organization"]
+
+
+# The job queue's own admin (procrastinate.contrib.django, English, every job's arguments) stays off: the
+# administrators' page of the queue is 后台任务 (core/task_views.py), in Chinese, with retries.
+if admin.site.is_registered(ProcrastinateJob):
+    admin.site.unregister(ProcrastinateJob)
