@@ -16,6 +16,7 @@ run: setup
 	@mkdir -p var && (DEBUG=1 $(PY) manage.py build_print_fonts > var/build_print_fonts.log 2>&1 &)
 	DEBUG=1 $(PY) manage.py migrate --noinput
 	DEBUG=1 $(PY) manage.py demo_data --members $(DEMO_MEMBERS)
+	DEBUG=1 $(PY) manage.py run_scheduled
 	DEBUG=1 $(PY) manage.py runserver $(HOST):$(PORT)
 
 test: setup
