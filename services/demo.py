@@ -17,6 +17,7 @@ from decimal import Decimal
 from django.contrib.auth.models import User
 from django.utils import timezone
 
+from core.access import is_admin
 from services import accountability, contact, desk
 from services.models import Appointment, Matter, MatterKind, Sanction, Service, Violation
 
@@ -163,14 +164,14 @@ def _every_state(services: dict[str, Service], staff: list[User], now) -> int:
     # An older overdue matter: marked then (as the nightly run did), its accountability case decided, completed.
     old = register(insurance, at=days(60), name="赵磊")
     accountability.mark_overdue(now=days(40))
-    case = old.accountability_case
-    accountability.accountability_decide(
-        case=case,
-        violation=Violation.OTHER,
-        sanctions=[Sanction.SELF_CRITICISM],
-        findings="经办人未跟踪办理进度",
-        decided_by=admin,
-    )
+    if is_admin(admin):
+        accountability.accountability_decide(
+            case=old.accountability_case,
+            violation=Violation.OTHER,
+            sanctions=[Sanction.SELF_CRITICISM],
+            findings="经办人未跟踪办理进度",
+            decided_by=admin,
+        )
     desk.matter_complete(matter=old, result="已代缴", by=clerk, at=days(38))
 
     contact.complaint_register(complainant_name="匿名", content=f"窗口等候时间过长{MARK}", received_by=clerk)

@@ -38,26 +38,41 @@ def _flagging_templates():
     return override_settings(TEMPLATES=templates)
 
 
+class Printed:
+    """The HTML every printed document was typeset from (the marker is looked for there, not in the PDF).
+
+    Typesetting does not depend on who asks, so each document type is typeset once per session and later
+    requests of that type (other roles) get those bytes back; the view, its access rules and its template run
+    every time."""
+
+    typeset: dict[str, bytes] = {}
+
+    def __init__(self):
+        self.html: list[str] = []
+        self.shape = ""
+
+
 @pytest.fixture
-def printed_html(monkeypatch):
-    """The HTML every printed document was typeset from (the marker is looked for there, not in the PDF)."""
-    pages: list[str] = []
+def printed(monkeypatch):
+    record = Printed()
     typeset = pdf.html_to_pdf
 
     def recording(html, **kwargs):
-        pages.append(html)
-        return typeset(html, **kwargs)
+        record.html.append(html)
+        if record.shape not in Printed.typeset:
+            Printed.typeset[record.shape] = typeset(html, **kwargs)
+        return Printed.typeset[record.shape]
 
     monkeypatch.setattr(pdf, "html_to_pdf", recording)
     monkeypatch.setattr(archive, "html_to_pdf", recording)
-    return pages
+    return record
 
 
 def _shape(url: str) -> str:
     return re.sub(r"\d+", "N", url.split("?")[0])
 
 
-def _crawl(client: Client, seeds: list[str], printed_html: list[str], limit: int = 600) -> dict[str, object]:
+def _crawl(client: Client, seeds: list[str], printed: Printed, limit: int = 600) -> dict[str, object]:
     """Breadth first from the seeds (all visited), following links; returns url → status or failure."""
     seen: dict[str, object] = {}
     queue = deque((url, True) for url in seeds)
@@ -70,13 +85,14 @@ def _crawl(client: Client, seeds: list[str], printed_html: list[str], limit: int
         if not seeded and per_shape.get(shape, 0) >= (PER_DOCUMENT if PRINTED.search(url) else PER_SHAPE):
             continue
         per_shape[shape] = per_shape.get(shape, 0) + 1
-        printed_html.clear()
+        printed.html.clear()
+        printed.shape = shape
         response = client.get(url)
         seen[url] = response.status_code
         content_type = response.get("Content-Type", "")
         if response.status_code != 200:
             continue
-        html = response.content.decode() if "text/html" in content_type else "".join(printed_html)
+        html = response.content.decode() if "text/html" in content_type else "".join(printed.html)
         if "⟦无效模板变量" in html:
             seen[url] = sorted(set(re.findall(r"⟦无效模板变量:[^⟧]*⟧", html)))
         if "text/html" in content_type:
@@ -85,12 +101,12 @@ def _crawl(client: Client, seeds: list[str], printed_html: list[str], limit: int
 
 
 @pytest.mark.parametrize("username", ROLES)
-def test_every_page_and_document_in_every_state_renders_for_each_demo_role(demo_site, printed_html, username):
+def test_every_page_and_document_in_every_state_renders_for_each_demo_role(demo_site, printed, username):
     client = Client(raise_request_exception=True)
     client.force_login(User.objects.get(username=username))
     states = every_state_pages()
     with _flagging_templates():
-        visited = _crawl(client, [reverse("core:dashboard"), *states], printed_html)
+        visited = _crawl(client, [reverse("core:dashboard"), *states], printed)
     assert len(visited) > 60, visited
     assert any(PRINTED.search(url) for url in visited), "no printed document was reached"
     errors = {url: code for url, code in visited.items() if isinstance(code, int) and code >= 500}
@@ -129,3 +145,29 @@ def _request_for(client: Client):
     request = RequestFactory().get("/admin/")
     request.user = User.objects.get(pk=client.session["_auth_user_id"])
     return request
+
+
+def test_the_crawl_marker_shows_a_variable_that_failed_to_resolve():
+    from django.template import engines
+
+    with _flagging_templates():
+        html = engines["django"].from_string("{{ matter.handler.name }}").render({"matter": None})
+    assert html == INVALID % "matter.handler.name"
+
+
+def test_what_the_scheduled_commands_did_shows_as_the_system_on_the_matter_and_case_pages(demo_site):
+    """R-SV-10, R-CV-11: the overdue marking and the closing of an ended transition have no user; the pages
+    name 系统（自动） and do not fail (they answered 500 before)."""
+    from conversion.models import ConversionCase
+    from core.people import SYSTEM_ACTOR
+    from services.models import Matter
+
+    client = Client(raise_request_exception=True)
+    client.force_login(User.objects.get(username="clerk"))
+    marked = Matter.objects.filter(changes__action="overdue", changes__by=None).first()
+    closed = ConversionCase.objects.filter(state="closed", state_changes__changed_by=None).first()
+    assert marked is not None and closed is not None
+    for url in (reverse("services:matter", args=[marked.pk]), reverse("conversion:case_detail", args=[closed.pk])):
+        response = client.get(url)
+        assert response.status_code == 200
+        assert SYSTEM_ACTOR in response.content.decode()
