@@ -28,7 +28,7 @@ PRINTED = re.compile(r"^/print/")
 LINK = re.compile(r'href="(/[^"#]*)"')
 ROLES = ["admin", "clerk", "secretary", "auditor"]
 # Pages of one shape (/members/12/, /members/13/ …) followed from links; documents: one per document type.
-PER_SHAPE, PER_DOCUMENT = 3, 1
+PER_SHAPE, PER_DOCUMENT = 2, 1
 
 
 def _flagging_templates():
