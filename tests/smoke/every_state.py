@@ -75,7 +75,11 @@ def services_pages() -> list[str]:
         *(reverse("services:matter", args=[m.pk]) for m in matters),
         *(reverse("services:case", args=[c.pk]) for c in _each(AccountabilityCase.objects.all(), "state")),
         *(reverse("services:complaint", args=[c.pk]) for c in _each(Complaint.objects.all(), "state")),
-        *(f"{queue}?scope={scope}&state={state}" for scope in ("mine", "window", "all") for state in OPEN_STATES),
+        *(
+            f"{queue}?scope={scope}&state={state}"
+            for scope in ("mine", "window", "all")
+            for state in OPEN_STATES
+        ),
     ]
 
 

@@ -167,7 +167,10 @@ def test_what_the_scheduled_commands_did_shows_as_the_system_on_the_matter_and_c
     marked = Matter.objects.filter(changes__action="overdue", changes__by=None).first()
     closed = ConversionCase.objects.filter(state="closed", state_changes__changed_by=None).first()
     assert marked is not None and closed is not None
-    for url in (reverse("services:matter", args=[marked.pk]), reverse("conversion:case_detail", args=[closed.pk])):
+    for url in (
+        reverse("services:matter", args=[marked.pk]),
+        reverse("conversion:case_detail", args=[closed.pk]),
+    ):
         response = client.get(url)
         assert response.status_code == 200
         assert SYSTEM_ACTOR in response.content.decode()
