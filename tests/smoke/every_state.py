@@ -9,7 +9,8 @@ from django.db.models import QuerySet
 from django.urls import reverse
 
 from conversion.models import CommitteeReferral, ConversionCase, DemocraticReview
-from members.models import Discipline, FloatingMember, Meeting, Member, Organization, RelationTransfer
+from core.models import Organization
+from members.models import Discipline, FloatingMember, Meeting, Member, RelationTransfer
 from recruitment.models import Approval, Candidate, CandidateVote
 from recruitment.views import BOARD_STAGES
 from services.models import OPEN_STATES, AccountabilityCase, Complaint, Matter
