@@ -17,6 +17,7 @@ run: setup
 	@mkdir -p var && (DEBUG=1 $(PY) manage.py build_print_fonts > var/build_print_fonts.log 2>&1 &)
 	DEBUG=1 $(PY) manage.py migrate --noinput
 	DEBUG=1 $(PY) manage.py demo_data --members $(DEMO_MEMBERS)
+	DEBUG=1 $(PY) manage.py run_scheduled
 	HOST=$(HOST) PORT=$(PORT) bash scripts/run_dev.sh
 
 test: setup

@@ -29,6 +29,7 @@ from conversion.review import own_village, review_outcome
 from conversion.transition import TRANSITION_MONTHS
 from core.archive import ORDER_CONVERSION, ArchivePart
 from core.pdf import Document
+from core.people import person_name
 from core.profile import rule_profile
 
 CASE_RELATED = (
@@ -39,10 +40,6 @@ CASE_RELATED = (
     "return_transfer",
     "opened_by",
 )
-
-
-def _person(user) -> str:
-    return (user.get_full_name() or user.username) if user is not None else ""
 
 
 def _case(case: ConversionCase | int) -> ConversionCase:
@@ -125,7 +122,7 @@ def ledger_statement(case: ConversionCase, *, printed_by=None) -> Document:
         context={
             "lines": lines,
             "balance": lines[-1].running if lines else case.base_points,
-            "printed_by": _person(printed_by),
+            "printed_by": person_name(printed_by) if printed_by is not None else "",
             "profile": rule_profile(),
         },
     )

@@ -20,12 +20,15 @@ from core.access import ROLE_GROUP_NAMES, Role
 from core.dates import add_months, period_end
 from core.idnumbers import make_id_number
 from core.models import CalendarYear, CenterProfile, Organization, StaffProfile
+from core.people import person_name
 from members.models import (
+    Discipline,
     FloatingCertificate,
     FloatingContact,
     FloatingMember,
     Meeting,
     Member,
+    RelationTransfer,
     TrainingRotation,
 )
 from members.search import name_initials
@@ -397,6 +400,110 @@ def _transfers(members: list[Member], branches, today: date, clerk: User) -> int
     return len(movers)
 
 
+def _every_status(members: list[Member], branches, today: date, clerk: User) -> list[str]:
+    """One member in each state the member pages show (R-MB-02, R-MB-05, R-MB-06), through the operations:
+    a letter accepted on its last day of validity, one transferred out of town, one cancelled; a warning,
+    a 留党察看 in force and one whose rights were restored, an expulsion; a deceased member; a floating member
+    who came back (certificate taken back). Members already moving, floating or at the center are left alone."""
+    from members.floating import floating_return
+    from members.status import change_status, discipline_record, discipline_restore_rights
+    from members.transfers import transfer_accept, transfer_cancel, transfer_start
+
+    busy = set(RelationTransfer.objects.values_list("member_id", flat=True))
+    busy |= set(FloatingMember.objects.values_list("member_id", flat=True))
+    free = iter(
+        m
+        for m in members
+        if m.status == Member.Status.FULL and not m.organization.is_center and m.pk not in busy
+    )
+
+    def other_branch(member):
+        return next(b for b in branches if b.pk != member.organization_id)
+
+    issued = period_end(today, days=-40)
+    shown = []
+    member = next(free)
+    letter = transfer_start(
+        member=member,
+        direction="internal",
+        issued_on=issued,
+        created_by=clerk,
+        to_organization=other_branch(member),
+        reason="迁居",
+    )
+    transfer_accept(transfer=letter, accepted_on=letter.valid_until, accepted_by=clerk)
+    shown.append("介绍信有效期最后一天接收")
+    member = next(free)
+    letter = transfer_start(
+        member=member,
+        direction="out",
+        issued_on=period_end(today, days=-20),
+        created_by=clerk,
+        to_unit="中共某某市某某区某某街道工作委员会",
+        reason="户籍迁出",
+    )
+    transfer_accept(transfer=letter, accepted_on=period_end(today, days=-12), accepted_by=clerk)
+    member = next(free)
+    letter = transfer_start(
+        member=member,
+        direction="internal",
+        issued_on=period_end(today, days=-10),
+        created_by=clerk,
+        to_organization=other_branch(member),
+        reason="工作调动",
+    )
+    transfer_cancel(transfer=letter, cancelled_by=clerk, reason="本人未调动")
+    shown.append("转出镇外、介绍信撤销")
+    committee = "中共某某镇纪律检查委员会"
+    discipline_record(
+        member=next(free),
+        kind=Discipline.Kind.WARNING,
+        decided_on=add_months(today, -5),
+        decided_by=committee,
+        reason="违反组织纪律",
+        recorded_by=clerk,
+    )
+    discipline_record(
+        member=next(free),
+        kind=Discipline.Kind.PROBATION,
+        decided_on=add_months(today, -3),
+        decided_by=committee,
+        reason="违反廉洁纪律",
+        recorded_by=clerk,
+    )
+    restored = discipline_record(
+        member=next(free),
+        kind=Discipline.Kind.PROBATION,
+        decided_on=add_months(today, -14),
+        decided_by=committee,
+        reason="违反工作纪律",
+        recorded_by=clerk,
+    )
+    discipline_restore_rights(discipline=restored, restored_on=add_months(today, -2), recorded_by=clerk)
+    discipline_record(
+        member=next(free),
+        kind=Discipline.Kind.EXPULSION,
+        decided_on=add_months(today, -1),
+        decided_by=committee,
+        reason="严重违纪",
+        recorded_by=clerk,
+    )
+    shown.append("警告、留党察看（期间与已恢复权利）、开除党籍")
+    change_status(
+        member=next(free),
+        to_status=Member.Status.DECEASED,
+        effective_on=period_end(today, days=-30),
+        reason="因病去世",
+        recorded_by=clerk,
+    )
+    shown.append("去世")
+    back = FloatingMember.objects.filter(lost_contact_since__isnull=True, certificates__isnull=False).first()
+    if back is not None:
+        floating_return(floating=back, returned_on=period_end(today, days=-6), recorded_by=clerk, note="返乡")
+        shown.append("流动党员返回（收回活动证）")
+    return shown
+
+
 def _training(members: list[Member], today: date) -> int:
     young = [
         m
@@ -412,19 +519,20 @@ def _training(members: list[Member], today: date) -> int:
 
 
 def ensure_logins(stdout=None, branch: Organization | None = None) -> list[tuple[str, str]]:
-    """One demo login per role; the secretary is bound to a village branch."""
+    """One demo login per role, each a person with a name; the secretary is bound to a village branch and
+    the clerk sits at a desk window (the desk's 本窗口 tab)."""
     logins = [
-        ("admin", Role.ADMIN, "镇党委管理员"),
-        ("clerk", Role.CLERK, "中心工作人员"),
-        ("secretary", Role.SECRETARY, "支部书记"),
-        ("auditor", Role.AUDITOR, "纪委审计"),
+        ("admin", Role.ADMIN, "王建华", ""),
+        ("clerk", Role.CLERK, "李敏", "1号窗口"),
+        ("secretary", Role.SECRETARY, "张卫东", ""),
+        ("auditor", Role.AUDITOR, "赵静", ""),
     ]
     rows = []
-    for username, role, label in logins:
+    for username, role, name, window in logins:
         user, created = User.objects.get_or_create(
             username=username,
             defaults={
-                "first_name": label,
+                "first_name": name,
                 "is_staff": role == Role.ADMIN,
                 "is_superuser": role == Role.ADMIN,
             },
@@ -434,10 +542,11 @@ def ensure_logins(stdout=None, branch: Organization | None = None) -> list[tuple
             user.save()
         user.groups.add(Group.objects.get(name=ROLE_GROUP_NAMES[role]))
         StaffProfile.objects.get_or_create(
-            user=user, defaults={"organization": branch if role == Role.SECRETARY else None}
+            user=user,
+            defaults={"organization": branch if role == Role.SECRETARY else None, "window": window},
         )
         where = f" · {user.staff_profile.organization}" if role == Role.SECRETARY else ""
-        rows.append((username, f"{ROLE_GROUP_NAMES[role]}{where}"))
+        rows.append((username, f"{person_name(user)} · {ROLE_GROUP_NAMES[role]}{where}"))
     if stdout is None:
         return rows
     stdout.write(f"演示登录（密码均为 {DEMO_PASSWORD}）：")
@@ -476,9 +585,10 @@ def generate(*, size: int, rng: random.Random, stdout) -> str:
         _dues(today)
         transfers = _transfers(members, branches, today, clerk)
         trainees = _training(members, today)
+        states = _every_status(members, branches, today, clerk)
     summary = (
         f"已生成：党组织{len(branches) + len(groups) + 2}个，党员{len(members)}名，流动党员{floating}名，"
-        f"会议{meetings}次，组织关系转接{transfers}件，轮训对象{trainees}名。"
+        f"会议{meetings}次，组织关系转接{transfers}件，轮训对象{trainees}名；{'、'.join(states)}。"
     )
     stdout.write(summary)
     return summary

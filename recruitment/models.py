@@ -46,7 +46,8 @@ def file_prefetches() -> dict:
     from django.db.models import Prefetch
 
     return {
-        "stage_changes": "stage_changes",
+        # who recorded each change is named on the candidate's timeline (core.people)
+        "stage_changes": Prefetch("stage_changes", queryset=StageChange.objects.select_related("recorded_by")),
         "talks": "talks",
         "recommendations": "recommendations",
         "contacts": Prefetch("contacts", queryset=Contact.objects.select_related("member")),

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.urls import reverse
 
+from core.people import person_name
 from core.registry import TimelineEvent
 from recruitment.models import Candidate
 
@@ -42,7 +43,7 @@ def candidate_events(candidate: Candidate) -> list[TimelineEvent]:
         TimelineEvent(
             when=c.decided_on,
             title=c.get_to_stage_display() if c.action != "extend" else "延长预备期",
-            detail=f"{c.decided_by}{'：' + c.reason if c.reason else ''}",
+            detail=f"{c.decided_by}{'：' + c.reason if c.reason else ''}（录入：{person_name(c.recorded_by)}）",
             url=url,
             source="发展党员",
         )

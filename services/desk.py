@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from core.models import CenterProfile
 from core.numbering import format_number, next_number
+from core.people import person_name
 from services import deadlines
 from services.exceptions import ServiceDeskError
 from services.models import (
@@ -345,7 +346,7 @@ def matter_handover(
         at=at,
         reason=reason.strip(),
     )
-    receiver = to_user.get_full_name() or to_user.username if to_user else to_unit.strip()
+    receiver = person_name(to_user) if to_user else to_unit.strip()
     MatterChange.objects.create(
         matter=matter,
         action="handover",

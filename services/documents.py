@@ -21,14 +21,11 @@ from django.utils import timezone
 
 from core.dates import is_year_loaded
 from core.pdf import Document
+from core.people import person_name
 from core.profile import rule_profile
 from services.models import AccountabilityCase, Matter, MatterKind, MatterState
 
 MATTER_RELATED = ("service", "first_contact", "handler")
-
-
-def _person(user) -> str:
-    return (user.get_full_name() or user.username) if user is not None else ""
 
 
 def _matter(matter: Matter | int) -> Matter:
@@ -49,8 +46,8 @@ def _document(matter: Matter, *, title: str, template: str, dated, context: dict
         filename=f"{title}-{matter.receipt_number}",
         context={
             "matter": matter,
-            "handler_name": _person(matter.handler),
-            "first_contact_name": _person(matter.first_contact),
+            "handler_name": person_name(matter.handler),
+            "first_contact_name": person_name(matter.first_contact),
             **(context or {}),
         },
     )
@@ -124,7 +121,7 @@ def supplement_notice(matter: Matter) -> Document:
         title="一次性告知书",
         template="supplement_notice",
         dated=_local_date(notice.issued_at),
-        context={"notice": notice, "items": list(notice.items), "issued_by": _person(notice.issued_by)},
+        context={"notice": notice, "items": list(notice.items), "issued_by": person_name(notice.issued_by)},
     )
 
 
@@ -179,8 +176,8 @@ def accountability_decision(case: AccountabilityCase) -> Document:
         context={
             "case": case,
             "matter": case.matter,
-            "responsible_name": _person(case.responsible),
-            "decided_by_name": _person(case.decided_by),
+            "responsible_name": person_name(case.responsible),
+            "decided_by_name": person_name(case.decided_by),
             "sanctions": case.sanction_labels(),
         },
     )

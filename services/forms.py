@@ -1,11 +1,18 @@
 from django import forms
 from django.contrib.auth.models import User
 
+from core.people import person_name
 from services.models import INTAKE_KINDS, Appointment, Channel, Complaint, Sanction, Service, Violation
 
 
 def _staff_users():
     return User.objects.filter(is_active=True, groups__isnull=False).distinct().order_by("username")
+
+
+def _offer_staff(field: forms.ModelChoiceField) -> None:
+    """The desk's staff as choices, each by name (core.people), not by login name."""
+    field.queryset = _staff_users()
+    field.label_from_instance = person_name
 
 
 class IntakeForm(forms.Form):
@@ -89,7 +96,7 @@ class HandoverForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["to_user"].queryset = _staff_users()
+        _offer_staff(self.fields["to_user"])
 
 
 class FeeForm(forms.Form):
@@ -134,7 +141,7 @@ class ComplaintForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["against_staff"].queryset = _staff_users()
+        _offer_staff(self.fields["against_staff"])
         self.fields["matter"].queryset = self.fields["matter"].queryset.order_by("-registered_at")
 
 
@@ -159,7 +166,7 @@ class AppointmentForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["assigned_staff"].queryset = _staff_users()
+        _offer_staff(self.fields["assigned_staff"])
 
 
 class LookupForm(forms.Form):

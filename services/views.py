@@ -24,6 +24,7 @@ from core.access import Role, can_write, is_admin, staff_required
 from core.dates import local_today
 from core.login_throttle import client_ip
 from core.operations import flash_form_errors, run_form
+from core.people import person_name
 from services import accountability, contact, desk, forms, statistics
 from services.access import DESK_ROLES
 from services.deadlines import due_soon_limit
@@ -55,12 +56,14 @@ def _get_matter(request, pk: int) -> Matter:
 def queue(request):
     """The desk queue: mine / my window / all, open matters by deadline; overdue red, due soon orange."""
     scope = request.GET.get("scope", "mine")
+    window = None
     matters = Matter.objects.open().select_related("service", "handler", "first_contact")
     if scope == "mine":
         matters = matters.filter(Q(handler=request.user) | Q(first_contact=request.user))
     elif scope == "window":
-        profile = getattr(request.user, "staff_profile", None)
-        matters = matters.filter(window=profile.window if profile and profile.window else "\0")
+        # A user with no window has no window's matters (not a filter on an impossible window name).
+        window = getattr(getattr(request.user, "staff_profile", None), "window", "") or ""
+        matters = matters.filter(window=window) if window else matters.none()
     if request.GET.get("state") in OPEN_STATES:
         matters = matters.filter(state=request.GET["state"])
     now, soon = timezone.now(), due_soon_limit(local_today()).date
@@ -76,7 +79,11 @@ def queue(request):
         elif matter.deadline_date and matter.deadline_date <= soon:
             level = "warning"
         rows.append((matter, level))
-    return render(request, "services/queue.html", {"rows": rows, "scope": scope, "page_obj": page_obj})
+    return render(
+        request,
+        "services/queue.html",
+        {"rows": rows, "scope": scope, "page_obj": page_obj, "window": window},
+    )
 
 
 @desk_writer
@@ -401,8 +408,8 @@ def records_csv(request, year: int):
                 timezone.localtime(m.registered_at).strftime("%Y-%m-%d %H:%M"),
                 m.kind_label,
                 m.applicant_name,
-                m.first_contact.get_full_name() or m.first_contact.username,
-                m.handler.get_full_name() or m.handler.username,
+                person_name(m.first_contact),
+                person_name(m.handler),
                 m.request,
                 m.get_state_display(),
                 timezone.localtime(m.completed_at).strftime("%Y-%m-%d %H:%M") if m.completed_at else "",

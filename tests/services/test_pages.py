@@ -75,6 +75,28 @@ def test_queue_marks_overdue_red_due_soon_orange_and_provisional_R_SV_07_R_SV_10
     assert "row-danger" in html and "暂定" in html
 
 
+@pytest.mark.parametrize("state", ["", "&state=accepted"])
+def test_window_tab_of_a_clerk_without_a_window_lists_nothing_and_says_why(client, clerk, state):
+    """The 本窗口 tab used to filter on a NUL character PostgreSQL refuses (HTTP 500)."""
+    register(clerk, applicant_name="窗口外")
+    client.force_login(clerk)
+    response = client.get(reverse("services:queue") + "?scope=window" + state)
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "窗口外" not in html and "您未分配服务窗口" in html
+
+
+def test_window_tab_lists_the_matters_of_the_clerks_window(client, clerk):
+    from core.models import StaffProfile
+
+    StaffProfile.objects.update_or_create(user=clerk, defaults={"window": "2号窗口"})
+    register(clerk, applicant_name="本窗口办件", window="2号窗口")
+    register(clerk, applicant_name="别的窗口", window="3号窗口")
+    client.force_login(clerk)
+    html = client.get(reverse("services:queue") + "?scope=window").content.decode()
+    assert "本窗口办件" in html and "别的窗口" not in html
+
+
 def test_branch_secretary_has_no_access_to_the_desk(client, secretary_a):
     client.force_login(secretary_a)
     assert client.get(reverse("services:queue")).status_code == 403
