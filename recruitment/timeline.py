@@ -41,8 +41,8 @@ def candidate_events(candidate: Candidate) -> list[TimelineEvent]:
     events = [
         TimelineEvent(
             when=c.decided_on,
-            title=c.get_to_stage_display() if c.action != "extend" else "延长预备期",
-            detail=f"{c.decided_by}{'：' + c.reason if c.reason else ''}",
+            title=c.get_to_state_display() if c.action != "extend" else "延长预备期",
+            detail=f"{c.decided_by}{'：' + c.note if c.note else ''}",
             url=url,
             source="发展党员",
         )
