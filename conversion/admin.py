@@ -46,7 +46,7 @@ class ConversionTaskAdmin(ReadOnlyAdmin):
 
 @admin.register(models.CaseStateChange)
 class CaseStateChangeAdmin(ReadOnlyAdmin):
-    list_display = ["case", "from_state", "to_state", "effective_on", "changed_by"]
+    list_display = ["case", "from_state", "to_state", "effective_on", "by"]
 
 
 @admin.register(models.ThresholdCrossing)

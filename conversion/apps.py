@@ -6,7 +6,7 @@ class ConversionConfig(AppConfig):
     verbose_name = "转化管理"
 
     def ready(self) -> None:
-        from conversion import dashboard, demo, receivers
+        from conversion import cases, dashboard, demo, receivers  # noqa: F401  (cases: the state table)
         from conversion.access import READ_ROLES
         from conversion.documents import archive_parts
         from core.registry import (

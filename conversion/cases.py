@@ -1,44 +1,58 @@
-"""The conversion case's states as data: one function performs every state change and writes its audit row."""
+"""The conversion case's states as data (core.transitions): active → transition → closed (R-CV-10, R-CV-11)."""
 
 from __future__ import annotations
 
-from datetime import date
-
 from conversion.exceptions import ConversionError
 from conversion.models import CaseStateChange, ConversionCase
+from core.transitions import Attempt, Machine, Problem, Transition
 
 State = ConversionCase.State
 
-# R-CV-10 / R-CV-11: active → transition (review passed, relation moved back) → closed (transition ended).
-TRANSITIONS: dict[str, set[str]] = {
-    State.ACTIVE: {State.TRANSITION},
-    State.TRANSITION: {State.CLOSED},
-    State.CLOSED: set(),
-}
+
+def review_passed(attempt: Attempt) -> list[Problem]:
+    """R-CV-10: the relation goes back to the original branch only after a passed democratic review."""
+    if attempt.obj.reviews.filter(state="passed").exists():
+        return []
+    return [Problem("民主评议合格后才能将组织关系转回原支部（R-CV-10）。", "R-CV-10")]
 
 
-def case_change_state(
-    *, case: ConversionCase, to_state: str, effective_on: date, changed_by, note: str = "", **fields
-) -> ConversionCase:
-    """Move a (locked) case to ``to_state`` if the table allows it; ``fields`` are saved with it."""
-    if to_state not in TRANSITIONS[case.state]:
-        raise ConversionError(
-            f"转化案件当前为“{case.get_state_display()}”，不能变更为“{State(to_state).label}”。",
-            rule="R-CV-10",
+def transition_ended(attempt: Attempt) -> list[Problem]:
+    """R-CV-11: the case closes on or after the last day of the transition period."""
+    case = attempt.obj
+    if attempt.params["on"] >= case.transition_ends_on:
+        return []
+    return [
+        Problem(
+            f"过渡期至{case.transition_ends_on:%Y-%m-%d}届满，届满后才能结案（R-CV-11）。",
+            "R-CV-11",
+            field="closed_on",
         )
-    CaseStateChange.objects.create(
-        case=case,
-        from_state=case.state,
-        to_state=to_state,
-        effective_on=effective_on,
-        note=note,
-        changed_by=changed_by,
+    ]
+
+
+def _refused(case: ConversionCase, t: Transition) -> Problem:
+    return Problem(
+        f"转化案件当前为“{case.get_state_display()}”，不能变更为“{State(t.target).label}”。", "R-CV-10"
     )
-    case.state = to_state
-    for name, value in fields.items():
-        setattr(case, name, value)
-    case.save(update_fields=["state", *fields])
-    return case
+
+
+MACHINE = Machine(
+    model=ConversionCase,
+    state_field="state",
+    changes=CaseStateChange,
+    subject="case",
+    transitions={
+        t.action: t
+        for t in (
+            Transition("return", "转回原支部", (State.ACTIVE,), State.TRANSITION, (review_passed,)),
+            Transition("close", "结案", (State.TRANSITION,), State.CLOSED, (transition_ended,)),
+        )
+    },
+    error=ConversionError,
+    refused=_refused,
+    select_related=("member",),
+    recorded={"enrol": "转入中心党支部"},
+)
 
 
 def case_for_update(case: ConversionCase | int) -> ConversionCase:

@@ -71,10 +71,11 @@ def case_enrol(*, member: Member, opened_on: date, reason: str, decided_by) -> C
     )
     CaseStateChange.objects.create(
         case=case,
+        action="enrol",
         from_state="",
         to_state=ConversionCase.State.ACTIVE,
         effective_on=opened_on,
         note=f"由{original.name}转入中心党支部，介绍信{transfer.letter_number}",
-        changed_by=decided_by,
+        by=decided_by,
     )
     return case

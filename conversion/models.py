@@ -13,6 +13,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from conversion.exceptions import LedgerImmutableError
+from core.transitions import ChangeRow
 
 USER = settings.AUTH_USER_MODEL
 
@@ -92,8 +93,8 @@ class ConversionCase(models.Model):
         return self.state == self.State.ACTIVE
 
 
-class CaseStateChange(models.Model):
-    """Append-only audit of every case state change (who, when, from, to, why)."""
+class CaseStateChange(ChangeRow):
+    """Append-only audit of every case state change (who, when, from, to, why; core.transitions)."""
 
     case = models.ForeignKey(
         ConversionCase, verbose_name="转化案件", on_delete=models.PROTECT, related_name="state_changes"
@@ -102,13 +103,11 @@ class CaseStateChange(models.Model):
     to_state = models.CharField("新状态", max_length=12, choices=ConversionCase.State.choices)
     effective_on = models.DateField("生效日期")
     note = models.CharField("说明", max_length=300, blank=True)
-    changed_by = models.ForeignKey(USER, verbose_name="经办人", null=True, on_delete=models.PROTECT)
-    changed_at = models.DateTimeField("记录时间", default=timezone.now)
 
     class Meta:
         verbose_name = "转化案件状态变动"
         verbose_name_plural = verbose_name
-        ordering = ["changed_at", "pk"]
+        ordering = ["at", "pk"]
 
     def __str__(self) -> str:
         return f"{self.case} {self.from_state or '—'}→{self.to_state}"

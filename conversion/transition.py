@@ -6,10 +6,11 @@ from datetime import date
 
 from django.db import transaction
 
-from conversion.cases import case_change_state, case_for_update
+from conversion.cases import MACHINE, case_for_update
 from conversion.exceptions import ConversionError
 from conversion.models import ConversionCase, DisciplineReferral, TransitionObservation
 from core.dates import period_end
+from core.transitions import perform
 from members.models import RelationTransfer
 from members.transfers import transfer_accept, transfer_start
 
@@ -21,8 +22,7 @@ def case_return(*, case: ConversionCase, returned_on: date, returned_by) -> Conv
     """R-CV-10: after a passed review the relation is transferred back to the original branch, the same way it
     came in; R-CV-11: a 6-month transition period starts (core.dates.period_end, R-GN-01)."""
     case = case_for_update(case)
-    if not case.reviews.filter(state="passed").exists():
-        raise ConversionError("民主评议合格后才能将组织关系转回原支部（R-CV-10）。", rule="R-CV-10")
+    MACHINE.require(case, "return")  # before the letter of transfer is issued
     transfer = transfer_start(
         member=case.member,
         direction=RelationTransfer.Direction.INTERNAL,
@@ -32,16 +32,19 @@ def case_return(*, case: ConversionCase, returned_on: date, returned_by) -> Conv
         reason="民主评议合格，转回原支部",
     )
     transfer = transfer_accept(transfer=transfer, accepted_on=returned_on, accepted_by=returned_by)
-    return case_change_state(
-        case=case,
-        to_state=ConversionCase.State.TRANSITION,
-        effective_on=returned_on,
-        changed_by=returned_by,
+    change = perform(
+        case,
+        "return",
+        by=returned_by,
         note=f"转回{case.original_organization.name}，介绍信{transfer.letter_number}",
-        return_transfer=transfer,
-        returned_on=returned_on,
-        transition_ends_on=period_end(returned_on, months=TRANSITION_MONTHS),
+        row={"effective_on": returned_on},
+        update={
+            "return_transfer": transfer,
+            "returned_on": returned_on,
+            "transition_ends_on": period_end(returned_on, months=TRANSITION_MONTHS),
+        },
     )
+    return change.case
 
 
 def _require_in_period(case: ConversionCase, on: date, *, field: str, rule: str = "R-CV-11") -> None:
@@ -107,21 +110,16 @@ def discipline_referral_record(
 @transaction.atomic
 def case_close(*, case: ConversionCase, closed_on: date, closed_by) -> ConversionCase:
     """R-CV-11: the case closes when the transition period has ended (on or after its last day)."""
-    case = case_for_update(case)
-    if case.state == ConversionCase.State.TRANSITION and closed_on < case.transition_ends_on:
-        raise ConversionError(
-            f"过渡期至{case.transition_ends_on:%Y-%m-%d}届满，届满后才能结案（R-CV-11）。",
-            rule="R-CV-11",
-            field="closed_on",
-        )
-    return case_change_state(
-        case=case,
-        to_state=ConversionCase.State.CLOSED,
-        effective_on=closed_on,
-        changed_by=closed_by,
+    change = perform(
+        case,
+        "close",
+        by=closed_by,
         note="过渡期届满，结案",
-        closed_on=closed_on,
+        row={"effective_on": closed_on},
+        update={"closed_on": closed_on},
+        on=closed_on,
     )
+    return change.case
 
 
 def close_ended_transitions(*, on: date, closed_by=None) -> list[ConversionCase]:

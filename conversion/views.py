@@ -138,7 +138,7 @@ def case_detail(request, pk: int):
             "reviews": case.reviews.prefetch_related("participants"),
             "observations": case.observations.all(),
             "discipline_referrals": case.discipline_referrals.all(),
-            "state_changes": case.state_changes.select_related("changed_by"),
+            "state_changes": case.state_changes.select_related("by"),
             "review_due": review_is_due(case),
             "today": local_today(),
             "profile": case_profile(case),

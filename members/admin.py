@@ -144,7 +144,7 @@ class StatusEventInline(admin.TabularInline):
     model = models.MemberStatusEvent
     extra = 0
     can_delete = False
-    fields = ["effective_on", "from_status", "to_status", "reason", "recorded_by", "recorded_at"]
+    fields = ["effective_on", "from_state", "to_state", "note", "by", "at"]
     readonly_fields = fields
     show_change_link = False
 
@@ -155,7 +155,7 @@ class StatusEventInline(admin.TabularInline):
         return False
 
     def get_queryset(self, request):
-        return super().get_queryset(request).select_related("recorded_by")
+        return super().get_queryset(request).select_related("by")
 
 
 @admin.register(models.Member)
@@ -235,11 +235,12 @@ class MemberAdmin(ImportExportAdmin):
         super().save_model(request, obj, form, change)
         MemberStatusEvent.objects.create(
             member=obj,
-            from_status="",
-            to_status=obj.status,
+            action="create",
+            from_state="",
+            to_state=obj.status,
             effective_on=obj.joined_on or obj.created_at.date(),
-            reason="在后台建立党员档案",
-            recorded_by=request.user,
+            note="在后台建立党员档案",
+            by=request.user,
         )
 
     @admin.display(description="公民身份号码")
@@ -309,10 +310,10 @@ class MemberHistoryHelper(HistoricalRecordContextHelper):
 @admin.register(models.MemberStatusEvent)
 class MemberStatusEventAdmin(ReadOnlyAdmin):
     scope_field = "member__organization"
-    list_display = ["member", "from_status", "to_status", "effective_on", "reason", "recorded_by"]
-    list_filter = ["to_status", "from_status"]
+    list_display = ["member", "from_state", "to_state", "effective_on", "note", "by"]
+    list_filter = ["to_state", "from_state"]
     search_fields = ["member__name", "=member__id_number"]
-    list_select_related = ["member", "recorded_by"]
+    list_select_related = ["member", "by"]
     date_hierarchy = "effective_on"
 
 

@@ -8,6 +8,7 @@ from django.db import transaction
 
 from members.exceptions import MemberError
 from members.models import AidHousehold, AidPairing, AidVisit, Member
+from members.pairings import active_member_for_update, end_period
 
 
 @transaction.atomic
@@ -22,9 +23,7 @@ def aid_household_create(*, head_name: str, village: str, difficulty: str, addre
 @transaction.atomic
 def aid_pair(*, member: Member, household: AidHousehold, started_on: date) -> AidPairing:
     """R-MB-12: pair an active member with a household (one open pairing per member and household)."""
-    member = Member.objects.select_for_update().get(pk=member.pk)
-    if not member.is_active_member:
-        raise MemberError(f"{member.name}不是在册党员，不能结对帮扶（R-MB-12）。", rule="R-MB-12")
+    member = active_member_for_update(member, doing="结对帮扶", rule="R-MB-12")
     if AidPairing.objects.filter(member=member, household=household, ended_on__isnull=True).exists():
         raise MemberError(f"{member.name}已与{household}结对（R-MB-12）。", rule="R-MB-12")
     return AidPairing.objects.create(member=member, household=household, started_on=started_on)
@@ -32,14 +31,13 @@ def aid_pair(*, member: Member, household: AidHousehold, started_on: date) -> Ai
 
 @transaction.atomic
 def aid_end(*, pairing: AidPairing, ended_on: date) -> AidPairing:
-    pairing = AidPairing.objects.select_for_update().get(pk=pairing.pk)
-    if pairing.ended_on is not None:
-        raise MemberError("该结对帮扶已结束。", rule="R-MB-12")
-    if ended_on < pairing.started_on:
-        raise MemberError("结束日期不能早于结对日期（R-MB-12）。", rule="R-MB-12")
-    pairing.ended_on = ended_on
-    pairing.save(update_fields=["ended_on"])
-    return pairing
+    return end_period(
+        pairing,
+        ended_on=ended_on,
+        rule="R-MB-12",
+        already_ended="该结对帮扶已结束。",
+        too_early="结束日期不能早于结对日期（R-MB-12）。",
+    )
 
 
 @transaction.atomic

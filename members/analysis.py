@@ -198,9 +198,9 @@ def flows(*, org_ids: OrgIds, start: date, end: date) -> Flows:
         MemberStatusEvent.objects.filter(effective_on__range=(start, end)), org_ids, "member__organization"
     ).aggregate(
         became_full=Count(
-            "pk", filter=Q(from_status=Member.Status.PROBATIONARY, to_status=Member.Status.FULL)
+            "pk", filter=Q(from_state=Member.Status.PROBATIONARY, to_state=Member.Status.FULL)
         ),
-        left=Count("pk", filter=Q(to_status__in=LEAVING_STATUSES)),
+        left=Count("pk", filter=Q(to_state__in=LEAVING_STATUSES)),
     )
     accepted = RelationTransfer.objects.filter(
         state=RelationTransfer.State.ACCEPTED, accepted_on__range=(start, end)

@@ -7,7 +7,7 @@ class MembersConfig(AppConfig):
 
     def ready(self) -> None:
         from core.registry import register_archive_section, register_id_number_holder
-        from members import timeline
+        from members import status, timeline  # noqa: F401  (status registers its table, core.transitions)
         from members.documents import archive_parts
 
         timeline.register()

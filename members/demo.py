@@ -225,8 +225,8 @@ def _status_events(members: list[Member]) -> None:
         return
     with connection.cursor() as cursor:
         cursor.execute(
-            "INSERT INTO members_memberstatusevent (member_id, from_status, to_status, effective_on, reason, "
-            "recorded_at) SELECT id, '', status, joined_on, %s, now() FROM members_member WHERE id BETWEEN %s AND %s",
+            "INSERT INTO members_memberstatusevent (member_id, action, from_state, to_state, effective_on, note, "
+            "at) SELECT id, 'create', '', status, joined_on, %s, now() FROM members_member WHERE id BETWEEN %s AND %s",
             ["建立党员档案（演示数据）", members[0].pk, members[-1].pk],
         )
 

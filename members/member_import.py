@@ -160,11 +160,12 @@ def _write(outcome: MemberImportOutcome, *, user, update_fields: list[str]) -> N
                 [
                     MemberStatusEvent(
                         member=member,
-                        from_status="",
-                        to_status=member.status,
+                        action="create",
+                        from_state="",
+                        to_state=member.status,
                         effective_on=member.joined_on or member.created_at.date(),
-                        reason=IMPORT_REASON,
-                        recorded_by=user,
+                        note=IMPORT_REASON,
+                        by=user,
                     )
                     for member in created
                 ],

@@ -20,6 +20,7 @@ from simple_history.models import HistoricalRecords
 
 from core.idnumbers import validate_id_number
 from core.models import Organization
+from core.transitions import ChangeRow
 from members.search import NameGrams
 
 USER = settings.AUTH_USER_MODEL
@@ -146,18 +147,16 @@ class Member(models.Model):
         return max(age_on(self.full_member_on, on), 0) if on >= self.full_member_on else 0
 
 
-class MemberStatusEvent(models.Model):
-    """R-MB-02: every change of status is a dated event (append-only)."""
+class MemberStatusEvent(ChangeRow):
+    """R-MB-02: every change of status is a dated event (append-only; core.transitions, members.status)."""
 
     member = models.ForeignKey(
         Member, verbose_name="党员", on_delete=models.PROTECT, related_name="status_events"
     )
-    from_status = models.CharField("原状态", max_length=20, choices=Member.Status.choices, blank=True)
-    to_status = models.CharField("新状态", max_length=20, choices=Member.Status.choices)
+    from_state = models.CharField("原状态", max_length=20, choices=Member.Status.choices, blank=True)
+    to_state = models.CharField("新状态", max_length=20, choices=Member.Status.choices)
     effective_on = models.DateField("生效日期")
-    reason = models.CharField("原因", max_length=200)
-    recorded_by = models.ForeignKey(USER, verbose_name="记录人", null=True, on_delete=models.PROTECT)
-    recorded_at = models.DateTimeField("记录时间", default=timezone.now)
+    note = models.CharField("原因", max_length=200)
 
     class Meta:
         verbose_name = "党员状态变动"
@@ -165,7 +164,7 @@ class MemberStatusEvent(models.Model):
         ordering = ["-effective_on", "-pk"]
 
     def __str__(self) -> str:
-        return f"{self.member} {self.get_from_status_display()}→{self.get_to_status_display()}"
+        return f"{self.member} {self.get_from_state_display()}→{self.get_to_state_display()}"
 
 
 class Discipline(models.Model):

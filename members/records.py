@@ -45,10 +45,11 @@ def member_create(
         member.save()
         MemberStatusEvent.objects.create(
             member=member,
-            from_status="",
-            to_status=status,
+            action="create",
+            from_state="",
+            to_state=status,
             effective_on=member.joined_on or member.created_at.date(),
-            reason=reason,
-            recorded_by=recorded_by,
+            note=reason,
+            by=recorded_by,
         )
     return member

@@ -3,31 +3,60 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import cast
 
 from django.db import transaction
 
+from core.transitions import Machine, Problem, Transition, perform
 from members.exceptions import MemberError
 from members.models import Discipline, Member, MemberStatusEvent
 
-_ALLOWED = {
-    Member.Status.PROBATIONARY: {
-        Member.Status.FULL,
-        Member.Status.REMOVED,
-        Member.Status.TRANSFERRED_OUT,
-        Member.Status.DECEASED,
-        Member.Status.EXPELLED,
-    },
-    Member.Status.FULL: {
-        Member.Status.TRANSFERRED_OUT,
-        Member.Status.DECEASED,
-        Member.Status.EXPELLED,
-        Member.Status.REMOVED,
-    },
-    Member.Status.TRANSFERRED_OUT: {Member.Status.FULL, Member.Status.PROBATIONARY},
-    Member.Status.DECEASED: set(),
-    Member.Status.EXPELLED: set(),
-    Member.Status.REMOVED: set(),
+S = Member.Status
+
+# R-MB-02: the member status table. An action is named after the status it leads to.
+_FROM = {
+    S.FULL: (S.PROBATIONARY, S.TRANSFERRED_OUT),
+    S.PROBATIONARY: (S.TRANSFERRED_OUT,),
+    S.TRANSFERRED_OUT: (S.PROBATIONARY, S.FULL),
+    S.DECEASED: (S.PROBATIONARY, S.FULL),
+    S.EXPELLED: (S.PROBATIONARY, S.FULL),
+    S.REMOVED: (S.PROBATIONARY, S.FULL),
 }
+_REASON_REQUIRED = Problem("状态变动须填写原因（R-MB-02）。", "R-MB-02")
+
+
+def _refused(member: Member, t: Transition) -> Problem:
+    return Problem(
+        f"{member.name}的状态不能从“{member.get_status_display()}”变为“{S(t.target).label}”（R-MB-02）。",
+        "R-MB-02",
+    )
+
+
+MACHINE = Machine(
+    model=Member,
+    state_field="status",
+    changes=MemberStatusEvent,
+    subject="member",
+    transitions={
+        str(to): Transition(str(to), f"变更为{to.label}", sources, to, note_required=_REASON_REQUIRED)
+        for to, sources in _FROM.items()
+    },
+    error=MemberError,
+    refused=_refused,
+    save_also=("name_initials",),
+    recorded={"create": "建立党员档案"},
+)
+
+
+def _full_member_since(effective_on: date):
+    def then(member: Member, event: MemberStatusEvent) -> list[str]:
+        if event.from_state == S.PROBATIONARY and event.to_state == S.FULL:
+            # R-MB-03: party age counts from the end of probation.
+            member.full_member_on = effective_on
+            return ["full_member_on"]
+        return []
+
+    return then
 
 
 @transaction.atomic
@@ -35,30 +64,15 @@ def change_status(
     *, member: Member, to_status: str, effective_on: date, reason: str, recorded_by
 ) -> MemberStatusEvent:
     """R-MB-02: the only way a member's status changes; writes the dated event."""
-    member = Member.objects.select_for_update().get(pk=member.pk)
-    if not reason.strip():
-        raise MemberError("状态变动须填写原因（R-MB-02）。", rule="R-MB-02")
-    if to_status not in _ALLOWED.get(member.status, set()):
-        raise MemberError(
-            f"{member.name}的状态不能从“{member.get_status_display()}”变为“{Member.Status(to_status).label}”（R-MB-02）。",
-            rule="R-MB-02",
-        )
-    fields = ["status"]
-    if to_status == Member.Status.FULL and member.status == Member.Status.PROBATIONARY:
-        # R-MB-03: party age counts from the end of probation.
-        member.full_member_on = effective_on
-        fields.append("full_member_on")
-    event = MemberStatusEvent.objects.create(
-        member=member,
-        from_status=member.status,
-        to_status=to_status,
-        effective_on=effective_on,
-        reason=reason,
-        recorded_by=recorded_by,
+    event = perform(
+        member,
+        str(to_status),
+        by=recorded_by,
+        note=reason,
+        row={"effective_on": effective_on},
+        then=_full_member_since(effective_on),
     )
-    member.status = to_status
-    member.save(update_fields=[*fields, "name_initials"])
-    return event
+    return cast(MemberStatusEvent, event)
 
 
 def has_full_rights(member: Member, on: date) -> bool:

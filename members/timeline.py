@@ -44,10 +44,10 @@ def member_events(member, user) -> list[TimelineEvent]:
 
 def _status_events(member):
     for event in MemberStatusEvent.objects.filter(member=member):
-        title = f"党员状态：{event.get_to_status_display()}"
-        if event.from_status:
-            title = f"党员状态：{event.get_from_status_display()} → {event.get_to_status_display()}"
-        yield TimelineEvent(event.effective_on, title, event.reason, source=SOURCE, level="ok")
+        title = f"党员状态：{event.get_to_state_display()}"
+        if event.from_state:
+            title = f"党员状态：{event.get_from_state_display()} → {event.get_to_state_display()}"
+        yield TimelineEvent(event.effective_on, title, event.note, source=SOURCE, level="ok")
 
 
 def _transfers(member):

@@ -11,6 +11,7 @@ from core.dates import age_on
 from core.models import Organization
 from members.exceptions import MemberError
 from members.models import Member, TrainingPairing, TrainingRotation
+from members.pairings import active_member_for_update, end_period
 
 # R-MB-11: 10–15 outstanding young members or reserve cadres a year; each center-branch member mentors 1–2.
 ROTATION_MIN_PER_YEAR = 10
@@ -48,9 +49,7 @@ def rotation_enroll(*, member: Member, year: int, started_on: date, note: str = 
     """R-MB-11: enrol an outstanding young member or reserve cadre; a 16th trainee in a year is refused."""
     # Lock the year's rows (and serialise enrolments of the year) so two clerks cannot both add the 15th.
     Organization.objects.select_for_update().filter(is_center=True).first()
-    member = Member.objects.select_for_update().get(pk=member.pk)
-    if not member.is_active_member:
-        raise MemberError(f"{member.name}不是在册党员，不能参加轮训（R-MB-11）。", rule="R-MB-11")
+    member = active_member_for_update(member, doing="参加轮训", rule="R-MB-11")
     if member.organization.is_center:
         raise MemberError("中心党支部党员是带教人，不作为轮训对象（R-MB-11）。", rule="R-MB-11")
     if not member.is_reserve_cadre and age_on(member.birth_date, started_on) > YOUNG_MAX_AGE:
@@ -96,26 +95,28 @@ def pairing_create(*, mentor: Member, rotation: TrainingRotation, started_on: da
 
 @transaction.atomic
 def pairing_end(*, pairing: TrainingPairing, ended_on: date) -> TrainingPairing:
-    pairing = TrainingPairing.objects.select_for_update().get(pk=pairing.pk)
-    if pairing.ended_on is not None:
-        raise MemberError("该结对已解除。", rule="R-MB-11")
-    if ended_on < pairing.started_on:
-        raise MemberError("解除日期不能早于结对日期（R-MB-11）。", rule="R-MB-11")
-    pairing.ended_on = ended_on
-    pairing.save(update_fields=["ended_on"])
-    return pairing
+    return end_period(
+        pairing,
+        ended_on=ended_on,
+        rule="R-MB-11",
+        already_ended="该结对已解除。",
+        too_early="解除日期不能早于结对日期（R-MB-11）。",
+    )
 
 
 @transaction.atomic
 def rotation_end(*, rotation: TrainingRotation, ended_on: date) -> TrainingRotation:
     """End a trainee's rotation and any pairing still open."""
-    rotation = TrainingRotation.objects.select_for_update().get(pk=rotation.pk)
-    if rotation.ended_on is not None:
-        raise MemberError("该轮训已结束。", rule="R-MB-11")
-    if ended_on < rotation.started_on:
-        raise MemberError("结束日期不能早于开始日期（R-MB-11）。", rule="R-MB-11")
-    for pairing in rotation.pairings.filter(ended_on__isnull=True):
-        pairing_end(pairing=pairing, ended_on=ended_on)
-    rotation.ended_on = ended_on
-    rotation.save(update_fields=["ended_on"])
-    return rotation
+
+    def end_open_pairings(rotation: TrainingRotation) -> None:
+        for pairing in rotation.pairings.filter(ended_on__isnull=True):
+            pairing_end(pairing=pairing, ended_on=ended_on)
+
+    return end_period(
+        rotation,
+        ended_on=ended_on,
+        rule="R-MB-11",
+        already_ended="该轮训已结束。",
+        too_early="结束日期不能早于开始日期（R-MB-11）。",
+        then=end_open_pairings,
+    )

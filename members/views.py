@@ -592,7 +592,7 @@ def status_change_view(request, pk: int):
         request,
         form,
         lambda data: change_status(member=member, recorded_by=request.user, **data),
-        success=lambda event: f"已记录{member.name}的状态变动：{event.get_to_status_display()}。",
+        success=lambda event: f"已记录{member.name}的状态变动：{event.get_to_state_display()}。",
     )
     if event is not None:
         return redirect("members:detail", pk=member.pk)

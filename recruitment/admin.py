@@ -13,7 +13,7 @@ class StageChangeInline(admin.TabularInline):
     model = StageChange
     extra = 0
     can_delete = False
-    fields = ["decided_on", "action", "from_stage", "to_stage", "decided_by", "reason", "recorded_by"]
+    fields = ["decided_on", "action", "from_state", "to_state", "decided_by", "note", "by"]
     readonly_fields = fields
 
     def has_add_permission(self, request, obj=None):

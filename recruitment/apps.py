@@ -15,7 +15,7 @@ class RecruitmentConfig(AppConfig):
             register_nav,
             register_timeline,
         )
-        from recruitment import dashboard, demo, documents, timeline
+        from recruitment import dashboard, demo, documents, stages, timeline  # noqa: F401  (stages: the table)
 
         register_nav(NavItem(label="发展党员", url_name="recruitment:board", order=30))
         register_dashboard(dashboard.items)

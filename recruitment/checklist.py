@@ -50,7 +50,7 @@ CHECKLIST: dict[str, tuple[Item, ...]] = {
 def checklist(candidate: Candidate) -> list[dict]:
     """Per stage reached so far: each document and whether the file holds it."""
     order = [Stage.APPLICANT, Stage.ACTIVIST, Stage.TARGET, Stage.PROBATIONARY]
-    reached = {c.to_stage for c in candidate.stage_changes.all()}
+    reached = {c.to_state for c in candidate.stage_changes.all()}
     sections = []
     for stage in order:
         if stage not in reached:

@@ -56,7 +56,7 @@ def flags(*, candidates, votes, today) -> list[tuple[str, object, str]]:
     approval_over = deadline_passed_sql(PeriodEnd(F("meeting__held_on"), months=3), on=today)
 
     def since(stage):
-        return StageChange.objects.filter(candidate=OuterRef("pk"), to_stage=stage)
+        return StageChange.objects.filter(candidate=OuterRef("pk"), to_state=stage)
 
     counts = [
         # R-RC-02: no talk yet, the month since the application is over or nearly over.

@@ -12,6 +12,7 @@ from datetime import date
 
 from core.dates import add_working_days, age_on, min_wait_until, period_end
 from core.models import RuleProfile
+from core.transitions import Problem
 from members.models import Member
 from members.status import members_without_rights_by_day, members_without_rights_ids
 from recruitment.models import Candidate, CandidateVote, Recommendation, Stage
@@ -32,14 +33,6 @@ from recruitment.rules import (
     stage_since,
     talk_deadline,
 )
-
-
-@dataclass(frozen=True)
-class Problem:
-    message: str
-    rule: str
-    earliest: date | None = None
-    blocking: bool = True
 
 
 @dataclass(frozen=True)

@@ -15,6 +15,7 @@ from simple_history.models import HistoricalRecords
 
 from core.idnumbers import validate_id_number
 from core.models import Organization
+from core.transitions import ChangeRow
 from members.models import Member
 
 USER = settings.AUTH_USER_MODEL
@@ -138,20 +139,16 @@ class Candidate(models.Model):
         return self.stage in (Stage.APPLICANT, Stage.ACTIVIST, Stage.TARGET, Stage.PROBATIONARY)
 
 
-class StageChange(models.Model):
-    """Append-only: one row per stage decision (who, when, from, to, deciding body, why)."""
+class StageChange(ChangeRow):
+    """Append-only: one row per stage decision (who, when, from, to, deciding body, why; core.transitions)."""
 
     candidate = models.ForeignKey(
         Candidate, verbose_name="发展对象", on_delete=models.PROTECT, related_name="stage_changes"
     )
-    action = models.CharField("事项", max_length=30)
-    from_stage = models.CharField("原阶段", max_length=20, choices=Stage.choices, blank=True)
-    to_stage = models.CharField("新阶段", max_length=20, choices=Stage.choices)
+    from_state = models.CharField("原阶段", max_length=20, choices=Stage.choices, blank=True)
+    to_state = models.CharField("新阶段", max_length=20, choices=Stage.choices)
     decided_on = models.DateField("决定日期")
     decided_by = models.CharField("决定机关", max_length=100)
-    reason = models.CharField("说明", max_length=500, blank=True)
-    recorded_by = models.ForeignKey(USER, verbose_name="记录人", null=True, on_delete=models.PROTECT)
-    recorded_at = models.DateTimeField("记录时间", default=timezone.now)
     document_number = models.CharField("文书编号", max_length=40, blank=True, editable=False)
 
     class Meta:
@@ -160,12 +157,7 @@ class StageChange(models.Model):
         ordering = ["decided_on", "pk"]
 
     def __str__(self) -> str:
-        return f"{self.candidate} {self.get_from_stage_display()}→{self.get_to_stage_display()}"
-
-    def save(self, *args, **kwargs):
-        if self.pk is not None:
-            raise ValueError("阶段变动记录只能新增，不能修改。")
-        super().save(*args, **kwargs)
+        return f"{self.candidate} {self.get_from_state_display()}→{self.get_to_state_display()}"
 
 
 class CandidateRecord(models.Model):

@@ -68,12 +68,12 @@ def candidate_create(*, recorded_by, **fields) -> Candidate:
         StageChange.objects.create(
             candidate=candidate,
             action="apply",
-            from_stage="",
-            to_stage=Stage.APPLICANT,
+            from_state="",
+            to_state=Stage.APPLICANT,
             decided_on=candidate.applied_on,
             decided_by=str(candidate.organization),
-            reason="递交入党申请书",
-            recorded_by=recorded_by,
+            note="递交入党申请书",
+            by=recorded_by,
         )
     return candidate
 

@@ -25,7 +25,7 @@ def fmt(day: date) -> str:
 
 def stage_since(candidate, stage: str) -> date | None:
     """The decision date of the latest change into ``stage`` (kept across branch transfers, R-MB-05)."""
-    changes = [c for c in candidate.stage_changes.all() if c.to_stage == stage]
+    changes = [c for c in candidate.stage_changes.all() if c.to_state == stage]
     return max(changes, key=lambda c: (c.decided_on, c.pk)).decided_on if changes else None
 
 
@@ -159,7 +159,7 @@ def plan_figures(*, year: int) -> dict[int, PlanFigure]:
 
     quotas = dict(DevelopmentPlan.objects.filter(year=year).values_list("organization_id", "quota"))
     admitted = dict(
-        StageChange.objects.filter(action="admit", to_stage=Stage.PROBATIONARY, decided_on__year=year)
+        StageChange.objects.filter(action="admit", to_state=Stage.PROBATIONARY, decided_on__year=year)
         .values("candidate__organization")
         .annotate(n=Count("pk"))
         .values_list("candidate__organization", "n")

@@ -1,18 +1,20 @@
-"""The recruitment pipeline as data, and the one function that moves a candidate (R-RC-01 … R-RC-23).
+"""The recruitment pipeline as data (core.transitions), and the one function that moves a candidate
+(R-RC-01 … R-RC-23).
 
-``TRANSITIONS`` is the table: each action lists the stages it may start from, the stage it leads to and its
-guards (recruitment.guards). ``transition`` locks the candidate, evaluates every guard and either raises one
-``RecruitmentError`` listing every unmet condition or writes the append-only ``StageChange`` row.
+``MACHINE`` is the table: each action lists the stages it may start from, the stage it leads to and its guards
+(recruitment.guards). ``transition`` goes through ``core.transitions.perform``: it locks the candidate,
+evaluates every guard and either raises one ``RecruitmentError`` listing every unmet condition or writes the
+append-only ``StageChange`` row.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import date
+from typing import cast
 
 from django.db import transaction
 
+from core.transitions import Attempt, Machine, Problem, Transition, perform
 from members.models import Member
 from members.records import member_create
 from members.status import change_status
@@ -23,15 +25,11 @@ from recruitment.models import Candidate, CandidateVote, Stage, StageChange
 from recruitment.rules import decision_profile, fmt, probation_end, stage_since
 
 
-@dataclass(frozen=True)
-class Transition:
-    action: str
-    label: str
-    sources: tuple[str, ...]
-    target: str
-    guards: tuple[Callable[[g.Context], list[g.Problem]], ...]
-    default_body: str  # the deciding body suggested on the form
-    needs_reason: bool = False
+def _step(action, label, sources, target, guards, default_body, needs_reason=False) -> Transition:
+    """A row of the table; ``default_body`` is the deciding body suggested on the form."""
+    reason = Problem(f"“{label}”须填写原因。", "R-RC-23") if needs_reason else None
+    extra = {"default_body": default_body}
+    return Transition(action, label, sources, target, guards, note_required=reason, extra=extra)
 
 
 OPEN_BEFORE_PROBATION = (Stage.APPLICANT, Stage.ACTIVIST, Stage.TARGET)
@@ -39,7 +37,7 @@ OPEN_BEFORE_PROBATION = (Stage.APPLICANT, Stage.ACTIVIST, Stage.TARGET)
 TRANSITIONS: dict[str, Transition] = {
     t.action: t
     for t in (
-        Transition(
+        _step(
             "make_activist",
             "确定为入党积极分子",
             (Stage.APPLICANT,),
@@ -47,7 +45,7 @@ TRANSITIONS: dict[str, Transition] = {
             (g.talk_held, g.activist_recommended, g.applicant_waited),
             "党支部委员会",
         ),
-        Transition(
+        _step(
             "make_target",
             "确定为发展对象",
             (Stage.ACTIVIST,),
@@ -61,7 +59,7 @@ TRANSITIONS: dict[str, Transition] = {
             ),
             "党支部委员会",
         ),
-        Transition(
+        _step(
             "admit",
             "接收为预备党员",
             (Stage.TARGET,),
@@ -69,7 +67,7 @@ TRANSITIONS: dict[str, Transition] = {
             (*g.PRE_MEETING_GUARDS, g.admission_resolved, g.within_plan),
             "镇党委",
         ),
-        Transition(
+        _step(
             "convert",
             "转为正式党员",
             (Stage.PROBATIONARY,),
@@ -83,7 +81,7 @@ TRANSITIONS: dict[str, Transition] = {
             ),
             "镇党委",
         ),
-        Transition(
+        _step(
             "extend",
             "延长预备期",
             (Stage.PROBATIONARY,),
@@ -92,7 +90,7 @@ TRANSITIONS: dict[str, Transition] = {
             "镇党委",
             needs_reason=True,
         ),
-        Transition(
+        _step(
             "cancel",
             "取消预备党员资格",
             (Stage.PROBATIONARY,),
@@ -101,24 +99,18 @@ TRANSITIONS: dict[str, Transition] = {
             "镇党委",
             needs_reason=True,
         ),
-        Transition(
+        _step(
             "not_approve",
             "登记为未获通过",
             (Stage.TARGET,),
             Stage.NOT_APPROVED,
             (g.admission_refused,),
             "镇党委",
-            True,
+            needs_reason=True,
         ),
-        Transition(
-            "withdraw", "退出发展程序", OPEN_BEFORE_PROBATION, Stage.WITHDRAWN, (), "党支部委员会", True
-        ),
+        _step("withdraw", "退出发展程序", OPEN_BEFORE_PROBATION, Stage.WITHDRAWN, (), "党支部委员会", True),
     )
 }
-
-
-def transitions_from(stage: str) -> list[Transition]:
-    return [t for t in TRANSITIONS.values() if stage in t.sources]
 
 
 def _context(candidate: Candidate, on: date, shared: dict | None) -> g.Context:
@@ -128,71 +120,77 @@ def _context(candidate: Candidate, on: date, shared: dict | None) -> g.Context:
     return g.Context(candidate=candidate, on=on, profile=shared[("profile", on)], shared=shared)
 
 
-def evaluate(candidate: Candidate, action: str, on: date, *, shared: dict | None = None) -> list[g.Problem]:
+def _guard_context(attempt: Attempt) -> g.Context:
+    return _context(attempt.obj, attempt.params["decided_on"], attempt.params.get("shared"))
+
+
+def not_before_the_stage(ctx: g.Context) -> list[Problem]:
+    """R-RC-23: a decision is not dated before the candidate entered the current stage."""
+    since = stage_since(ctx.candidate, ctx.candidate.stage)
+    if since and ctx.on < since:
+        return [Problem(f"决定日期不能早于进入当前阶段的日期{fmt(since)}。", "R-RC-23", since)]
+    return []
+
+
+def _refused(candidate: Candidate, t: Transition) -> Problem:
+    return Problem(f"{candidate.name}当前为“{candidate.get_stage_display()}”，不能办理“{t.label}”。", "R-RC-23")
+
+
+MACHINE = Machine(
+    model=Candidate,
+    state_field="stage",
+    changes=StageChange,
+    subject="candidate",
+    transitions=TRANSITIONS,
+    error=RecruitmentError,
+    refused=_refused,
+    guards=(not_before_the_stage,),
+    context=_guard_context,
+    recorded={"apply": "递交入党申请书"},
+)
+
+
+def transitions_from(stage: str) -> list[Transition]:
+    return [t for t in TRANSITIONS.values() if stage in t.sources]
+
+
+def evaluate(candidate: Candidate, action: str, on: date, *, shared: dict | None = None) -> list[Problem]:
     """Every unmet condition of ``action`` for ``candidate`` on ``on`` (blocking problems and flags).
 
     ``shared``: one dict passed for many candidates (the board) memoises what they have in common."""
-    t = TRANSITIONS[action]
-    problems: list[g.Problem] = []
-    if candidate.stage not in t.sources:
-        problems.append(
-            g.Problem(
-                f"{candidate.name}当前为“{candidate.get_stage_display()}”，不能办理“{t.label}”。", "R-RC-23"
-            )
-        )
-        return problems
-    since = stage_since(candidate, candidate.stage)
-    if since and on < since:
-        problems.append(g.Problem(f"决定日期不能早于进入当前阶段的日期{fmt(since)}。", "R-RC-23", since))
-    ctx = _context(candidate, on, shared)
-    for guard in t.guards:
-        problems.extend(guard(ctx))
-    return problems
+    return MACHINE.problems(candidate, action, decided_on=on, shared=shared)
 
 
+@transaction.atomic
 def transition(
     *, candidate: Candidate, action: str, decided_on: date, decided_by: str, recorded_by, reason: str = ""
 ) -> StageChange:
     """The only way a candidate's stage changes. Locks the candidate row so two clerks advancing at once give
     one change and one clear refusal."""
-    if action not in TRANSITIONS:
-        raise RecruitmentError(f"未知的办理事项：{action}。")
-    t = TRANSITIONS[action]
-    with transaction.atomic():
-        candidate = Candidate.objects.select_for_update().get(pk=candidate.pk)
-        problems = [p for p in evaluate(candidate, action, decided_on) if p.blocking]
-        if t.needs_reason and not reason.strip():
-            problems.append(g.Problem(f"“{t.label}”须填写原因。", "R-RC-23"))
-        if not decided_by.strip():
-            problems.append(g.Problem("须填写作出决定的机关。", "R-RC-23"))
-        if problems:
-            messages = [p.message for p in problems]
-            raise RecruitmentError(
-                f"不能{t.label}：" + "；".join(messages), rule=problems[0].rule, problems=messages
-            )
-        change = StageChange.objects.create(
-            candidate=candidate,
-            action=action,
-            from_stage=candidate.stage,
-            to_stage=t.target,
-            decided_on=decided_on,
-            decided_by=decided_by,
-            reason=reason,
-            recorded_by=recorded_by,
-            document_number=filing_number(action=action, decided_on=decided_on),
-        )
-        _apply_effects(candidate, t, change)
-        candidate.stage = t.target
-        candidate.save(update_fields=["stage"])
-    return change
+    missing = [] if decided_by.strip() else [Problem("须填写作出决定的机关。", "R-RC-23")]
+    change = perform(
+        candidate,
+        action,
+        by=recorded_by,
+        note=reason,
+        row=lambda candidate: {
+            "decided_on": decided_on,
+            "decided_by": decided_by,
+            "document_number": filing_number(action=action, decided_on=decided_on),
+        },
+        then=_apply_effects,
+        problems=missing,
+        decided_on=decided_on,
+    )
+    return cast(StageChange, change)
 
 
-def _apply_effects(candidate: Candidate, t: Transition, change: StageChange) -> None:
+def _apply_effects(candidate: Candidate, change: StageChange) -> list[str]:
     """The member record follows the candidate (R-RC-17, R-MB-03)."""
-    if t.action == "admit":
+    if change.action == "admit":
         vote = g._latest_vote(candidate, CandidateVote.Proposal.ADMIT)
         candidate.member = member_create(
-            recorded_by=change.recorded_by,
+            recorded_by=change.by,
             status=Member.Status.PROBATIONARY,
             reason=f"{change.decided_by}{fmt(change.decided_on)}批准接收为预备党员",
             name=candidate.name,
@@ -208,27 +206,28 @@ def _apply_effects(candidate: Candidate, t: Transition, change: StageChange) -> 
             # R-RC-17: membership (and probation) counts from the branch meeting's resolution.
             joined_on=vote.meeting.held_on,
         )
-        candidate.save(update_fields=["member"])
-    elif t.action == "convert":
+        return ["member"]
+    if change.action == "convert":
         # R-MB-03 / R-RC-20 / R-RC-22: full membership counts from the end of probation, even if decided later.
         change_status(
             member=candidate.member,
             to_status=Member.Status.FULL,
             effective_on=probation_end(candidate),
             reason=f"{change.decided_by}{fmt(change.decided_on)}批准按期转为正式党员",
-            recorded_by=change.recorded_by,
+            recorded_by=change.by,
         )
-    elif t.action == "cancel":
+    elif change.action == "cancel":
         change_status(
             member=candidate.member,
             to_status=Member.Status.REMOVED,
             effective_on=change.decided_on,
-            reason=f"取消预备党员资格：{change.reason}",
-            recorded_by=change.recorded_by,
+            reason=f"取消预备党员资格：{change.note}",
+            recorded_by=change.by,
         )
+    return []
 
 
-def reminders(candidate: Candidate, on: date, *, shared: dict | None = None) -> list[g.Problem]:
+def reminders(candidate: Candidate, on: date, *, shared: dict | None = None) -> list[Problem]:
     """Flags about where the candidate stands on ``on`` (R-RC-16 filing, R-RC-19 conversion application)."""
     ctx = _context(candidate, on, shared)
     return [p for reminder in g.REMINDERS for p in reminder(ctx)]

@@ -42,8 +42,8 @@ def candidate_events(candidate: Candidate) -> list[TimelineEvent]:
     events = [
         TimelineEvent(
             when=c.decided_on,
-            title=c.get_to_stage_display() if c.action != "extend" else "延长预备期",
-            detail=f"{c.decided_by}{'：' + c.reason if c.reason else ''}（录入：{person_name(c.recorded_by)}）",
+            title=c.get_to_state_display() if c.action != "extend" else "延长预备期",
+            detail=f"{c.decided_by}{'：' + c.note if c.note else ''}（录入：{person_name(c.by)}）",
             url=url,
             source="发展党员",
         )

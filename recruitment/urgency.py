@@ -168,7 +168,7 @@ last_assessed AS (  -- R-RC-06: rules.latest_assessment, on or before the day
     GROUP BY a.candidate_id),
 made_activist AS (  -- rules.stage_since(…, ACTIVIST): the latest change into the stage
     SELECT DISTINCT ON (sc.candidate_id) sc.candidate_id, sc.decided_on FROM {t["StageChange"]} sc
-    WHERE sc.candidate_id IN (SELECT id FROM c WHERE stage = {activist}) AND sc.to_stage = {activist}
+    WHERE sc.candidate_id IN (SELECT id FROM c WHERE stage = {activist}) AND sc.to_state = {activist}
     ORDER BY sc.candidate_id, sc.decided_on DESC, sc.id DESC),
 admission AS (  -- rules.latest_vote(…, ADMIT) and its approval (R-RC-14, R-RC-16)
     SELECT DISTINCT ON (v.candidate_id) v.candidate_id, v.passed, m.held_on, ap.id AS approval_id,

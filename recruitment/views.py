@@ -150,7 +150,7 @@ def transition(request, pk, action):
         raise Http404
     t = stages.TRANSITIONS[action]
     form = forms.TransitionForm(
-        request.POST or None, initial={"decided_on": local_today(), "decided_by": t.default_body}
+        request.POST or None, initial={"decided_on": local_today(), "decided_by": t.extra["default_body"]}
     )
     change = run_form(
         request,

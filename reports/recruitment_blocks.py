@@ -24,7 +24,7 @@ ADMIT = "admit"  # the transition that admits a probationary member (recruitment
 def admissions(scope: Scope, start: date, end: date):
     """Admissions as probationary members decided in [start, end] — what R-RC-24 counts against the plan."""
     changes = StageChange.objects.filter(
-        to_stage=Stage.PROBATIONARY, action=ADMIT, decided_on__range=(start, end)
+        to_state=Stage.PROBATIONARY, action=ADMIT, decided_on__range=(start, end)
     )
     return scope.filter(changes, "candidate__organization")
 
@@ -37,11 +37,11 @@ def funnel_table(scope: Scope, period: Period) -> Table:
     entered = dict(
         scope.filter(
             StageChange.objects.filter(decided_on__range=(period.start, period.end)).exclude(
-                from_stage=F("to_stage")
+                from_state=F("to_state")
             ),
             "candidate__organization",
         )
-        .values_list("to_stage")
+        .values_list("to_state")
         .annotate(n=Count("candidate", distinct=True))
         .order_by()
     )
@@ -60,13 +60,13 @@ def time_per_stage_table(scope: Scope, period: Period) -> Table:
     put them there (the application date for applicants) to the decision that moved them on."""
     entered = StageChange.objects.filter(
         candidate=OuterRef("candidate"),
-        to_stage=OuterRef("from_stage"),
+        to_state=OuterRef("from_state"),
         decided_on__lte=OuterRef("decided_on"),
     ).exclude(pk=OuterRef("pk"))
     left = scope.filter(
         StageChange.objects.filter(decided_on__range=(period.start, period.end))
-        .exclude(from_stage="")
-        .exclude(from_stage=F("to_stage")),
+        .exclude(from_state="")
+        .exclude(from_state=F("to_state")),
         "candidate__organization",
     ).annotate(
         since=Coalesce(
@@ -76,12 +76,12 @@ def time_per_stage_table(scope: Scope, period: Period) -> Table:
     )
     spans = {
         stage: (days, n)
-        for stage, days, n in left.values_list("from_stage")
+        for stage, days, n in left.values_list("from_state")
         .annotate(
             days=Avg(ExpressionWrapper(F("decided_on") - F("since"), output_field=DurationField())),
             n=Count("pk"),
         )
-        .values_list("from_stage", "days", "n")
+        .values_list("from_state", "days", "n")
         .order_by()
     }
     rows = []

@@ -9,6 +9,8 @@ from django.contrib.auth.models import User
 from django.db import connection, transaction
 from django.utils import timezone
 
+from core.transitions import record
+from services import deadlines
 from services.exceptions import ServiceDeskError
 from services.models import OPEN_STATES, AccountabilityCase, Matter, MatterChange, Sanction, Violation
 
@@ -66,6 +68,14 @@ def mark_overdue(*, now: datetime | None = None) -> list[MarkedOverdue]:
         return [MarkedOverdue(*row) for row in cursor.fetchall()]
 
 
+def on_calendar_changed(sender, years, **kwargs) -> None:
+    """R-SV-07: receiver of ``core.signals.calendar_changed`` (connected in ServicesConfig.ready): recompute the
+    open deadlines, then clear the overdue marks whose new deadline lies in the future."""
+    recomputed = deadlines.recompute_open_deadlines(years)
+    if recomputed.overdue_before:
+        overdue_withdraw_recomputed(previous=recomputed.overdue_before)
+
+
 @transaction.atomic
 def overdue_withdraw_recomputed(
     *, previous: dict[int, tuple[date | None, datetime | None]], now: datetime | None = None
@@ -109,15 +119,7 @@ def overdue_withdraw_recomputed(
 
 
 def _log(matter: Matter, action: str, at: datetime, note: str) -> None:
-    MatterChange.objects.create(
-        matter=matter,
-        action=action,
-        from_state=matter.state,
-        to_state=matter.state,
-        by=None,
-        at=at,
-        note=note,
-    )
+    record(matter, action, by=None, at=at, note=note)
 
 
 @transaction.atomic

@@ -8,9 +8,10 @@ class ServicesConfig(AppConfig):
     def ready(self) -> None:
         from core.registry import NavItem, register_dashboard, register_demo, register_nav
         from core.signals import calendar_changed
+        from services import lifecycle  # noqa: F401  (registers the matter lifecycle, core.transitions)
         from services.access import DESK_ROLES
+        from services.accountability import on_calendar_changed
         from services.dashboard import dashboard_items
-        from services.deadlines import on_calendar_changed
         from services.demo import generate_demo
 
         # R-SV-07: recompute open deadlines whenever a calendar year is loaded or edited.

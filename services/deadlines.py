@@ -20,16 +20,18 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import date, datetime
+from typing import NamedTuple
 
 from django.db.models import Q
 from django.utils import timezone
 
 from core.dates import Deadline, add_working_days, minutes_after
 from core.profile import rule_profile
-from services.accountability import overdue_withdraw_recomputed
 from services.models import OPEN_STATES, Matter, MatterKind, Service
 
 WORKING_DAY_KINDS = [MatterKind.PROMISED, MatterKind.JOINT, MatterKind.PETITION]
+# What start_clock / stop_clock set on a matter (saved by the caller).
+CLOCK_FIELDS = ("clock_started_on", "limit_working_days", "deadline_date", "deadline_at", "deadline_provisional")
 
 
 def limit_for(*, kind: str, service: Service | None, at: datetime | None = None) -> int | None:
@@ -79,14 +81,19 @@ def apply_deadline(matter: Matter, *, at: datetime) -> None:
         matter.deadline_provisional = last.provisional
 
 
-def recompute_open_deadlines(years: Iterable[int], *, now: datetime | None = None) -> int:
+class Recomputed(NamedTuple):
+    updated: int  # matters whose deadline was recomputed
+    overdue_before: dict[int, tuple[date | None, datetime | None]]  # overdue ones: id → deadline date, moment before
+
+
+def recompute_open_deadlines(years: Iterable[int]) -> Recomputed:
     """R-SV-07: after a calendar year is loaded or edited, recompute every open deadline counted in working days
     whose counting window touches one of ``years``. Set-based: one computation and one UPDATE per distinct
-    (start day, limit); returns the number of matters updated. A matter already marked overdue whose deadline
-    moves into the future is no longer overdue (services.accountability.overdue_withdraw_recomputed)."""
+    (start day, limit). Returns the number updated and the previous deadlines of the ones already marked overdue
+    (services.accountability decides whether they still are)."""
     years = set(years)
     if not years:
-        return 0
+        return Recomputed(0, {})
     affected = Matter.objects.filter(
         state__in=OPEN_STATES,
         kind__in=WORKING_DAY_KINDS,
@@ -107,14 +114,7 @@ def recompute_open_deadlines(years: Iterable[int], *, now: datetime | None = Non
         updated += affected.filter(clock_started_on=start, limit_working_days=limit).update(
             deadline_date=last.date, deadline_at=last.ends_at, deadline_provisional=last.provisional
         )
-    if overdue_before:
-        overdue_withdraw_recomputed(previous=overdue_before, now=now)
-    return updated
-
-
-def on_calendar_changed(sender, years, **kwargs) -> None:
-    """Receiver of ``core.signals.calendar_changed`` (connected in ServicesConfig.ready)."""
-    recompute_open_deadlines(years)
+    return Recomputed(updated, overdue_before)
 
 
 def due_soon_limit(today: date) -> Deadline:

@@ -1,12 +1,12 @@
 """The service desk's operations: intake, the matter lifecycle, hand-over, fees, yearly archive.
 
-The lifecycle is the table ``TRANSITIONS``; ``_transition`` is the one function that changes a matter's state
-and writes the append-only change row. Views, admin and the demo generator call these functions.
+The lifecycle is the table in ``services.lifecycle``; ``core.transitions.perform`` is the one function that
+changes a matter's state and writes the append-only change row. Views, admin and the demo generator call these
+functions.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 
@@ -17,7 +17,8 @@ from django.utils import timezone
 from core.models import CenterProfile
 from core.numbering import format_number, next_number
 from core.people import person_name
-from services import deadlines
+from core.transitions import Problem, perform, record
+from services import deadlines, lifecycle
 from services.exceptions import ServiceDeskError
 from services.models import (
     INTAKE_KINDS,
@@ -36,50 +37,8 @@ from services.models import (
 
 NUMBER_SERIES = "service_matter"
 
-S = MatterState
 K = MatterKind
-_COUNTED = (K.IMMEDIATE, K.PROMISED, K.JOINT, K.REPORTED_UP, K.PETITION)
-
-
-@dataclass(frozen=True)
-class Transition:
-    label: str
-    sources: tuple[str, ...]
-    target: str
-    kinds: tuple[str, ...]  # the matter kinds this transition applies to
-
-
-# R-SV-02 … R-SV-09: the matter lifecycle as data.
-TRANSITIONS: dict[str, Transition] = {
-    "accept": Transition("受理", (S.REGISTERED,), S.ACCEPTED, _COUNTED),
-    "request_supplement": Transition(
-        "一次性告知补充材料", (S.REGISTERED, S.ACCEPTED), S.AWAITING_MATERIALS, _COUNTED
-    ),
-    "materials_complete": Transition("材料补齐", (S.AWAITING_MATERIALS,), S.ACCEPTED, _COUNTED),
-    "return": Transition("退回", (S.REGISTERED, S.AWAITING_MATERIALS), S.RETURNED, _COUNTED),
-    "complete": Transition("办结", (S.ACCEPTED,), S.COMPLETED, _COUNTED),
-    "answer": Transition("当场答复", (S.REGISTERED,), S.ANSWERED, (K.CONSULTATION,)),
-    "refer": Transition("转介其他单位", (S.REGISTERED,), S.REFERRED, tuple(INTAKE_KINDS)),
-}
-
-
-def available_actions(matter: Matter) -> list[str]:
-    return [name for name, t in TRANSITIONS.items() if matter.state in t.sources and matter.kind in t.kinds]
-
-
-def _transition(matter: Matter, action: str, *, by: User | None, note: str = "", at: datetime) -> None:
-    """Check the table and the year's archive, move the state, write the change row. Caller saves the matter."""
-    step = TRANSITIONS[action]
-    if matter.state not in step.sources or matter.kind not in step.kinds:
-        raise ServiceDeskError(
-            f"{matter.kind_label}在“{matter.get_state_display()}”状态下不能{step.label}（R-SV-02）。"
-        )
-    if YearArchive.objects.filter(year=matter.year).exists():
-        raise ServiceDeskError(f"{matter.year}年的办件已归档，不能再修改（R-SV-17）。", rule="R-SV-17")
-    MatterChange.objects.create(
-        matter=matter, action=action, from_state=matter.state, to_state=step.target, by=by, at=at, note=note
-    )
-    matter.state = step.target
+available_actions = lifecycle.available_actions
 
 
 def _locked(matter: Matter) -> Matter:
@@ -89,6 +48,19 @@ def _locked(matter: Matter) -> Matter:
 def _require(problems: list[str], rule: str) -> None:
     if problems:
         raise ServiceDeskError("；".join(problems), rule=rule, problems=problems)
+
+
+def _start_clock(day: date, at: datetime):
+    def then(matter: Matter, change: MatterChange) -> tuple[str, ...]:
+        deadlines.start_clock(matter, day=day, at=at)
+        return deadlines.CLOCK_FIELDS
+
+    return then
+
+
+def _stop_clock(matter: Matter, change: MatterChange) -> tuple[str, ...]:
+    deadlines.stop_clock(matter)
+    return deadlines.CLOCK_FIELDS
 
 
 # --- intake ---------------------------------------------------------------------------------------------
@@ -159,7 +131,7 @@ def matter_register(
         registered_at=at,
     )
     MatterChange.objects.create(
-        matter=matter, action="register", to_state=S.REGISTERED, by=first_contact, at=at, note="首问登记"
+        matter=matter, action="register", to_state=MatterState.REGISTERED, by=first_contact, at=at, note="首问登记"
     )
     if accept and kind != K.CONSULTATION:
         return matter_accept(matter=matter, by=first_contact, at=at, external_deadline=external_deadline)
@@ -171,7 +143,7 @@ def _window_of(user: User) -> str:
     return profile.window if profile else ""
 
 
-# --- lifecycle ------------------------------------------------------------------------------------------
+# --- lifecycle (the table: services.lifecycle) -------------------------------------------------------------
 
 
 @transaction.atomic
@@ -180,16 +152,20 @@ def matter_accept(
 ) -> Matter:
     """R-SV-04: acceptance fixes the limit and the deadline; the acceptance day is the day the clock starts."""
     at = at or timezone.now()
-    matter = _locked(matter)
-    if matter.kind == K.REPORTED_UP:
-        matter.external_deadline = external_deadline or matter.external_deadline
-        if not matter.external_deadline:
-            raise ServiceDeskError("上报件须录入上级部门规定的办结日期（R-SV-02）。", rule="R-SV-02")
-    _transition(matter, "accept", by=by, at=at, note="出具受理通知书")
-    matter.accepted_at = at
-    deadlines.start_clock(matter, day=timezone.localtime(at).date(), at=at)
-    matter.save()
-    return matter
+    update = {"accepted_at": at}
+    if external_deadline and matter.kind == K.REPORTED_UP:
+        update["external_deadline"] = external_deadline
+    change = perform(
+        matter,
+        "accept",
+        by=by,
+        at=at,
+        note="出具受理通知书",
+        update=update,
+        then=_start_clock(timezone.localtime(at).date(), at),
+        external_deadline=external_deadline,
+    )
+    return change.matter
 
 
 @transaction.atomic
@@ -198,50 +174,37 @@ def matter_request_supplement(
 ) -> Matter:
     """R-SV-08: tell every missing material once, in writing; the clock stops until they are complete."""
     at = at or timezone.now()
-    matter = _locked(matter)
     items = [i.strip() for i in items if i and i.strip()]
-    if not items:
-        raise ServiceDeskError("请列出需要补充的全部材料（R-SV-08 一次性告知）。", rule="R-SV-08")
-    if SupplementNotice.objects.filter(matter=matter).exists():
-        raise ServiceDeskError(
-            "该办件已出具过一次性告知书，不能再次要求补充材料（R-SV-08）。如材料仍不符合要求，请退回并写明理由。",
-            rule="R-SV-08",
-        )
-    _transition(matter, "request_supplement", by=by, at=at, note="；".join(items))
-    SupplementNotice.objects.create(matter=matter, items=items, issued_by=by, issued_at=at)
-    deadlines.stop_clock(matter)
-    matter.save()
-    return matter
+    change = perform(
+        matter, "request_supplement", by=by, at=at, note="；".join(items), then=_stop_clock, items=items
+    )
+    SupplementNotice.objects.create(matter=change.matter, items=items, issued_by=by, issued_at=at)
+    return change.matter
 
 
 @transaction.atomic
 def matter_materials_complete(*, matter: Matter, by: User, at: datetime | None = None) -> Matter:
     """R-SV-08: the day the materials are complete starts a new full limit (see services.deadlines)."""
     at = at or timezone.now()
-    matter = _locked(matter)
-    _transition(matter, "materials_complete", by=by, at=at, note="材料已补齐，重新起算")
     day = timezone.localtime(at).date()
-    SupplementNotice.objects.filter(matter=matter).update(completed_on=day)
-    if matter.accepted_at is None:
-        matter.accepted_at = at
-    deadlines.start_clock(matter, day=day, at=at)
-    matter.save()
-    return matter
+    start_clock = _start_clock(day, at)
+
+    def then(matter: Matter, change: MatterChange) -> tuple[str, ...]:
+        SupplementNotice.objects.filter(matter=matter).update(completed_on=day)
+        if matter.accepted_at is None:
+            matter.accepted_at = at
+        return ("accepted_at", *start_clock(matter, change))
+
+    return perform(matter, "materials_complete", by=by, at=at, note="材料已补齐，重新起算", then=then).matter
 
 
 @transaction.atomic
 def matter_return(*, matter: Matter, reason: str, by: User, at: datetime | None = None) -> Matter:
     """R-SV-09: an unlawful request or one missing its main materials is returned with a written reason."""
     at = at or timezone.now()
-    if not reason.strip():
-        raise ServiceDeskError("退回须写明理由（R-SV-09 退回通知书）。", rule="R-SV-09")
-    matter = _locked(matter)
-    _transition(matter, "return", by=by, at=at, note=reason.strip())
-    matter.return_reason = reason.strip()
-    matter.completed_at = at
-    deadlines.stop_clock(matter)
-    matter.save()
-    return matter
+    reason = reason.strip()
+    update = {"return_reason": reason, "completed_at": at}
+    return perform(matter, "return", by=by, at=at, note=reason, update=update, then=_stop_clock).matter
 
 
 @transaction.atomic
@@ -256,30 +219,22 @@ def matter_complete(
 ) -> Matter:
     """Complete an accepted matter; ``is_public`` lists it on the completion notice board (R-SV-14)."""
     at = at or timezone.now()
-    if not result.strip():
-        raise ServiceDeskError("请填写办理结果（R-SV-17）。", rule="R-SV-17")
-    matter = _locked(matter)
-    _transition(matter, "complete", by=by, at=at, note=result.strip())
-    matter.result = result.strip()
-    matter.completed_at = at
-    matter.is_public = is_public
-    matter.public_result = (public_result.strip() or "已办结") if is_public else ""
-    matter.save()
-    return matter
+    result = result.strip()
+    update = {
+        "result": result,
+        "completed_at": at,
+        "is_public": is_public,
+        "public_result": (public_result.strip() or "已办结") if is_public else "",
+    }
+    return perform(matter, "complete", by=by, at=at, note=result, update=update).matter
 
 
 @transaction.atomic
 def matter_answer(*, matter: Matter, answer: str, by: User, at: datetime | None = None) -> Matter:
     """R-SV-02: a consultation is answered on the spot and closed at once."""
     at = at or timezone.now()
-    if not answer.strip():
-        raise ServiceDeskError("请记录答复内容（R-SV-17）。", rule="R-SV-17")
-    matter = _locked(matter)
-    _transition(matter, "answer", by=by, at=at, note=answer.strip())
-    matter.result = answer.strip()
-    matter.completed_at = at
-    matter.save()
-    return matter
+    answer = answer.strip()
+    return perform(matter, "answer", by=by, at=at, note=answer, update={"result": answer, "completed_at": at}).matter
 
 
 @transaction.atomic
@@ -288,14 +243,18 @@ def matter_refer(
 ) -> Matter:
     """R-SV-01: a matter outside the center's scope is still recorded, with the unit the person was sent to."""
     at = at or timezone.now()
-    if not unit.strip():
-        raise ServiceDeskError("请填写转介的单位（R-SV-01 不得推诿）。", rule="R-SV-01")
-    matter = _locked(matter)
-    _transition(matter, "refer", by=by, at=at, note=f"转介至{unit.strip()}。{note}".strip())
-    matter.referred_unit = unit.strip()
-    matter.completed_at = at
-    matter.save()
-    return matter
+    unit = unit.strip()
+    missing = [] if unit else [Problem("请填写转介的单位（R-SV-01 不得推诿）。", "R-SV-01")]
+    change = perform(
+        matter,
+        "refer",
+        by=by,
+        at=at,
+        note=f"转介至{unit}。{note}".strip(),
+        update={"referred_unit": unit, "completed_at": at},
+        problems=missing,
+    )
+    return change.matter
 
 
 @transaction.atomic
@@ -347,15 +306,7 @@ def matter_handover(
         reason=reason.strip(),
     )
     receiver = person_name(to_user) if to_user else to_unit.strip()
-    MatterChange.objects.create(
-        matter=matter,
-        action="handover",
-        from_state=matter.state,
-        to_state=matter.state,
-        by=by,
-        at=at,
-        note=f"移交给{receiver}：{reason.strip()}",
-    )
+    record(matter, "handover", by=by, at=at, note=f"移交给{receiver}：{reason.strip()}")
     if to_user is not None:
         matter.handler = to_user
         matter.window = to_window.strip() or _window_of(to_user) or matter.window
@@ -377,15 +328,7 @@ def matter_record_delay_reason(
     if matter.overdue_at is not None:
         raise ServiceDeskError("办件已认定超期，理由请在责任追究中说明（R-SV-10）。", rule="R-SV-10")
     matter.delay_reason = reason.strip()
-    MatterChange.objects.create(
-        matter=matter,
-        action="delay_reason",
-        from_state=matter.state,
-        to_state=matter.state,
-        by=by,
-        at=at,
-        note=reason.strip(),
-    )
+    record(matter, "delay_reason", by=by, at=at, note=reason.strip())
     matter.save(update_fields=["delay_reason"])
     return matter
 
@@ -403,14 +346,7 @@ def fee_record(*, matter: Matter, amount: Decimal, legal_basis: str, by: User) -
         problems.append("代办服务一律免费，不得收费（R-SV-15）。")
     _require(problems, "R-SV-15")
     fee = Fee.objects.create(matter=matter, amount=amount, legal_basis=legal_basis.strip(), recorded_by=by)
-    MatterChange.objects.create(
-        matter=matter,
-        action="fee",
-        from_state=matter.state,
-        to_state=matter.state,
-        by=by,
-        note=f"收费 {amount} 元，依据：{legal_basis.strip()}",
-    )
+    record(matter, "fee", by=by, note=f"收费 {amount} 元，依据：{legal_basis.strip()}")
     return fee
 
 

@@ -14,6 +14,8 @@ from django.contrib.postgres.fields import ArrayField
 from django.db import models
 from django.utils import timezone
 
+from core.transitions import ChangeRow
+
 USER = settings.AUTH_USER_MODEL
 
 
@@ -239,15 +241,13 @@ class Matter(models.Model):
         return (name[:1] + "*" * max(len(name) - 1, 1)) if name else "—"
 
 
-class MatterChange(models.Model):
-    """Append-only log: every transition and every recorded action of a matter (who, when, from, to, why)."""
+class MatterChange(ChangeRow):
+    """Append-only log: every transition (services.lifecycle) and every recorded action of a matter (who, when,
+    from, to, why; core.transitions)."""
 
     matter = models.ForeignKey(Matter, on_delete=models.PROTECT, related_name="changes")
-    action = models.CharField("操作", max_length=30)
     from_state = models.CharField("原状态", max_length=20, choices=MatterState.choices, blank=True)
     to_state = models.CharField("新状态", max_length=20, choices=MatterState.choices)
-    by = models.ForeignKey(USER, verbose_name="操作人", null=True, on_delete=models.PROTECT, related_name="+")
-    at = models.DateTimeField("时间", default=timezone.now)
     note = models.TextField("说明", max_length=4000, blank=True)
 
     class Meta:
@@ -257,15 +257,6 @@ class MatterChange(models.Model):
 
     def __str__(self) -> str:
         return f"{self.matter_id} {self.action} {self.from_state}→{self.to_state}"
-
-    @property
-    def action_label(self) -> str:
-        """The action in Chinese: a transition's label from the table, or one of the recorded actions."""
-        from services.desk import TRANSITIONS
-
-        if self.action in TRANSITIONS:
-            return TRANSITIONS[self.action].label
-        return RECORDED_ACTIONS.get(self.action, self.action)
 
 
 # Actions written to the change log that are not state transitions (services.desk, services.accountability).

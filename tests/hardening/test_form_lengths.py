@@ -32,7 +32,7 @@ WRITES_TO = {
     },
     "members.FloatingReturnForm": {"note": "members.FloatingMember.activity_participation"},
     "members.MeetingForm": {f: f"members.Meeting.{f}" for f in ["topic", "location", "host", "minutes"]},
-    "members.StatusChangeForm": {"reason": "members.MemberStatusEvent.reason"},
+    "members.StatusChangeForm": {"reason": "members.MemberStatusEvent.note"},
     "members.TransferCancelForm": {"reason": "members.RelationTransfer.reason"},
     "members.TransferStartForm": {
         "to_unit": "members.RelationTransfer.to_unit",
@@ -57,7 +57,7 @@ WRITES_TO = {
     "recruitment.PlanForm": {"note": "recruitment.DevelopmentPlan.note"},
     "recruitment.TransitionForm": {
         "decided_by": "recruitment.StageChange.decided_by",
-        "reason": "recruitment.StageChange.reason",
+        "reason": "recruitment.StageChange.note",
     },
     "services.CompleteForm": {
         "text": "services.Matter.result",

@@ -249,7 +249,7 @@ def recruitment_documents(branch_a, town, clerk) -> dict[str, tuple[str, list[st
     )
     # Free text the pages let a clerk type, stored as typed (the operations above wrote plain text).
     Talk.objects.filter(candidate=c).update(summary=hostile("谈话情况"), talker=hostile("谈话人"))
-    StageChange.objects.filter(candidate=c).update(reason=hostile("说明"), decided_by=hostile("决定机关"))
+    StageChange.objects.filter(candidate=c).update(note=hostile("说明"), decided_by=hostile("决定机关"))
     PoliticalReview.objects.filter(candidate=c).update(conclusion=hostile("审查结论"))
     PublicNotice.objects.filter(candidate=c).update(
         objections=hostile("反映"), objections_resolved_on=date(2025, 6, 20), resolution=hostile("处理")

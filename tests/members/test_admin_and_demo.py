@@ -60,7 +60,7 @@ def test_demo_data_is_idempotent_and_covers_every_member_status_R_MB_02():
     assert generated.count() == 300
     assert set(Member.objects.values_list("status", flat=True)) == set(Member.Status.values)
     # Bulk-loaded members are complete records: the opening status event, the initials search uses.
-    assert MemberStatusEvent.objects.filter(reason__contains="建立党员档案").count() == 300
+    assert MemberStatusEvent.objects.filter(note__contains="建立党员档案").count() == 300
     for member in Member.objects.all():
         assert member.name_initials == name_initials(member.name), member.name
         assert validate_id_number(member.id_number) is None

@@ -75,7 +75,7 @@ def test_an_admin_import_checks_then_writes_every_row_with_its_first_status_even
     done = _confirm(client, response)
     assert done.status_code == 302
     assert sorted(Member.objects.values_list("name", flat=True)) == ["王一", "王二"]
-    events = MemberStatusEvent.objects.filter(reason="批量导入建立党员档案", recorded_by=admin_user)
+    events = MemberStatusEvent.objects.filter(note="批量导入建立党员档案", by=admin_user)
     assert events.count() == 2
     assert Member.history.filter(history_user=admin_user).count() == 2
     assert [str(m) for m in get_messages(done.wsgi_request)] == ["导入完成：新增2条，更新0条，无变化0条。"]

@@ -65,7 +65,7 @@ def test_import_creates_members_with_a_first_status_event_R_MB_02(branch_a, cler
     assert result.errors == [] and result.created == 2
     member = Member.objects.get(name="李娜")
     assert member.gender == "F" and member.organization == branch_a and member.name_initials == "ln"
-    assert MemberStatusEvent.objects.filter(member=member, to_status="full").count() == 1
+    assert MemberStatusEvent.objects.filter(member=member, to_state="full").count() == 1
 
 
 def test_reimporting_the_same_file_changes_nothing_R_MB_04(branch_a, clerk):
@@ -214,7 +214,7 @@ def test_import_asks_a_bounded_number_of_queries_whatever_the_rows(
     with django_assert_max_num_queries(15):
         result = _import(_file(members, headers=headers), clerk)
     assert checked.ok and result.errors == [] and result.created == rows
-    assert MemberStatusEvent.objects.filter(reason="批量导入建立党员档案").count() == rows
+    assert MemberStatusEvent.objects.filter(note="批量导入建立党员档案").count() == rows
     assert Member.history.filter(history_user=clerk).count() == rows
     with django_assert_max_num_queries(12):
         again = _import(_file(members, headers=headers), clerk)

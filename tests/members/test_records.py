@@ -34,7 +34,7 @@ def test_status_change_writes_a_dated_event_and_forbids_leaving_death_R_MB_02(br
     change_status(
         member=member, to_status="deceased", effective_on=date(2026, 8, 1), reason="病故", recorded_by=clerk
     )
-    assert list(MemberStatusEvent.objects.filter(member=member).values_list("to_status", flat=True)) == [
+    assert list(MemberStatusEvent.objects.filter(member=member).values_list("to_state", flat=True)) == [
         "deceased",
         "full",
     ]
@@ -70,7 +70,7 @@ def test_expulsion_ends_membership_with_a_status_event_R_MB_02(branch_a, clerk):
         recorded_by=clerk,
     )
     member.refresh_from_db()
-    assert member.status == "expelled" and member.status_events.filter(to_status="expelled").exists()
+    assert member.status == "expelled" and member.status_events.filter(to_state="expelled").exists()
 
 
 def test_party_age_counts_from_full_membership_not_joining_R_MB_03(branch_a, clerk):

@@ -68,7 +68,7 @@ def test_candidate_walks_from_application_to_full_member(branch_a, town, clerk):
     assert c.member.full_member_on == date(2026, 6, 27)  # R-MB-03: from the end of probation
     titles = [e.title for e in timeline_for(c.member, clerk) if e.source == "发展党员"]
     assert "正式党员" in titles and "入党宣誓" in titles
-    assert [s.to_stage for s in c.stage_changes.all()] == [
+    assert [s.to_state for s in c.stage_changes.all()] == [
         Stage.APPLICANT,
         Stage.ACTIVIST,
         Stage.TARGET,

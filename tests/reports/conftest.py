@@ -95,13 +95,13 @@ def quarter(db, branch_a, branch_b):
     group = factories.make_party_group(branch_a, "东村第一党小组")
 
     MemberStatusEvent.objects.create(
-        member=m4, from_status="full", to_status="deceased", effective_on=date(2026, 1, 15), reason="病故"
+        member=m4, from_state="full", to_state="deceased", effective_on=date(2026, 1, 15), note="病故"
     )
     MemberStatusEvent.objects.create(
-        member=m5, from_status="probationary", to_status="full", effective_on=date(2026, 3, 1), reason="转正"
+        member=m5, from_state="probationary", to_state="full", effective_on=date(2026, 3, 1), note="转正"
     )
     MemberStatusEvent.objects.create(
-        member=m1, from_status="full", to_status="removed", effective_on=date(2026, 4, 2), reason="不在期内"
+        member=m1, from_state="full", to_state="removed", effective_on=date(2026, 4, 2), note="不在期内"
     )
 
     transfer(m1, "in", to=branch_a, accepted_on=date(2026, 1, 20))

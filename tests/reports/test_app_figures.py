@@ -161,8 +161,8 @@ def candidate(org, stage, applied_on, changes):
         StageChange.objects.create(
             candidate=c,
             action=action,
-            from_stage=previous,
-            to_stage=to_stage,
+            from_state=previous,
+            to_state=to_stage,
             decided_on=day,
             decided_by="支委会",
         )

@@ -165,7 +165,7 @@ def test_what_the_scheduled_commands_did_shows_as_the_system_on_the_matter_and_c
     client = Client(raise_request_exception=True)
     client.force_login(User.objects.get(username="clerk"))
     marked = Matter.objects.filter(changes__action="overdue", changes__by=None).first()
-    closed = ConversionCase.objects.filter(state="closed", state_changes__changed_by=None).first()
+    closed = ConversionCase.objects.filter(state="closed", state_changes__by=None).first()
     assert marked is not None and closed is not None
     for url in (
         reverse("services:matter", args=[marked.pk]),

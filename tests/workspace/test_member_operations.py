@@ -246,7 +246,7 @@ def test_expulsion_recorded_on_the_page_ends_membership_R_MB_02(as_user, clerk, 
     )
     member_a.refresh_from_db()
     assert member_a.status == Member.Status.EXPELLED
-    assert MemberStatusEvent.objects.get().to_status == Member.Status.EXPELLED
+    assert MemberStatusEvent.objects.get().to_state == Member.Status.EXPELLED
 
 
 def test_rights_are_restored_after_probation_R_MB_02(as_user, clerk, probation_a):
@@ -287,7 +287,7 @@ def test_status_change_is_a_dated_event_R_MB_02(persona, personas, as_user, memb
     response = as_user(personas[persona]).post(reverse("members:status_change", args=[member_a.pk]), STATUS)
     assert response.status_code == 302
     event = MemberStatusEvent.objects.get()
-    assert (event.to_status, event.effective_on, event.reason) == ("deceased", date(2026, 1, 5), "病故")
+    assert (event.to_state, event.effective_on, event.note) == ("deceased", date(2026, 1, 5), "病故")
 
 
 @pytest.mark.parametrize("persona", ["secretary_b", "auditor", "anonymous"])
