@@ -10,7 +10,14 @@ from core.dates import local_today
 from core.registry import DashboardItem
 from services.access import may_use_desk
 from services.deadlines import due_soon_limit
-from services.models import OPEN_STATES, AccountabilityCase, Complaint, Matter, MatterState
+from services.models import (
+    AccountabilityCase,
+    Complaint,
+    Matter,
+    MatterState,
+    due_soon_condition,
+    overdue_condition,
+)
 
 SECTION = "便民服务"
 
@@ -20,11 +27,11 @@ def dashboard_items(user) -> list[DashboardItem]:
         return []
     now = timezone.now()
     soon = due_soon_limit(local_today())
-    open_q = Q(state__in=OPEN_STATES)
     # Every count is of open matters: read only those (the partial index matter_open_queue), not the archive.
+    # R-SV-10: overdue as Matter.objects.overdue() decides (a justified delay is not; no wait for the nightly run).
     counts = Matter.objects.open().aggregate(
-        overdue=Count("pk", filter=open_q & Q(deadline_at__lte=now)),
-        due_soon=Count("pk", filter=open_q & Q(deadline_at__gt=now, deadline_date__lte=soon.date)),
+        overdue=Count("pk", filter=overdue_condition(now)),
+        due_soon=Count("pk", filter=due_soon_condition(now, soon.date)),
         supplements=Count("pk", filter=Q(state=MatterState.AWAITING_MATERIALS)),
     )
     complaints = Complaint.objects.exclude(state=Complaint.State.REPLIED).count()

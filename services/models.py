@@ -7,6 +7,7 @@ Operations live in ``services/desk.py`` (intake, transitions, hand-over, fees), 
 
 from __future__ import annotations
 
+from datetime import date, datetime
 from decimal import Decimal
 
 from django.conf import settings
@@ -121,12 +122,29 @@ class Channel(models.TextChoices):
     ONLINE = "online", "网上"
 
 
+def overdue_condition(now: datetime) -> models.Q:
+    """R-SV-10 for an open matter at ``now``: marked overdue by the scheduled run (``mark_overdue``), or past
+    its deadline with no justified reason recorded — so a matter is overdue the moment its deadline passes,
+    not only after the nightly run, and a recorded delay reason keeps it from being overdue."""
+    return models.Q(overdue_at__isnull=False) | models.Q(deadline_at__lte=now, delay_reason="")
+
+
+def due_soon_condition(now: datetime, last_day: date) -> models.Q:
+    """An open matter whose deadline has not passed at ``now`` and whose last day is ``last_day`` or before
+    (the desk's "due soon", ``services.deadlines.due_soon_limit``), and which is not overdue."""
+    return models.Q(deadline_at__gt=now, deadline_date__lte=last_day, overdue_at__isnull=True)
+
+
 class MatterQuerySet(models.QuerySet):
     def open(self):
         return self.filter(state__in=OPEN_STATES)
 
-    def overdue(self):
-        return self.open().filter(overdue_at__isnull=False)
+    def overdue(self, now: datetime | None = None):
+        """R-SV-10: the open matters overdue at ``now`` (``Matter.is_overdue_at`` for one matter)."""
+        return self.open().filter(overdue_condition(now or timezone.now()))
+
+    def due_soon(self, now: datetime, last_day: date):
+        return self.open().filter(due_soon_condition(now, last_day))
 
     def for_public_board(self):
         """R-SV-14: completed matters marked public."""
@@ -214,6 +232,37 @@ class Matter(models.Model):
     @property
     def is_open(self) -> bool:
         return self.state in OPEN_STATES
+
+    def is_overdue_at(self, now: datetime | None = None) -> bool:
+        """R-SV-10 for this matter: ``overdue_condition`` (tests/services/test_agreement.py proves them equal)."""
+        now = now or timezone.now()
+        if not self.is_open:
+            return False
+        if self.overdue_at is not None:
+            return True
+        return self.deadline_at is not None and self.deadline_at <= now and not self.delay_reason
+
+    @property
+    def is_overdue(self) -> bool:
+        return self.is_overdue_at()
+
+    def is_due_soon_at(self, now: datetime, last_day: date) -> bool:
+        """``due_soon_condition`` for this matter."""
+        return (
+            self.is_open
+            and self.overdue_at is None
+            and self.deadline_at is not None
+            and self.deadline_at > now
+            and self.deadline_date is not None
+            and self.deadline_date <= last_day
+        )
+
+    @property
+    def is_justified_delay(self) -> bool:
+        """R-SV-10: past its deadline, open, not overdue because a justified reason is recorded."""
+        return self.is_open and bool(self.delay_reason) and not self.is_overdue_at() and (
+            self.deadline_at is not None and self.deadline_at <= timezone.now()
+        )
 
     @property
     def kind_label(self) -> str:

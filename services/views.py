@@ -74,9 +74,9 @@ def queue(request):
     rows = []
     for matter in page_obj:
         level = ""
-        if matter.deadline_at and matter.deadline_at <= now:
+        if matter.is_overdue_at(now):  # R-SV-10, as Matter.objects.overdue()
             level = "danger"
-        elif matter.deadline_date and matter.deadline_date <= soon:
+        elif matter.is_due_soon_at(now, soon):
             level = "warning"
         rows.append((matter, level))
     return render(

@@ -1,11 +1,10 @@
 """Cron job: mark overdue matters and open their accountability cases, exactly once (R-SV-10)."""
 
 from django.core.management.base import BaseCommand
-from django.db.models import Q
 from django.utils import timezone
 
 from services.accountability import mark_overdue
-from services.models import OPEN_STATES, Matter
+from services.models import Matter
 
 
 class Command(BaseCommand):
@@ -17,9 +16,7 @@ class Command(BaseCommand):
     def handle(self, *args, dry_run: bool = False, **options):
         now = timezone.now()
         if dry_run:
-            due = Matter.objects.filter(
-                Q(state__in=OPEN_STATES, overdue_at__isnull=True, deadline_at__lte=now, delay_reason="")
-            ).order_by("receipt_number")
+            due = Matter.objects.overdue(now).filter(overdue_at__isnull=True).order_by("receipt_number")
             for matter in due:
                 self.stdout.write(
                     f"将认定超期：{matter.receipt_number}（期限 {matter.deadline_at:%Y-%m-%d %H:%M}）"
