@@ -2,48 +2,39 @@
 
 from __future__ import annotations
 
-from django.db.models import Exists, OuterRef
 from django.urls import reverse
 
 from conversion.access import can_view_conversion
 from conversion.models import CommitteeReferral, ConversionCase, ConversionTask, DemocraticReview
-from core.dates import local_today, period_end
-from core.profile import rule_profile
+from core.dates import local_today
 from core.registry import DashboardItem, TimelineEvent
 
 SECTION = "转化管理"
-TRANSITION_WARNING_DAYS = 30
 
 
+# The questions live on the querysets (conversion/models.py); these names are what the list's ?flag= and the
+# 工作台 call.
 def cases_awaiting_committee():
     """R-CV-06: cases below the low mark whose referral awaits the town committee's decision."""
-    return ConversionCase.objects.filter(
-        committee_referrals__state=CommitteeReferral.State.AWAITING
-    ).distinct()
+    return ConversionCase.objects.awaiting_committee()
 
 
 def cases_review_due():
-    """R-CV-07: active cases at or above the high mark with no review scheduled."""
-    pending = DemocraticReview.objects.filter(case=OuterRef("pk"), state=DemocraticReview.State.SCHEDULED)
-    return ConversionCase.objects.filter(
-        state=ConversionCase.State.ACTIVE, balance__gte=rule_profile().points_high
-    ).exclude(Exists(pending))
+    """R-CV-07: active cases at or above the high mark of their own profile with no review scheduled."""
+    return ConversionCase.objects.review_due()
 
 
 def cases_transition_ending(today=None):
     """R-CV-11: transition periods that end within 30 days (or have ended and await closing)."""
-    today = today or local_today()
-    return ConversionCase.objects.filter(
-        state=ConversionCase.State.TRANSITION,
-        transition_ends_on__lte=period_end(today, days=TRANSITION_WARNING_DAYS),
-    )
+    return ConversionCase.objects.transition_ending(today or local_today())
 
 
 def overdue_tasks(today=None):
-    today = today or local_today()
-    return ConversionTask.objects.filter(
-        status=ConversionTask.Status.OPEN, due_on__lt=today, case__state=ConversionCase.State.ACTIVE
-    )
+    return ConversionTask.objects.overdue(today or local_today())
+
+
+def cases_with_overdue_tasks(today=None):
+    return ConversionCase.objects.with_overdue_tasks(today or local_today())
 
 
 def dashboard_items(user) -> list[DashboardItem]:
@@ -54,7 +45,7 @@ def dashboard_items(user) -> list[DashboardItem]:
         ("低于3分待镇党委处理", cases_awaiting_committee().count(), "referral", "danger"),
         ("达到15分待组织民主评议", cases_review_due().count(), "review_due", "warning"),
         ("过渡期即将届满", cases_transition_ending().count(), "transition_ending", "warning"),
-        ("逾期未评定的转化任务", overdue_tasks().values("case").distinct().count(), "overdue", "danger"),
+        ("逾期未评定的转化任务", cases_with_overdue_tasks().count(), "overdue", "danger"),
     ]
     return [
         DashboardItem(section=SECTION, label=label, count=count, url=f"{url}?flag={flag}", level=level)

@@ -30,7 +30,6 @@ from conversion.transition import TRANSITION_MONTHS
 from core.archive import ORDER_CONVERSION, ArchivePart
 from core.pdf import Document
 from core.people import person_name
-from core.profile import rule_profile
 
 CASE_RELATED = (
     "member",
@@ -75,7 +74,7 @@ def enrolment_decision(case: ConversionCase) -> Document:
         title="关于将党员纳入转化管理的决定",
         template="enrolment_decision",
         dated=case.opened_on,
-        context={"profile": rule_profile(at=case.created_at)},
+        context={"profile": case.profile},
     )
 
 
@@ -123,7 +122,7 @@ def ledger_statement(case: ConversionCase, *, printed_by=None) -> Document:
             "lines": lines,
             "balance": lines[-1].running if lines else case.base_points,
             "printed_by": person_name(printed_by) if printed_by is not None else "",
-            "profile": rule_profile(),
+            "profile": case.profile,
         },
     )
 
@@ -145,11 +144,11 @@ def review_sheet(case: ConversionCase, review: DemocraticReview | int) -> Docume
     own_count = sum(1 for p in participants if own and p.village == own)
     scores = [p.score for p in participants if p.score is not None]
     complete = bool(participants) and len(scores) == len(participants)
-    pass_mark = review.pass_mark or rule_profile().review_pass_mark
+    pass_mark = review.pass_mark or case.profile.review_pass_mark
     mean = review.mean_score
     if mean is None and complete:
         mean, _ = review_outcome(scores, pass_mark)
-    share = rule_profile().own_village_max_share
+    share = case.profile.own_village_max_share
     return _document(
         case,
         title="民主评议参加人员名单及评分表",

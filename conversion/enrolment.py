@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 from django.db import transaction
+from django.utils import timezone
 
 from conversion.exceptions import ConversionError
 from conversion.models import CaseStateChange, ConversionCase
@@ -57,8 +58,10 @@ def case_enrol(*, member: Member, opened_on: date, reason: str, decided_by) -> C
         reason="镇党委决定纳入转化管理",
     )
     transfer = transfer_accept(transfer=transfer, accepted_on=opened_on, accepted_by=decided_by)
-    base = rule_profile().points_base
+    created_at = timezone.now()
+    base = rule_profile(at=created_at).points_base  # the version the case is judged by (ConversionCase.profile)
     case = ConversionCase.objects.create(
+        created_at=created_at,
         member=member,
         original_organization=original,
         enrolment_transfer=transfer,

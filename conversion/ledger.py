@@ -23,7 +23,6 @@ from conversion.models import (
     LedgerEntry,
     ThresholdCrossing,
 )
-from core.profile import rule_profile
 
 Source = LedgerEntry.Source
 
@@ -55,12 +54,13 @@ def _append(
 
 
 def case_profile(case: ConversionCase):
-    """The rule profile that governs a case: the version in force when it was enrolled.
+    """The rule profile that governs a case: ``ConversionCase.profile`` (the version in force at enrolment)."""
+    return case.profile
 
-    Base points are fixed at enrolment (R-CV-02); the marks they are measured against (low 3, high 15) belong
-    to the same version, so a later change of the profile never moves the goal posts of a running case — in
-    either direction — and a case's history reads the same whenever it is looked at."""
-    return rule_profile(at=case.created_at)
+
+def is_below_low(case: ConversionCase, balance: Decimal) -> bool:
+    """R-CV-06: strictly below the case's low mark (2.5 is below 3, 3.0 is not)."""
+    return balance < case_profile(case).points_low
 
 
 def evaluate_thresholds(*, case: ConversionCase, entry: LedgerEntry, previous: Decimal) -> None:
@@ -94,7 +94,8 @@ def evaluate_thresholds(*, case: ConversionCase, entry: LedgerEntry, previous: D
 
 
 def review_is_due(case: ConversionCase) -> bool:
-    """R-CV-07: an active case at or above the high mark with no review scheduled."""
+    """R-CV-07: an active case at or above the high mark with no review scheduled — for one case what
+    ``ConversionCase.objects.review_due()`` selects (tests/conversion/test_agreement.py proves them equal)."""
     return (
         case.state == ConversionCase.State.ACTIVE
         and case.balance >= case_profile(case).points_high
@@ -152,7 +153,7 @@ def ledger_record_task(
     closed_on = closed_on or timezone.localdate()
     if closed_on < task.assigned_on:
         raise ConversionError("评定日期不能早于布置日期（R-CV-03）。", rule="R-CV-03", field="closed_on")
-    step = rule_profile().points_step
+    step = case_profile(case).points_step  # the case's own profile, not today's
     task.status = ConversionTask.Status.COMPLETED if completed else ConversionTask.Status.NOT_COMPLETED
     task.closed_on, task.closed_by = closed_on, recorded_by
     task.save(update_fields=["status", "closed_on", "closed_by"])
@@ -206,7 +207,7 @@ def ledger_record_absence(*, attendance, recorded_by) -> LedgerEntry:
     meeting = attendance.meeting
     return _append(
         case,
-        amount=-rule_profile().points_step,
+        amount=-case_profile(case).points_step,
         reason=f"缺席{meeting.held_on:%Y-%m-%d}{meeting.get_kind_display()}“{meeting.topic}”",
         source=Source.ABSENCE,
         recorded_by=recorded_by,

@@ -7,15 +7,76 @@ conversion/enrolment.py (R-CV-01/02), conversion/ledger.py (R-CV-03 … R-CV-07)
 
 from __future__ import annotations
 
+from datetime import date
+
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import Exists, F, OuterRef, Q, Subquery, Value
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from conversion.exceptions import LedgerImmutableError
+from core.models import RuleProfile
+from core.profile import rule_profile
 from core.transitions import ChangeRow
 
 USER = settings.AUTH_USER_MODEL
+TRANSITION_WARNING_DAYS = 30
+
+
+def enrolment_profile_value(field: str):
+    """SQL twin of ``ConversionCase.profile``: the value of ``field`` in the rule profile in force when the case
+    was enrolled (``core.profile.rule_profile(at=created_at)``; the 细则 default before the first version)."""
+    version = RuleProfile.objects.filter(effective_from__lte=OuterRef("created_at")).order_by(
+        "-effective_from", "-pk"
+    )
+    model_field = RuleProfile._meta.get_field(field)
+    return Coalesce(Subquery(version.values(field)[:1]), Value(model_field.default), output_field=model_field)
+
+
+def review_due_condition() -> Q:
+    """R-CV-07 over cases annotated ``with_marks()``: active, at or above the high mark of the case's own profile,
+    and no review scheduled yet (``conversion.ledger.review_is_due`` for one case)."""
+    pending = DemocraticReview.objects.filter(case=OuterRef("pk"), state=DemocraticReview.State.SCHEDULED)
+    return Q(state=ConversionCase.State.ACTIVE, balance__gte=F("mark_high")) & ~Exists(pending)
+
+
+def awaiting_committee_condition() -> Q:
+    """R-CV-06: a referral raised when the balance fell below the case's low mark awaits the town committee."""
+    return Exists(CommitteeReferral.objects.filter(case=OuterRef("pk"), state=CommitteeReferral.State.AWAITING))
+
+
+def transition_ending_condition(today: date) -> Q:
+    """R-CV-11: the transition period ends within 30 days of ``today`` (or has ended and awaits closing)."""
+    from core.dates import period_end
+
+    return Q(
+        state=ConversionCase.State.TRANSITION,
+        transition_ends_on__lte=period_end(today, days=TRANSITION_WARNING_DAYS),
+    )
+
+
+class ConversionCaseQuerySet(models.QuerySet):
+    def with_marks(self):
+        """Each case's low and high marks (R-CV-06/R-CV-07) from the profile it is judged by."""
+        return self.annotate(
+            mark_low=enrolment_profile_value("points_low"), mark_high=enrolment_profile_value("points_high")
+        )
+
+    def review_due(self):
+        """R-CV-07: cases for which the town committee must organise a democratic review."""
+        return self.with_marks().filter(review_due_condition())
+
+    def awaiting_committee(self):
+        """R-CV-06: cases below the low mark whose referral awaits the town committee's decision."""
+        return self.filter(awaiting_committee_condition())
+
+    def transition_ending(self, today: date):
+        return self.filter(transition_ending_condition(today))
+
+    def with_overdue_tasks(self, today: date):
+        """Active cases with a task not assessed by its due date (``ConversionTask.is_overdue``)."""
+        return self.filter(Exists(ConversionTask.objects.overdue(today).filter(case=OuterRef("pk"))))
 
 
 class ConversionCase(models.Model):
@@ -63,6 +124,8 @@ class ConversionCase(models.Model):
     opened_by = models.ForeignKey(USER, verbose_name="经办人", null=True, on_delete=models.PROTECT)
     created_at = models.DateTimeField("登记时间", default=timezone.now)
 
+    objects = ConversionCaseQuerySet.as_manager()
+
     class Meta:
         verbose_name = "转化案件"
         verbose_name_plural = verbose_name
@@ -92,6 +155,34 @@ class ConversionCase(models.Model):
     def is_active(self) -> bool:
         return self.state == self.State.ACTIVE
 
+    @property
+    def profile(self) -> RuleProfile:
+        """The rule profile this case is judged by, for every threshold and step: the version in force when it
+        was enrolled. Base points are fixed at enrolment (R-CV-02); the marks (low 3, high 15), the step (0.5)
+        and the review's pass mark and own-village share belong to the same version, so a later change of the
+        profile never moves the goal posts of a running case — in either direction."""
+        if getattr(self, "_profile", None) is None:
+            self._profile = rule_profile(at=self.created_at)
+        return self._profile
+
+    def transition_over(self, on: date) -> bool:
+        """R-CV-11: the transition period has ended on ``on``; the case may be closed."""
+        return self.state == self.State.TRANSITION and self.transition_ends_on <= on
+
+    @property
+    def transition_over_today(self) -> bool:
+        return self.transition_over(timezone.localdate())
+
+    def is_transition_ending(self, today: date) -> bool:
+        """``transition_ending_condition`` for this case."""
+        from core.dates import period_end
+
+        return (
+            self.state == self.State.TRANSITION
+            and self.transition_ends_on is not None
+            and self.transition_ends_on <= period_end(today, days=TRANSITION_WARNING_DAYS)
+        )
+
 
 class CaseStateChange(ChangeRow):
     """Append-only audit of every case state change (who, when, from, to, why; core.transitions)."""
@@ -111,6 +202,12 @@ class CaseStateChange(ChangeRow):
 
     def __str__(self) -> str:
         return f"{self.case} {self.from_state or '—'}→{self.to_state}"
+
+
+class ConversionTaskQuerySet(models.QuerySet):
+    def overdue(self, on: date):
+        """R-CV-03: open tasks of active cases whose due date has passed on ``on``, not yet assessed."""
+        return self.filter(status=ConversionTask.Status.OPEN, due_on__lt=on, case__state=ConversionCase.State.ACTIVE)
 
 
 class ConversionTask(models.Model):
@@ -135,6 +232,8 @@ class ConversionTask(models.Model):
     )
     assigned_by = models.ForeignKey(USER, verbose_name="布置人", null=True, on_delete=models.PROTECT)
 
+    objects = ConversionTaskQuerySet.as_manager()
+
     class Meta:
         verbose_name = "转化任务"
         verbose_name_plural = verbose_name
@@ -153,8 +252,17 @@ class ConversionTask(models.Model):
     def __str__(self) -> str:
         return self.title
 
+    @property
+    def overdue_today(self) -> bool:
+        return self.is_overdue()
+
     def is_overdue(self, on=None) -> bool:
-        return self.status == self.Status.OPEN and (on or timezone.localdate()) > self.due_on
+        """``ConversionTaskQuerySet.overdue`` for this task."""
+        return (
+            self.status == self.Status.OPEN
+            and (on or timezone.localdate()) > self.due_on
+            and self.case.state == ConversionCase.State.ACTIVE
+        )
 
 
 class LedgerEntryQuerySet(models.QuerySet):

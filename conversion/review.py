@@ -45,11 +45,11 @@ def review_schedule(*, case: ConversionCase, scheduled_on: date, scheduled_by) -
     return DemocraticReview.objects.create(case=case, scheduled_on=scheduled_on, scheduled_by=scheduled_by)
 
 
-def check_own_village_share(*, villages: Iterable[str], own: str) -> None:
+def check_own_village_share(*, villages: Iterable[str], own: str, share: Decimal | None = None) -> None:
     """R-CV-08: people from the member's own village are at most the profile share (50%) of participants;
-    exactly 50% is allowed."""
+    exactly 50% is allowed. ``share``: the case's profile's (``ConversionCase.profile``)."""
     villages = [v.strip() for v in villages]
-    share = rule_profile().own_village_max_share
+    share = rule_profile().own_village_max_share if share is None else share
     own_count = sum(1 for v in villages if own and v == own)
     if Decimal(own_count) > share * len(villages):
         raise ConversionError(
@@ -80,7 +80,11 @@ def review_set_roster(
     ]
     if problems:
         raise ConversionError(problems[0], rule="R-CV-08", problems=problems)
-    check_own_village_share(villages=[p.village for p in participants], own=own_village(case))
+    check_own_village_share(
+        villages=[p.village for p in participants],
+        own=own_village(case),
+        share=case_profile(case).own_village_max_share,
+    )
     review.participants.all().delete()
     return ReviewParticipant.objects.bulk_create(
         ReviewParticipant(review=review, name=p.name.strip(), category=p.category, village=p.village.strip())
@@ -137,7 +141,7 @@ def review_conclude(
         raise ConversionError("还有参加人员未评分，请全部录入后再得出结论（R-CV-09）。", rule="R-CV-09")
     if concluded_on < review.scheduled_on:
         raise ConversionError("结论日期不能早于评议日期。", rule="R-CV-09", field="concluded_on")
-    pass_mark = rule_profile().review_pass_mark
+    pass_mark = case_profile(case).review_pass_mark
     mean, passed = review_outcome(scores, pass_mark)
     review.state = DemocraticReview.State.PASSED if passed else DemocraticReview.State.FAILED
     review.mean_score, review.pass_mark = mean, pass_mark

@@ -12,6 +12,7 @@ from conversion.access import READ_ROLES, WRITE_ROLES
 from conversion.enrolment import case_enrol
 from conversion.ledger import (
     case_profile,
+    is_below_low,
     ledger_record_task,
     ledger_reverse,
     referral_decide,
@@ -19,11 +20,13 @@ from conversion.ledger import (
     task_assign,
 )
 from conversion.models import (
-    CommitteeReferral,
     ConversionCase,
     ConversionTask,
     DemocraticReview,
     LedgerEntry,
+    awaiting_committee_condition,
+    review_due_condition,
+    transition_ending_condition,
 )
 from conversion.review import (
     ParticipantData,
@@ -36,7 +39,6 @@ from conversion.transition import case_close, discipline_referral_record, observ
 from core.access import can_write, get_object_for_user, staff_required
 from core.dates import day_end, local_today, period_end
 from core.operations import run_form
-from core.profile import rule_profile
 
 PAGE_SIZE = 25
 LEDGER_PAGE_SIZE = 50  # ledger entries on the case page (newest first)
@@ -48,10 +50,7 @@ FLAGS = {
     "referral": ("低于3分待镇党委处理", dashboard.cases_awaiting_committee),
     "review_due": ("达到15分待组织民主评议", dashboard.cases_review_due),
     "transition_ending": ("过渡期即将届满", dashboard.cases_transition_ending),
-    "overdue": (
-        "有逾期未评定的任务",
-        lambda: ConversionCase.objects.filter(tasks__in=dashboard.overdue_tasks()),
-    ),
+    "overdue": ("有逾期未评定的任务", dashboard.cases_with_overdue_tasks),
 }
 
 
@@ -80,17 +79,20 @@ def case_list(request):
         .values("total")
     )
     next_task = ConversionTask.objects.filter(case=OuterRef("pk"), status="open").order_by("due_on")
+    # Each row's markers come from the predicates' homes (conversion/models.py), judged by the case's own
+    # profile (with_marks), so the badges, the ?flag= filters and the 工作台 counts always agree.
     cases = (
         ConversionCase.objects.select_related("member", "original_organization")
+        .with_marks()
         .annotate(
             trend=Coalesce(Subquery(recent), Value(0), output_field=DecimalField()),
             next_due_on=Subquery(next_task.values("due_on")[:1]),
             next_task_title=Subquery(next_task.values("title")[:1]),
-            awaiting_committee=Exists(
-                CommitteeReferral.objects.filter(case=OuterRef("pk"), state="awaiting")
-            ),
+            awaiting_committee=awaiting_committee_condition(),
+            review_due=review_due_condition(),
             review_pending=Exists(DemocraticReview.objects.filter(case=OuterRef("pk"), state="scheduled")),
-            has_overdue=Exists(dashboard.overdue_tasks(today).filter(case=OuterRef("pk"))),
+            has_overdue=Exists(ConversionTask.objects.overdue(today).filter(case=OuterRef("pk"))),
+            transition_ending=transition_ending_condition(today),
         )
         .order_by("state", "balance", "pk")
     )
@@ -99,7 +101,6 @@ def case_list(request):
         cases = cases.filter(pk__in=FLAGS[flag][1]().values("pk"))
     elif request.GET.get("all") != "1":
         cases = cases.exclude(state=ConversionCase.State.CLOSED)
-    profile = rule_profile()
     page_obj = Paginator(cases, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,
@@ -110,9 +111,6 @@ def case_list(request):
             "flag": flag,
             "flag_label": FLAGS.get(flag, ("",))[0],
             "flags": FLAGS,
-            "high": profile.points_high,
-            "low": profile.points_low,
-            "today": today,
             "can_write": can_write(request.user),
         },
     )
@@ -125,6 +123,8 @@ def case_detail(request, pk: int):
     # nothing is recomputed. The printed statement (conversion.documents) keeps every entry.
     entries = case.entries.select_related("recorded_by").prefetch_related("reversed_by").order_by("-pk")
     page_obj = Paginator(entries, LEDGER_PAGE_SIZE).get_page(request.GET.get("page"))
+    for entry in page_obj:
+        entry.below_low = is_below_low(case, entry.balance_after)  # R-CV-06, by the case's own profile
     return render(
         request,
         "conversion/case_detail.html",
@@ -140,7 +140,6 @@ def case_detail(request, pk: int):
             "discipline_referrals": case.discipline_referrals.all(),
             "state_changes": case.state_changes.select_related("by"),
             "review_due": review_is_due(case),
-            "today": local_today(),
             "profile": case_profile(case),
             "can_write": can_write(request.user),
         },

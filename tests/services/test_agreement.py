@@ -32,7 +32,9 @@ def queue_levels(client) -> dict[str, str]:
     html = client.get("/services/?scope=all").content.decode()
     return dict(
         (number, level)
-        for level, number in re.findall(r'<tr class="(?:row-)?([a-z]*)">\s*<td><a href="[^"]*">([^<]+)</a>', html)
+        for level, number in re.findall(
+            r'<tr class="(?:row-)?([a-z]*)">\s*<td><a href="[^"]*">([^<]+)</a>', html
+        )
     )
 
 
@@ -67,7 +69,9 @@ def test_overdue_agrees_everywhere_before_the_nightly_run_and_with_a_justified_d
 
 def test_the_nightly_run_marks_exactly_what_the_queryset_calls_overdue_R_SV_10(clerk, matters):
     moment = at(2026, 11, 17, 0, 0)
-    unmarked = set(Matter.objects.overdue(moment).filter(overdue_at__isnull=True).values_list("pk", flat=True))
+    unmarked = set(
+        Matter.objects.overdue(moment).filter(overdue_at__isnull=True).values_list("pk", flat=True)
+    )
     assert unmarked == {matters["plain"].pk}
     assert {m.matter_id for m in accountability.mark_overdue(now=moment)} == unmarked
     assert set(Matter.objects.overdue(moment).values_list("pk", flat=True)) == {
