@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from django.db.models import Exists, F, OuterRef
+from django.db.models import Exists, OuterRef
 from django.urls import reverse
 
 from core.access import scope_queryset
-from core.dates import PeriodEnd, add_months, deadline_passed_sql, local_today, period_end
+from core.dates import add_months, local_today, period_end
 from core.registry import DashboardItem
+from recruitment import rules
 from recruitment.models import (
     Approval,
     Candidate,
@@ -15,9 +16,6 @@ from recruitment.models import (
     ConversionApplication,
     Oath,
     Stage,
-    StageChange,
-    Talk,
-    ThoughtReport,
 )
 from recruitment.rules import conversion_reminder_from, filing_overdue, probation_end
 
@@ -44,34 +42,46 @@ def items(user) -> list[DashboardItem]:
     ]
 
 
+TALK_DUE = "入党谈话到期或超期（R-RC-02）"
+REPORT_MISSING = "上季度缺思想汇报（R-RC-05）"
+ACTIVIST_YEAR = "积极分子满1年可列为发展对象（R-RC-07）"
+APPROVAL_OVERDUE = "审批超过3个月（最长6个月）（R-RC-16）"
+PROBATION_ENDING = "预备期将满（R-RC-17、R-RC-19）"
+
+# The same questions for one candidate (its page): the rule forms beside the queryset forms used in ``flags``.
+ONE_CANDIDATE = (
+    (TALK_DUE, rules.talk_due, "danger"),
+    (REPORT_MISSING, rules.last_quarter_report_missing, "warning"),
+    (ACTIVIST_YEAR, rules.activist_year_complete, "ok"),
+    (PROBATION_ENDING, rules.probation_ending, "warning"),
+)
+
+
+def candidate_flags(candidate, on) -> list[tuple[str, str]]:
+    """(label, level) of each 工作台 flag that stands for ``candidate`` on ``on`` (read through ``.all()``:
+    fetch with ``Candidate.objects.with_file()``)."""
+    return [(label, level) for label, holds, level in ONE_CANDIDATE if holds(candidate, on)]
+
+
 def flags(*, candidates, votes, today) -> list[tuple[str, object, str]]:
     """(label, queryset, level) of every flag on ``today``, for the given (scoped) candidates and votes; the
-    工作台 counts them, and the statistics page (reports/recruitment_blocks.py) counts the overdue ones."""
-    votes = votes.filter(passed=True, approval__isnull=True)
-    quarter_start = add_months(today.replace(day=1), -((today.month - 1) % 3))
-    previous_quarter = add_months(quarter_start, -3)
-
-    # R-RC-16 with R-GN-02: the 3 months are a deadline, over only after it (moved past days off) has passed;
-    # the same decision as rules.approval_deadline, in SQL.
-    approval_over = deadline_passed_sql(PeriodEnd(F("meeting__held_on"), months=3), on=today)
-
-    def since(stage):
-        return StageChange.objects.filter(candidate=OuterRef("pk"), to_state=stage)
-
+    工作台 counts them, and the statistics page (reports/recruitment_blocks.py) counts the overdue ones. Each
+    flag is a predicate's queryset home (recruitment.models, with its SQL in recruitment.rules beside the rule
+    for one candidate)."""
     counts = [
-        # R-RC-02: no talk yet, the month since the application is over or nearly over.
-        ("入党谈话到期或超期（R-RC-02）", candidates.filter(stage=Stage.APPLICANT, applied_on__lte=add_months(today, -1)).exclude(Exists(Talk.objects.filter(candidate=OuterRef("pk")))), "danger"),
+        # R-RC-02: no talk yet, the month since the application is over or ends today.
+        (TALK_DUE, candidates.talk_due(today), "danger"),
         # R-RC-05: no thought report in the last complete quarter.
-        ("上季度缺思想汇报（R-RC-05）", candidates.filter(stage__in=[Stage.ACTIVIST, Stage.PROBATIONARY]).exclude(Exists(ThoughtReport.objects.filter(candidate=OuterRef("pk"), submitted_on__gte=previous_quarter, submitted_on__lt=quarter_start))), "warning"),
-        # R-RC-07: activist for at least a year.
-        ("积极分子满1年可列为发展对象（R-RC-07）", candidates.filter(stage=Stage.ACTIVIST).filter(Exists(since(Stage.ACTIVIST).filter(decided_on__lte=add_months(today, -12)))), "info"),
+        (REPORT_MISSING, candidates.last_quarter_report_missing(today), "warning"),
+        # R-RC-07 / R-GN-01: activist for at least a year (complete on the last day of the year).
+        (ACTIVIST_YEAR, candidates.activist_year_complete(today), "info"),
         # R-RC-12: notices running today.
         ("公示进行中（R-RC-12）", candidates.filter(stage=Stage.TARGET, publicnotices__starts_on__lte=today, publicnotices__ends_on__gte=today).distinct(), "info"),
-        # R-RC-16: resolutions awaiting approval for more than 2½ months, and for more than 3 (up to 6).
-        ("审批临近3个月期限（R-RC-16）", votes.filter(meeting__held_on__lte=period_end(add_months(today, -3), days=14)).exclude(approval_over), "warning"),
-        ("审批超过3个月（最长6个月）（R-RC-16）", votes.filter(approval_over), "danger"),
-        # R-RC-17 / R-RC-19: probation ending within a month.
-        ("预备期将满（R-RC-17、R-RC-19）", candidates.filter(stage=Stage.PROBATIONARY, member__joined_on__lte=add_months(today, -11)), "warning"),
+        # R-RC-16: resolutions awaiting approval near the 3-month deadline, and past it (moved past days off).
+        ("审批临近3个月期限（R-RC-16）", votes.approval_nearly_due(today), "warning"),
+        (APPROVAL_OVERDUE, votes.approval_overdue(today), "danger"),
+        # R-RC-17 / R-RC-21 / R-RC-19: probation (with any extension) ending within a month.
+        (PROBATION_ENDING, candidates.probation_ending(today), "warning"),
         # R-RC-18: probationary members without the oath.
         ("尚未入党宣誓（R-RC-18）", candidates.filter(stage=Stage.PROBATIONARY).exclude(Exists(Oath.objects.filter(candidate=OuterRef("pk")))), "warning"),
     ]  # fmt: skip

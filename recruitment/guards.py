@@ -19,6 +19,7 @@ from recruitment.models import Candidate, CandidateVote, Recommendation, Stage
 from recruitment.rules import (
     approval_deadline,
     approval_of,
+    approval_overdue,
     assessment_due,
     conversion_reminder_from,
     filing_deadline,
@@ -32,6 +33,8 @@ from recruitment.rules import (
     probation_end,
     stage_since,
     talk_deadline,
+    target_allowed_from,
+    thought_reports_since,
 )
 
 
@@ -116,7 +119,7 @@ def activist_for_a_year(ctx: Context) -> list[Problem]:
     since = stage_since(ctx.candidate, Stage.ACTIVIST)
     if since is None:
         return [Problem("没有确定为入党积极分子的记录（R-RC-07）。", "R-RC-07")]
-    earliest = min_wait_until(since, years=1)
+    earliest = target_allowed_from(since)
     if ctx.on < earliest:
         return [
             Problem(
@@ -138,10 +141,7 @@ def contacts_assigned(ctx: Context) -> list[Problem]:
 def thought_reports_handed_in(ctx: Context) -> list[Problem]:
     """R-RC-05 / R-RC-23: thought reports in the file; missing quarters flagged."""
     c = ctx.candidate
-    if c.stage == Stage.PROBATIONARY and c.member_id:
-        since = c.member.joined_on
-    else:
-        since = stage_since(c, Stage.ACTIVIST) or c.applied_on
+    since = thought_reports_since(c)
     problems = []
     if not any(since <= r.submitted_on <= ctx.on for r in c.thoughtreports.all()):
         problems.append(Problem("档案中没有思想汇报（R-RC-05、R-RC-23）。", "R-RC-05"))
@@ -340,6 +340,13 @@ def _resolution(ctx: Context, proposal: str, rule: str, what: str) -> list[Probl
         return [Problem(f"{fmt(vote.meeting.held_on)}支部大会未通过{what}的决议（R-RC-14）。", "R-RC-14")]
     approval = getattr(vote, "approval", None)
     limit = approval_deadline(vote.meeting.held_on)
+    if approval is None and approval_overdue(vote, ctx.on):
+        return [
+            Problem(
+                f"支部大会决议尚待上级党委审批，审批期限{fmt(limit)}已过，审批已超期（R-RC-16、R-RC-23）。",
+                "R-RC-16",
+            )
+        ]
     if approval is None:
         return [
             Problem(f"支部大会决议尚待上级党委审批，应于{fmt(limit)}前审批（R-RC-16、R-RC-23）。", "R-RC-16")

@@ -33,6 +33,31 @@ class Stage(models.TextChoices):
 
 
 class CandidateQuerySet(models.QuerySet):
+    # Predicates: the SQL twins in recruitment.rules, beside each rule's one-candidate form.
+    def talk_due(self, on):
+        """R-RC-02: the talk's deadline is reached or over and no talk is on file (``rules.talk_due``)."""
+        from recruitment.rules import talk_due_q
+
+        return self.filter(talk_due_q(on))
+
+    def last_quarter_report_missing(self, on):
+        """R-RC-05: no thought report in the last complete quarter (``rules.last_quarter_report_missing``)."""
+        from recruitment.rules import last_quarter_report_missing_q
+
+        return self.filter(last_quarter_report_missing_q(on))
+
+    def activist_year_complete(self, on):
+        """R-RC-07 / R-GN-01: activists who may be made development targets (``rules.activist_year_complete``)."""
+        from recruitment.rules import activist_year_complete_q
+
+        return self.filter(activist_year_complete_q(on))
+
+    def probation_ending(self, on):
+        """R-RC-17 / R-RC-21: probation (with any extension) ends within a month (``rules.probation_ending``)."""
+        from recruitment.rules import probation_ending_q
+
+        return self.filter(probation_ending_q(on))
+
     def with_file(self, parts: tuple[str, ...] | None = None) -> CandidateQuerySet:
         """The whole file (一人一档) in a fixed number of queries however many candidates: what the guards,
         the checklist and the timeline read (recruitment.guards reads the file through ``.all()`` only).
@@ -478,6 +503,23 @@ class BranchMeeting(models.Model):
         return f"{self.held_on} {self.organization}支部大会"
 
 
+class CandidateVoteQuerySet(models.QuerySet):
+    def awaiting_approval(self):
+        """R-RC-16: passed branch resolutions the committee has not yet decided."""
+        return self.filter(passed=True, approval__isnull=True)
+
+    def approval_overdue(self, on):
+        """R-RC-16 / R-GN-02: awaiting approval after the deadline (``rules.approval_overdue``)."""
+        from recruitment.rules import approval_overdue_q
+
+        return self.filter(approval_overdue_q(on))
+
+    def approval_nearly_due(self, on):
+        from recruitment.rules import approval_nearly_due_q
+
+        return self.filter(approval_nearly_due_q(on))
+
+
 class CandidateVote(models.Model):
     """One candidate's separate vote at a branch meeting, with the tally snapshot (R-RC-14)."""
 
@@ -507,6 +549,8 @@ class CandidateVote(models.Model):
     document_number = models.CharField("文书编号", max_length=40, blank=True, editable=False)
     recorded_by = models.ForeignKey(USER, verbose_name="记录人", null=True, on_delete=models.PROTECT)
     recorded_at = models.DateTimeField("记录时间", default=timezone.now)
+
+    objects = CandidateVoteQuerySet.as_manager()
 
     class Meta:
         verbose_name = "支部大会表决"

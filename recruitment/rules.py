@@ -9,7 +9,22 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, time
 
-from core.dates import SHANGHAI, Deadline, deadline, period_end, quarter_bounds, quarter_of
+from django.db.models import Exists, F, OuterRef, Q, Subquery, Value
+from django.db.models.functions import Coalesce
+from django.db.models.lookups import LessThan, LessThanOrEqual
+
+from core.dates import (
+    SHANGHAI,
+    Deadline,
+    PeriodEnd,
+    add_months,
+    deadline,
+    deadline_passed_sql,
+    min_wait_until,
+    period_end,
+    quarter_bounds,
+    quarter_of,
+)
 from core.models import RuleProfile
 from core.profile import rule_profile
 
@@ -168,3 +183,148 @@ def plan_figures(*, year: int) -> dict[int, PlanFigure]:
         org: PlanFigure(org, year, quotas.get(org), admitted.get(org, 0))
         for org in quotas.keys() | admitted.keys()
     }
+
+
+# --- predicates ----------------------------------------------------------------------------------------------
+# Each question a rule asks about a candidate (or a vote) on a day, in the two forms callers need: for one
+# record (``…(candidate, on)``, reading the file through ``.all()``) and as a condition over a queryset
+# (``…_q(on)``, the SQL twin, counted with core.dates' SQL expressions). The querysets
+# (recruitment.models ``Candidate.objects.…`` / ``CandidateVote.objects.…``), the 工作台, the board, the
+# candidate page and the statistics call these; tests/recruitment/test_agreement.py proves each pair equal on
+# both sides of its boundary days.
+
+
+def _latest_change_into(stage: str):
+    """SQL twin of ``stage_since``: the decision date of the latest change into ``stage``."""
+    from recruitment.models import StageChange
+
+    changes = StageChange.objects.filter(candidate=OuterRef("pk"), to_state=stage)
+    return Subquery(changes.order_by("-decided_on", "-pk").values("decided_on")[:1])
+
+
+def target_allowed_from(activist_since: date) -> date:
+    """R-RC-07 / R-GN-01: a minimum wait of 1 year as activist, complete on the last day of its period — from
+    2025-10-01 the earliest development-target decision is 2026-10-01, from 2024-02-29 it is 2025-02-28."""
+    return min_wait_until(activist_since, years=1)
+
+
+def activist_year_complete(candidate, on: date) -> bool:
+    """R-RC-07: an activist whose year as activist is complete on ``on``."""
+    from recruitment.models import Stage
+
+    since = stage_since(candidate, Stage.ACTIVIST)
+    return candidate.stage == Stage.ACTIVIST and since is not None and target_allowed_from(since) <= on
+
+
+def activist_year_complete_q(on: date) -> Q:
+    from recruitment.models import Stage
+
+    return Q(stage=Stage.ACTIVIST) & Q(
+        LessThanOrEqual(PeriodEnd(_latest_change_into(Stage.ACTIVIST), years=1), on)
+    )
+
+
+def talk_due(candidate, on: date) -> bool:
+    """R-RC-02: an applicant with no talk on file whose talk deadline (moved past days off) is ``on`` or before."""
+    from recruitment.models import Stage
+
+    return (
+        candidate.stage == Stage.APPLICANT
+        and first_talk(candidate) is None
+        and talk_deadline(candidate).date <= on
+    )
+
+
+def talk_due_q(on: date) -> Q:
+    from recruitment.models import Stage, Talk
+
+    # deadline ≤ on  ⇔  the deadline is over on the next day
+    reached = deadline_passed_sql(PeriodEnd(F("applied_on"), months=1), on=period_end(on, days=1))
+    return Q(stage=Stage.APPLICANT) & ~Q(Exists(Talk.objects.filter(candidate=OuterRef("pk")))) & Q(reached)
+
+
+def thought_reports_since(candidate) -> date:
+    """R-RC-05: the day from which thought reports are due: the branch meeting's resolution for a probationary
+    member, otherwise the branch committee's decision making the candidate an activist (or the application)."""
+    from recruitment.models import Stage
+
+    if candidate.stage == Stage.PROBATIONARY and candidate.member_id:
+        return candidate.member.joined_on
+    return stage_since(candidate, Stage.ACTIVIST) or candidate.applied_on
+
+
+def _previous_quarter(on: date) -> tuple[int, int]:
+    first = add_months(quarter_bounds(on.year, quarter_of(on))[0], -3)
+    return first.year, quarter_of(first)
+
+
+def last_quarter_report_missing(candidate, on: date) -> bool:
+    """R-RC-05: an activist or probationary member without a thought report in the last complete quarter, which
+    was due (it is a complete quarter after the start, ``missing_report_quarters``)."""
+    from recruitment.models import Stage
+
+    if candidate.stage not in (Stage.ACTIVIST, Stage.PROBATIONARY):
+        return False
+    start = thought_reports_since(candidate)
+    return _previous_quarter(on) in missing_report_quarters(candidate, start=start, end=on)
+
+
+def last_quarter_report_missing_q(on: date) -> Q:
+    from recruitment.models import Stage, ThoughtReport
+
+    first, last = quarter_bounds(*_previous_quarter(on))
+    start = Coalesce(_latest_change_into(Stage.ACTIVIST), F("applied_on"))
+    reported = ThoughtReport.objects.filter(candidate=OuterRef("pk"), submitted_on__range=(first, last))
+    # the quarter is due when it is a complete quarter after the start's: the start is before its first day
+    activist = Q(stage=Stage.ACTIVIST) & Q(LessThan(start, first))
+    probationary = Q(stage=Stage.PROBATIONARY, member__joined_on__lt=first)
+    return (activist | probationary) & ~Q(Exists(reported))
+
+
+def _approved_extension_months():
+    """SQL twin of the extension ``probation_end`` adds: the first approved extension's months (R-RC-21)."""
+    from recruitment.models import CandidateVote
+
+    extensions = CandidateVote.objects.filter(
+        candidate=OuterRef("pk"), proposal=CandidateVote.Proposal.EXTEND, passed=True, approval__approved=True
+    ).order_by("meeting__held_on", "pk")
+    return Coalesce(Subquery(extensions.values("extension_months")[:1]), Value(0))
+
+
+def probation_end_sql():
+    """SQL twin of ``probation_end``: 1 year from joined_on, plus the first approved extension (R-RC-17/21)."""
+    return PeriodEnd(PeriodEnd(F("member__joined_on"), years=1), months=_approved_extension_months())
+
+
+def probation_ending(candidate, on: date) -> bool:
+    """R-RC-17 / R-RC-21 / R-RC-19: a probationary member whose probation (with any extension) ends within a
+    month of ``on``, or has ended and is not yet converted."""
+    from recruitment.models import Stage
+
+    end = probation_end(candidate) if candidate.stage == Stage.PROBATIONARY else None
+    return end is not None and end <= period_end(on, months=1)
+
+
+def probation_ending_q(on: date) -> Q:
+    from recruitment.models import Stage
+
+    return Q(stage=Stage.PROBATIONARY) & Q(LessThanOrEqual(probation_end_sql(), period_end(on, months=1)))
+
+
+def approval_overdue(vote, on: date) -> bool:
+    """R-RC-16 with R-GN-02: a passed branch resolution still awaiting the committee's approval after its
+    3-month deadline (moved past days off) — over on the day after the deadline."""
+    return bool(vote.passed) and approval_of(vote) is None and on > approval_deadline(vote.meeting.held_on)
+
+
+def approval_overdue_q(on: date) -> Q:
+    return Q(passed=True, approval__isnull=True) & Q(
+        deadline_passed_sql(PeriodEnd(F("meeting__held_on"), months=3), on=on)
+    )
+
+
+def approval_nearly_due_q(on: date) -> Q:
+    """R-RC-16: awaiting approval, the 3 months end within 2 weeks (and the deadline is not over yet)."""
+    return Q(
+        passed=True, approval__isnull=True, meeting__held_on__lte=period_end(add_months(on, -3), days=14)
+    ) & ~approval_overdue_q(on)

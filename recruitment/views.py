@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.core.paginator import Paginator
+from django.db.models import Case, When
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -13,8 +14,9 @@ from core.models import Organization
 from core.operations import run_form
 from recruitment import forms, records, stages, urgency, votes
 from recruitment.checklist import checklist
+from recruitment.dashboard import candidate_flags
 from recruitment.models import Approval, BranchMeeting, Candidate, CandidateVote, Stage
-from recruitment.rules import plan_figures
+from recruitment.rules import approval_overdue_q, plan_figures, probation_end
 from recruitment.timeline import candidate_events
 
 BOARD_STAGES = [Stage.APPLICANT, Stage.ACTIVIST, Stage.TARGET, Stage.PROBATIONARY]
@@ -97,10 +99,13 @@ def candidate_detail(request, pk):
         "steps": stages.next_steps(candidate, today, shared=shared),
         "reminders": stages.reminders(candidate, today, shared=shared),
         "checklist": checklist(candidate),
+        "standing": candidate_flags(candidate, today),
+        "probation_ends_on": probation_end(candidate) if candidate.stage == Stage.PROBATIONARY else None,
         "events": candidate_events(candidate),
-        "pending_votes": CandidateVote.objects.filter(
-            candidate=candidate, passed=True, approval__isnull=True
-        ),
+        # R-RC-16: each resolution awaiting approval, flagged once its deadline is over (rules.approval_overdue).
+        "pending_votes": CandidateVote.objects.filter(candidate=candidate)
+        .awaiting_approval()
+        .annotate(overdue=Case(When(approval_overdue_q(today), then=True), default=False)),
         "unfiled_approvals": Approval.objects.filter(
             vote__candidate=candidate,
             vote__proposal=CandidateVote.Proposal.ADMIT,
