@@ -1,0 +1,189 @@
+"""The recruitment predicates agree everywhere: the rule for one candidate (recruitment.rules), its queryset
+(``Candidate.objects.…`` / ``CandidateVote.objects.…``, the SQL twin), the 工作台 line, the board (the SQL
+urgency that orders and colours the cards) and the candidate page — read on the days either side of each
+boundary, with the application's clock set to that day.
+"""
+
+from datetime import date
+
+import pytest
+
+from core.dates import period_end
+from recruitment import dashboard, rules, stages, votes
+from recruitment.models import Candidate, CandidateVote, Stage, ThoughtReport
+from recruitment.urgency import urgency_by_id
+from tests.clock import dashboard_count, frozen_at
+from tests.recruitment import builders as b
+
+pytestmark = pytest.mark.django_db
+
+
+def page(client, candidate) -> str:
+    return client.get(f"/recruitment/{candidate.pk}/").content.decode()
+
+
+def standing(client, candidate) -> str:
+    html = page(client, candidate)
+    start = html.find('id="standing"')
+    return html[start : html.find("</p>", start)] if start >= 0 else ""
+
+
+def fresh(candidate) -> Candidate:
+    return Candidate.objects.with_file().get(pk=candidate.pk)
+
+
+def test_activist_year_is_complete_on_the_last_day_of_the_year_everywhere_R_RC_07_R_GN_01(
+    client, admin_user, branch_a
+):
+    """From 2024-02-29 the earliest development-target decision is 2025-02-28; from 2025-10-01 it is 2026-10-01
+    — the guard, the 工作台's "积极分子满1年", its queryset and the candidate page read the same."""
+    leap = b.activist(branch_a, since=date(2024, 2, 29), applied_on=date(2024, 1, 10))
+    autumn = b.activist(branch_a, since=date(2025, 10, 1), applied_on=date(2025, 9, 1))
+    client.force_login(admin_user)
+    days = {
+        date(2025, 2, 27): set(),
+        date(2025, 2, 28): {leap.pk},
+        date(2026, 9, 30): {leap.pk},
+        date(2026, 10, 1): {leap.pk, autumn.pk},
+    }
+    for day, complete in days.items():
+        with frozen_at(day):
+            client.force_login(admin_user)  # a session lasts 2 hours of the frozen clock
+            assert set(Candidate.objects.activist_year_complete(day).values_list("pk", flat=True)) == complete
+            assert dashboard_count(admin_user, dashboard.ACTIVIST_YEAR) == len(complete)
+            for c in (leap, autumn):
+                expected = c.pk in complete
+                assert rules.activist_year_complete(fresh(c), day) is expected, (day, c.name)
+                guard = [p for p in stages.evaluate(fresh(c), "make_target", day) if p.rule == "R-RC-07"]
+                assert (not guard) is expected, (day, c.name)
+                assert (dashboard.ACTIVIST_YEAR in standing(client, c)) is expected, (day, c.name)
+                assert ("培养考察未满1年" not in page(client, c)) is expected, (day, c.name)
+
+
+def _extend(candidate, held_on, town):
+    people = list(candidate.organization.members.filter(status="full"))
+    vote = votes.vote_record(
+        meeting=b.meeting(candidate.organization, held_on, present=people),
+        candidate=candidate,
+        proposal="extend",
+        yes=len(people),
+        no=0,
+        abstain=0,
+        recorded_by=None,
+        extension_months=6,
+    )
+    from recruitment import records
+
+    records.approval_record(vote=vote, organization=town, decided_on=held_on, approved=True, recorded_by=None)
+    stages.transition(
+        candidate=candidate,
+        action="extend",
+        decided_on=held_on,
+        decided_by="镇党委",
+        recorded_by=None,
+        reason="继续考察",
+    )
+
+
+def test_probation_ending_counts_the_extension_everywhere_R_RC_17_R_RC_21(client, admin_user, branch_a, town):
+    """Both joined on 27 June 2025: probation ends 27 June 2026, or 27 December 2026 when extended by 6 months;
+    "ending" is within a month. The 工作台 no longer counts 11 months from admission."""
+    plain = b.admitted(branch_a, meeting_on=date(2025, 6, 27), approved_on=date(2025, 7, 10))
+    extended = b.admitted(branch_a, meeting_on=date(2025, 6, 27), approved_on=date(2025, 7, 10))
+    _extend(extended, date(2026, 5, 20), town)
+    assert rules.probation_end(fresh(extended)) == date(2026, 12, 27)
+    client.force_login(admin_user)
+    days = {
+        date(2026, 5, 26): set(),
+        date(2026, 5, 27): {plain.pk},
+        date(2026, 11, 26): {plain.pk},  # plain stays probationary (not converted) and stays flagged
+        date(2026, 11, 27): {plain.pk, extended.pk},
+    }
+    probationary = Candidate.objects.filter(stage=Stage.PROBATIONARY)
+    for day, ending in days.items():
+        with frozen_at(day):
+            client.force_login(admin_user)  # a session lasts 2 hours of the frozen clock
+            assert set(Candidate.objects.probation_ending(day).values_list("pk", flat=True)) == ending
+            assert dashboard_count(admin_user, dashboard.PROBATION_ENDING) == len(ending)
+            board = urgency_by_id(probationary, on=day, profile=rules.decision_profile(day))
+            for c in (plain, extended):
+                end = rules.probation_end(fresh(c))
+                assert board[c.pk][0] == end  # the board's date is the rule's end of probation
+                assert rules.probation_ending(fresh(c), day) is (c.pk in ending), (day, c.pk)
+                assert (dashboard.PROBATION_ENDING in standing(client, c)) is (c.pk in ending), (day, c.pk)
+
+
+def test_approval_is_overdue_after_its_deadline_moved_past_national_day_everywhere_R_RC_16_R_GN_02(
+    client, admin_user, branch_a
+):
+    """Branch meeting 1 July 2026: 3 months end on 1 October, National Day, so the deadline is 8 October; the
+    approval is overdue from 9 October on the rule, its queryset, the 工作台, the board and the candidate page."""
+    waiting = b.target(branch_a, since=date(2024, 4, 10), decided_on=date(2025, 4, 10))
+    b.pre_meeting_file(waiting, meeting_on=date(2026, 7, 1))
+    people = list(branch_a.members.filter(status="full"))
+    vote = votes.vote_record(
+        meeting=b.meeting(branch_a, date(2026, 7, 1), present=people),
+        candidate=waiting,
+        proposal="admit",
+        yes=len(people),
+        no=0,
+        abstain=0,
+        recorded_by=None,
+    )
+    client.force_login(admin_user)
+    for day, overdue in {date(2026, 10, 8): False, date(2026, 10, 9): True}.items():
+        with frozen_at(day):
+            client.force_login(admin_user)  # a session lasts 2 hours of the frozen clock
+            assert rules.approval_overdue(CandidateVote.objects.get(pk=vote.pk), day) is overdue
+            assert CandidateVote.objects.approval_overdue(day).filter(pk=vote.pk).exists() is overdue
+            assert dashboard_count(admin_user, dashboard.APPROVAL_OVERDUE) == int(overdue)
+            board = urgency_by_id(
+                Candidate.objects.filter(pk=waiting.pk), on=day, profile=rules.decision_profile(day)
+            )
+            assert board[waiting.pk] == (date(2026, 10, 1), overdue)
+            html = page(client, waiting)
+            assert (f'id="approval-overdue-{vote.pk}"' in html) is overdue
+            assert ("审批已超期" in html) is overdue
+
+
+def test_a_missing_thought_report_is_flagged_only_for_a_quarter_that_was_due_R_RC_05(
+    client, admin_user, branch_a
+):
+    """An activist since 10 April 2026 owes no report for the second quarter of 2026 (the quarter of the
+    decision); one since 31 March 2026 owes it. Read on 1 July 2026, the first day the quarter is complete."""
+    april = b.activist(branch_a, since=date(2026, 4, 10), applied_on=date(2026, 1, 5))
+    march = b.activist(branch_a, since=date(2026, 3, 31), applied_on=date(2026, 1, 5))
+    reported = b.activist(branch_a, since=date(2026, 3, 31), applied_on=date(2026, 1, 5))
+    b.add(ThoughtReport(candidate=reported, submitted_on=date(2026, 6, 30)))
+    client.force_login(admin_user)
+    for day, missing in {date(2026, 6, 30): set(), date(2026, 7, 1): {march.pk}}.items():
+        with frozen_at(day):
+            client.force_login(admin_user)  # a session lasts 2 hours of the frozen clock
+            found = set(Candidate.objects.last_quarter_report_missing(day).values_list("pk", flat=True))
+            assert found == missing, day
+            assert dashboard_count(admin_user, dashboard.REPORT_MISSING) == len(missing)
+            for c in (april, march, reported):
+                assert rules.last_quarter_report_missing(fresh(c), day) is (c.pk in missing), (day, c.pk)
+                assert (dashboard.REPORT_MISSING in standing(client, c)) is (c.pk in missing), (day, c.pk)
+
+
+def test_the_talk_is_due_on_its_deadline_moved_past_a_holiday_everywhere_R_RC_02_R_GN_02(
+    client, admin_user, branch_a
+):
+    """Applied 1 September 2026: the month ends 1 October (National Day), the talk deadline is 8 October; applied
+    31 January 2026: the month ends on Saturday 28 February, a make-up working day."""
+    national = b.candidate(branch_a, applied_on=date(2026, 9, 1))
+    client.force_login(admin_user)
+    for day, due in {date(2026, 10, 7): False, date(2026, 10, 8): True}.items():
+        with frozen_at(day):
+            client.force_login(admin_user)  # a session lasts 2 hours of the frozen clock
+            assert Candidate.objects.talk_due(day).filter(pk=national.pk).exists() is due
+            assert rules.talk_due(fresh(national), day) is due
+            assert dashboard_count(admin_user, dashboard.TALK_DUE) == int(due)
+            assert (dashboard.TALK_DUE in standing(client, national)) is due
+    makeup = b.candidate(branch_a, applied_on=date(2026, 1, 31))
+    assert rules.talk_deadline(makeup).date == date(2026, 2, 28)
+    for day, due in {date(2026, 2, 27): False, date(2026, 2, 28): True}.items():
+        assert Candidate.objects.talk_due(day).filter(pk=makeup.pk).exists() is due
+        assert rules.talk_due(fresh(makeup), day) is due
+    assert period_end(date(2026, 1, 31), months=1) == date(2026, 2, 28)
