@@ -14,7 +14,7 @@ from core.dates import local_today
 from core.models import Organization
 from core.registry import DashboardItem
 from members.dues import members_in_arrears
-from members.floating import lost_condition, overdue_condition, with_last_reached
+from members.floating import lost_or_marked_condition, stale_condition, with_last_reached
 from members.meetings import MONTHLY_KINDS, QUARTERLY_KINDS, missing_meetings
 from members.models import FloatingMember, Meeting, Member
 from members.transfers import overdue_letters
@@ -62,8 +62,7 @@ def _floating(user):
 def _floating_conditions(today) -> tuple[Q, Q]:
     """(stale, lost) on ``with_last_reached``: 失联 is not reached for FLOATING_LOST_CONTACT_DAYS or marked lost
     contact; stale is not reached for FLOATING_CONTACT_WARNING_DAYS and not (yet) lost (R-MB-06)."""
-    lost = lost_condition(today) | Q(lost_contact_since__isnull=False)
-    return overdue_condition(today) & ~lost, lost
+    return stale_condition(today), lost_or_marked_condition(today)
 
 
 def stale_floating(user, today=None):

@@ -219,6 +219,36 @@ def lost_condition(on: date) -> Q:
     return Q(last_reached__lt=period_end(on, days=-settings.FLOATING_LOST_CONTACT_DAYS))
 
 
+def lost_or_marked_condition(on: date) -> Q:
+    """R-MB-06: 失联 as lists and the 工作台 show it — not reached for FLOATING_LOST_CONTACT_DAYS, or stamped lost
+    contact by the scheduled run (``mark_lost_contact``); on ``with_last_reached``. ``is_lost_contact`` for one."""
+    return lost_condition(on) | Q(lost_contact_since__isnull=False)
+
+
+def stale_condition(on: date) -> Q:
+    """R-MB-06: not reached for FLOATING_CONTACT_WARNING_DAYS and not (yet) lost; ``is_contact_stale`` for one."""
+    return overdue_condition(on) & ~lost_or_marked_condition(on)
+
+
+def _last_reached(floating) -> date:
+    return floating.last_contacted_on or floating.flowed_out_on
+
+
+def is_lost_contact(floating, on: date) -> bool:
+    """``lost_or_marked_condition`` for one floating member still away."""
+    if floating.returned_on is not None:
+        return False
+    lost_before = period_end(on, days=-settings.FLOATING_LOST_CONTACT_DAYS)
+    return floating.lost_contact_since is not None or _last_reached(floating) < lost_before
+
+
+def is_contact_stale(floating, on: date) -> bool:
+    """``stale_condition`` for one floating member still away."""
+    if floating.returned_on is not None or is_lost_contact(floating, on):
+        return False
+    return _last_reached(floating) < period_end(on, days=-settings.FLOATING_CONTACT_WARNING_DAYS)
+
+
 def contact_overdue(on: date, queryset: QuerySet | None = None) -> QuerySet:
     """R-MB-06: active floating members not reached for FLOATING_CONTACT_WARNING_DAYS (lost contact included)."""
     return with_last_reached(queryset).filter(overdue_condition(on))

@@ -277,7 +277,8 @@ class RelationTransfer(models.Model):
         return f"{self.letter_number} {self.member}"
 
     def is_overdue(self, on: date | None = None) -> bool:
-        """口袋党员: a letter not accepted within its validity."""
+        """口袋党员 (R-MB-05): a letter not accepted within its validity — for one letter what
+        ``members.transfers.overdue_letters`` selects (accepted on its last day is in time)."""
         return self.state == self.State.PENDING and (on or timezone.localdate()) > self.valid_until
 
 
@@ -375,6 +376,10 @@ class FloatingCertificate(models.Model):
 
     def __str__(self) -> str:
         return self.number
+
+    def is_expired(self, on: date | None = None) -> bool:
+        """Valid through ``valid_until``; expired from the day after."""
+        return (on or timezone.localdate()) > self.valid_until
 
 
 class DuesPayment(models.Model):

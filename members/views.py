@@ -33,6 +33,8 @@ from members.floating import (
     floating_log_contact,
     floating_register,
     floating_return,
+    is_contact_stale,
+    is_lost_contact,
 )
 from members.forms import (
     AttendanceForm,
@@ -175,6 +177,9 @@ def member_detail(request, pk: int):
         "timeline_total": len(timeline),
         "pending_transfer": next((t for t in transfers if t.state == RelationTransfer.State.PENDING), None),
         "party_age": member.party_age(),
+        # R-MB-06: as the 工作台 and the member list's filters decide (members.floating)
+        "floating_lost": bool(floating) and is_lost_contact(floating, local_today()),
+        "floating_stale": bool(floating) and is_contact_stale(floating, local_today()),
         "today": local_today(),
     }
     return render(request, "members/member_detail.html", context)
