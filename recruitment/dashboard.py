@@ -6,18 +6,16 @@ from django.db.models import Exists, OuterRef
 from django.urls import reverse
 
 from core.access import scope_queryset
-from core.dates import add_months, local_today, period_end
+from core.dates import local_today
 from core.registry import DashboardItem
 from recruitment import rules
 from recruitment.models import (
     Approval,
     Candidate,
     CandidateVote,
-    ConversionApplication,
     Oath,
     Stage,
 )
-from recruitment.rules import conversion_reminder_from, filing_overdue, probation_end
 
 SECTION = "发展党员"
 
@@ -32,8 +30,8 @@ def items(user) -> list[DashboardItem]:
         for label, queryset, level in flags(candidates=candidates, votes=votes, today=today)
     ]
     found += [
-        ("入党后超过1个月未备案（R-RC-16）", _filing_overdue(user, today), "danger"),
-        ("预备期满前一周未递交转正申请（R-RC-19）", _conversion_not_applied(candidates, today), "warning"),
+        (FILING_OVERDUE, _filing_overdue(user, today), "danger"),
+        (CONVERSION_NOT_APPLIED, _conversion_not_applied(candidates, today), "warning"),
     ]
     return [
         DashboardItem(section=SECTION, label=label, count=count, url=url, level=level)
@@ -47,6 +45,8 @@ REPORT_MISSING = "上季度缺思想汇报（R-RC-05）"
 ACTIVIST_YEAR = "积极分子满1年可列为发展对象（R-RC-07）"
 APPROVAL_OVERDUE = "审批超过3个月（最长6个月）（R-RC-16）"
 PROBATION_ENDING = "预备期将满（R-RC-17、R-RC-19）"
+FILING_OVERDUE = "入党后超过1个月未备案（R-RC-16）"
+CONVERSION_NOT_APPLIED = "预备期满前一周未递交转正申请（R-RC-19）"
 
 # The same questions for one candidate (its page): the rule forms beside the queryset forms used in ``flags``.
 ONE_CANDIDATE = (
@@ -89,29 +89,11 @@ def flags(*, candidates, votes, today) -> list[tuple[str, object, str]]:
 
 
 def _filing_overdue(user, today) -> int:
-    """R-RC-16: SQL narrows to unfiled admissions approved over a month ago; rules.filing_overdue decides
-    (the month is a deadline, moved past holidays)."""
-    approvals = scope_queryset(
-        Approval.objects.filter(
-            vote__proposal=CandidateVote.Proposal.ADMIT,
-            approved=True,
-            filed_on__isnull=True,
-            decided_on__lt=add_months(today, -1),
-        ),
-        user,
-        "vote__candidate__organization",
-    )
-    return sum(
-        filing_overdue(approved_on=day, filed_on=None, on=today)
-        for day in approvals.values_list("decided_on", flat=True)
-    )
+    """R-RC-16: unfiled admissions whose month for filing (moved past holidays) is over."""
+    return scope_queryset(Approval.objects.filing_overdue(today), user, "vote__candidate__organization").count()
 
 
 def _conversion_not_applied(candidates, today) -> int:
-    """R-RC-19: SQL narrows to probationary members without an application whose first year is nearly over;
-    rules.probation_end (with any extension) and conversion_reminder_from decide."""
-    near = candidates.filter(
-        stage=Stage.PROBATIONARY, member__joined_on__lte=add_months(period_end(today, days=9), -12)
-    ).exclude(Exists(ConversionApplication.objects.filter(candidate=OuterRef("pk"))))
-    near = near.select_related("member").prefetch_related("votes__approval")
-    return sum((end := probation_end(c)) is not None and today >= conversion_reminder_from(end) for c in near)
+    """R-RC-19: probationary members without an application from a week before probation (with any extension)
+    ends."""
+    return candidates.conversion_not_applied(today).count()

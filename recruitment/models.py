@@ -52,6 +52,12 @@ class CandidateQuerySet(models.QuerySet):
 
         return self.filter(activist_year_complete_q(on))
 
+    def conversion_not_applied(self, on):
+        """R-RC-19: no conversion application from a week before probation ends (``rules.conversion_not_applied``)."""
+        from recruitment.rules import conversion_not_applied_q
+
+        return self.filter(conversion_not_applied_q(on))
+
     def probation_ending(self, on):
         """R-RC-17 / R-RC-21: probation (with any extension) ends within a month (``rules.probation_ending``)."""
         from recruitment.rules import probation_ending_q
@@ -591,6 +597,14 @@ class WrittenOpinion(models.Model):
         return f"{self.member} {self.get_vote_display()}"
 
 
+class ApprovalQuerySet(models.QuerySet):
+    def filing_overdue(self, on):
+        """R-RC-16: approved admissions not filed within the month (``rules.filing_overdue``)."""
+        from recruitment.rules import filing_overdue_q
+
+        return self.filter(filing_overdue_q(on))
+
+
 class Approval(models.Model):
     """R-RC-16: the committee's approval of a branch resolution, within 3 months (at most 6)."""
 
@@ -608,6 +622,8 @@ class Approval(models.Model):
     document_number = models.CharField("文书编号", max_length=40, blank=True, editable=False)
     recorded_by = models.ForeignKey(USER, verbose_name="记录人", null=True, on_delete=models.PROTECT)
     recorded_at = models.DateTimeField("记录时间", default=timezone.now)
+
+    objects = ApprovalQuerySet.as_manager()
 
     class Meta:
         verbose_name = "上级党委审批"

@@ -328,3 +328,35 @@ def approval_nearly_due_q(on: date) -> Q:
     return Q(
         passed=True, approval__isnull=True, meeting__held_on__lte=period_end(add_months(on, -3), days=14)
     ) & ~approval_overdue_q(on)
+
+
+def filing_overdue_q(on: date) -> Q:
+    """SQL twin of ``filing_overdue`` for approvals not yet filed (R-RC-16): an approved admission whose month
+    for filing (moved past days off) is over on ``on``. Over ``Approval`` rows."""
+    from recruitment.models import CandidateVote
+
+    return Q(vote__proposal=CandidateVote.Proposal.ADMIT, approved=True, filed_on__isnull=True) & Q(
+        deadline_passed_sql(PeriodEnd(F("decided_on"), months=1), on=on)
+    )
+
+
+def conversion_not_applied(candidate, on: date) -> bool:
+    """R-RC-19: a probationary member with no conversion application from about a week before probation ends
+    (``conversion_reminder_from``; the reminder ``guards.conversion_application_reminder`` shows)."""
+    from recruitment.models import Stage
+
+    if candidate.stage != Stage.PROBATIONARY or candidate.conversionapplications.all():
+        return False
+    end = probation_end(candidate)
+    return end is not None and on >= conversion_reminder_from(end)
+
+
+def conversion_not_applied_q(on: date) -> Q:
+    from recruitment.models import ConversionApplication, Stage
+
+    applied = ConversionApplication.objects.filter(candidate=OuterRef("pk"))
+    return (
+        Q(stage=Stage.PROBATIONARY)
+        & ~Q(Exists(applied))
+        & Q(LessThanOrEqual(PeriodEnd(probation_end_sql(), days=-7), on))
+    )

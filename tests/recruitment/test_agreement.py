@@ -187,3 +187,43 @@ def test_the_talk_is_due_on_its_deadline_moved_past_a_holiday_everywhere_R_RC_02
         assert Candidate.objects.talk_due(day).filter(pk=makeup.pk).exists() is due
         assert rules.talk_due(fresh(makeup), day) is due
     assert period_end(date(2026, 1, 31), months=1) == date(2026, 2, 28)
+
+
+def test_filing_is_overdue_after_the_month_moved_past_a_sunday_everywhere_R_RC_16_R_GN_02(
+    client, admin_user, branch_a
+):
+    """Approved Thursday 10 July 2025: the month ends Sunday 10 August, the filing deadline is Monday the 11th;
+    unfiled, it is overdue from Tuesday the 12th."""
+    unfiled = b.admitted(branch_a, meeting_on=date(2025, 6, 27), approved_on=date(2025, 7, 10))
+    approval = unfiled.votes.get(proposal="admit").approval
+    for day, overdue in {date(2025, 8, 11): False, date(2025, 8, 12): True}.items():
+        with frozen_at(day):
+            client.force_login(admin_user)
+            assert rules.filing_overdue(approved_on=approval.decided_on, filed_on=None, on=day) is overdue
+            assert approval.__class__.objects.filing_overdue(day).filter(pk=approval.pk).exists() is overdue
+            assert dashboard_count(admin_user, dashboard.FILING_OVERDUE) == int(overdue)
+            board = urgency_by_id(
+                Candidate.objects.filter(pk=unfiled.pk), on=day, profile=rules.decision_profile(day)
+            )
+            assert board[unfiled.pk][1] is overdue
+            assert ("至今尚未备案" in page(client, unfiled)) is overdue
+
+
+def test_the_conversion_application_is_missing_from_a_week_before_probation_ends_everywhere_R_RC_19(
+    client, admin_user, branch_a
+):
+    """Joined 27 June 2025, filed in time: probation ends 27 June 2026, the branch reminds from 20 June."""
+    member = b.admitted(
+        branch_a, meeting_on=date(2025, 6, 27), approved_on=date(2025, 7, 10), filed_on=date(2025, 7, 20)
+    )
+    for day, missing in {date(2026, 6, 19): False, date(2026, 6, 20): True}.items():
+        with frozen_at(day):
+            client.force_login(admin_user)
+            assert rules.conversion_not_applied(fresh(member), day) is missing
+            assert Candidate.objects.conversion_not_applied(day).filter(pk=member.pk).exists() is missing
+            assert dashboard_count(admin_user, dashboard.CONVERSION_NOT_APPLIED) == int(missing)
+            board = urgency_by_id(
+                Candidate.objects.filter(pk=member.pk), on=day, profile=rules.decision_profile(day)
+            )
+            assert board[member.pk][1] is missing
+            assert ("尚未递交转正申请" in page(client, member)) is missing
