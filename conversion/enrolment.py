@@ -58,8 +58,9 @@ def case_enrol(*, member: Member, opened_on: date, reason: str, decided_by) -> C
         reason="镇党委决定纳入转化管理",
     )
     transfer = transfer_accept(transfer=transfer, accepted_on=opened_on, accepted_by=decided_by)
+    # R-CV-02: the base of the version the case is judged by from now on (ConversionCase.profile)
     created_at = timezone.now()
-    base = rule_profile(at=created_at).points_base  # the version the case is judged by (ConversionCase.profile)
+    base = rule_profile(at=created_at).points_base
     case = ConversionCase.objects.create(
         created_at=created_at,
         member=member,

@@ -16,6 +16,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from conversion.exceptions import LedgerImmutableError
+from core.dates import period_end
 from core.models import RuleProfile
 from core.profile import rule_profile
 from core.transitions import ChangeRow
@@ -43,13 +44,13 @@ def review_due_condition() -> Q:
 
 def awaiting_committee_condition() -> Q:
     """R-CV-06: a referral raised when the balance fell below the case's low mark awaits the town committee."""
-    return Exists(CommitteeReferral.objects.filter(case=OuterRef("pk"), state=CommitteeReferral.State.AWAITING))
+    return Exists(
+        CommitteeReferral.objects.filter(case=OuterRef("pk"), state=CommitteeReferral.State.AWAITING)
+    )
 
 
 def transition_ending_condition(today: date) -> Q:
     """R-CV-11: the transition period ends within 30 days of ``today`` (or has ended and awaits closing)."""
-    from core.dates import period_end
-
     return Q(
         state=ConversionCase.State.TRANSITION,
         transition_ends_on__lte=period_end(today, days=TRANSITION_WARNING_DAYS),
@@ -173,16 +174,6 @@ class ConversionCase(models.Model):
     def transition_over_today(self) -> bool:
         return self.transition_over(timezone.localdate())
 
-    def is_transition_ending(self, today: date) -> bool:
-        """``transition_ending_condition`` for this case."""
-        from core.dates import period_end
-
-        return (
-            self.state == self.State.TRANSITION
-            and self.transition_ends_on is not None
-            and self.transition_ends_on <= period_end(today, days=TRANSITION_WARNING_DAYS)
-        )
-
 
 class CaseStateChange(ChangeRow):
     """Append-only audit of every case state change (who, when, from, to, why; core.transitions)."""
@@ -207,7 +198,9 @@ class CaseStateChange(ChangeRow):
 class ConversionTaskQuerySet(models.QuerySet):
     def overdue(self, on: date):
         """R-CV-03: open tasks of active cases whose due date has passed on ``on``, not yet assessed."""
-        return self.filter(status=ConversionTask.Status.OPEN, due_on__lt=on, case__state=ConversionCase.State.ACTIVE)
+        return self.filter(
+            status=ConversionTask.Status.OPEN, due_on__lt=on, case__state=ConversionCase.State.ACTIVE
+        )
 
 
 class ConversionTask(models.Model):

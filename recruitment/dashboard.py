@@ -90,7 +90,9 @@ def flags(*, candidates, votes, today) -> list[tuple[str, object, str]]:
 
 def _filing_overdue(user, today) -> int:
     """R-RC-16: unfiled admissions whose month for filing (moved past holidays) is over."""
-    return scope_queryset(Approval.objects.filing_overdue(today), user, "vote__candidate__organization").count()
+    return scope_queryset(
+        Approval.objects.filing_overdue(today), user, "vote__candidate__organization"
+    ).count()
 
 
 def _conversion_not_applied(candidates, today) -> int:

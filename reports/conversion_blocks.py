@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from django.db.models import Count, Max, OuterRef, Q, Subquery
+from django.db.models import Count, F, Max, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
 
 from conversion.models import CommitteeReferral, ConversionCase, DemocraticReview, LedgerEntry
@@ -63,10 +63,13 @@ def conversion_block(scope: Scope, period: Period) -> Block:
     in_transition = Q(returned_on__lte=on) & (Q(closed_on__isnull=True) | Q(closed_on__gt=on))
     # The balance on the counting day, computed once per open case in an inner query (GROUP BY case), then
     # counted into bands; annotated straight on the cases, the ORM would repeat it in every band's FILTER.
+    # R-CV-06/R-CV-07 are judged by each case's own marks (the profile of its enrolment, ConversionCase.profile);
+    # the bands below show the distribution against today's marks.
     per_case = (
         ConversionCase.objects.annotate(balance_on=_balance_on(on))
+        .with_marks()
         .values("pk")
-        .annotate(points=Max("balance_on", filter=open_on))
+        .annotate(points=Max("balance_on", filter=open_on), low=Max("mark_low"), high=Max("mark_high"))
     )
     cases = per_case.aggregate(
         open=Count("pk", filter=open_on),
@@ -75,6 +78,8 @@ def conversion_block(scope: Scope, period: Period) -> Block:
         returned=Count("pk", filter=Q(returned_on__range=(start, end))),
         completed=Count("pk", filter=Q(closed_on__range=(start, end), returned_on__isnull=False)),
         **{f"band_{i}": Count("pk", filter=open_on & q) for i, (_, q) in enumerate(bands)},
+        below=Count("pk", filter=open_on & Q(points__lt=F("low"))),
+        at_high=Count("pk", filter=open_on & Q(points__gte=F("high"))),
     )
     reviews = DemocraticReview.objects.filter(concluded_on__range=(start, end)).aggregate(
         passed=Count("pk", filter=Q(state=DemocraticReview.State.PASSED)),
@@ -84,8 +89,7 @@ def conversion_block(scope: Scope, period: Period) -> Block:
         raised=Count("pk", filter=Q(**on_local_days("raised_at", start, end))),
         decided=Count("pk", filter=Q(decided_on__range=(start, end))),
     )
-    below = cases["band_0"]
-    at_high = cases[f"band_{len(bands) - 1}"]
+    below, at_high = cases["below"], cases["at_high"]
     return Block(
         tables=[
             Table(

@@ -260,8 +260,11 @@ class Matter(models.Model):
     @property
     def is_justified_delay(self) -> bool:
         """R-SV-10: past its deadline, open, not overdue because a justified reason is recorded."""
-        return self.is_open and bool(self.delay_reason) and not self.is_overdue_at() and (
-            self.deadline_at is not None and self.deadline_at <= timezone.now()
+        return (
+            self.is_open
+            and bool(self.delay_reason)
+            and not self.is_overdue_at()
+            and (self.deadline_at is not None and self.deadline_at <= timezone.now())
         )
 
     @property
