@@ -13,7 +13,6 @@ from conversion.cases import case_for_update
 from conversion.exceptions import ConversionError
 from conversion.ledger import case_profile
 from conversion.models import ConversionCase, DemocraticReview, ReviewParticipant
-from core.profile import rule_profile
 
 
 @dataclass(frozen=True)
@@ -45,11 +44,10 @@ def review_schedule(*, case: ConversionCase, scheduled_on: date, scheduled_by) -
     return DemocraticReview.objects.create(case=case, scheduled_on=scheduled_on, scheduled_by=scheduled_by)
 
 
-def check_own_village_share(*, villages: Iterable[str], own: str, share: Decimal | None = None) -> None:
+def check_own_village_share(*, villages: Iterable[str], own: str, share: Decimal) -> None:
     """R-CV-08: people from the member's own village are at most the profile share (50%) of participants;
     exactly 50% is allowed. ``share``: the case's profile's (``ConversionCase.profile``)."""
     villages = [v.strip() for v in villages]
-    share = rule_profile().own_village_max_share if share is None else share
     own_count = sum(1 for v in villages if own and v == own)
     if Decimal(own_count) > share * len(villages):
         raise ConversionError(
