@@ -6,16 +6,16 @@ mark 4, step 1) came into force before case ``new`` was enrolled. Both are read 
 """
 
 import re
-from datetime import timedelta
+from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
 from django.utils import timezone
 
 from conversion.ledger import ledger_record_task, review_is_due, task_assign
-from conversion.models import ConversionCase
+from conversion.models import ConversionCase, ConversionTask
 from core.models import RuleProfile
-from tests.clock import dashboard_count
+from tests.clock import dashboard_count, frozen_at
 from tests.conversion.helpers import OPENED, enrolled_case
 
 pytestmark = pytest.mark.django_db
@@ -102,3 +102,19 @@ def test_below_the_low_mark_agrees_on_both_sides_of_each_cases_own_low_mark_R_CV
     new = score(new, completed=False, by=clerk)  # 3: below 4, though not below the old mark of 3
     agree({old.pk: True, new.pk: True})
     assert "低于4分待镇党委处理" in list_row(client, new) and "低于3分待镇党委处理" in list_row(client, old)
+
+
+def test_a_task_is_overdue_from_the_day_after_its_due_date_everywhere_R_CV_03(client, cases, clerk):
+    old, _ = cases
+    due = date(2026, 4, 30)
+    task = task_assign(case=old, title="走访群众", assigned_on=OPENED, due_on=due, assigned_by=clerk)
+    for day, overdue in {due: False, date(2026, 5, 1): True}.items():
+        with frozen_at(day):
+            client.force_login(clerk)
+            task.refresh_from_db()
+            assert task.is_overdue(day) is overdue
+            assert ConversionTask.objects.overdue(day).filter(pk=task.pk).exists() is overdue
+            assert dashboard_count(clerk, "逾期未评定的转化任务") == int(overdue)
+            assert ("任务逾期" in list_row(client, old)) is overdue
+            assert (list_row(client, old, "?flag=overdue") is not None) is overdue
+            assert ('badge-danger">逾期<' in client.get(f"/conversion/{old.pk}/").content.decode()) is overdue
