@@ -79,7 +79,7 @@ def file_prefetches() -> dict:
 
     return {
         # who recorded each change is named on the candidate's timeline (core.people)
-        "stage_changes": Prefetch("stage_changes", queryset=StageChange.objects.select_related("recorded_by")),
+        "stage_changes": Prefetch("stage_changes", queryset=StageChange.objects.select_related("by")),
         "talks": "talks",
         "recommendations": "recommendations",
         "contacts": Prefetch("contacts", queryset=Contact.objects.select_related("member")),
