@@ -8,6 +8,8 @@ from django.db.models import Q
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
+from core.fields import CodeField
+
 
 class CalendarYear(models.Model):
     """A year whose holidays and make-up working days are loaded (R-SV-07).
@@ -73,7 +75,7 @@ class CenterProfile(models.Model):
     name = models.CharField("中心名称", max_length=100, default="某某镇党员服务转化中心")
     committee_name = models.CharField("镇党委名称", max_length=100, default="中共某某镇委员会")
     address = models.CharField("地址", max_length=200, default="某某镇人民路1号")
-    phone = models.CharField("联系电话", max_length=40, blank=True, default="")
+    phone = CodeField("联系电话", max_length=40, blank=True, default="")
     letter_prefix = models.CharField("介绍信编号前缀", max_length=20, default="党关介")
     certificate_prefix = models.CharField("流动党员活动证编号前缀", max_length=20, default="流党证")
     document_prefix = models.CharField("中心文书编号前缀", max_length=20, default="党服转")
@@ -206,7 +208,7 @@ class Organization(models.Model):
     is_center = models.BooleanField("是中心党支部", default=False)
     has_approval_authority = models.BooleanField("有审批预备党员权限", default=False)
     secretary_name = models.CharField("书记", max_length=30, blank=True)
-    phone = models.CharField("联系电话", max_length=20, blank=True)
+    phone = CodeField("联系电话", max_length=20, blank=True)
     is_active = models.BooleanField("在用", default=True)
     sort_order = models.PositiveIntegerField("排序", default=0)
     # The table keeps its name from when the tree lived in members (no data moved).
@@ -253,7 +255,7 @@ class StaffProfile(models.Model):
         Organization, verbose_name="所属组织", null=True, blank=True, on_delete=models.PROTECT
     )
     window = models.CharField("服务窗口", max_length=50, blank=True)
-    phone = models.CharField("联系电话", max_length=20, blank=True)
+    phone = CodeField("联系电话", max_length=20, blank=True)
     history = HistoricalRecords()
 
     class Meta:
