@@ -3,7 +3,6 @@ secretaries have no access. Public pages (catalog, completion board, progress lo
 
 from __future__ import annotations
 
-import csv
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
@@ -22,6 +21,7 @@ from django.views.decorators.http import require_POST
 
 from core.access import Role, can_write, is_admin, staff_required
 from core.dates import local_today
+from core.exports import write_csv
 from core.login_throttle import client_ip
 from core.operations import flash_form_errors, run_form
 from core.people import person_name
@@ -380,42 +380,30 @@ def records(request):
     return render(request, "services/records.html", {"years": years, "archived": archived})
 
 
+RECORD_COLUMNS = ["受理编号", "登记时间", "办件类型", "办事人", "首问责任人", "经办人", "事项", "状态", "办结时间", "办理结果"]
+
+
 @desk_reader
 def records_csv(request, year: int):
-    """R-SV-17: the year's service records (time, person, content, how resolved)."""
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="service-records-{year}.csv"'
-    response.write("\ufeff")
-    writer = csv.writer(response)
-    writer.writerow(
+    """R-SV-17: the year's service records (time, person, content, how resolved), through the export writer."""
+    matters = Matter.objects.filter(year=year).select_related("first_contact", "handler").order_by("sequence")
+    rows = (
         [
-            "受理编号",
-            "登记时间",
-            "办件类型",
-            "办事人",
-            "首问责任人",
-            "经办人",
-            "事项",
-            "状态",
-            "办结时间",
-            "办理结果",
+            m.receipt_number,
+            timezone.localtime(m.registered_at).strftime("%Y-%m-%d %H:%M"),
+            m.kind_label,
+            m.applicant_name,
+            person_name(m.first_contact),
+            person_name(m.handler),
+            m.request,
+            m.get_state_display(),
+            timezone.localtime(m.completed_at).strftime("%Y-%m-%d %H:%M") if m.completed_at else "",
+            m.result or m.return_reason or m.referred_unit,
         ]
+        for m in matters.iterator(chunk_size=2000)
     )
-    for m in Matter.objects.filter(year=year).select_related("first_contact", "handler").order_by("sequence"):
-        writer.writerow(
-            [
-                m.receipt_number,
-                timezone.localtime(m.registered_at).strftime("%Y-%m-%d %H:%M"),
-                m.kind_label,
-                m.applicant_name,
-                person_name(m.first_contact),
-                person_name(m.handler),
-                m.request,
-                m.get_state_display(),
-                timezone.localtime(m.completed_at).strftime("%Y-%m-%d %H:%M") if m.completed_at else "",
-                m.result or m.return_reason or m.referred_unit,
-            ]
-        )
+    response = HttpResponse(write_csv(RECORD_COLUMNS, rows), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="service-records-{year}.csv"'
     return response
 
 
