@@ -63,6 +63,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Before anything reads the body (the CSRF check does): oversized or anonymous uploads answer 413.
+    "core.request_limits.RequestSizeLimitMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
@@ -141,8 +143,14 @@ LOGOUT_REDIRECT_URL = "login"
 
 # Uploads (imports): refuse anything larger than this many bytes.
 IMPORT_MAX_UPLOAD_BYTES = env_int("IMPORT_MAX_UPLOAD_BYTES", 5 * 1024 * 1024)
+# Form fields other than files held in memory; files up to this size stay in memory, larger ones are
+# spooled to a temporary file.
 DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("DATA_UPLOAD_MAX_MEMORY_SIZE", 10 * 1024 * 1024)
 FILE_UPLOAD_MAX_MEMORY_SIZE = IMPORT_MAX_UPLOAD_BYTES
+# A request body above this is refused before it is read (core.request_limits); anonymous visitors may post
+# only small forms (login, the public lookup), never files. Set the proxy's limit to the same (README).
+REQUEST_MAX_BODY_BYTES = env_int("REQUEST_MAX_BODY_BYTES", max(IMPORT_MAX_UPLOAD_BYTES, DATA_UPLOAD_MAX_MEMORY_SIZE) + 1024 * 1024)
+ANONYMOUS_MAX_BODY_BYTES = env_int("ANONYMOUS_MAX_BODY_BYTES", 64 * 1024)
 
 # Floating members (R-MB-06): warn after this many days without contact, lost contact after the second.
 FLOATING_CONTACT_WARNING_DAYS = env_int("FLOATING_CONTACT_WARNING_DAYS", 90)
