@@ -228,9 +228,10 @@ AXES_COOLOFF_MESSAGE = (
 AXES_PERMALOCK_MESSAGE = "登录失败次数过多，该账号已被锁定，请联系管理员解锁。"
 AXES_VERBOSE = False
 
-# --- Cache (rate limits of the public pages, axes is in the database) ------------------------------------
-# With several gunicorn workers or hosts set REDIS_URL, so every worker counts against the same limit;
-# without it each process keeps its own counts in memory.
+# --- Cache (rate limits of the public pages; axes and sessions are in the database) ----------------------
+# Shared by every gunicorn worker and host without extra infrastructure: Django's database cache, a table in
+# PostgreSQL (created by core's migration 0006). REDIS_URL switches to Redis. A per-process cache
+# (CACHE_BACKEND=locmem) would let each worker count its own limit: a system check warns (core.checks).
 REDIS_URL = env_str("REDIS_URL") or ""
 if REDIS_URL:
     if importlib.util.find_spec("redis") is None:
@@ -238,8 +239,17 @@ if REDIS_URL:
             "REDIS_URL is set but the 'redis' package is not installed (pip install redis)."
         )
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
-else:
+elif env_str("CACHE_BACKEND") == "locmem":
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+else:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": "django_cache",
+            # Expired rows are removed when the table passes this many (Django culls on write).
+            "OPTIONS": {"MAX_ENTRIES": 20_000},
+        }
+    }
 
 # --- Logging ---------------------------------------------------------------------------------------------
 # LOG_FORMAT=json writes one JSON object per line (for journald / a log collector); "plain" for people.

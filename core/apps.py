@@ -8,7 +8,7 @@ class CoreConfig(AppConfig):
     def ready(self) -> None:
         from django.db.models.signals import post_migrate
 
-        from core import signals  # noqa: F401  (connects calendar cache invalidation)
+        from core import checks, signals  # noqa: F401  (registers the start-up checks; calendar cache invalidation)
         from core.access import Role
         from core.permissions import sync_after_migrate
         from core.registry import NavItem, register_nav

@@ -10,7 +10,6 @@ from datetime import date
 from django import forms as django_forms
 from django.contrib import messages
 from django.contrib.auth.models import User
-from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Count, Q
@@ -19,6 +18,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from core import rate_limits
 from core.access import Role, can_write, is_admin, staff_required
 from core.dates import local_today
 from core.exports import write_csv
@@ -431,15 +431,8 @@ PUBLIC_PAGE_WINDOW = 60  # … per minute: a person reads a few pages, a scraper
 
 def _within_limit(request, page: str, limit: int, window: int) -> bool:
     """Count this request against ``page``'s limit for the client's address (seen through the trusted
-    proxies, as for login throttling); the counters live in the cache (Redis when several workers)."""
-    key = f"services:{page}:{client_ip(request) or ''}"
-    cache.add(key, 0, window)
-    try:
-        attempts = cache.incr(key)
-    except ValueError:  # expired between add and incr
-        cache.set(key, 1, window)
-        attempts = 1
-    return attempts <= limit
+    proxies, as for login throttling), shared by every worker and host (core.rate_limits)."""
+    return rate_limits.hit(f"services:{page}:{client_ip(request) or ''}", limit=limit, window=window)
 
 
 def _too_many_requests(request, message: str):

@@ -35,11 +35,13 @@ def pytest_runtest_teardown(item, nextitem):
     yield
     if _is_transactional(item):
         from django.apps import apps
+        from django.core.cache import cache
         from pytest_django.plugin import blocking_manager_key
 
         seed = importlib.import_module("core.migrations.0002_seed_calendar_groups").seed
         with item.config.stash[blocking_manager_key].unblock():
             seed(apps, None)
+            cache.clear()  # the database cache's table is not flushed: no rate-limit count outlives its test
         invalidate_calendar_cache()
 
 
