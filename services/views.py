@@ -3,9 +3,9 @@ secretaries have no access. Public pages (catalog, completion board, progress lo
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date
 
 from django import forms as django_forms
 from django.contrib import messages
@@ -25,6 +25,7 @@ from core.exports import write_csv
 from core.login_throttle import client_ip
 from core.operations import flash_form_errors, run_form
 from core.people import person_name
+from core.text import normalize_code
 from services import accountability, contact, desk, forms, statistics
 from services.access import DESK_ROLES
 from services.deadlines import due_soon_limit
@@ -355,14 +356,24 @@ def case_detail(request, pk: int):
 # --- statistics and records -----------------------------------------------------------------------------
 
 
+FIRST_STATISTICS_YEAR = 2000
+
+
+def _month_param(value: str) -> tuple[int, int]:
+    """``?month=2026-11`` as (year, month); anything else — another shape, a month before the desk existed or
+    after next year (``9999-12`` ran the date arithmetic past year 9999) — is ignored: this month."""
+    today = local_today()
+    match = re.fullmatch(r"([0-9]{4})-([0-9]{1,2})", normalize_code(value or ""))
+    if match:
+        year, month = int(match[1]), int(match[2])
+        if FIRST_STATISTICS_YEAR <= year <= today.year + 1 and 1 <= month <= 12:
+            return year, month
+    return today.year, today.month
+
+
 @desk_reader
 def stats(request):
-    today = local_today()
-    try:
-        year, month = (int(x) for x in request.GET.get("month", f"{today:%Y-%m}").split("-"))
-        date(year, month, 1)
-    except ValueError:
-        year, month = today.year, today.month
+    year, month = _month_param(request.GET.get("month", ""))
     report = statistics.monthly_report(year=year, month=month)
     return render(
         request, "services/stats.html", {"report": report, "chart": statistics.bar_chart(report.by_kind)}
