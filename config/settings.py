@@ -46,6 +46,9 @@ INSTALLED_APPS = [
     "import_export",
     "axes",
     "procrastinate.contrib.django",  # the job queue in PostgreSQL (core/jobs.py)
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "core",
     "members",
     "conversion",
@@ -65,6 +68,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     # Before anything reads the body (the CSRF check does): oversized or anonymous uploads answer 413.
     "core.request_limits.RequestSizeLimitMiddleware",
+    # Two-factor sign-in and the first-sign-in password change, before any page (core/two_factor.py).
+    "core.two_factor.TwoFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
@@ -227,6 +232,17 @@ AXES_COOLOFF_MESSAGE = (
 )
 AXES_PERMALOCK_MESSAGE = "登录失败次数过多，该账号已被锁定，请联系管理员解锁。"
 AXES_VERBOSE = False
+
+# --- Two-factor sign-in (django-otp; core/two_factor.py) -------------------------------------------------
+# Administrators, center clerks and auditors read personal data in bulk (等保 2.0): a password and a code
+# from an authenticator app (TOTP), or a one-time recovery code. TWO_FACTOR_FOR_SECRETARIES=1 adds secretaries.
+TWO_FACTOR_FOR_SECRETARIES = env_bool("TWO_FACTOR_FOR_SECRETARIES", default=False)
+OTP_TOTP_ISSUER = env_str("OTP_TOTP_ISSUER", "党员服务转化中心")
+OTP_TOTP_THROTTLE_FACTOR = 1  # seconds, doubled after each wrong code (django-otp's throttling)
+OTP_STATIC_THROTTLE_FACTOR = 1
+# Sign-ins, failures and lockouts (core.SignInEvent) are kept at least this long; nothing deletes them sooner.
+SIGN_IN_EVENTS_KEPT_DAYS = env_int("SIGN_IN_EVENTS_KEPT_DAYS", 183)
+AXES_ENABLE_ACCESS_FAILURE_LOG = True
 
 # --- Cache (rate limits of the public pages; axes and sessions are in the database) ----------------------
 # Shared by every gunicorn worker and host without extra infrastructure: Django's database cache, a table in

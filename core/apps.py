@@ -27,3 +27,7 @@ class CoreConfig(AppConfig):
         register_nav(NavItem(label="后台任务", url_name="core:task_index", order=95, roles=frozenset({Role.ADMIN})))
 
         post_migrate.connect(sync_after_migrate, dispatch_uid="core.sync_role_permissions")
+
+        from core import sign_ins
+
+        sign_ins.connect()  # the sign-in audit (core.SignInEvent)

@@ -9,6 +9,7 @@ import pytest
 from core.access import Role
 from core.dates import invalidate_calendar_cache
 from tests import factories
+from tests.two_factor import verify_two_factor
 
 
 @pytest.fixture(autouse=True)
@@ -25,6 +26,22 @@ def _is_transactional(item) -> bool:
         {"transactional_db", "live_server"} & set(getattr(item, "fixturenames", ()))
         or (marker and (marker.kwargs.get("transaction") or (marker.args and marker.args[0])))
     )
+
+
+@pytest.fixture(autouse=True)
+def _force_login_passes_two_factor(monkeypatch):
+    """``client.force_login(user)`` signs in as a persona who has also passed two-factor sign-in (a confirmed
+    authenticator verified in the session), so tests of pages need not type codes; tests of the two-factor
+    sign-in itself log in through the login form (tests/core/test_two_factor.py, the browser tests)."""
+    from django.test.client import ClientMixin
+
+    original = ClientMixin.force_login
+
+    def force_login(self, user, backend=None):
+        original(self, user, backend)
+        verify_two_factor(self, user)
+
+    monkeypatch.setattr(ClientMixin, "force_login", force_login)
 
 
 @pytest.hookimpl(hookwrapper=True)
