@@ -46,6 +46,9 @@ INSTALLED_APPS = [
     "import_export",
     "axes",
     "procrastinate.contrib.django",  # the job queue in PostgreSQL (core/jobs.py)
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "core",
     "members",
     "conversion",
@@ -63,6 +66,10 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Before anything reads the body (the CSRF check does): oversized or anonymous uploads answer 413.
+    "core.request_limits.RequestSizeLimitMiddleware",
+    # Two-factor sign-in and the first-sign-in password change, before any page (core/two_factor.py).
+    "core.two_factor.TwoFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
@@ -141,8 +148,14 @@ LOGOUT_REDIRECT_URL = "login"
 
 # Uploads (imports): refuse anything larger than this many bytes.
 IMPORT_MAX_UPLOAD_BYTES = env_int("IMPORT_MAX_UPLOAD_BYTES", 5 * 1024 * 1024)
+# Form fields other than files held in memory; files up to this size stay in memory, larger ones are
+# spooled to a temporary file.
 DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("DATA_UPLOAD_MAX_MEMORY_SIZE", 10 * 1024 * 1024)
 FILE_UPLOAD_MAX_MEMORY_SIZE = IMPORT_MAX_UPLOAD_BYTES
+# A request body above this is refused before it is read (core.request_limits); anonymous visitors may post
+# only small forms (login, the public lookup), never files. Set the proxy's limit to the same (README).
+REQUEST_MAX_BODY_BYTES = env_int("REQUEST_MAX_BODY_BYTES", max(IMPORT_MAX_UPLOAD_BYTES, DATA_UPLOAD_MAX_MEMORY_SIZE) + 1024 * 1024)
+ANONYMOUS_MAX_BODY_BYTES = env_int("ANONYMOUS_MAX_BODY_BYTES", 64 * 1024)
 
 # Floating members (R-MB-06): warn after this many days without contact, lost contact after the second.
 FLOATING_CONTACT_WARNING_DAYS = env_int("FLOATING_CONTACT_WARNING_DAYS", 90)
@@ -220,9 +233,21 @@ AXES_COOLOFF_MESSAGE = (
 AXES_PERMALOCK_MESSAGE = "登录失败次数过多，该账号已被锁定，请联系管理员解锁。"
 AXES_VERBOSE = False
 
-# --- Cache (rate limits of the public pages, axes is in the database) ------------------------------------
-# With several gunicorn workers or hosts set REDIS_URL, so every worker counts against the same limit;
-# without it each process keeps its own counts in memory.
+# --- Two-factor sign-in (django-otp; core/two_factor.py) -------------------------------------------------
+# Administrators, center clerks and auditors read personal data in bulk (等保 2.0): a password and a code
+# from an authenticator app (TOTP), or a one-time recovery code. TWO_FACTOR_FOR_SECRETARIES=1 adds secretaries.
+TWO_FACTOR_FOR_SECRETARIES = env_bool("TWO_FACTOR_FOR_SECRETARIES", default=False)
+OTP_TOTP_ISSUER = env_str("OTP_TOTP_ISSUER", "党员服务转化中心")
+OTP_TOTP_THROTTLE_FACTOR = 1  # seconds, doubled after each wrong code (django-otp's throttling)
+OTP_STATIC_THROTTLE_FACTOR = 1
+# Sign-ins, failures and lockouts (core.SignInEvent) are kept at least this long; nothing deletes them sooner.
+SIGN_IN_EVENTS_KEPT_DAYS = env_int("SIGN_IN_EVENTS_KEPT_DAYS", 183)
+AXES_ENABLE_ACCESS_FAILURE_LOG = True
+
+# --- Cache (rate limits of the public pages; axes and sessions are in the database) ----------------------
+# Shared by every gunicorn worker and host without extra infrastructure: Django's database cache, a table in
+# PostgreSQL (created by core's migration 0006). REDIS_URL switches to Redis. A per-process cache
+# (CACHE_BACKEND=locmem) would let each worker count its own limit: a system check warns (core.checks).
 REDIS_URL = env_str("REDIS_URL") or ""
 if REDIS_URL:
     if importlib.util.find_spec("redis") is None:
@@ -230,8 +255,17 @@ if REDIS_URL:
             "REDIS_URL is set but the 'redis' package is not installed (pip install redis)."
         )
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
-else:
+elif env_str("CACHE_BACKEND") == "locmem":
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+else:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": "django_cache",
+            # Expired rows are removed when the table passes this many (Django culls on write).
+            "OPTIONS": {"MAX_ENTRIES": 20_000},
+        }
+    }
 
 # --- Logging ---------------------------------------------------------------------------------------------
 # LOG_FORMAT=json writes one JSON object per line (for journald / a log collector); "plain" for people.

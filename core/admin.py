@@ -3,6 +3,8 @@ versioned rule profile, the center's facts and staff profiles."""
 
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.contrib.auth.models import User
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -15,6 +17,7 @@ from core.admin_scope import ScopedAdminMixin
 from core.calendar_loading import load_calendar_year
 from core.calendar_notice import parse_notice
 from core.exceptions import DomainError
+from core.two_factor import require_password_change
 
 
 class SettingsAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
@@ -156,3 +159,45 @@ class StaffProfileAdmin(SettingsAdmin):
 # administrators' page of the queue is 后台任务 (core/task_views.py), in Chinese, with retries.
 if admin.site.is_registered(ProcrastinateJob):
     admin.site.unregister(ProcrastinateJob)
+
+
+@admin.register(models.SignInEvent)
+class SignInEventAdmin(admin.ModelAdmin):
+    """The sign-in audit: read-only for everyone (rows are kept at least six months, never edited)."""
+
+    list_display = ["at", "kind", "username", "user", "ip_address"]
+    list_filter = ["kind"]
+    search_fields = ["username"]
+    date_hierarchy = "at"
+    list_select_related = ["user"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class UserAdmin(DjangoUserAdmin):
+    """An account made (or a password set) by an administrator must have its password changed by its owner at
+    the first sign-in (core.two_factor.require_password_change)."""
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        if not change:
+            require_password_change(obj)
+
+    def user_change_password(self, request, id, form_url=""):
+        response = super().user_change_password(request, id, form_url)
+        if request.method == "POST" and response.status_code == 302:
+            user = self.get_object(request, id)
+            if user is not None and user != request.user:
+                require_password_change(user)
+        return response
+
+
+admin.site.unregister(User)
+admin.site.register(User, UserAdmin)

@@ -8,7 +8,7 @@ class CoreConfig(AppConfig):
     def ready(self) -> None:
         from django.db.models.signals import post_migrate
 
-        from core import signals  # noqa: F401  (connects calendar cache invalidation)
+        from core import checks, signals  # noqa: F401  (registers the start-up checks; calendar cache invalidation)
         from core.access import Role
         from core.permissions import sync_after_migrate
         from core.registry import NavItem, register_nav
@@ -27,3 +27,7 @@ class CoreConfig(AppConfig):
         register_nav(NavItem(label="后台任务", url_name="core:task_index", order=95, roles=frozenset({Role.ADMIN})))
 
         post_migrate.connect(sync_after_migrate, dispatch_uid="core.sync_role_permissions")
+
+        from core import sign_ins
+
+        sign_ins.connect()  # the sign-in audit (core.SignInEvent)

@@ -6,6 +6,8 @@ from datetime import date
 
 from django.core.exceptions import ValidationError
 
+from core.text import normalize_code
+
 _WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 _CHECK = "10X98765432"
 
@@ -15,7 +17,8 @@ def check_digit(first17: str) -> str:
 
 
 def normalize_id_number(value: str) -> str:
-    return (value or "").strip().upper()
+    """As typed → the stored form: full-width digits and Ｘ folded to ASCII (core.text), upper case (R-MB-04)."""
+    return normalize_code(value or "").upper()
 
 
 def birth_date_of(id_number: str) -> date | None:
@@ -30,7 +33,8 @@ def id_number_problem(value: str, birth_date: date | None = None) -> str | None:
     number = normalize_id_number(value)
     if len(number) != 18:
         return f"身份证号码应为18位，当前为{len(number)}位（R-MB-04）。"
-    if not number[:17].isdigit() or not (number[17].isdigit() or number[17] == "X"):
+    # ASCII digits only: str.isdigit() also accepts other scripts' digits, which would be a different person.
+    if not number.isascii() or not number[:17].isdigit() or not (number[17].isdigit() or number[17] == "X"):
         return "身份证号码前17位应为数字，最后一位为数字或X（R-MB-04）。"
     born = birth_date_of(number)
     if born is None or born.year < 1900:

@@ -8,6 +8,8 @@ from django.db.models import Q
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
+from core.fields import CodeField
+
 
 class CalendarYear(models.Model):
     """A year whose holidays and make-up working days are loaded (R-SV-07).
@@ -73,7 +75,7 @@ class CenterProfile(models.Model):
     name = models.CharField("中心名称", max_length=100, default="某某镇党员服务转化中心")
     committee_name = models.CharField("镇党委名称", max_length=100, default="中共某某镇委员会")
     address = models.CharField("地址", max_length=200, default="某某镇人民路1号")
-    phone = models.CharField("联系电话", max_length=40, blank=True, default="")
+    phone = CodeField("联系电话", max_length=40, blank=True, default="")
     letter_prefix = models.CharField("介绍信编号前缀", max_length=20, default="党关介")
     certificate_prefix = models.CharField("流动党员活动证编号前缀", max_length=20, default="流党证")
     document_prefix = models.CharField("中心文书编号前缀", max_length=20, default="党服转")
@@ -206,7 +208,7 @@ class Organization(models.Model):
     is_center = models.BooleanField("是中心党支部", default=False)
     has_approval_authority = models.BooleanField("有审批预备党员权限", default=False)
     secretary_name = models.CharField("书记", max_length=30, blank=True)
-    phone = models.CharField("联系电话", max_length=20, blank=True)
+    phone = CodeField("联系电话", max_length=20, blank=True)
     is_active = models.BooleanField("在用", default=True)
     sort_order = models.PositiveIntegerField("排序", default=0)
     # The table keeps its name from when the tree lived in members (no data moved).
@@ -253,7 +255,7 @@ class StaffProfile(models.Model):
         Organization, verbose_name="所属组织", null=True, blank=True, on_delete=models.PROTECT
     )
     window = models.CharField("服务窗口", max_length=50, blank=True)
-    phone = models.CharField("联系电话", max_length=20, blank=True)
+    phone = CodeField("联系电话", max_length=20, blank=True)
     history = HistoricalRecords()
 
     class Meta:
@@ -355,3 +357,56 @@ class TaskRun(models.Model):
 
     def __str__(self) -> str:
         return f"{self.label}（{self.get_state_display()}）"
+
+
+        return "党员" if self.member_id is not None else "发展对象"
+
+
+class SignInEvent(models.Model):
+    """One sign-in, failed sign-in, lockout or two-factor step (等保 2.0 security audit; issue 15).
+
+    Append-only, never deleted by the application: kept at least SIGN_IN_EVENTS_KEPT_DAYS (six months)."""
+
+    class Kind(models.TextChoices):
+        LOGIN = "login", "登录成功"
+        FAILURE = "failure", "密码错误"
+        LOCKOUT = "lockout", "账号锁定"
+        OTP_SUCCESS = "otp_success", "两步验证通过"
+        OTP_FAILURE = "otp_failure", "两步验证失败"
+        OTP_ENROLLED = "otp_enrolled", "绑定验证器"
+        LOGOUT = "logout", "退出登录"
+        PASSWORD_CHANGED = "password_changed", "修改密码"
+
+    at = models.DateTimeField("时间", default=timezone.now, db_index=True)
+    kind = models.CharField("事件", max_length=20, choices=Kind.choices)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="账号", null=True, blank=True, on_delete=models.SET_NULL
+    )
+    username = models.CharField("输入的用户名", max_length=150, blank=True)
+    ip_address = models.GenericIPAddressField("地址", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "登录记录"
+        verbose_name_plural = verbose_name
+        ordering = ["-at", "-pk"]
+        indexes = [models.Index(fields=["user", "-at"], name="signin_user_time")]
+
+    def __str__(self) -> str:
+        return f"{self.username} {self.get_kind_display()} {timezone.localtime(self.at):%Y-%m-%d %H:%M}"
+
+
+class PasswordChangeRequired(models.Model):
+    """The account was created (or its password set) by someone else: its owner must choose a new password
+    at the next sign-in before anything else (issue 15)."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, primary_key=True, related_name="password_change_required"
+    )
+    since = models.DateTimeField("要求时间", default=timezone.now)
+
+    class Meta:
+        verbose_name = "须修改密码的账号"
+        verbose_name_plural = verbose_name
+
+    def __str__(self) -> str:
+        return str(self.user)

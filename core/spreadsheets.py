@@ -8,6 +8,7 @@ ImportFileError with a Chinese message.
 
 from __future__ import annotations
 
+import csv
 import io
 import re
 import zipfile
@@ -18,9 +19,16 @@ from django.conf import settings
 from import_export import widgets
 
 FORMATS = ("xlsx", "csv")
+# Limits of an upload (issue 15): a workbook may expand to this many bytes in all; a part larger than
+# MIN_RATIO_CHECKED_BYTES may not be more than MAX_COMPRESSION_RATIO times smaller packed (spreadsheet XML
+# packs 5-30 times); at most this many rows, cells and columns are read.
 MAX_UNCOMPRESSED_BYTES = 50 * 1024 * 1024
-MAX_COMPRESSION_RATIO = 200
+MAX_COMPRESSION_RATIO = 100
+MIN_RATIO_CHECKED_BYTES = 1024 * 1024
 MAX_ROWS = 100_000
+MAX_CELLS = 1_000_000
+MAX_COLUMNS = 100
+BOMB = "文件解压后异常巨大（疑似压缩炸弹），已拒绝导入。"
 
 
 class ImportFileError(Exception):
@@ -54,6 +62,12 @@ def _too_big(limit: int) -> str:
 
 
 def _check_workbook(data: bytes) -> None:
+    """Refuse a fake or exploding workbook from its zip directory alone, before anything is decompressed.
+
+    Each part's declared size is binding (zipfile stops reading a part at its declared size), so the sum of
+    the declared sizes bounds what parsing can expand to; a part far more compressed than spreadsheet XML
+    ever is (a run of one repeated character) is a bomb even inside an archive padded with incompressible
+    data, which is why the ratio is judged part by part and not over the whole archive."""
     if not data.startswith(b"PK\x03\x04"):
         raise ImportFileError("文件不是有效的Excel（.xlsx）文件，请用Excel另存为.xlsx后再导入。")
     try:
@@ -62,38 +76,111 @@ def _check_workbook(data: bytes) -> None:
     except (zipfile.BadZipFile, ValueError) as exc:
         raise ImportFileError("文件不是有效的Excel（.xlsx）文件，或已损坏。") from exc
     total = sum(info.file_size for info in infos)
-    packed = sum(info.compress_size for info in infos) or 1
-    if len(infos) > 1000 or total > MAX_UNCOMPRESSED_BYTES or total / packed > MAX_COMPRESSION_RATIO:
-        raise ImportFileError("文件解压后异常巨大（疑似压缩炸弹），已拒绝导入。")
+    exploding = any(
+        info.file_size > MIN_RATIO_CHECKED_BYTES
+        and info.file_size > MAX_COMPRESSION_RATIO * max(info.compress_size, 1)
+        for info in infos
+    )
+    if len(infos) > 1000 or total > MAX_UNCOMPRESSED_BYTES or exploding:
+        raise ImportFileError(BOMB)
     if "xl/workbook.xml" not in {info.filename for info in infos}:
         raise ImportFileError("文件不是有效的Excel（.xlsx）工作簿。")
 
 
-def load_dataset(data: bytes, file_format: str) -> tablib.Dataset:
-    if file_format == "csv":
-        for encoding in ("utf-8-sig", "gb18030"):
-            try:
-                text = data.decode(encoding)
-                break
-            except UnicodeDecodeError:
-                continue
-        else:
-            raise ImportFileError("无法识别CSV文件的编码，请保存为UTF-8编码后再导入。")
+def _count_sheet_rows_and_cells(archive: zipfile.ZipFile) -> None:
+    """Count the rows and cells of every worksheet by scanning the decompressed XML (fast: no parsing), and
+    refuse a file over the limits before openpyxl builds a single cell."""
+    rows = cells = 0
+    for name in archive.namelist():
+        if not (name.startswith("xl/worksheets/") and name.endswith(".xml")):
+            continue
+        tail = b""
+        with archive.open(name) as part:
+            while chunk := part.read(1 << 20):
+                text = tail + chunk
+                rows += text.count(b"<row") - tail.count(b"<row")
+                cells += text.count(b"<c ") + text.count(b"<c>") - tail.count(b"<c ") - tail.count(b"<c>")
+                tail = chunk[-4:]
+                if rows > MAX_ROWS + 1 or cells > MAX_CELLS:
+                    raise ImportFileError(_too_many_rows())
+
+
+def _too_many_rows() -> str:
+    return f"一次最多导入{MAX_ROWS}行、{MAX_CELLS}个单元格，请分批导入。"
+
+
+def _xlsx_rows(data: bytes):
+    """The active sheet's rows as lists of values, streamed (openpyxl read-only), at most MAX_COLUMNS wide."""
+    from openpyxl import load_workbook
+
+    _check_workbook(data)
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        _count_sheet_rows_and_cells(archive)
+    try:
+        book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except Exception as exc:
+        raise ImportFileError("Excel文件无法读取，请确认是.xlsx格式且未加密。") from exc
+    try:
+        sheet = book.active
+        widest = min(sheet.max_column or MAX_COLUMNS, MAX_COLUMNS)
+        header = next(sheet.iter_rows(max_row=1, max_col=widest, values_only=True), None)
+        if header is None:
+            return
+        header = list(header)
+        while header and header[-1] in (None, ""):
+            header.pop()
+        yield header
+        for row in sheet.iter_rows(min_row=2, max_col=max(len(header), 1), values_only=True):
+            yield list(row)
+    except ImportFileError:
+        raise
+    except Exception as exc:
+        raise ImportFileError("Excel文件无法读取，请确认是.xlsx格式且未加密。") from exc
+    finally:
+        book.close()
+
+
+def _csv_rows(data: bytes):
+    for encoding in ("utf-8-sig", "gb18030"):
         try:
-            dataset = tablib.Dataset().load(text, format="csv")
-        except Exception as exc:
-            raise ImportFileError("CSV文件格式有误，无法读取。") from exc
+            text = data.decode(encoding)
+            break
+        except UnicodeDecodeError:
+            continue
     else:
-        try:
-            dataset = tablib.Dataset().load(io.BytesIO(data), format="xlsx")
-        except Exception as exc:
-            raise ImportFileError("Excel文件无法读取，请确认是.xlsx格式且未加密。") from exc
-    # Drop rows that are entirely blank (Excel often keeps formatted empty rows).
-    blank = [i for i, row in enumerate(dataset) if all(v in (None, "") for v in row)]
-    for index in reversed(blank):
-        del dataset[index]
-    if len(dataset) > MAX_ROWS:
-        raise ImportFileError(f"一次最多导入{MAX_ROWS}行，请分批导入。")
+        raise ImportFileError("无法识别CSV文件的编码，请保存为UTF-8编码后再导入。")
+    try:
+        for row in csv.reader(io.StringIO(text, newline="")):
+            yield row[:MAX_COLUMNS]
+    except csv.Error as exc:
+        raise ImportFileError("CSV文件格式有误，无法读取。") from exc
+
+
+def load_dataset(data: bytes, file_format: str) -> tablib.Dataset:
+    """The file's rows under its header row, read as a stream with hard limits: at most MAX_ROWS non-blank
+    rows (rows that are entirely blank — Excel often keeps formatted empty rows — are dropped), MAX_CELLS
+    cells, MAX_COLUMNS columns. A file over a limit is refused as soon as the limit is passed."""
+    rows = _csv_rows(data) if file_format == "csv" else _xlsx_rows(data)
+    dataset = tablib.Dataset()
+    headers = next(rows, None)
+    if headers is None:
+        return dataset
+    while headers and headers[-1] in (None, ""):  # a sheet without a dimension is read MAX_COLUMNS wide
+        headers.pop()
+    dataset.headers = headers
+    width, cells, seen = len(headers), 0, 0
+    for row in rows:
+        seen += 1
+        if all(v in (None, "") for v in row):
+            if seen > MAX_ROWS * 2:  # a file of millions of empty lines
+                raise ImportFileError(_too_many_rows())
+            continue
+        if len(row) > width and any(v not in (None, "") for v in row[width:]):
+            raise ImportFileError("文件中有的行比表头多出数据列，请核对后再导入。")
+        cells += width
+        if len(dataset) >= MAX_ROWS or cells > MAX_CELLS:
+            raise ImportFileError(_too_many_rows())
+        dataset.append((row + [""] * (width - len(row)))[:width])
     return dataset
 
 

@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from core import audit_views, task_views, views
+from core import audit_views, task_views, two_factor_views, views
 
 app_name = "core"
 
@@ -9,6 +9,10 @@ urlpatterns = [
     path("", views.dashboard, name="dashboard"),
     path("healthz", views.health, name="health"),
     # Auditor's pages (core/audit_views.py): history of any record, ID-number viewings.
+    # Two-factor sign-in (core/two_factor.py).
+    path("accounts/two-factor/", two_factor_views.two_factor_verify, name="two_factor_verify"),
+    path("accounts/two-factor/setup/", two_factor_views.two_factor_enrol, name="two_factor_enrol"),
+    path("accounts/two-factor/recovery-codes/", two_factor_views.two_factor_recovery, name="two_factor_recovery"),
     path("audit/", audit_views.audit_index, name="audit_index"),
     path("audit/id-number-views/", audit_views.id_number_views, name="audit_id_number_views"),
     path("audit/<str:model_label>/", audit_views.model_changes, name="audit_model"),
@@ -23,6 +27,6 @@ urlpatterns = [
 auth_urlpatterns = [
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
-    path("accounts/password/", auth_views.PasswordChangeView.as_view(), name="password_change"),
+    path("accounts/password/", two_factor_views.PasswordChange.as_view(), name="password_change"),
     path("accounts/password/done/", auth_views.PasswordChangeDoneView.as_view(), name="password_change_done"),
 ]

@@ -7,6 +7,7 @@ too). ``save()`` is skipped by bulk inserts, so name_initials is computed here.
 
 from __future__ import annotations
 
+import base64
 import random
 from datetime import date
 from decimal import Decimal
@@ -21,6 +22,7 @@ from core.dates import add_months, period_end
 from core.idnumbers import make_id_number
 from core.models import CalendarYear, CenterProfile, Organization, StaffProfile
 from core.people import person_name
+from core.two_factor import requires_two_factor
 from members.models import (
     Discipline,
     FloatingCertificate,
@@ -34,6 +36,10 @@ from members.models import (
 from members.search import name_initials
 
 DEMO_PASSWORD = "Demo-2026"
+# The demo administrator, clerk and auditor are pre-enrolled in two-factor sign-in (core.two_factor) with this
+# authenticator secret (add it to any authenticator app) and these recovery codes, restored on every run.
+DEMO_TOTP_SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
+DEMO_RECOVERY_CODES = ("11112222", "33334444", "55556666", "77778888", "99990000")
 SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤"
 GIVEN_MALE = "伟强磊军勇杰涛明超刚平辉鹏华飞鑫波斌宇浩凯健俊帆国建文志永林东海峰成新春德荣"
 GIVEN_FEMALE = "芳娜敏静丽艳娟霞燕玲桂兰萍红梅琳雪慧莉婷颖倩洁琴云秀英玉珍凤华晶"
@@ -547,12 +553,33 @@ def ensure_logins(stdout=None, branch: Organization | None = None) -> list[tuple
         )
         where = f" · {user.staff_profile.organization}" if role == Role.SECRETARY else ""
         rows.append((username, f"{person_name(user)} · {ROLE_GROUP_NAMES[role]}{where}"))
+        if requires_two_factor(user):
+            _enrol_demo_two_factor(user)
     if stdout is None:
         return rows
     stdout.write(f"演示登录（密码均为 {DEMO_PASSWORD}）：")
     for username, label in rows:
         stdout.write(f"  {username:<10} {label}")
+    stdout.write(
+        f"两步验证（admin、clerk、auditor）：在验证器应用中添加密钥 {DEMO_TOTP_SECRET}，输入其6位验证码；"
+        f"或输入恢复码 {' '.join(DEMO_RECOVERY_CODES)}（每个用一次，每次运行 demo_data 恢复）。"
+    )
     return rows
+
+
+def _enrol_demo_two_factor(user) -> None:
+    """The demo secret as the user's confirmed authenticator, and the demo recovery codes (restored)."""
+    from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from core.two_factor import AUTHENTICATOR_NAME, RECOVERY_NAME
+
+    key = base64.b32decode(DEMO_TOTP_SECRET).hex()
+    TOTPDevice.objects.filter(user=user).exclude(key=key).delete()
+    TOTPDevice.objects.get_or_create(user=user, key=key, defaults={"name": AUTHENTICATOR_NAME, "confirmed": True})
+    static, _ = StaticDevice.objects.get_or_create(user=user, name=RECOVERY_NAME, defaults={"confirmed": True})
+    static.token_set.all().delete()
+    StaticToken.objects.bulk_create(StaticToken(device=static, token=code) for code in DEMO_RECOVERY_CODES)
 
 
 def _load_calendar(today: date) -> None:

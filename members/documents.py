@@ -26,7 +26,7 @@ from core.archive import (
     render_archive,
 )
 from core.dates import age_on
-from core.idnumbers import mask_id_number
+from core.idnumbers import mask_id_number, mask_phone
 from core.pdf import PDFA_VARIANT, Document
 from members.models import (
     Attendance,
@@ -98,6 +98,7 @@ def floating_certificate(certificate: FloatingCertificate, *, full_id: bool = Tr
             "floating": floating,
             "member": member,
             "id_number": _id_number(member, full_id),
+            "contact_phone": floating.contact_phone if full_id else mask_phone(floating.contact_phone),
         },
     )
 
@@ -135,6 +136,7 @@ def member_record(member: Member, *, full_id: bool = True) -> Document:
         context={
             "member": member,
             "id_number": _id_number(member, full_id),
+            "phone": member.phone if full_id else mask_phone(member.phone),
             "age": age_on(member.birth_date, today),
             "party_age": member.party_age(today),
             "status_events": list(

@@ -8,6 +8,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 
 from core.dates import local_today
+from core.fields import CodeFormField
 from core.models import Organization
 from members.models import (
     Discipline,
@@ -198,7 +199,7 @@ class FloatingRegisterForm(forms.Form):
     destination = forms.CharField(label="流入地/流出地", max_length=100)
     current_work = forms.CharField(label="现工作单位及从事工作", max_length=200)
     home_address = forms.CharField(label="家庭住址", max_length=200)
-    contact_phone = forms.CharField(label="联系方式", max_length=40)
+    contact_phone = CodeFormField(label="联系方式", max_length=40)
     activity_participation = forms.CharField(
         label="参加组织活动情况", max_length=2000, required=False, widget=forms.Textarea
     )

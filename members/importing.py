@@ -9,18 +9,16 @@ The file is read and checked by core.spreadsheets (size, fake or exploding workb
 
 from __future__ import annotations
 
-import csv
-import io
 from dataclasses import dataclass, field
 
 import tablib
 from django.core.exceptions import ValidationError
 
+from core.exports import write_csv, write_xlsx
 from core.idnumbers import mask_id_number, mask_phone
 from core.spreadsheets import ImportFileError, load_dataset, read_upload
 from members.models import Member
-from members.resources import MemberResource, OrganizationResource, OrganizationWidget, escape_formula
-from members.xlsx_writer import write_xlsx
+from members.resources import MemberResource, OrganizationResource, OrganizationWidget
 
 
 @dataclass
@@ -125,7 +123,8 @@ def export_members(*, queryset, file_format: str, user) -> bytes:
 
     Streamed for 50,000 members (issue 9): the columns come as tuples (the organisations joined in the same
     query), each is rendered by the resource's own widget, escaped against formulas and masked as
-    MemberResource.export_field does, and the XLSX sheet is written directly (members.xlsx_writer)."""
+    MemberResource.export_field does, and written by the one export writer (core.exports, which escapes
+    formulas)."""
     from core.access import sees_full_id_numbers
 
     resource = MemberResource(mask=not sees_full_id_numbers(user))
@@ -144,24 +143,19 @@ def export_members(*, queryset, file_format: str, user) -> bytes:
     if file_format == "xlsx":
         return write_xlsx(headers, rows(), title=str(Member._meta.verbose_name))
     if file_format == "csv":
-        buffer = io.StringIO()
-        writer = csv.writer(buffer)
-        writer.writerow(headers)
-        writer.writerows(rows())
-        return buffer.getvalue().encode("utf-8-sig")
+        return write_csv(headers, rows())
     raise ImportFileError(f"不支持的文件格式“{file_format}”。")
 
 
 def _export_renderer(resource: MemberResource, field):
-    """The cell text of one column, as MemberResource.export_field renders it (mask, widget, escaping)."""
+    """The cell text of one column, as MemberResource.export_field renders it (mask, widget)."""
     if resource.mask and field.attribute == "id_number":
-        return lambda value: escape_formula(mask_id_number(value or ""))
+        return lambda value: mask_id_number(value or "")
     if resource.mask and field.attribute == "phone":
-        return lambda value: escape_formula(mask_phone(value or ""))
+        return lambda value: mask_phone(value or "")
     if isinstance(field.widget, OrganizationWidget):
-        return lambda value: escape_formula(value or "")
-    render = field.widget.render
-    return lambda value: escape_formula(render(value))
+        return lambda value: value or ""
+    return field.widget.render
 
 
 def export_organizations(*, queryset, file_format: str) -> bytes:
@@ -170,7 +164,7 @@ def export_organizations(*, queryset, file_format: str) -> bytes:
 
 def _dump(dataset: tablib.Dataset, file_format: str) -> bytes:
     if file_format == "csv":
-        return dataset.export("csv").encode("utf-8-sig")
+        return write_csv(dataset.headers, dataset)
     if file_format == "xlsx":
-        return dataset.export("xlsx")
+        return write_xlsx(dataset.headers, dataset, title=dataset.title or "Sheet1")
     raise ImportFileError(f"不支持的文件格式“{file_format}”。")

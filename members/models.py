@@ -18,6 +18,7 @@ from django.db.models.functions import Upper
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
+from core.fields import CodeField
 from core.idnumbers import validate_id_number
 from core.models import Organization
 from core.transitions import ChangeRow
@@ -58,9 +59,9 @@ class Member(models.Model):
     gender = models.CharField("性别", max_length=1, choices=Gender.choices)
     ethnicity = models.CharField("民族", max_length=20, default="汉族")
     birth_date = models.DateField("出生日期")
-    id_number = models.CharField("公民身份号码", max_length=18, unique=True, validators=[validate_id_number])
+    id_number = CodeField("公民身份号码", max_length=18, unique=True, validators=[validate_id_number])
     education = models.CharField("学历", max_length=20, choices=Education.choices, blank=True)
-    phone = models.CharField("联系电话", max_length=20, blank=True, db_index=True)
+    phone = CodeField("联系电话", max_length=20, blank=True, db_index=True)
     address = models.CharField("家庭住址", max_length=200, blank=True)
     village = models.CharField("户籍所在村（社区）", max_length=50, blank=True)
     work_unit = models.CharField("工作单位及职务", max_length=100, blank=True)
@@ -299,7 +300,7 @@ class FloatingMember(models.Model):
     destination = models.CharField("流入地/流出地", max_length=100)
     current_work = models.CharField("现工作单位及从事工作", max_length=200)
     home_address = models.CharField("家庭住址", max_length=200)
-    contact_phone = models.CharField("联系方式", max_length=40)
+    contact_phone = CodeField("联系方式", max_length=40)
     activity_participation = models.TextField("参加组织活动情况", blank=True, max_length=2000)
     last_contacted_on = models.DateField("最近联系日期", null=True, blank=True, db_index=True)
     lost_contact_since = models.DateField("失联日期", null=True, blank=True)

@@ -19,19 +19,11 @@ from decimal import Decimal, InvalidOperation
 from django.core.exceptions import ValidationError
 from import_export import fields, resources, widgets
 
+from core.exports import FORMULA_STARTS, escape_formula
 from core.idnumbers import mask_id_number, mask_phone, normalize_id_number
 from core.models import Organization
 from core.spreadsheets import ChineseDateWidget
 from members.models import Member
-
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
-
-def escape_formula(value):
-    """A cell a spreadsheet would evaluate gets a leading apostrophe (CSV/formula injection)."""
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
-        return "'" + value
-    return value
 
 
 class TextWidget(widgets.Widget):

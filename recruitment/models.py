@@ -13,6 +13,7 @@ from django.db.models import Q
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
+from core.fields import CodeField
 from core.idnumbers import validate_id_number
 from core.models import Organization
 from core.transitions import ChangeRow
@@ -115,8 +116,8 @@ class Candidate(models.Model):
     gender = models.CharField("性别", max_length=1, choices=Gender.choices)
     ethnicity = models.CharField("民族", max_length=20, default="汉族")
     birth_date = models.DateField("出生日期")
-    id_number = models.CharField("公民身份号码", max_length=18, unique=True, validators=[validate_id_number])
-    phone = models.CharField("联系电话", max_length=20, blank=True)
+    id_number = CodeField("公民身份号码", max_length=18, unique=True, validators=[validate_id_number])
+    phone = CodeField("联系电话", max_length=20, blank=True)
     education = models.CharField("学历", max_length=20, choices=Member.Education.choices, blank=True)
     work_unit = models.CharField("工作单位及职务", max_length=100, blank=True)
     address = models.CharField("家庭住址", max_length=200, blank=True)

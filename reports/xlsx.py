@@ -1,18 +1,16 @@
-"""A statistics block as an XLSX workbook: one sheet per block, its tables one below the other."""
+"""A statistics block as an XLSX workbook: one sheet per block, its tables one below the other.
+
+Written by the application's one export writer (core.exports), which escapes formulas in every text cell."""
 
 from __future__ import annotations
 
 from decimal import Decimal
-from io import BytesIO
 
-from openpyxl import Workbook
-from openpyxl.styles import Alignment, Font, PatternFill
-
+from core.exports import Cell, write_xlsx
 from reports.blocks import Block, Scope
 from reports.periods import Period
 
-HEADER_FILL = PatternFill("solid", fgColor="F3D9D9")
-BOLD = Font(bold=True)
+WIDTHS = {0: 28, **{i: 14 for i in range(1, 8)}}
 
 
 def _value(table, row, index):
@@ -20,34 +18,21 @@ def _value(table, row, index):
     if isinstance(value, Decimal):
         return float(value)
     if index in table.percent_columns and value is not None:
-        return value  # formatted as a percentage below
+        return Cell(value, "percent")
     return "—" if value is None else value
 
 
-def block_workbook(block: Block, scope: Scope, period: Period) -> bytes:
-    workbook = Workbook()
-    sheet = workbook.active
-    sheet.title = block.title[:31]
-    sheet.append([f"{block.title}（{scope.label}，{period.label}）"])
-    sheet["A1"].font = Font(bold=True, size=14)
+def _rows(block: Block, scope: Scope, period: Period):
+    yield [Cell(f"{block.title}（{scope.label}，{period.label}）", "title")]
     if block.note:
-        sheet.append([block.note])
+        yield [block.note]
     for table in block.tables:
-        sheet.append([])
-        sheet.append([table.title])
-        sheet.cell(sheet.max_row, 1).font = BOLD
-        sheet.append(list(table.columns))
-        for cell in sheet[sheet.max_row]:
-            cell.font, cell.fill = BOLD, HEADER_FILL
+        yield []
+        yield [Cell(table.title, "bold")]
+        yield [Cell(column, "header") for column in table.columns]
         for row in table.rows:
-            sheet.append([_value(table, row, i) for i in range(len(table.columns))])
-            for i in table.percent_columns:
-                sheet.cell(sheet.max_row, i + 1).number_format = "0.0%"
-    sheet.column_dimensions["A"].width = 28
-    for letter in "BCDEFGH":
-        sheet.column_dimensions[letter].width = 14
-    for row in sheet.iter_rows(min_row=1, max_row=2):
-        row[0].alignment = Alignment(wrap_text=False)
-    buffer = BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+            yield [_value(table, row, i) for i in range(len(table.columns))]
+
+
+def block_workbook(block: Block, scope: Scope, period: Period) -> bytes:
+    return write_xlsx(None, _rows(block, scope, period), title=block.title, widths=WIDTHS)

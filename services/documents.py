@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from django.utils import timezone
 
 from core.dates import is_year_loaded
+from core.idnumbers import mask_phone
 from core.pdf import Document
 from core.people import person_name
 from core.profile import rule_profile
@@ -136,15 +137,17 @@ def return_notice(matter: Matter) -> Document:
 # --- R-SV-06 and R-SV-14 ---------------------------------------------------------------------------------
 
 
-def petition_reply(matter: Matter) -> Document:
-    """R-SV-06: the result of a petition, returned to the petitioner on a reply slip."""
+def petition_reply(matter: Matter, *, full_phone: bool = True) -> Document:
+    """R-SV-06: the result of a petition, returned to the petitioner on a reply slip (the phone masked for
+    roles that do not see full numbers, as on the pages)."""
     matter = _matter(matter)
+    phone = matter.applicant_phone if full_phone else mask_phone(matter.applicant_phone)
     return _document(
         matter,
         title="信访事项答复单",
         template="petition_reply",
         dated=_local_date(matter.completed_at),
-        context={"registered_on": _local_date(matter.registered_at)},
+        context={"registered_on": _local_date(matter.registered_at), "applicant_phone": phone},
     )
 
 

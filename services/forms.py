@@ -1,6 +1,7 @@
 from django import forms
 from django.contrib.auth.models import User
 
+from core.fields import CodeFormField, CodeRegexField
 from core.people import person_name
 from services.models import INTAKE_KINDS, Appointment, Channel, Complaint, Sanction, Service, Violation
 
@@ -22,8 +23,8 @@ class IntakeForm(forms.Form):
         label="服务事项", queryset=Service.objects.filter(is_active=True), required=False
     )
     applicant_name = forms.CharField(label="办事人姓名", max_length=50)
-    applicant_phone = forms.CharField(label="联系电话", max_length=20, required=False)
-    applicant_id_number = forms.CharField(label="身份证号", max_length=18, required=False)
+    applicant_phone = CodeFormField(label="联系电话", max_length=20, required=False)
+    applicant_id_number = CodeFormField(label="身份证号", max_length=18, required=False)
     applicant_address = forms.CharField(label="住址", max_length=200, required=False)
     request = forms.CharField(
         label="办理事项/诉求", widget=forms.Textarea(attrs={"rows": 3}), max_length=4000
@@ -170,7 +171,7 @@ class AppointmentForm(forms.ModelForm):
 
 
 class LookupForm(forms.Form):
-    receipt_number = forms.CharField(label="受理编号", max_length=40)
-    phone_suffix = forms.RegexField(
-        label="联系电话后四位", regex=r"^\d{4}$", max_length=4, error_messages={"invalid": "请输入4位数字"}
+    receipt_number = CodeFormField(label="受理编号", max_length=40)
+    phone_suffix = CodeRegexField(
+        label="联系电话后四位", regex=r"^[0-9]{4}$", max_length=4, error_messages={"invalid": "请输入4位数字"}
     )

@@ -15,6 +15,7 @@ from django.contrib.postgres.fields import ArrayField
 from django.db import models
 from django.utils import timezone
 
+from core.fields import CodeField
 from core.transitions import ChangeRow
 
 USER = settings.AUTH_USER_MODEL
@@ -171,8 +172,8 @@ class Matter(models.Model):
         related_name="matters",
     )
     applicant_name = models.CharField("办事人姓名", max_length=50)
-    applicant_phone = models.CharField("联系电话", max_length=20, blank=True)
-    applicant_id_number = models.CharField("身份证号", max_length=18, blank=True)
+    applicant_phone = CodeField("联系电话", max_length=20, blank=True)
+    applicant_id_number = CodeField("身份证号", max_length=18, blank=True)
     applicant_address = models.CharField("住址", max_length=200, blank=True)
     request = models.TextField("办理事项/诉求", max_length=4000)
     proposed_handling = models.TextField("拟办意见", max_length=2000, blank=True)
@@ -540,7 +541,7 @@ class Appointment(models.Model):
         CANCELLED = "cancelled", "已取消"
 
     name = models.CharField("预约人", max_length=50)
-    phone = models.CharField("联系电话", max_length=20)
+    phone = CodeField("联系电话", max_length=20)
     service = models.ForeignKey(
         Service, verbose_name="服务事项", null=True, blank=True, on_delete=models.PROTECT
     )

@@ -10,7 +10,7 @@ from __future__ import annotations
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
-from core.access import staff_required
+from core.access import sees_full_id_numbers, staff_required
 from core.pdf import Document, pdf_response, render_document
 from services import documents
 from services.access import DESK_ROLES
@@ -48,7 +48,10 @@ def return_notice(request, pk: int):
 
 @desk_reader
 def petition_reply(request, pk: int):
-    return _matter_document(request, pk, "petition_reply", documents.petition_reply)
+    full_phone = sees_full_id_numbers(request.user)
+    return _matter_document(
+        request, pk, "petition_reply", lambda matter: documents.petition_reply(matter, full_phone=full_phone)
+    )
 
 
 @desk_reader

@@ -3,15 +3,13 @@ secretaries have no access. Public pages (catalog, completion board, progress lo
 
 from __future__ import annotations
 
-import csv
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date
 
 from django import forms as django_forms
 from django.contrib import messages
 from django.contrib.auth.models import User
-from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Count, Q
@@ -20,11 +18,14 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from core import rate_limits
 from core.access import Role, can_write, is_admin, staff_required
 from core.dates import local_today
+from core.exports import write_csv
 from core.login_throttle import client_ip
 from core.operations import flash_form_errors, run_form
 from core.people import person_name
+from core.text import normalize_code
 from services import accountability, contact, desk, forms, statistics
 from services.access import DESK_ROLES
 from services.deadlines import due_soon_limit
@@ -355,14 +356,24 @@ def case_detail(request, pk: int):
 # --- statistics and records -----------------------------------------------------------------------------
 
 
+FIRST_STATISTICS_YEAR = 2000
+
+
+def _month_param(value: str) -> tuple[int, int]:
+    """``?month=2026-11`` as (year, month); anything else — another shape, a month before the desk existed or
+    after next year (``9999-12`` ran the date arithmetic past year 9999) — is ignored: this month."""
+    today = local_today()
+    match = re.fullmatch(r"([0-9]{4})-([0-9]{1,2})", normalize_code(value or ""))
+    if match:
+        year, month = int(match[1]), int(match[2])
+        if FIRST_STATISTICS_YEAR <= year <= today.year + 1 and 1 <= month <= 12:
+            return year, month
+    return today.year, today.month
+
+
 @desk_reader
 def stats(request):
-    today = local_today()
-    try:
-        year, month = (int(x) for x in request.GET.get("month", f"{today:%Y-%m}").split("-"))
-        date(year, month, 1)
-    except ValueError:
-        year, month = today.year, today.month
+    year, month = _month_param(request.GET.get("month", ""))
     report = statistics.monthly_report(year=year, month=month)
     return render(
         request, "services/stats.html", {"report": report, "chart": statistics.bar_chart(report.by_kind)}
@@ -380,42 +391,30 @@ def records(request):
     return render(request, "services/records.html", {"years": years, "archived": archived})
 
 
+RECORD_COLUMNS = ["受理编号", "登记时间", "办件类型", "办事人", "首问责任人", "经办人", "事项", "状态", "办结时间", "办理结果"]
+
+
 @desk_reader
 def records_csv(request, year: int):
-    """R-SV-17: the year's service records (time, person, content, how resolved)."""
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="service-records-{year}.csv"'
-    response.write("\ufeff")
-    writer = csv.writer(response)
-    writer.writerow(
+    """R-SV-17: the year's service records (time, person, content, how resolved), through the export writer."""
+    matters = Matter.objects.filter(year=year).select_related("first_contact", "handler").order_by("sequence")
+    rows = (
         [
-            "受理编号",
-            "登记时间",
-            "办件类型",
-            "办事人",
-            "首问责任人",
-            "经办人",
-            "事项",
-            "状态",
-            "办结时间",
-            "办理结果",
+            m.receipt_number,
+            timezone.localtime(m.registered_at).strftime("%Y-%m-%d %H:%M"),
+            m.kind_label,
+            m.applicant_name,
+            person_name(m.first_contact),
+            person_name(m.handler),
+            m.request,
+            m.get_state_display(),
+            timezone.localtime(m.completed_at).strftime("%Y-%m-%d %H:%M") if m.completed_at else "",
+            m.result or m.return_reason or m.referred_unit,
         ]
+        for m in matters.iterator(chunk_size=2000)
     )
-    for m in Matter.objects.filter(year=year).select_related("first_contact", "handler").order_by("sequence"):
-        writer.writerow(
-            [
-                m.receipt_number,
-                timezone.localtime(m.registered_at).strftime("%Y-%m-%d %H:%M"),
-                m.kind_label,
-                m.applicant_name,
-                person_name(m.first_contact),
-                person_name(m.handler),
-                m.request,
-                m.get_state_display(),
-                timezone.localtime(m.completed_at).strftime("%Y-%m-%d %H:%M") if m.completed_at else "",
-                m.result or m.return_reason or m.referred_unit,
-            ]
-        )
+    response = HttpResponse(write_csv(RECORD_COLUMNS, rows), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="service-records-{year}.csv"'
     return response
 
 
@@ -443,15 +442,8 @@ PUBLIC_PAGE_WINDOW = 60  # … per minute: a person reads a few pages, a scraper
 
 def _within_limit(request, page: str, limit: int, window: int) -> bool:
     """Count this request against ``page``'s limit for the client's address (seen through the trusted
-    proxies, as for login throttling); the counters live in the cache (Redis when several workers)."""
-    key = f"services:{page}:{client_ip(request) or ''}"
-    cache.add(key, 0, window)
-    try:
-        attempts = cache.incr(key)
-    except ValueError:  # expired between add and incr
-        cache.set(key, 1, window)
-        attempts = 1
-    return attempts <= limit
+    proxies, as for login throttling), shared by every worker and host (core.rate_limits)."""
+    return rate_limits.hit(f"services:{page}:{client_ip(request) or ''}", limit=limit, window=window)
 
 
 def _too_many_requests(request, message: str):

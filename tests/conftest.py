@@ -9,6 +9,7 @@ import pytest
 from core.access import Role
 from core.dates import invalidate_calendar_cache
 from tests import factories
+from tests.two_factor import verify_two_factor
 
 
 @pytest.fixture(autouse=True)
@@ -27,6 +28,22 @@ def _is_transactional(item) -> bool:
     )
 
 
+@pytest.fixture(autouse=True)
+def _force_login_passes_two_factor(monkeypatch):
+    """``client.force_login(user)`` signs in as a persona who has also passed two-factor sign-in (a confirmed
+    authenticator verified in the session), so tests of pages need not type codes; tests of the two-factor
+    sign-in itself log in through the login form (tests/core/test_two_factor.py, the browser tests)."""
+    from django.test.client import ClientMixin
+
+    original = ClientMixin.force_login
+
+    def force_login(self, user, backend=None):
+        original(self, user, backend)
+        verify_two_factor(self, user)
+
+    monkeypatch.setattr(ClientMixin, "force_login", force_login)
+
+
 @pytest.hookimpl(hookwrapper=True)
 def pytest_runtest_teardown(item, nextitem):
     """A transactional or live-server test ends with the database flushed, which also empties what the data
@@ -35,11 +52,13 @@ def pytest_runtest_teardown(item, nextitem):
     yield
     if _is_transactional(item):
         from django.apps import apps
+        from django.core.cache import cache
         from pytest_django.plugin import blocking_manager_key
 
         seed = importlib.import_module("core.migrations.0002_seed_calendar_groups").seed
         with item.config.stash[blocking_manager_key].unblock():
             seed(apps, None)
+            cache.clear()  # the database cache's table is not flushed: no rate-limit count outlives its test
         invalidate_calendar_cache()
 
 

@@ -28,14 +28,16 @@ def id_number(context, person) -> str:
 
 
 @register.simple_tag(takes_context=True)
-def phone(context, member) -> str:
-    """A member's phone in a list: in full for roles that work with full numbers, masked (139****1111) for the
-    others, as in the export (R-MB-04 data)."""
+def phone(context, person_or_number) -> str:
+    """A phone on any staff page — a member's (pass the member) or a number (an applicant's, a floating
+    member's contact): in full for roles that work with full numbers, masked (139****1111) for secretaries and
+    auditors, as in the exports and PDFs (R-MB-04 data, issue 15)."""
+    number = getattr(person_or_number, "phone", person_or_number) or ""
     request = context.get("request")
     user = getattr(request, "user", None)
     if user is not None and sees_full_id_numbers(user):
-        return member.phone
-    return mask_phone(member.phone)
+        return number
+    return mask_phone(number)
 
 
 @register.filter

@@ -13,6 +13,7 @@ from members.status import discipline_record
 from members.transfers import transfer_start
 from tests import factories
 from tests.conftest import PHONE
+from tests.two_factor import sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
@@ -53,10 +54,7 @@ def test_member_page_on_a_phone_shows_every_nav_item_and_the_print_buttons(
 ):
     context = browser.new_context(viewport=PHONE, locale="zh-CN")
     page = context.new_page()
-    page.goto(f"{live_server.url}/accounts/login/")
-    page.fill("input[name=username]", "town_admin")
-    page.fill("input[name=password]", "Test-pass-2026")
-    page.click("button[type=submit]")
+    sign_in(page, live_server.url, "town_admin", "Test-pass-2026")  # the administrator: two-factor too
     page.wait_for_url(f"{live_server.url}/")
     page.goto(f"{live_server.url}/members/{floating_member_with_records.pk}/")
     page.screenshot(path=screenshot_dir / "member-admin-phone.png", full_page=True)

@@ -17,6 +17,7 @@ from members.meetings import meeting_create, record_attendance
 from members.models import Meeting
 from tests import factories
 from tests.conversion.helpers import bring_to
+from tests.two_factor import sign_in
 
 SCREENSHOTS = Path(settings.BASE_DIR) / "artifacts" / "screenshots"
 PASSWORD = "Test-pass-2026"  # tests.factories.make_user
@@ -26,12 +27,8 @@ def _log_in(browser, live_server, user, *, width: int, height: int = 900):
     """Through the real login form (django-axes, CSRF and all)."""
     context = browser.new_context(viewport={"width": width, "height": height}, locale="zh-CN")
     page = context.new_page()
-    page.goto(f"{live_server.url}/accounts/login/")
-    page.fill("input[name=username]", user.username)
-    page.fill("input[name=password]", PASSWORD)
-    with page.expect_navigation():
-        page.click("main form button[type=submit]")
-    assert "/accounts/login/" not in page.url
+    sign_in(page, live_server.url, user.username, PASSWORD)  # two-factor sign-in included
+    assert "/accounts/" not in page.url
     return page
 
 

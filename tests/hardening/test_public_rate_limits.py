@@ -13,7 +13,7 @@ SECRETS = ["王建国", "13812345678", "11010519491231002X", "办理组织关系
 
 
 @pytest.fixture(autouse=True)
-def _clear_cache():
+def _clear_cache(db):
     cache.clear()
     yield
     cache.clear()

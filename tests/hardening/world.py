@@ -427,8 +427,9 @@ def url_kwargs(world: World, name: str) -> list[dict]:
     return made if isinstance(made, list) else [made]
 
 
-# Tables a request may legitimately write without changing any record: the session, login throttling.
-_NOT_RECORDS = ("django_session", "axes_")
+# Tables a request may legitimately write without changing any record: the session, login throttling, the
+# rate-limit counts (the database cache) and the sign-in audit.
+_NOT_RECORDS = ("django_session", "axes_", "django_cache", "core_signinevent")
 
 
 def fingerprint(*, exclude: tuple[str, ...] = ()) -> dict[str, str]:

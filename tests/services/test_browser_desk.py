@@ -11,6 +11,7 @@ from core.dates import add_working_days, local_today
 from services.models import Matter, MatterState, Service
 from tests import factories
 from tests.conftest import DESKTOP, PHONE
+from tests.two_factor import sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 PASSWORD = "Test-pass-2026"
@@ -29,11 +30,8 @@ def desk(db):
 
 
 def _log_in(page, live_server, username):
-    page.goto(f"{live_server.url}/accounts/login/")
-    assert page.locator("h1").inner_text() == "工作人员登录"
-    page.fill("input[name=username]", username)
-    page.fill("input[name=password]", PASSWORD)
-    page.click("button[type=submit]")
+    """Through the login form and two-factor sign-in (a clerk sets up an authenticator the first time)."""
+    sign_in(page, live_server.url, username, PASSWORD)
     page.wait_for_url(f"{live_server.url}/")
 
 

@@ -13,7 +13,7 @@ from tests.services.helpers import register
 
 
 @pytest.fixture(autouse=True)
-def _clear_cache():
+def _clear_cache(db):
     cache.clear()
     yield
     cache.clear()
