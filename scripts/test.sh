@@ -6,4 +6,5 @@ export DEBUG=1
 .venv/bin/ruff check .
 .venv/bin/python manage.py makemigrations --check --dry-run >/dev/null || {
   echo "!! Model changes without migrations: run 'python manage.py makemigrations'" >&2; exit 1; }
+.venv/bin/python manage.py rules_index --check
 .venv/bin/python -m pytest --create-db "$@"
