@@ -97,7 +97,7 @@ def _innermost(scopes: list[tuple[int, int, str]], line: int) -> str | None:
 
 def _code_mentions(source: str) -> list[tuple[int, str]]:
     """(line, rule ID) for every ID in a comment or string of the module (docstrings are strings)."""
-    found = []
+    found: list[tuple[int, str]] = []
     for token in tokenize.generate_tokens(io.StringIO(source).readline):
         if token.type in (tokenize.COMMENT, tokenize.STRING) or token.type == getattr(tokenize, "FSTRING_MIDDLE", -1):
             for offset, text in enumerate(token.string.splitlines() or [""]):
