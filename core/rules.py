@@ -125,7 +125,11 @@ RULES: tuple[Rule, ...] = (
     ),
     Rule("R-CV-02", "A conversion member starts with 5 points.", f"{CENTER}第二十一条"),
     Rule("R-CV-03", "A task done earns 0.5 points; a task not done costs 0.5.", f"{CENTER}第二十一条"),
-    Rule("R-CV-04", "Each absence from a center-branch meeting or activity costs 0.5 points.", f"{CENTER}第二十二条"),
+    Rule(
+        "R-CV-04",
+        "Each absence from a center-branch meeting or activity costs 0.5 points.",
+        f"{CENTER}第二十二条",
+    ),
     Rule(
         "R-CV-05",
         "Points are an append-only ledger with reason, source, who and when; mistakes are reversed, never "

@@ -21,7 +21,18 @@ from core.rules import RULES
 
 RULE_ID = re.compile(r"\bR-[A-Z]{2}-\d{2}\b")
 TEST_RULE_ID = re.compile(r"R_([A-Z]{2})_(\d{2})")
-SKIPPED_DIRS = {".venv", ".git", "node_modules", "tests", "docs", "bench", "scripts", "static", "var", "staticfiles"}
+SKIPPED_DIRS = {
+    ".venv",
+    ".git",
+    "node_modules",
+    "tests",
+    "docs",
+    "bench",
+    "scripts",
+    "static",
+    "var",
+    "staticfiles",
+}
 TEMPLATE_SUFFIXES = {".html", ".txt", ".css", ".xml"}
 # The catalogue itself names every ID; it is not where a rule is enforced.
 CATALOGUE_FILES = {"core/rules.py", "core/rules_index.py"}
@@ -99,7 +110,9 @@ def _code_mentions(source: str) -> list[tuple[int, str]]:
     """(line, rule ID) for every ID in a comment or string of the module (docstrings are strings)."""
     found: list[tuple[int, str]] = []
     for token in tokenize.generate_tokens(io.StringIO(source).readline):
-        if token.type in (tokenize.COMMENT, tokenize.STRING) or token.type == getattr(tokenize, "FSTRING_MIDDLE", -1):
+        if token.type in (tokenize.COMMENT, tokenize.STRING) or token.type == getattr(
+            tokenize, "FSTRING_MIDDLE", -1
+        ):
             for offset, text in enumerate(token.string.splitlines() or [""]):
                 found.extend((token.start[0] + offset, rule_id) for rule_id in RULE_ID.findall(text))
     return found

@@ -28,7 +28,9 @@ def named_anywhere() -> dict[str, set[str]]:
 
 
 def test_every_rule_id_named_in_the_repository_is_in_the_catalogue():
-    unknown = {rule_id: sorted(files)[:3] for rule_id, files in named_anywhere().items() if rule_id not in BY_ID}
+    unknown = {
+        rule_id: sorted(files)[:3] for rule_id, files in named_anywhere().items() if rule_id not in BY_ID
+    }
     assert unknown == {}
 
 
