@@ -64,7 +64,7 @@ def _run(runs: int) -> None:
     from members.documents import member_archive_pdf
     from members.transfers import transfer_accept
     from tests import factories
-    from tests.documents.records import make_certificate, make_floating, make_meeting, make_transfer
+    from tests.factories.members import make_certificate, make_floating, make_meeting, make_transfer
 
     branch_a = factories.make_branch("东村党支部", village="东村", code="EAST")
     branch_b = factories.make_branch("西村党支部", village="西村", code="WEST")

@@ -140,7 +140,7 @@ def review_conclude(
     if concluded_on < review.scheduled_on:
         raise ConversionError("结论日期不能早于评议日期。", rule="R-CV-09", field="concluded_on")
     pass_mark = case_profile(case).review_pass_mark
-    mean, passed = review_outcome(scores, pass_mark)
+    mean, passed = review_outcome([s for s in scores if s is not None], pass_mark)  # all scored (above)
     review.state = DemocraticReview.State.PASSED if passed else DemocraticReview.State.FAILED
     review.mean_score, review.pass_mark = mean, pass_mark
     review.concluded_on, review.concluded_by, review.note = concluded_on, concluded_by, note

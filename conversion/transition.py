@@ -47,12 +47,20 @@ def case_return(*, case: ConversionCase, returned_on: date, returned_by) -> Conv
     return change.case
 
 
+def transition_period(case: ConversionCase) -> tuple[date, date]:
+    """The first and last day of the case's transition period (both are set when the case returns, R-CV-11)."""
+    if case.returned_on is None or case.transition_ends_on is None:
+        raise ConversionError("该案件不在过渡期内（R-CV-11）。", rule="R-CV-11")
+    return case.returned_on, case.transition_ends_on
+
+
 def _require_in_period(case: ConversionCase, on: date, *, field: str, rule: str = "R-CV-11") -> None:
     if case.state != ConversionCase.State.TRANSITION:
         raise ConversionError("该案件不在过渡期内（R-CV-11）。", rule=rule)
-    if not case.returned_on <= on <= case.transition_ends_on:
+    first, last = transition_period(case)
+    if not first <= on <= last:
         raise ConversionError(
-            f"日期应在过渡期内（{case.returned_on:%Y-%m-%d}至{case.transition_ends_on:%Y-%m-%d}，R-CV-11）。",
+            f"日期应在过渡期内（{first:%Y-%m-%d}至{last:%Y-%m-%d}，R-CV-11）。",
             rule=rule,
             field=field,
         )
@@ -85,7 +93,7 @@ def discipline_referral_record(
     case = case_for_update(case)
     if case.state != ConversionCase.State.TRANSITION:
         raise ConversionError("只有过渡期内的违纪违规行为才按本条移交（R-CV-11）。", rule="R-CV-11")
-    if referred_on < case.returned_on:
+    if referred_on < transition_period(case)[0]:
         raise ConversionError(
             "移交日期不能早于转回原支部的日期（R-CV-11）。", rule="R-CV-11", field="referred_on"
         )
@@ -136,6 +144,6 @@ def close_ended_transitions(*, on: date, closed_by=None) -> list[ConversionCase]
     for pk in list(due):
         with transaction.atomic():
             case = case_for_update(pk)
-            if case.state == ConversionCase.State.TRANSITION and case.transition_ends_on <= on:
+            if case.state == ConversionCase.State.TRANSITION and transition_period(case)[1] <= on:
                 closed.append(case_close(case=case, closed_on=on, closed_by=closed_by))
     return closed

@@ -1,5 +1,8 @@
 """Scoping for Django admin, the same as for the staff pages (core.access): done once, in the queryset."""
 
+from collections.abc import Callable
+from typing import Any
+
 from django.contrib import admin
 from django.contrib.admin.utils import unquote
 from django.contrib.admin.widgets import AutocompleteMixin
@@ -75,6 +78,7 @@ class ScopedAdminMixin:
     """
 
     scope_field: str | None = "organization"
+    get_object: Callable[..., Any]  # ModelAdmin's, beside which this mixin is used
 
     def get_queryset(self, request):
         queryset = super().get_queryset(request)

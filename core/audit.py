@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from typing import Any, cast
 
 from django.apps import apps
 from django.contrib.contenttypes.models import ContentType
@@ -93,9 +94,10 @@ def log_id_number_views(*, user, model, ids, request: HttpRequest | None = None)
 
 
 def _logged_on(request: HttpRequest) -> set:
-    if not hasattr(request, "_id_number_views_logged"):
-        request._id_number_views_logged = set()
-    return request._id_number_views_logged
+    holder: Any = request  # the set lives as long as the request
+    if not hasattr(holder, "_id_number_views_logged"):
+        holder._id_number_views_logged = set()
+    return holder._id_number_views_logged
 
 
 def id_number_for_display(*, user, person, request: HttpRequest | None = None) -> str:
@@ -143,7 +145,8 @@ def tracked_model(label: str) -> type[Model] | None:
 
 
 def history_of(model: type[Model]):
-    return getattr(model, model._meta.simple_history_manager_attribute)
+    meta: Any = model._meta  # simple-history adds the attribute
+    return getattr(model, meta.simple_history_manager_attribute)
 
 
 def parse_pk(model: type[Model], raw: str):
@@ -167,7 +170,7 @@ def record_history(model: type[Model], pk, *, viewer) -> list[HistoryEntry]:
     for version in versions:
         changes = []
         for f in fields:
-            old = getattr(previous, f.attname) if previous is not None else None
+            old: Any = getattr(previous, f.attname) if previous is not None else None
             new = getattr(version, f.attname)
             if previous is None and new in (None, ""):
                 continue
@@ -209,7 +212,7 @@ def _shown(f: Field, value, viewer) -> str:
     if f.name in MASKED_FIELDS and not sees_full_id_numbers(viewer):
         return MASKED_FIELDS[f.name](str(value))
     if f.is_relation:
-        related = f.related_model._base_manager.filter(pk=value).first()
+        related = cast("type[Model]", f.related_model)._base_manager.filter(pk=value).first()
         return f"{related}（#{value}）" if related is not None else f"#{value}（已删除）"
     if f.choices:
         return str(dict(f.flatchoices).get(value, value))

@@ -140,7 +140,7 @@ def retry(run: TaskRun) -> TaskRun:
 
 def last_runs() -> list[tuple[Scheduled, TaskRun | None]]:
     """Each scheduled job with its latest run, for the administrators' page."""
-    latest = {}
+    latest: dict[str, TaskRun] = {}
     for run in TaskRun.objects.filter(task_name__in=list(scheduled_jobs)).order_by(
         "task_name", "-started_at"
     ):

@@ -31,11 +31,11 @@ def client_username(request: HttpRequest, credentials: dict | None = None) -> st
     """The username axes records and locks on (AXES_USERNAME_CALLABLE): what was typed, without NUL bytes and
     cut to the longest username an account can have. Axes writes it to a 255-character column, so a longer
     name typed into a login form was a server error instead of a failed login."""
-    field = settings.AXES_USERNAME_FORM_FIELD
+    field = getattr(settings, "AXES_USERNAME_FORM_FIELD", "username")
     username = credentials.get(field) if credentials else getattr(request, "data", request.POST).get(field)
     if username is None:
         return None
-    limit = get_user_model()._meta.get_field(get_user_model().USERNAME_FIELD).max_length
+    limit = getattr(get_user_model()._meta.get_field(get_user_model().USERNAME_FIELD), "max_length", None)
     return str(username).replace("\x00", "")[:limit]
 
 

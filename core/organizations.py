@@ -4,7 +4,7 @@ from django.core.exceptions import ValidationError
 
 from core.models import Organization
 
-_ALLOWED_PARENTS = {
+_ALLOWED_PARENTS: dict[str, set[str]] = {
     Organization.Kind.TOWN_COMMITTEE: set(),
     Organization.Kind.GENERAL_BRANCH: {Organization.Kind.TOWN_COMMITTEE},
     Organization.Kind.BRANCH: {Organization.Kind.TOWN_COMMITTEE, Organization.Kind.GENERAL_BRANCH},
@@ -25,7 +25,8 @@ def validate_placement(org: Organization) -> None:
         raise ValidationError(
             {"parent": f"{org.get_kind_display()}不能设在{org.parent.get_kind_display()}之下（R-MB-01）。"}
         )
-    seen, node = set(), org.parent
+    seen: set[int | None] = set()
+    node: Organization | None = org.parent
     while node is not None:
         if node.pk is not None and node.pk == org.pk or node.pk in seen:
             raise ValidationError({"parent": "上级组织不能是本组织或其下级组织（R-MB-01）。"})

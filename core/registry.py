@@ -10,6 +10,8 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
+from django.db.models import Model
+
 
 @dataclass(frozen=True)
 class NavItem:
@@ -118,7 +120,7 @@ def archive_sections_for(member, user) -> list:
 class IdNumberHolder:
     """A model whose records carry a full ID number (``id_number``) that is logged when shown."""
 
-    model: type
+    model: type[Model]
     param: str  # the auditor's page filters by it: ?member=12
     label: str  # the person's kind on that page: 党员, 发展对象
 
@@ -126,7 +128,7 @@ class IdNumberHolder:
 id_number_holders: dict[str, IdNumberHolder] = {}
 
 
-def register_id_number_holder(model: type, *, param: str, label: str) -> None:
+def register_id_number_holder(model: type[Model], *, param: str, label: str) -> None:
     id_number_holders[model._meta.label_lower] = IdNumberHolder(model, param, label)
 
 

@@ -158,7 +158,7 @@ def perform(
     then: Callable[[Any, Any], Iterable[str] | None] | None = None,
     problems: Iterable[Problem] = (),
     **params,
-) -> ChangeRow:
+) -> Any:  # the table's own ChangeRow subclass (MatterChange, CaseChange …), with its link to ``obj``
     """The only way a state in a table changes. Locks the row, checks the from-state, the note and every guard,
     and refuses with one error listing every unmet condition (``problems``: ones the operation found in its own
     arguments, refused together) — nothing written. Otherwise writes the append-only change row (``row``: its

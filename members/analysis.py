@@ -129,8 +129,8 @@ def composition(*, org_ids: OrgIds, on: date) -> Composition:
         counts[f"gender_{gender}"] = Count("pk", filter=Q(gender=gender))
     for i, (_, low, high) in enumerate(AGE_BANDS):
         counts[f"age_{i}"] = Count("pk", filter=_band_filter("birth_date", on, low, high))
-    for education in Member.Education:
-        counts[f"edu_{education}"] = Count("pk", filter=Q(education=education))
+    for level in Member.Education:
+        counts[f"edu_{level}"] = Count("pk", filter=Q(education=level))
     counts["edu_none"] = Count("pk", filter=Q(education=""))
     full = Q(full_member_on__isnull=False, status=Member.Status.FULL)
     for i, (_, low, high) in enumerate(PARTY_AGE_BANDS):

@@ -65,10 +65,11 @@ def _with_month_masks(queryset: QuerySet, *, first: date, last: date) -> QuerySe
     owed = Case(
         When(~Q(status__in=Member.ACTIVE_STATUSES), then=Value(0)),
         When(Q(joined_on__isnull=True) | Q(joined_on__lt=first), then=Value(whole_range)),
+        # (django-stubs type the operand of bitleftshift and bitand as int; Django takes any expression.)
         When(  # joined within the range: its joining month … last.month
             joined_on__lt=add_months(last, 1),
             then=Value(1 << last.month)
-            - Value(1).bitleftshift(Cast(ExtractMonth("joined_on"), IntegerField()) - 1),
+            - Value(1).bitleftshift(Cast(ExtractMonth("joined_on"), IntegerField()) - 1),  # type: ignore[arg-type]
         ),
         default=Value(0),  # joined after the range
         output_field=IntegerField(),
@@ -80,7 +81,7 @@ def _with_month_masks(queryset: QuerySet, *, first: date, last: date) -> QuerySe
             _dues_year=FilteredRelation("dues_years", condition=Q(dues_years__year=first.year)),
         )
         # Owed and not paid: paid_months holds only the 12 month bits, so ALL_MONTHS - paid is its complement.
-        .alias(_dues_unpaid=F("_dues_owed").bitand(Value(ALL_MONTHS) - paid))
+        .alias(_dues_unpaid=F("_dues_owed").bitand(Value(ALL_MONTHS) - paid))  # type: ignore[arg-type]
     )
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import cast
 
 from django.conf import settings
 from django.db import transaction
@@ -18,7 +19,7 @@ from members.models import FloatingCertificate, FloatingContact, FloatingMember,
 CERTIFICATE_SERIES = "floating_certificate"
 # The 参加组织活动情况 text holds at most this many characters (the model field's limit); a return note is
 # appended to it, so floating_return checks the sum.
-ACTIVITY_MAX_LENGTH = FloatingMember._meta.get_field("activity_participation").max_length
+ACTIVITY_MAX_LENGTH = cast(int, FloatingMember._meta.get_field("activity_participation").max_length)
 
 
 @transaction.atomic

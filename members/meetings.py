@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
+from typing import Literal, cast
 
 from django.db import transaction
 from django.db.models import Count, Q
@@ -159,7 +160,7 @@ def missing_meetings(*, organizations: Iterable[Organization], on: date) -> list
     for group in Organization.objects.filter(
         parent_id__in=groups_by_branch, kind=Organization.Kind.PARTY_GROUP, is_active=True
     ).order_by("sort_order", "code"):
-        groups_by_branch[group.parent_id].append(group)
+        groups_by_branch[cast(int, group.parent_id)].append(group)  # one of the branches (filter above)
     org_ids = [*groups_by_branch, *(g.pk for groups in groups_by_branch.values() for g in groups)]
     held = {
         (row["organization_id"], row["kind"]): row
@@ -170,7 +171,7 @@ def missing_meetings(*, organizations: Iterable[Organization], on: date) -> list
         .annotate(in_quarter=Count("pk"), in_month=Count("pk", filter=Q(held_on__gte=month_start)))
     }
 
-    def count(org_id: int, kind: str, field: str) -> int:
+    def count(org_id: int, kind: str, field: Literal["in_quarter", "in_month"]) -> int:
         row = held.get((org_id, kind))
         return row[field] if row else 0
 

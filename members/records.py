@@ -19,7 +19,7 @@ def validate_member(member: Member) -> None:
         # R-MB-01: a member belongs to exactly one branch; a party group is recorded separately.
         if not org.is_branch:
             errors["organization"] = "党员的组织关系应在党支部（或党总支），党小组请另行选择（R-MB-01）。"
-        if member.party_group_id and (
+        if member.party_group is not None and (
             member.party_group.kind != Organization.Kind.PARTY_GROUP or member.party_group.parent_id != org.pk
         ):
             errors["party_group"] = "所选党小组不属于该党员所在的党支部（R-MB-01）。"

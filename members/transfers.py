@@ -96,6 +96,8 @@ def transfer_accept(*, transfer: RelationTransfer, accepted_on: date, accepted_b
             accepted_by,
         )
     else:
+        if transfer.to_organization is None:  # the form and the import always name it for IN and BETWEEN
+            raise MemberError("请注明接收组织（R-MB-05）。", rule="R-MB-05")
         member.organization = transfer.to_organization
         member.party_group = None
         member.save(update_fields=["organization", "party_group", "name_initials"])

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -140,7 +142,7 @@ def _check_postponement(record: Postponement) -> None:
         )
 
 
-_CHECKS = {
+_CHECKS: dict[type, Callable[[Any], None]] = {
     Talk: _check_talk,
     Contact: _check_contact,
     Introducer: _check_introducer,

@@ -106,7 +106,7 @@ def probation_end(candidate) -> date | None:
 
 def quarters_between(start: date, end: date) -> list[tuple[int, int]]:
     """Complete quarters after ``start`` up to ``end``: (year, quarter) pairs."""
-    out = []
+    out: list[tuple[int, int]] = []
     year, q = start.year, quarter_of(start)
     while True:
         q += 1

@@ -185,6 +185,15 @@ def transition(
     return cast(StageChange, change)
 
 
+def _member_on_probation(candidate: Candidate) -> tuple[Member, date]:
+    """The member record a probationary candidate has, and the day probation ends (R-RC-17): both exist
+    from the branch meeting that admitted them."""
+    ends = probation_end(candidate)
+    if candidate.member is None or ends is None:
+        raise RecruitmentError(f"{candidate.name}没有预备党员记录，不能办理此项（R-RC-17）。", rule="R-RC-17")
+    return candidate.member, ends
+
+
 def _apply_effects(candidate: Candidate, change: StageChange) -> list[str]:
     """The member record follows the candidate (R-RC-17, R-MB-03)."""
     if change.action == "admit":
@@ -209,16 +218,17 @@ def _apply_effects(candidate: Candidate, change: StageChange) -> list[str]:
         return ["member"]
     if change.action == "convert":
         # R-MB-03 / R-RC-20 / R-RC-22: full membership counts from the end of probation, even if decided later.
+        member, probation_ends = _member_on_probation(candidate)
         change_status(
-            member=candidate.member,
+            member=member,
             to_status=Member.Status.FULL,
-            effective_on=probation_end(candidate),
+            effective_on=probation_ends,
             reason=f"{change.decided_by}{fmt(change.decided_on)}批准按期转为正式党员",
             recorded_by=change.by,
         )
     elif change.action == "cancel":
         change_status(
-            member=candidate.member,
+            member=_member_on_probation(candidate)[0],
             to_status=Member.Status.REMOVED,
             effective_on=change.decided_on,
             reason=f"取消预备党员资格：{change.note}",

@@ -52,7 +52,7 @@ from recruitment.rules import (
     talk_deadline,
 )
 
-LABELS = {
+LABELS: dict[str, str] = {
     Stage.APPLICANT: "入党谈话期限（R-RC-02）",
     Stage.ACTIVIST: "培养考察期限（R-RC-06）",
     Stage.TARGET: "上级党委审批期限（R-RC-16）",
@@ -274,7 +274,7 @@ SELECT id, stage, total, overdue_count FROM (
 
 @dataclass
 class Card:
-    candidate: object
+    candidate: Candidate
     step: dict | None  # the first of recruitment.stages.next_steps
     reminders: list
     urgency: Urgency

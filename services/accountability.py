@@ -142,7 +142,7 @@ def accountability_decide(
     if problems:
         raise ServiceDeskError("；".join(problems), rule="R-SV-11", problems=problems)
     case.violation = violation
-    case.sanctions = sorted(set(sanctions), key=Sanction.values.index)
+    case.sanctions = [s for s in Sanction.values if s in set(sanctions)]  # in the ladder's order, once each
     case.findings = findings.strip()
     case.decided_by = decided_by
     case.decided_at = timezone.now()

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import date, datetime
-from typing import NamedTuple
+from typing import NamedTuple, cast
 
 from django.db.models import Q
 from django.utils import timezone
@@ -107,7 +107,8 @@ def recompute_open_deadlines(years: Iterable[int]) -> Recomputed:
             "pk", "deadline_date", "deadline_at"
         )
     }
-    pairs = affected.values_list("clock_started_on", "limit_working_days").distinct()
+    # Both are set: the filter above leaves out matters without a clock or a limit.
+    pairs = cast(list[tuple[date, int]], list(affected.values_list("clock_started_on", "limit_working_days").distinct()))
     updated = 0
     for start, limit in pairs:
         last = add_working_days(start, limit)

@@ -152,7 +152,7 @@ def matter_accept(
 ) -> Matter:
     """R-SV-04: acceptance fixes the limit and the deadline; the acceptance day is the day the clock starts."""
     at = at or timezone.now()
-    update = {"accepted_at": at}
+    update: dict[str, object] = {"accepted_at": at}
     if external_deadline and matter.kind == K.REPORTED_UP:
         update["external_deadline"] = external_deadline
     change = perform(

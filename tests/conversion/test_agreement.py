@@ -16,7 +16,7 @@ from conversion.ledger import ledger_record_task, review_is_due, task_assign
 from conversion.models import ConversionCase, ConversionTask
 from core.models import RuleProfile
 from tests.clock import dashboard_count, frozen_at
-from tests.conversion.helpers import OPENED, enrolled_case
+from tests.factories.conversion import OPENED, enrolled_case
 
 pytestmark = pytest.mark.django_db
 

@@ -11,7 +11,7 @@ from conversion.ledger import balance_from_entries, ledger_record_absence
 from conversion.models import LedgerEntry
 from members.meetings import meeting_create, record_attendance
 from tests import factories
-from tests.conversion.helpers import enrolled_case
+from tests.factories.conversion import enrolled_case
 
 pytestmark = pytest.mark.django_db
 

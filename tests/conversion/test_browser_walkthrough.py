@@ -16,7 +16,7 @@ from core.dates import local_today
 from members.meetings import meeting_create, record_attendance
 from members.models import Meeting
 from tests import factories
-from tests.conversion.helpers import bring_to
+from tests.factories.conversion import bring_to
 from tests.two_factor import sign_in
 
 SCREENSHOTS = Path(settings.BASE_DIR) / "artifacts" / "screenshots"

@@ -18,7 +18,7 @@ from conversion.review import (
     review_schedule,
     review_set_roster,
 )
-from tests.conversion.helpers import bring_to, enrolled_case
+from tests.factories.conversion import bring_to, enrolled_case
 
 RETURNED = date(2026, 6, 1)  # transition period ends 2026-12-01 (R-GN-01)
 

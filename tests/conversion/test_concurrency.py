@@ -8,7 +8,7 @@ from django.db import connection
 
 from conversion.ledger import balance_from_entries, ledger_record_task, task_assign
 from conversion.models import ConversionCase
-from tests.conversion.helpers import OPENED, enrolled_case
+from tests.factories.conversion import OPENED, enrolled_case
 
 
 @pytest.mark.django_db(transaction=True)

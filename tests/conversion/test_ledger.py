@@ -14,7 +14,7 @@ from conversion.ledger import (
     task_assign,
 )
 from conversion.models import CommitteeReferral, ConversionTask, LedgerEntry, ThresholdCrossing
-from tests.conversion.helpers import OPENED, bring_to, enrolled_case, record_tasks
+from tests.factories.conversion import OPENED, bring_to, enrolled_case, record_tasks
 
 pytestmark = pytest.mark.django_db
 

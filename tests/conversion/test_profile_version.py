@@ -12,7 +12,7 @@ from conversion.ledger import case_profile, review_is_due
 from conversion.models import ThresholdCrossing
 from conversion.review import review_schedule
 from core.models import RuleProfile
-from tests.conversion.helpers import bring_to, enrolled_case
+from tests.factories.conversion import bring_to, enrolled_case
 
 pytestmark = pytest.mark.django_db
 

@@ -6,7 +6,7 @@ import pytest
 from django.urls import reverse
 
 from conversion.ledger import ledger_reverse
-from tests.conversion.helpers import bring_to, enrolled_case, record_tasks
+from tests.factories.conversion import bring_to, enrolled_case, record_tasks
 
 pytestmark = pytest.mark.django_db
 

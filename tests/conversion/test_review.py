@@ -15,7 +15,7 @@ from conversion.review import (
     review_schedule,
     review_set_roster,
 )
-from tests.conversion.helpers import bring_to, enrolled_case
+from tests.factories.conversion import bring_to, enrolled_case
 
 pytestmark = pytest.mark.django_db
 DAY = date(2026, 6, 1)

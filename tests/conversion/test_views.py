@@ -9,7 +9,7 @@ from django.urls import reverse
 from conversion.models import ConversionCase, ConversionTask, DemocraticReview, LedgerEntry
 from core.registry import dashboard_for, timeline_for
 from tests import factories
-from tests.conversion.helpers import bring_to, enrolled_case, record_tasks
+from tests.factories.conversion import bring_to, enrolled_case, record_tasks
 
 pytestmark = pytest.mark.django_db
 

@@ -20,7 +20,7 @@ from conversion.review import (
 from conversion.transition import case_close, discipline_referral_record, observation_record
 from members.models import RelationTransfer
 from tests import factories
-from tests.conversion.helpers import OPENED, record_tasks
+from tests.factories.conversion import OPENED, record_tasks
 
 pytestmark = pytest.mark.django_db
 

@@ -16,7 +16,7 @@ from openpyxl import load_workbook
 
 from core.exports import AdminCSV, AdminXLSX, Cell, write_csv, write_xlsx
 from tests import factories
-from tests.services.helpers import at, register
+from tests.factories.services import at, register
 
 HOSTILE = ['=HYPERLINK("http://x","y")', "+1+1", "-2+3", "@SUM(A1)", "\tcmd", "\rcmd"]
 

@@ -18,7 +18,7 @@ from recruitment.models import Candidate, StageChange
 from services.exceptions import ServiceDeskError
 from services.models import Matter, MatterChange, MatterState, SupplementNotice, YearArchive
 from tests import factories
-from tests.services.helpers import at, register
+from tests.factories.services import at, register
 
 
 def test_every_table_has_the_same_change_row_fields():

@@ -8,7 +8,7 @@ from core import registry
 from core.archive import ORDER_RECRUITMENT, ArchivePart
 from core.pdf import Document
 from members.documents import member_archive_pdf
-from tests.documents.records import (
+from tests.factories.members import (
     make_certificate,
     make_floating,
     make_meeting,

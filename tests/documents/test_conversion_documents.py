@@ -25,9 +25,9 @@ from core.pdf import render_document
 from members.documents import member_archive_pdf
 from recruitment.models import Talk
 from tests import factories
-from tests.conversion.helpers import bring_to
+from tests.factories import recruitment as b
+from tests.factories.conversion import bring_to
 from tests.pdfutils import has_cjk_font, pdf_compact_text, pdf_outline, pdf_page_count
-from tests.recruitment import builders as b
 
 pytestmark = pytest.mark.django_db
 

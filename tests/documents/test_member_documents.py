@@ -7,7 +7,7 @@ import pytest
 from core.models import CenterProfile
 from core.pdf import render_document
 from members import documents
-from tests.documents.records import (
+from tests.factories.members import (
     make_certificate,
     make_floating,
     make_meeting,

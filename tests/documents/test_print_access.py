@@ -7,7 +7,7 @@ from django.urls import reverse
 
 from core.access import Role
 from tests import factories
-from tests.documents.records import (
+from tests.factories.members import (
     make_certificate,
     make_floating,
     make_meeting,

@@ -22,6 +22,7 @@ from recruitment.models import (
     UpperTalk,
 )
 from tests import factories
+from tests.factories import recruitment as b
 from tests.pdfutils import (
     body_start,
     has_cjk_font,
@@ -32,7 +33,6 @@ from tests.pdfutils import (
     pdf_text,
     toc_entries,
 )
-from tests.recruitment import builders as b
 
 pytestmark = pytest.mark.django_db
 

@@ -11,8 +11,8 @@ from core.pdf import render_document
 from services import desk, documents
 from services.accountability import accountability_decide, mark_overdue
 from services.models import MatterKind, Sanction, Service, Violation
+from tests.factories.services import at, register
 from tests.pdfutils import has_cjk_font, pdf_compact_text, pdf_page_count
-from tests.services.helpers import at, register
 
 pytestmark = pytest.mark.django_db
 

@@ -1,9 +1,9 @@
-"""The small town of tests/hardening/world.py, built once per module that asks for it."""
+"""The small town of tests/factories/world.py, built once per module that asks for it."""
 
 import pytest
 from django.db import transaction
 
-from tests.hardening.world import build_world
+from tests.factories.world import build_world
 
 
 @pytest.fixture(scope="module")

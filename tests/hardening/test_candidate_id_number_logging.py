@@ -11,8 +11,8 @@ from core.audit import id_number_for_display, log_id_number_view
 from core.idnumbers import mask_id_number
 from core.models import IdNumberView
 from tests import factories
+from tests.factories import recruitment as b
 from tests.pdfutils import pdf_page_texts
-from tests.recruitment import builders as b
 
 pytestmark = pytest.mark.django_db
 

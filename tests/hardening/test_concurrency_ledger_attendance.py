@@ -10,7 +10,7 @@ from django.db import connection
 from conversion.ledger import balance_from_entries, ledger_record_task, task_assign
 from conversion.models import ConversionCase, LedgerEntry
 from members.meetings import meeting_create, record_attendance
-from tests.conversion.helpers import OPENED, enrolled_case
+from tests.factories.conversion import OPENED, enrolled_case
 
 ROUNDS = 3
 

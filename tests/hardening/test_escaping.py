@@ -9,9 +9,9 @@ from conversion.ledger import task_assign
 from recruitment.models import Talk
 from services.contact import complaint_register
 from tests import factories
-from tests.conversion.helpers import OPENED, enrolled_case
-from tests.recruitment import builders
-from tests.services.helpers import register
+from tests.factories import recruitment as builders
+from tests.factories.conversion import OPENED, enrolled_case
+from tests.factories.services import register
 
 PAYLOAD = "<script>alert(1)</script><b>x</b>"
 

@@ -1,6 +1,6 @@
 """Hostile input into every staff form of every app: no server error, and a refused form writes nothing.
 
-Each URL of the URLconf (tests/hardening/world.py gives its record) is opened by the administrator, and
+Each URL of the URLconf (tests/factories/world.py gives its record) is opened by the administrator, and
 every form on the page — formsets and their management forms included — is posted with plausible values in
 all fields but the ones under attack: NUL bytes (PostgreSQL refuses them in text) or text far over any limit
 or emoji in the text fields; numbers out of every range (and guessed primary keys) in the number and choice
@@ -26,7 +26,8 @@ from hypothesis import strategies as st
 
 import services.forms
 import services.views
-from tests.hardening.world import URL_ARGS, changed_tables, fingerprint, url_kwargs
+from tests.factories.world import URL_ARGS, url_kwargs
+from tests.hardening.tables import changed_tables, fingerprint
 
 pytestmark = pytest.mark.django_db
 

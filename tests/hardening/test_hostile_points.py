@@ -27,7 +27,7 @@ from conversion.models import (
     LedgerEntry,
     ThresholdCrossing,
 )
-from tests.conversion.helpers import OPENED, bring_to, enrolled_case
+from tests.factories.conversion import OPENED, bring_to, enrolled_case
 
 CHINESE = re.compile(r"[\u4e00-\u9fff]")
 DUE = date(2026, 4, 1)

@@ -45,11 +45,11 @@ from services import desk
 from services.accountability import accountability_decide, mark_overdue
 from services.models import MatterKind, Sanction, Service, Violation
 from tests import factories
-from tests.conversion.helpers import bring_to
-from tests.documents.records import make_certificate, make_floating, make_meeting
+from tests.factories import recruitment as b
+from tests.factories.conversion import bring_to
+from tests.factories.members import make_certificate, make_floating, make_meeting
+from tests.factories.services import at, register
 from tests.pdfutils import pdf_compact_text
-from tests.recruitment import builders as b
-from tests.services.helpers import at, register
 
 pytestmark = pytest.mark.django_db
 

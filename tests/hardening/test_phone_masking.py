@@ -9,9 +9,9 @@ from django.urls import reverse
 
 from members import documents
 from tests import factories
-from tests.documents.records import make_certificate, make_floating, make_named_member
+from tests.factories.members import make_certificate, make_floating, make_named_member
+from tests.factories.services import at, register
 from tests.pdfutils import pdf_compact_text
-from tests.services.helpers import at, register
 
 pytestmark = pytest.mark.django_db
 

@@ -7,7 +7,7 @@ from django.urls import reverse
 
 from services import desk, views
 from services.models import Service
-from tests.services.helpers import register
+from tests.factories.services import register
 
 SECRETS = ["王建国", "13812345678", "11010519491231002X", "办理组织关系转接"]
 

@@ -2,7 +2,7 @@
 branch A's records in it — member, candidate, conversion case, matter, meeting, transfer letter, certificate,
 PDFs, exports, admin — and gets 403 or 404, sees no name or ID number of branch A, and changes nothing.
 
-The URLs come from the URLconf and the admin registry (tests/hardening/world.py): a new URL or admin model
+The URLs come from the URLconf and the admin registry (tests/factories/world.py): a new URL or admin model
 fails here until the world has a record for it.
 """
 
@@ -21,7 +21,8 @@ from conversion.models import ConversionCase
 from core.permissions import SECRETARY_APPS, SECRETARY_VIEW_MODELS
 from members.models import Member
 from recruitment.models import Candidate
-from tests.hardening.world import URL_ARGS, changed_tables, fingerprint, url_kwargs, url_names
+from tests.factories.world import URL_ARGS, url_kwargs, url_names
+from tests.hardening.tables import changed_tables, fingerprint
 from tests.pdfutils import pdf_text
 
 pytestmark = pytest.mark.django_db

@@ -13,7 +13,7 @@ from recruitment import dashboard, rules, stages, votes
 from recruitment.models import Candidate, CandidateVote, Stage, ThoughtReport
 from recruitment.urgency import urgency_by_id
 from tests.clock import dashboard_count, frozen_at
-from tests.recruitment import builders as b
+from tests.factories import recruitment as b
 
 pytestmark = pytest.mark.django_db
 

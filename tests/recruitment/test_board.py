@@ -10,7 +10,7 @@ from django.urls import reverse
 
 from core.dates import local_today
 from recruitment import views
-from tests.recruitment import builders as b
+from tests.factories import recruitment as b
 
 pytestmark = pytest.mark.django_db
 

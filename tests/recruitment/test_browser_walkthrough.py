@@ -17,7 +17,7 @@ from core.idnumbers import make_id_number
 from members.models import Member
 from recruitment.models import Candidate, Stage
 from tests import factories
-from tests.recruitment import builders as b
+from tests.factories import recruitment as b
 
 SCREENSHOTS = Path(settings.BASE_DIR) / "artifacts" / "screenshots"
 PASSWORD = "Test-pass-2026"  # tests.factories.make_user

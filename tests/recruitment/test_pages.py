@@ -7,7 +7,7 @@ from django.urls import reverse
 
 from core.registry import dashboard_for
 from recruitment.models import Stage
-from tests.recruitment import builders as b
+from tests.factories import recruitment as b
 
 pytestmark = pytest.mark.django_db
 

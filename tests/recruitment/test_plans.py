@@ -8,7 +8,7 @@ from django.urls import reverse
 from recruitment import records
 from recruitment.models import DevelopmentPlan
 from recruitment.rules import plan_figures
-from tests.recruitment import builders as b
+from tests.factories import recruitment as b
 
 pytestmark = pytest.mark.django_db
 

@@ -9,7 +9,7 @@ from django.urls import reverse
 
 from recruitment import views
 from recruitment.models import Oath, ThoughtReport
-from tests.recruitment import builders as b
+from tests.factories import recruitment as b
 
 pytestmark = pytest.mark.django_db
 

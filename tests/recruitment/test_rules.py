@@ -26,7 +26,7 @@ from recruitment.models import (
 from recruitment.rules import probation_end
 from recruitment.stages import evaluate
 from tests import factories
-from tests.recruitment import builders as b
+from tests.factories import recruitment as b
 
 pytestmark = pytest.mark.django_db
 

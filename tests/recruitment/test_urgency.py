@@ -23,7 +23,7 @@ from recruitment.models import (
 )
 from recruitment.rules import decision_profile
 from recruitment.urgency import ranked, urgency, urgency_by_id
-from tests.recruitment import builders as b
+from tests.factories import recruitment as b
 
 pytestmark = pytest.mark.django_db
 

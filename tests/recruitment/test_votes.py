@@ -14,7 +14,7 @@ from recruitment import stages, votes
 from recruitment.exceptions import RecruitmentError
 from recruitment.models import Candidate, Recommendation, StageChange, Talk
 from tests import factories
-from tests.recruitment import builders as b
+from tests.factories import recruitment as b
 
 
 def _tally(expected, present, yes, written=None, quorum=RuleProfile.Quorum.HALF):

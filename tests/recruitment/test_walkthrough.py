@@ -9,7 +9,7 @@ from members.models import Member
 from recruitment import records, stages, votes
 from recruitment.models import ConversionApplication, Oath, Stage, ThoughtReport, UpperTalk
 from recruitment.rules import probation_end
-from tests.recruitment import builders as b
+from tests.factories import recruitment as b
 
 
 @pytest.mark.django_db

@@ -11,53 +11,11 @@ from decimal import Decimal
 
 import pytest
 
-from members.models import (
-    Attendance,
-    DuesPayment,
-    FloatingMember,
-    Meeting,
-    Member,
-    MemberStatusEvent,
-    RelationTransfer,
-)
+from members.models import FloatingMember, Meeting, Member, MemberStatusEvent
 from tests import factories
+from tests.factories.members import dues_row, meeting_row, transfer_row
 
 Q1 = (date(2026, 1, 1), date(2026, 3, 31))
-_letters = iter(range(1, 1000))
-
-
-def transfer(member, direction, *, to=None, frm=None, accepted_on=None):
-    n = next(_letters)
-    issued = accepted_on or date(2026, 1, 2)
-    return RelationTransfer.objects.create(
-        member=member,
-        direction=direction,
-        to_organization=to,
-        from_organization=frm,
-        to_unit="" if to else "外省某支部",
-        letter_year=2026,
-        letter_sequence=n,
-        letter_number=f"测试介{n}",
-        issued_on=min(issued, date(2026, 1, 2)),
-        valid_until=date(2026, 12, 31),
-        state=RelationTransfer.State.ACCEPTED if accepted_on else RelationTransfer.State.PENDING,
-        accepted_on=accepted_on,
-    )
-
-
-def pay(member, month, amount):
-    DuesPayment.objects.create(
-        member=member, month=date(2026, month, 1), amount=Decimal(amount), paid_on=date(2026, month, 20)
-    )
-
-
-def meeting(org, kind, day, roll=None):
-    m = Meeting.objects.create(organization=org, kind=kind, held_on=day, topic="学习")
-    for member, present in (roll or {}).items():
-        Attendance.objects.create(meeting=m, member=member, present=present)
-    return m
-
-
 @pytest.fixture
 def quarter(db, branch_a, branch_b):
     make = factories.make_member
@@ -104,11 +62,11 @@ def quarter(db, branch_a, branch_b):
         member=m1, from_state="full", to_state="removed", effective_on=date(2026, 4, 2), note="不在期内"
     )
 
-    transfer(m1, "in", to=branch_a, accepted_on=date(2026, 1, 20))
-    transfer(m5, "internal", frm=branch_b, to=branch_a, accepted_on=date(2026, 2, 5))
-    transfer(m3, "out", frm=branch_a, accepted_on=date(2026, 3, 10))
-    transfer(m2, "in", to=branch_a)  # pending: not counted
-    transfer(m4, "in", to=branch_a, accepted_on=date(2026, 4, 1))  # after the quarter
+    transfer_row(m1, "in", to=branch_a, accepted_on=date(2026, 1, 20))
+    transfer_row(m5, "internal", frm=branch_b, to=branch_a, accepted_on=date(2026, 2, 5))
+    transfer_row(m3, "out", frm=branch_a, accepted_on=date(2026, 3, 10))
+    transfer_row(m2, "in", to=branch_a)  # pending: not counted
+    transfer_row(m4, "in", to=branch_a, accepted_on=date(2026, 4, 1))  # after the quarter
 
     FloatingMember.objects.create(
         member=m1,
@@ -130,21 +88,21 @@ def quarter(db, branch_a, branch_b):
     )
 
     K = Meeting.Kind
-    meeting(branch_a, K.MEMBER_MEETING, date(2026, 1, 8), {m1: True, m2: False, m3: True})
+    meeting_row(branch_a, K.MEMBER_MEETING, date(2026, 1, 8), {m1: True, m2: False, m3: True})
     for month in (1, 2, 3):
-        meeting(branch_a, K.COMMITTEE_MEETING, date(2026, month, 5))
-    meeting(branch_a, K.PARTY_DAY, date(2026, 1, 7))
-    meeting(branch_a, K.PARTY_DAY, date(2026, 2, 4))
-    meeting(group, K.GROUP_MEETING, date(2026, 1, 9), {m1: True, m3: False})
-    meeting(group, K.GROUP_MEETING, date(2026, 2, 9))
-    meeting(branch_a, K.PARTY_LECTURE, date(2026, 4, 9))  # next quarter
-    meeting(branch_b, K.COMMITTEE_MEETING, date(2026, 3, 6), {m5: True})
+        meeting_row(branch_a, K.COMMITTEE_MEETING, date(2026, month, 5))
+    meeting_row(branch_a, K.PARTY_DAY, date(2026, 1, 7))
+    meeting_row(branch_a, K.PARTY_DAY, date(2026, 2, 4))
+    meeting_row(group, K.GROUP_MEETING, date(2026, 1, 9), {m1: True, m3: False})
+    meeting_row(group, K.GROUP_MEETING, date(2026, 2, 9))
+    meeting_row(branch_a, K.PARTY_LECTURE, date(2026, 4, 9))  # next quarter
+    meeting_row(branch_b, K.COMMITTEE_MEETING, date(2026, 3, 6), {m5: True})
 
     for month in (1, 2, 3):
-        pay(m1, month, "10")
-    pay(m2, 2, "2")
-    pay(m3, 1, "5")
-    pay(m4, 1, "2")  # a member who has since died: collected, but owes nothing now
-    pay(m5, 1, "3")
-    pay(m1, 4, "10")  # next quarter
+        dues_row(m1, month, "10")
+    dues_row(m2, 2, "2")
+    dues_row(m3, 1, "5")
+    dues_row(m4, 1, "2")  # a member who has since died: collected, but owes nothing now
+    dues_row(m5, 1, "3")
+    dues_row(m1, 4, "10")  # next quarter
     return {"m1": m1, "m2": m2, "m3": m3, "m4": m4, "m5": m5, "group": group}

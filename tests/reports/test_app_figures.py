@@ -1,7 +1,7 @@
 """Conversion, recruitment and service-desk figures against hand-built 2026 Q1 data with known answers
 (issue 8; R-CV-06, R-CV-07, R-CV-10, R-CV-11, R-RC-24, R-SV-05, R-SV-10, R-SV-12)."""
 
-from datetime import date, datetime
+from datetime import date
 from decimal import Decimal
 from io import BytesIO
 from itertools import count
@@ -21,15 +21,12 @@ from reports.recruitment_blocks import recruitment_block
 from reports.service_blocks import services_block
 from services.models import AccountabilityCase, Complaint, Matter, MatterKind, Service
 from tests import factories
-from tests.reports.conftest import transfer
+from tests.factories.members import transfer_row
+from tests.factories.services import at
 
 Q1 = Period("quarter", 2026, 1)
 URL = reverse("reports:statistics")
 _n = count(1)
-
-
-def at(y, m, d, h=10):
-    return datetime(y, m, d, h, tzinfo=SHANGHAI)
 
 
 def rows(block, title):
@@ -45,7 +42,7 @@ def make_case(center, branch_a, *, opened_on, returned_on=None, closed_on=None):
     return ConversionCase.objects.create(
         member=member,
         original_organization=branch_a,
-        enrolment_transfer=transfer(member, "in", to=center, accepted_on=opened_on),
+        enrolment_transfer=transfer_row(member, "in", to=center, accepted_on=opened_on),
         state=state,
         opened_on=opened_on,
         reason="镇党委决定",

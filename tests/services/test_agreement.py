@@ -12,7 +12,7 @@ import pytest
 from services import accountability, desk
 from services.models import Matter
 from tests.clock import dashboard_count, frozen_at
-from tests.services.helpers import at, register
+from tests.factories.services import at, register
 
 OVERDUE_LINE = "超期办件"
 

@@ -8,7 +8,7 @@ from core.calendar_loading import load_calendar_year
 from core.dates import SHANGHAI
 from services import desk
 from services.models import Matter, MatterKind, MatterState
-from tests.services.helpers import at, register
+from tests.factories.services import at, register
 
 
 def test_promised_matter_crosses_national_day_and_counts_make_up_saturday_R_SV_04_R_SV_05_R_SV_07(clerk):

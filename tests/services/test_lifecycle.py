@@ -8,7 +8,7 @@ from services import desk
 from services.exceptions import ServiceDeskError
 from services.models import Fee, Handover, MatterChange, MatterKind, MatterState, YearArchive
 from tests import factories
-from tests.services.helpers import at, register
+from tests.factories.services import at, register
 
 
 def test_receipt_numbers_are_gap_free_per_year_R_SV_17(clerk):

@@ -11,7 +11,7 @@ from services import accountability, desk
 from services.exceptions import ServiceDeskError
 from services.models import AccountabilityCase, Matter, MatterChange, MatterKind, Sanction, Violation
 from tests import factories
-from tests.services.helpers import at, register
+from tests.factories.services import at, register
 
 
 def test_overdue_command_run_twice_opens_one_accountability_case_R_SV_10(clerk):

@@ -13,7 +13,7 @@ from django.utils import timezone
 from core.calendar_loading import load_calendar_year
 from services import accountability
 from services.models import AccountabilityCase, MatterChange, Sanction, Violation
-from tests.services.helpers import at, register
+from tests.factories.services import at, register
 
 NEW_YEAR = {date(2027, 1, 1): "元旦", date(2027, 1, 2): "元旦", date(2027, 1, 3): "元旦"}
 

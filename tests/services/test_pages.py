@@ -6,7 +6,7 @@ import pytest
 from django.urls import reverse
 
 from services.models import AccountabilityCase, Appointment, Complaint, Matter, MatterState, Sanction
-from tests.services.helpers import at, register
+from tests.factories.services import at, register
 
 
 def _post(client, user, name, data=None, **kwargs):

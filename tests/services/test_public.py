@@ -9,7 +9,7 @@ from django.urls import reverse
 from services import desk
 from services.models import Service
 from services.views import LOOKUP_LIMIT
-from tests.services.helpers import register
+from tests.factories.services import register
 
 
 @pytest.fixture(autouse=True)

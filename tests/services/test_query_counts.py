@@ -8,7 +8,7 @@ from django.urls import reverse
 from services import desk
 from services.models import MatterKind
 from tests import factories
-from tests.services.helpers import at, register
+from tests.factories.services import at, register
 
 QUEUE = reverse("services:queue") + "?scope=all"
 

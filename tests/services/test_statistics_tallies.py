@@ -17,7 +17,7 @@ from core.dates import SHANGHAI
 from services import desk
 from services.models import Matter, MatterKind, Service, SupplementNotice
 from services.statistics import NO_SERVICE, desk_report
-from tests.services.helpers import at, register
+from tests.factories.services import at, register
 
 pytestmark = pytest.mark.django_db
 

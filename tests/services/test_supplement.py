@@ -7,7 +7,7 @@ import pytest
 from services import desk
 from services.exceptions import ServiceDeskError
 from services.models import MatterKind, MatterState
-from tests.services.helpers import at, register
+from tests.factories.services import at, register
 
 
 def test_supplement_stops_the_clock_and_completion_restarts_a_full_limit_R_SV_08(clerk, service):

@@ -1,4 +1,4 @@
-"""Shared builders for conversion tests."""
+"""Conversion: a member enrolled in a case, and the points brought to a balance through closed tasks."""
 
 from datetime import date
 from decimal import Decimal
@@ -6,14 +6,14 @@ from decimal import Decimal
 from conversion.enrolment import case_enrol
 from conversion.ledger import ledger_record_task, task_assign
 from conversion.models import ConversionCase
-from tests import factories
+from tests.factories.members import make_branch, make_member
 
 OPENED = date(2026, 3, 2)
 
 
 def enrolled_case(center, *, branch=None, by=None, village="东村") -> ConversionCase:
-    branch = branch or factories.make_branch(village=village)
-    member = factories.make_member(branch, village=village)
+    branch = branch or make_branch(village=village)
+    member = make_member(branch, village=village)
     return case_enrol(member=member, opened_on=OPENED, reason="镇党委决定", decided_by=by)
 
 

@@ -1,4 +1,4 @@
-"""Builders for recruitment tests: a candidate at each stage with a complete file, the easy way."""
+"""Recruitment: a candidate at each stage with a complete file, made through the pipeline's own operations."""
 
 from __future__ import annotations
 
@@ -19,7 +19,7 @@ from recruitment.models import (
     ThoughtReport,
     Training,
 )
-from tests import factories
+from tests.factories.members import make_member, town_committee
 
 _seq = itertools.count(500)
 
@@ -43,7 +43,7 @@ def add(record):
 
 
 def voters(branch, count):
-    return [factories.make_member(branch) for _ in range(count)]
+    return [make_member(branch) for _ in range(count)]
 
 
 def activist(branch, *, since=date(2024, 4, 10), **extra):
@@ -59,7 +59,7 @@ def activist(branch, *, since=date(2024, 4, 10), **extra):
 
 def activist_file(c, *, since, until):
     """Contacts, quarterly reports and half-yearly assessments from ``since`` to ``until``."""
-    add(Contact(candidate=c, member=factories.make_member(c.organization), assigned_on=since))
+    add(Contact(candidate=c, member=make_member(c.organization), assigned_on=since))
     day = since
     while day <= until:
         add(ThoughtReport(candidate=c, submitted_on=day))
@@ -81,7 +81,7 @@ def pre_meeting_file(c, *, meeting_on, training_hours=24, notice_days=7):
     """Introducers, political review, training, notice and pre-review, all ready for ``meeting_on``."""
     from core.dates import period_end
 
-    for m in (factories.make_member(c.organization), factories.make_member(c.organization)):
+    for m in (make_member(c.organization), make_member(c.organization)):
         add(Introducer(candidate=c, member=m, assigned_on=period_end(meeting_on, months=-2)))
     add(
         PoliticalReview(
@@ -125,7 +125,7 @@ def admitted(branch, *, meeting_on=date(2025, 6, 27), approved_on=date(2025, 7, 
     add(UpperTalk(candidate=c, talked_on=meeting_on, talker="镇党委组织委员"))
     records.approval_record(
         vote=vote,
-        organization=factories.town_committee(),
+        organization=town_committee(),
         decided_on=approved_on,
         approved=True,
         recorded_by=None,

@@ -1,3 +1,5 @@
+"""Services: a service matter registered at the desk, and Shanghai times to register it at."""
+
 from datetime import datetime
 
 from core.dates import SHANGHAI
@@ -5,7 +7,8 @@ from services import desk
 from services.models import MatterKind
 
 
-def at(y, m, d, hh=10, mm=0):
+def at(y, m, d, hh=10, mm=0) -> datetime:
+    """A moment in Beijing time."""
     return datetime(y, m, d, hh, mm, tzinfo=SHANGHAI)
 
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date
 from decimal import Decimal
 
 from django.urls import URLPattern, URLResolver, get_resolver
@@ -31,7 +31,6 @@ from conversion.review import (
 )
 from conversion.transition import discipline_referral_record, observation_record
 from core.access import Role
-from core.dates import SHANGHAI
 from core.models import Organization
 from members.aid import aid_household_create, aid_pair, aid_visit_record
 from members.dues import dues_record
@@ -48,14 +47,11 @@ from services import desk
 from services.accountability import mark_overdue
 from services.contact import appointment_book, complaint_register
 from services.models import Service
-from tests import factories
-from tests.conversion.helpers import bring_to, record_tasks
-from tests.documents.records import make_certificate, make_floating, make_meeting
-from tests.recruitment import builders as b
-
-
-def at(y, m, d, hh=10, mm=0) -> datetime:
-    return datetime(y, m, d, hh, mm, tzinfo=SHANGHAI)
+from tests.factories import members as factories
+from tests.factories import recruitment as b
+from tests.factories.conversion import bring_to, record_tasks
+from tests.factories.members import make_certificate, make_floating, make_meeting
+from tests.factories.services import at
 
 
 @dataclass
@@ -425,28 +421,3 @@ def _failed_task_run():
 def url_kwargs(world: World, name: str) -> list[dict]:
     made = URL_ARGS[name](world)
     return made if isinstance(made, list) else [made]
-
-
-# Tables a request may legitimately write without changing any record: the session, login throttling, the
-# rate-limit counts (the database cache) and the sign-in audit.
-_NOT_RECORDS = ("django_session", "axes_", "django_cache", "core_signinevent")
-
-
-def fingerprint(*, exclude: tuple[str, ...] = ()) -> dict[str, str]:
-    """Row count and content checksum of every table (one query), to prove a request wrote nothing."""
-    from django.db import connection
-
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT tablename FROM pg_tables WHERE schemaname = 'public' ORDER BY tablename")
-        tables = [t for (t,) in cursor.fetchall() if not t.startswith(_NOT_RECORDS + exclude)]
-        parts = [
-            f"SELECT '{t}', count(*)::text || ':' || md5(coalesce(string_agg(md5(x::text), '' "
-            f"ORDER BY md5(x::text)), '')) FROM \"{t}\" AS x"
-            for t in tables
-        ]
-        cursor.execute(" UNION ALL ".join(parts))
-        return dict(cursor.fetchall())
-
-
-def changed_tables(before: dict[str, str], after: dict[str, str]) -> list[str]:
-    return sorted(t for t in before.keys() | after.keys() if before.get(t) != after.get(t))
