@@ -7,20 +7,11 @@ particular has no add, change or delete path here (R-CV-05).
 from django.contrib import admin
 
 from conversion import models
-from core.admin_scope import ScopedModelAdmin
+from core.admin_scope import ReadOnlyAdmin, ReadOnlyInline
 
 
-class ReadOnlyAdmin(ScopedModelAdmin):
+class CaseRecordAdmin(ReadOnlyAdmin):
     scope_field = "case__original_organization"
-
-    def has_add_permission(self, request, *args):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(models.ConversionCase)
@@ -32,49 +23,42 @@ class ConversionCaseAdmin(ReadOnlyAdmin):
 
 
 @admin.register(models.LedgerEntry)
-class LedgerEntryAdmin(ReadOnlyAdmin):
+class LedgerEntryAdmin(CaseRecordAdmin):
     list_display = ["case", "recorded_at", "source", "amount", "balance_after", "reason", "recorded_by"]
     list_filter = ["source"]
     search_fields = ["case__member__name", "reason"]
 
 
 @admin.register(models.ConversionTask)
-class ConversionTaskAdmin(ReadOnlyAdmin):
+class ConversionTaskAdmin(CaseRecordAdmin):
     list_display = ["title", "case", "assigned_on", "due_on", "status"]
     list_filter = ["status"]
 
 
 @admin.register(models.CaseStateChange)
-class CaseStateChangeAdmin(ReadOnlyAdmin):
+class CaseStateChangeAdmin(CaseRecordAdmin):
     list_display = ["case", "from_state", "to_state", "effective_on", "by"]
 
 
 @admin.register(models.ThresholdCrossing)
-class ThresholdCrossingAdmin(ReadOnlyAdmin):
+class ThresholdCrossingAdmin(CaseRecordAdmin):
     list_display = ["case", "kind", "balance", "at"]
     list_filter = ["kind"]
 
 
 @admin.register(models.CommitteeReferral)
-class CommitteeReferralAdmin(ReadOnlyAdmin):
+class CommitteeReferralAdmin(CaseRecordAdmin):
     list_display = ["case", "state", "raised_at", "decided_on"]
     list_filter = ["state"]
 
 
-class ParticipantInline(admin.TabularInline):
+class ParticipantInline(ReadOnlyInline):
     model = models.ReviewParticipant
     extra = 0
-    can_delete = False
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(models.DemocraticReview)
-class DemocraticReviewAdmin(ReadOnlyAdmin):
+class DemocraticReviewAdmin(CaseRecordAdmin):
     list_display = ["case", "scheduled_on", "state", "mean_score"]
     list_filter = ["state"]
     inlines = [ParticipantInline]
@@ -87,10 +71,10 @@ class ReviewParticipantAdmin(ReadOnlyAdmin):
 
 
 @admin.register(models.TransitionObservation)
-class TransitionObservationAdmin(ReadOnlyAdmin):
+class TransitionObservationAdmin(CaseRecordAdmin):
     list_display = ["case", "observed_on", "misconduct"]
 
 
 @admin.register(models.DisciplineReferral)
-class DisciplineReferralAdmin(ReadOnlyAdmin):
+class DisciplineReferralAdmin(CaseRecordAdmin):
     list_display = ["case", "referred_on", "referred_to"]

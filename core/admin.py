@@ -10,17 +10,16 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
 from procrastinate.contrib.django.models import ProcrastinateJob
-from simple_history.admin import SimpleHistoryAdmin
 
 from core import models
-from core.admin_scope import ScopedAdminMixin
+from core.admin_scope import ReadOnlyAdmin, ScopedModelAdmin
 from core.calendar_loading import load_calendar_year
 from core.calendar_notice import parse_notice
 from core.exceptions import DomainError
 from core.two_factor import require_password_change
 
 
-class SettingsAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
+class SettingsAdmin(ScopedModelAdmin):
     scope_field = None
 
 
@@ -88,20 +87,12 @@ class CalendarDayAdmin(SettingsAdmin):
 
 
 @admin.register(models.NumberSequence)
-class NumberSequenceAdmin(SettingsAdmin):
+class NumberSequenceAdmin(ReadOnlyAdmin):
     """Read-only: numbers are only ever taken by core.numbering.next_number (gap-free)."""
 
+    scope_field = None
     list_display = ["series", "year", "last"]
     list_filter = ["series", "year"]
-
-    def has_add_permission(self, request, *args):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
     def history_view(self, request, object_id, extra_context=None):
         return redirect("admin:core_numbersequence_changelist")

@@ -1,18 +1,37 @@
-"""Scoping for Django admin, the same as for the staff pages (core.access): done once, in the queryset."""
+"""The one admin base: every admin door asks the role's model permission and the record's scope (issue 15).
+
+Scoping is the same as for the staff pages (core.access), done once, in querysets:
+* the changelist, change, delete and history pages see only the user's records (``scope_field``);
+* every foreign-key and many-to-many choice — autocomplete or select, on the form and in its inlines — is
+  limited to what the user may see in the related model's admin, so a posted key outside it is refused;
+* auditors never write (``can_write``); the model permissions of core.permissions decide the rest;
+* simple-history's revert is off for everyone: a past version is read, never written back (a revert would
+  bypass the operations and their status events, R-MB-02);
+* lookups in the query string are the plain comparisons a list filter uses, on values the column can hold:
+  anything else (``__regex``, ``__unaccent``, a year beyond 9999, an amount beyond the column) is a 400;
+  roles that see ID numbers and phones masked can neither filter nor search by them (R-MB-04).
+
+``ReadOnlyAdmin`` is for records written only by their operations (letters, certificates, ledgers, changes).
+"""
 
 from collections.abc import Callable
+from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.contrib import admin
 from django.contrib.admin.utils import unquote
 from django.contrib.admin.widgets import AutocompleteMixin
-from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
-from django.db.models import CheckConstraint
+from django.core.exceptions import NON_FIELD_ERRORS, FieldDoesNotExist, PermissionDenied, ValidationError
+from django.db.models import CheckConstraint, DecimalField, FloatField
+from django.db.models.constants import LOOKUP_SEP
 from django.forms import ModelChoiceField
 from django.http import Http404
 from django.utils.text import capfirst
+from simple_history.admin import SimpleHistoryAdmin
 
-from core.access import can_write, scope_queryset, scoped_organization_ids
+from core.access import can_write, scope_queryset, scoped_organization_ids, sees_full_id_numbers
+from core.changelist import QuickLinksChangeList
+from core.paginator import EstimatedCountPaginator
 
 
 class HostileInputSafeForm:
@@ -69,7 +88,106 @@ class HostileInputSafeForm:
                 self._bound_fields_cache.pop(name, None)  # its cached data is the refused value
 
 
-class ScopedAdminMixin:
+# The comparisons a list filter or the date hierarchy puts in the query string; nothing else is accepted.
+ALLOWED_LOOKUPS = {"exact", "iexact", "in", "isnull", "isempty", "gt", "gte", "lt", "lte", "year", "month", "day"}
+DATE_PARTS = {"year": (1, 9999), "month": (1, 12), "day": (1, 31)}
+
+
+def masked_field(name: str) -> bool:
+    """ID numbers and phones: shown masked to some roles, so never searched or filtered by them (R-MB-04)."""
+    return "id_number" in name or "phone" in name
+
+
+def _lookup_path(model, lookup: str) -> tuple[list, list[str]]:
+    """The fields a query-string lookup walks through, and the lookups/transforms after the last field."""
+    fields, opts = [], model._meta
+    parts = lookup.split(LOOKUP_SEP)
+    for index, part in enumerate(parts):
+        try:
+            field = opts.get_field(part)
+        except FieldDoesNotExist:
+            return fields, parts[index:]
+        fields.append(field)
+        if not field.is_relation or field.related_model is None:
+            return fields, parts[index + 1 :]
+        opts = field.related_model._meta
+    return fields, []
+
+
+def _value_fits(field, lookups: list[str], value) -> bool:
+    """Whether ``value`` is one the column (or the date part) can hold: no overflow reaches the database."""
+    values = value if isinstance(value, list | tuple) else str(value).split(",") if "in" in lookups else [value]
+    for one in values:
+        part = next((p for p in lookups if p in DATE_PARTS), None)
+        if part:
+            try:
+                number = int(one)
+            except (TypeError, ValueError):
+                return False
+            low, high = DATE_PARTS[part]
+            if not low <= number <= high:
+                return False
+        elif isinstance(field, DecimalField | FloatField) and "isnull" not in lookups:
+            try:
+                number = Decimal(str(one))
+                field.run_validators(field.to_python(one))
+            except (InvalidOperation, ValidationError, ValueError):
+                return False
+            if not number.is_finite() or abs(number) >= Decimal(10) ** 15:
+                return False
+    return True
+
+
+def scoped_choices(admin_site, request, model):
+    """The records of ``model`` ``request.user`` may pick in a foreign-key field: those its admin shows them.
+    None when the user is not limited or the related model is not scoped by organisation."""
+    related_admin = admin_site._registry.get(model)
+    if not isinstance(related_admin, ScopedAdminMixin) or related_admin.scope_field is None:
+        return None
+    if scoped_organization_ids(request.user) is None:
+        return None
+    return scope_queryset(model._default_manager.all(), request.user, related_admin.scope_field)
+
+
+class ScopedChoicesMixin:
+    """Foreign-key and many-to-many choices (select or autocomplete) limited to the user's scope: a key posted
+    from outside it is not a valid choice. Shared by the model admins and their inlines."""
+
+    def get_field_queryset(self, db, db_field, request):
+        queryset = super().get_field_queryset(db, db_field, request)
+        allowed = scoped_choices(self.admin_site, request, db_field.remote_field.model)
+        if allowed is None:
+            return queryset
+        return allowed if queryset is None else queryset.filter(pk__in=allowed.values("pk"))
+
+
+class ScopedInline(ScopedChoicesMixin, admin.TabularInline):
+    """An inline of a scoped admin: scoped choices, and auditors never write."""
+
+    def has_add_permission(self, request, obj=None):
+        return can_write(request.user) and super().has_add_permission(request, obj)
+
+    def has_change_permission(self, request, obj=None):
+        return can_write(request.user) and super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return can_write(request.user) and super().has_delete_permission(request, obj)
+
+
+class ReadOnlyInline(ScopedInline):
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class ScopedAdminMixin(ScopedChoicesMixin):
     """Filter the changelist, change views and FK choices to the user's organisations.
 
     ``scope_field`` is the lookup path from the model to its Organization (``None`` for unscoped models).
@@ -86,18 +204,30 @@ class ScopedAdminMixin:
             return queryset
         return scope_queryset(queryset, request.user, self.scope_field)
 
-    def formfield_for_foreignkey(self, db_field, request, **kwargs):
-        from core.models import Organization
+    def lookup_allowed(self, lookup, value, request):
+        fields, lookups = _lookup_path(self.model, lookup)
+        if any(part not in ALLOWED_LOOKUPS for part in lookups):
+            return False
+        if not sees_full_id_numbers(request.user) and any(masked_field(f.name) for f in fields):
+            return False
+        if fields and not _value_fits(fields[-1], lookups, value):
+            return False
+        return super().lookup_allowed(lookup, value, request)
 
-        ids = scoped_organization_ids(request.user)
-        if ids is not None and db_field.related_model is Organization:
-            kwargs["queryset"] = Organization.objects.filter(pk__in=ids)
-        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+    def get_search_fields(self, request):
+        fields = super().get_search_fields(request)
+        if sees_full_id_numbers(request.user):
+            return fields
+        return [f for f in fields if not masked_field(f)]
 
     def check_in_scope(self, request, object_id) -> None:
         """404 unless the record is one the user may see: simple-history would show the history of any record
         (it falls back to the latest historical version when the scoped queryset does not hold it). Unscoped
-        roles also see the history of deleted records."""
+        roles also see the history of deleted records; a key that is no key is a 404 for everyone."""
+        try:
+            self.model._meta.pk.to_python(unquote(object_id))
+        except ValidationError as exc:
+            raise Http404("没有找到该记录。") from exc
         if self.scope_field is None or scoped_organization_ids(request.user) is None:
             return
         if self.get_object(request, unquote(object_id)) is None:
@@ -115,8 +245,16 @@ class ScopedAdminMixin:
         return super().history_view(request, object_id, extra_context)
 
     def history_form_view(self, request, object_id, version_id, extra_context=None):
+        """A past version, read only: reverting would write around the operations (R-MB-02)."""
         self.check_in_scope(request, object_id)
+        if not hasattr(self.model._meta, "simple_history_manager_attribute") or not str(version_id).isdigit():
+            raise Http404("没有找到该版本。")
+        if request.method not in ("GET", "HEAD"):
+            raise PermissionDenied("历史版本只能查看，不能恢复；请通过相应的办理页面修改。")
         return super().history_form_view(request, object_id, version_id, extra_context)
+
+    def revert_disabled(self, request, obj=None):
+        return True
 
     def has_add_permission(self, request, *args):
         return can_write(request.user) and super().has_add_permission(request, *args)
@@ -128,5 +266,27 @@ class ScopedAdminMixin:
         return can_write(request.user) and super().has_delete_permission(request, obj)
 
 
-class ScopedModelAdmin(ScopedAdminMixin, admin.ModelAdmin):
-    pass
+class ScopedModelAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
+    """The base of every admin of the project: scoped, permission-checked, history read-only, and fit for lists
+    of tens of thousands of rows (no COUNT(*) per page, no URL resolving per row)."""
+
+    list_per_page = 50
+    show_full_result_count = False
+    paginator = EstimatedCountPaginator
+
+    def get_changelist(self, request, **kwargs):
+        return QuickLinksChangeList
+
+
+class ReadOnlyAdmin(ScopedModelAdmin):
+    """Records written only by their operations (numbered letters and certificates, ledgers, change rows):
+    the admin looks them up; nobody adds, changes or deletes them here."""
+
+    def has_add_permission(self, request, *args):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -2,23 +2,22 @@
 autocomplete for foreign keys, list_select_related, no per-row queries, history on every model."""
 
 from django.contrib import admin, messages
+from django.contrib.admin.options import IncorrectLookupParameters
 from django.contrib.admin.utils import unquote
-from django.core.exceptions import ValidationError
+from django.core.exceptions import BadRequest, ValidationError
 from django.shortcuts import redirect
 from import_export.admin import ImportExportMixin
 from import_export.formats.base_formats import CSV, XLSX
 from import_export.forms import ImportForm
-from simple_history.admin import SimpleHistoryAdmin
 from simple_history.template_utils import HistoricalRecordContextHelper
 
-from core.access import sees_full_id_numbers
-from core.admin_scope import ScopedAdminMixin
+from core.access import is_admin, sees_full_id_numbers
+from core.admin_scope import ReadOnlyAdmin, ReadOnlyInline, ScopedInline, ScopedModelAdmin
 from core.audit import id_number_for_display, log_id_number_views
-from core.changelist import IndexedYearsChangeList, QuickLinksChangeList
+from core.changelist import IndexedYearsChangeList
 from core.exports import AdminCSV, AdminXLSX
 from core.idnumbers import mask_id_number, mask_phone
 from core.models import Organization
-from core.paginator import EstimatedCountPaginator
 from core.spreadsheets import ImportFileError, load_dataset, read_upload
 from members import models
 from members.models import Member
@@ -70,20 +69,24 @@ class SafeImportForm(ImportForm):
         return cleaned
 
 
-class BaseAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
-    list_per_page = 50
-    show_full_result_count = False  # no COUNT(*) of 50,000 rows on every page
-    paginator = EstimatedCountPaginator  # … nor for the page links
-
-    def get_changelist(self, request, **kwargs):
-        return QuickLinksChangeList  # no URL resolving per row on a filtered page
-
-
-class ImportExportAdmin(ImportExportMixin, BaseAdmin):
+class ImportExportAdmin(ImportExportMixin, ScopedModelAdmin):
     """Imports read files like core.spreadsheets (CheckedXLSX / CheckedCSV, SafeImportForm); a file with any bad
-    row imports nothing."""
+    row imports nothing. Importing (the check and the confirmation) needs the rights to add and to change the
+    model — auditors never import; exporting needs the right to view it, and exports only the user's records."""
 
     import_form_class = SafeImportForm
+
+    def has_import_permission(self, request):
+        return self.has_add_permission(request) and self.has_change_permission(request)
+
+    def has_export_permission(self, request):
+        return self.has_view_permission(request)
+
+    def get_export_queryset(self, request):
+        try:
+            return super().get_export_queryset(request)
+        except IncorrectLookupParameters as exc:  # a query string that is no filter (?format=9)
+            raise BadRequest("导出条件不正确。") from exc
 
     def get_import_formats(self):
         return [CheckedXLSX, CheckedCSV]
@@ -116,19 +119,6 @@ class ImportExportAdmin(ImportExportMixin, BaseAdmin):
         )
 
 
-class ReadOnlyAdmin(BaseAdmin):
-    """Append-only records: written only by their operations."""
-
-    def has_add_permission(self, request, *args):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-
 @admin.register(Organization)
 class OrganizationAdmin(ImportExportAdmin):
     scope_field = "pk"
@@ -140,20 +130,17 @@ class OrganizationAdmin(ImportExportAdmin):
     autocomplete_fields = ["parent"]
     ordering = ["sort_order", "code"]
 
+    def has_import_permission(self, request):
+        # Re-parenting an organisation moves its members into another's scope: the administrator's alone.
+        return is_admin(request.user) and super().has_import_permission(request)
 
-class StatusEventInline(admin.TabularInline):
+
+class StatusEventInline(ReadOnlyInline):
     model = models.MemberStatusEvent
     extra = 0
-    can_delete = False
     fields = ["effective_on", "from_state", "to_state", "note", "by", "at"]
     readonly_fields = fields
     show_change_link = False
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("by")
@@ -319,7 +306,7 @@ class MemberStatusEventAdmin(ReadOnlyAdmin):
 
 
 @admin.register(models.Discipline)
-class DisciplineAdmin(BaseAdmin):
+class DisciplineAdmin(ReadOnlyAdmin):
     scope_field = "member__organization"
     list_display = ["member", "kind", "decided_on", "decided_by", "rights_restored_on"]
     list_filter = ["kind"]
@@ -330,7 +317,7 @@ class DisciplineAdmin(BaseAdmin):
 
 
 @admin.register(models.RelationTransfer)
-class RelationTransferAdmin(BaseAdmin):
+class RelationTransferAdmin(ReadOnlyAdmin):
     scope_field = "member__organization"
     list_display = [
         "letter_number",
@@ -347,24 +334,11 @@ class RelationTransferAdmin(BaseAdmin):
     search_fields = ["letter_number", "member__name", "=member__id_number", "from_unit", "to_unit"]
     list_select_related = ["member", "from_organization", "to_organization"]
     autocomplete_fields = ["member", "from_organization", "to_organization"]
-    # Letters are numbered and accepted through members.transfers; the admin only reads them.
-    readonly_fields = [
-        "letter_year",
-        "letter_sequence",
-        "letter_number",
-        "state",
-        "accepted_on",
-        "accepted_by",
-        "created_by",
-        "created_at",
-        "valid_until",
-    ]
-
-    def has_add_permission(self, request, *args):
-        return False
+    # Letters are numbered, accepted and cancelled (作废, with a reason; the number stays) only through
+    # members.transfers on the staff pages: the admin reads them and never deletes one (a gap-free series).
 
 
-class FloatingContactInline(admin.TabularInline):
+class FloatingContactInline(ReadOnlyInline):
     model = models.FloatingContact
     extra = 0
     fields = ["contacted_on", "method", "reached", "note", "recorded_by"]
@@ -375,7 +349,7 @@ class FloatingContactInline(admin.TabularInline):
 
 
 @admin.register(models.FloatingMember)
-class FloatingMemberAdmin(BaseAdmin):
+class FloatingMemberAdmin(ReadOnlyAdmin):
     scope_field = "member__organization"
     list_display = [
         "member",
@@ -398,7 +372,7 @@ class FloatingMemberAdmin(BaseAdmin):
 
 
 @admin.register(models.FloatingContact)
-class FloatingContactAdmin(BaseAdmin):
+class FloatingContactAdmin(ReadOnlyAdmin):
     scope_field = "floating__member__organization"
     list_display = ["floating", "contacted_on", "method", "reached", "recorded_by"]
     list_filter = ["method", "reached"]
@@ -409,36 +383,28 @@ class FloatingContactAdmin(BaseAdmin):
 
 
 @admin.register(models.FloatingCertificate)
-class FloatingCertificateAdmin(BaseAdmin):
+class FloatingCertificateAdmin(ReadOnlyAdmin):
     scope_field = "floating__member__organization"
     list_display = ["number", "floating", "issued_on", "valid_until", "revoked_on"]
     list_filter = ["year", ("revoked_on", admin.EmptyFieldListFilter)]
     search_fields = ["number", "floating__member__name"]
     list_select_related = ["floating__member"]
     autocomplete_fields = ["floating"]
-    readonly_fields = ["year", "sequence", "number", "issued_by"]
-
-    def has_add_permission(self, request, *args):
-        return False  # numbers are issued by members.floating.certificate_issue
+    # Issued by members.floating.certificate_issue and revoked (作废, keeping its number) by certificate_revoke.
 
 
 @admin.register(models.DuesPayment)
-class DuesPaymentAdmin(BaseAdmin):
+class DuesPaymentAdmin(ReadOnlyAdmin):
     scope_field = "member__organization"
     list_display = ["member", "month", "amount", "paid_on", "recorded_by"]
     list_filter = ["month"]
     search_fields = ["member__name", "=member__id_number"]
     list_select_related = ["member", "recorded_by"]
     autocomplete_fields = ["member"]
-    readonly_fields = ["recorded_by"]
-    date_hierarchy = "month"
-
-    def save_model(self, request, obj, form, change):
-        obj.recorded_by = obj.recorded_by or request.user
-        super().save_model(request, obj, form, change)
+    date_hierarchy = "month"  # recorded by members.dues.dues_record on the member's dues page
 
 
-class AttendanceInline(admin.TabularInline):
+class AttendanceInline(ReadOnlyInline):
     model = models.Attendance
     extra = 0
     fields = ["member", "present", "absence_reason"]
@@ -449,7 +415,7 @@ class AttendanceInline(admin.TabularInline):
 
 
 @admin.register(models.Meeting)
-class MeetingAdmin(BaseAdmin):
+class MeetingAdmin(ReadOnlyAdmin):
     list_display = ["held_on", "organization", "kind", "topic", "host"]
     list_filter = ["kind"]
     search_fields = ["topic", "organization__name"]
@@ -461,7 +427,7 @@ class MeetingAdmin(BaseAdmin):
 
 
 @admin.register(models.Attendance)
-class AttendanceAdmin(BaseAdmin):
+class AttendanceAdmin(ReadOnlyAdmin):
     scope_field = "meeting__organization"
     list_display = ["meeting", "member", "present", "absence_reason"]
     list_filter = ["present", "meeting__kind"]
@@ -471,7 +437,7 @@ class AttendanceAdmin(BaseAdmin):
 
 
 @admin.register(models.AnnualReview)
-class AnnualReviewAdmin(BaseAdmin):
+class AnnualReviewAdmin(ScopedModelAdmin):
     scope_field = "member__organization"
     list_display = ["member", "year", "result", "recorded_by"]
     list_filter = ["year", "result"]
@@ -481,7 +447,7 @@ class AnnualReviewAdmin(BaseAdmin):
     readonly_fields = ["recorded_by"]
 
 
-class TrainingPairingInline(admin.TabularInline):
+class TrainingPairingInline(ScopedInline):
     model = models.TrainingPairing
     extra = 0
     autocomplete_fields = ["mentor"]
@@ -491,7 +457,7 @@ class TrainingPairingInline(admin.TabularInline):
 
 
 @admin.register(models.TrainingRotation)
-class TrainingRotationAdmin(BaseAdmin):
+class TrainingRotationAdmin(ScopedModelAdmin):
     scope_field = "member__organization"
     list_display = ["member", "year", "started_on", "ended_on"]
     list_filter = ["year"]
@@ -502,7 +468,7 @@ class TrainingRotationAdmin(BaseAdmin):
 
 
 @admin.register(models.TrainingPairing)
-class TrainingPairingAdmin(BaseAdmin):
+class TrainingPairingAdmin(ScopedModelAdmin):
     scope_field = "rotation__member__organization"
     list_display = ["mentor", "rotation", "started_on", "ended_on"]
     list_filter = [("ended_on", admin.EmptyFieldListFilter)]
@@ -512,14 +478,14 @@ class TrainingPairingAdmin(BaseAdmin):
 
 
 @admin.register(models.AidHousehold)
-class AidHouseholdAdmin(BaseAdmin):
+class AidHouseholdAdmin(ScopedModelAdmin):
     scope_field = None
     list_display = ["head_name", "village", "difficulty"]
     list_filter = ["village"]
     search_fields = ["head_name", "village"]
 
 
-class AidVisitInline(admin.TabularInline):
+class AidVisitInline(ScopedInline):
     model = models.AidVisit
     extra = 0
     fields = ["visited_on", "content", "recorded_by"]
@@ -530,7 +496,7 @@ class AidVisitInline(admin.TabularInline):
 
 
 @admin.register(models.AidPairing)
-class AidPairingAdmin(BaseAdmin):
+class AidPairingAdmin(ScopedModelAdmin):
     scope_field = "member__organization"
     list_display = ["member", "household", "started_on", "ended_on"]
     search_fields = ["member__name", "household__head_name"]
@@ -540,7 +506,7 @@ class AidPairingAdmin(BaseAdmin):
 
 
 @admin.register(models.AidVisit)
-class AidVisitAdmin(BaseAdmin):
+class AidVisitAdmin(ScopedModelAdmin):
     scope_field = "pairing__member__organization"
     list_display = ["pairing", "visited_on", "content"]
     search_fields = ["pairing__member__name", "pairing__household__head_name"]

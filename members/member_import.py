@@ -31,6 +31,7 @@ from django.db.models import Q
 from import_export.results import Error, Result, RowResult
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
+from core.access import scoped_organization_ids
 from core.models import Organization
 from members.models import Member, MemberStatusEvent
 from members.resources import MemberResource, OrganizationWidget
@@ -38,6 +39,10 @@ from members.search import name_initials
 
 BATCH = 2000
 IMPORT_REASON = "批量导入建立党员档案"
+# A scoped importer (a branch secretary) updates the members of their own organisations only. A row for anyone
+# else — a number nobody has, or a member of another branch — gets this one answer, so the check never tells
+# whether an ID number exists elsewhere (R-MB-04); new members are entered by the center (R-MB-01).
+OUTSIDE_SCOPE = "本行党员不在您管理的党组织中，不能导入；新建党员档案请由党群服务中心办理。"
 
 
 @dataclass
@@ -91,6 +96,7 @@ def import_member_dataset(dataset, *, user, dry_run: bool) -> MemberImportOutcom
     existing = Member.objects.in_bulk(list(keys), field_name="id_number") if keys else {}
     orgs = _org_lookup(rows, [f.column_name for f in org_fields])
 
+    scope = scoped_organization_ids(user)
     for number, row in enumerate(rows, 1):
         try:
             resource.before_import_row(row, row_number=number)  # duplicates inside the file
@@ -99,6 +105,9 @@ def import_member_dataset(dataset, *, user, dry_run: bool) -> MemberImportOutcom
             continue
         key = key_field.clean(row)
         instance = existing.get(key) if key else None
+        if scope is not None and (instance is None or instance.organization_id not in scope):
+            outcome.invalid.append((number, row, ValidationError({"id_number": OUTSIDE_SCOPE})))
+            continue
         new = instance is None
         if new:
             instance = Member()

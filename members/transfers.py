@@ -86,6 +86,13 @@ def transfer_accept(*, transfer: RelationTransfer, accepted_on: date, accepted_b
         )
     if accepted_on < transfer.issued_on:
         raise MemberError("接收日期不能早于介绍信开具日期（R-MB-05）。", rule="R-MB-05")
+    if transfer.from_organization_id is not None and member.organization_id != transfer.from_organization_id:
+        # The letter moves the member out of the organisation that issued it, nothing else (R-MB-05).
+        raise MemberError(
+            f"介绍信{transfer.letter_number}的党员已不在转出组织{transfer.from_organization}，不能接收；"
+            "请撤销这封介绍信，由党员现在所在的组织重新开具。",
+            rule="R-MB-05",
+        )
     previous = member.organization
     if transfer.direction == RelationTransfer.Direction.OUT:
         _set_status(

@@ -3,21 +3,17 @@
 from django.contrib import admin
 
 from core.access import sees_full_id_numbers
-from core.admin_scope import ScopedModelAdmin
+from core.admin_scope import ReadOnlyInline, ScopedModelAdmin
 from core.audit import log_full_id_number_shown
 from core.idnumbers import mask_id_number
 from recruitment.models import Candidate, DevelopmentPlan, StageChange
 
 
-class StageChangeInline(admin.TabularInline):
+class StageChangeInline(ReadOnlyInline):
     model = StageChange
     extra = 0
-    can_delete = False
     fields = ["decided_on", "action", "from_state", "to_state", "decided_by", "note", "by"]
     readonly_fields = fields
-
-    def has_add_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(Candidate)
@@ -57,7 +53,7 @@ class CandidateAdmin(ScopedModelAdmin):
         return False  # through recruitment.records.candidate_create (the page), which checks R-RC-01
 
     def has_delete_permission(self, request, obj=None):
-        return False
+        return False  # its 志愿书 and file numbers are issued: a candidate is never deleted
 
 
 @admin.register(DevelopmentPlan)

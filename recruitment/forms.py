@@ -32,7 +32,10 @@ class CandidateForm(forms.ModelForm):
 
     def __init__(self, *args, organizations=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["organization"].queryset = organizations or Organization.objects.branches()
+        # An empty scope (no branch, or a party group) offers nothing — never every branch.
+        self.fields["organization"].queryset = (
+            organizations if organizations is not None else Organization.objects.branches()
+        )
 
 
 def _record_form(model, fields, dates):

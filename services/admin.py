@@ -1,14 +1,20 @@
 """Admin: the administrator edits the service catalog (R-SV-16); matters and cases are changed only through the
-desk operations, so their admin pages are read-only."""
+desk operations, so their admin pages are read-only. The desk is not scoped by branch (scope_field None).
+
+A citizen's ID number and phone are never shown in full here: the admin is a look-up, and the desk pages are
+where a matter is worked (R-MB-04: a full number shown would have to be logged)."""
 
 from django.contrib import admin
 
 from core.access import is_admin
+from core.admin_scope import ReadOnlyAdmin, ReadOnlyInline, ScopedModelAdmin
+from members.idnumbers import mask_id_number, mask_phone
 from services.models import AccountabilityCase, Appointment, Complaint, Matter, MatterChange, Service
 
 
 @admin.register(Service)
-class ServiceAdmin(admin.ModelAdmin):
+class ServiceAdmin(ScopedModelAdmin):
+    scope_field = None
     list_display = ["name", "kind", "limit_working_days", "fee_amount", "is_agent_service", "is_active"]
     list_filter = ["kind", "is_active", "is_agent_service"]
     search_fields = ["name"]
@@ -22,29 +28,18 @@ class ServiceAdmin(admin.ModelAdmin):
         return False  # matters keep pointing at their service; retire a service with "在用" instead
 
 
-class ReadOnlyAdmin(admin.ModelAdmin):
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
+class DeskAdmin(ReadOnlyAdmin):
+    scope_field = None
 
 
-class MatterChangeInline(admin.TabularInline):
+class MatterChangeInline(ReadOnlyInline):
     model = MatterChange
     extra = 0
-    can_delete = False
     readonly_fields = ["at", "action", "from_state", "to_state", "by", "note"]
-
-    def has_add_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(Matter)
-class MatterAdmin(ReadOnlyAdmin):
+class MatterAdmin(DeskAdmin):
     list_display = [
         "receipt_number",
         "kind",
@@ -56,22 +51,32 @@ class MatterAdmin(ReadOnlyAdmin):
     ]
     list_filter = ["state", "kind", "year"]
     search_fields = ["receipt_number", "applicant_name"]
+    exclude = ["applicant_id_number", "applicant_phone"]
+    readonly_fields = ["masked_id_number", "masked_phone"]
     inlines = [MatterChangeInline]
+
+    @admin.display(description="身份证号")
+    def masked_id_number(self, obj):
+        return mask_id_number(obj.applicant_id_number)
+
+    @admin.display(description="联系电话")
+    def masked_phone(self, obj):
+        return mask_phone(obj.applicant_phone)
 
 
 @admin.register(AccountabilityCase)
-class AccountabilityCaseAdmin(ReadOnlyAdmin):
+class AccountabilityCaseAdmin(DeskAdmin):
     list_display = ["pk", "matter", "responsible", "state", "violation", "opened_at"]
     list_filter = ["state"]
 
 
 @admin.register(Complaint)
-class ComplaintAdmin(ReadOnlyAdmin):
+class ComplaintAdmin(DeskAdmin):
     list_display = ["pk", "complainant_name", "against_staff", "state", "received_at"]
     list_filter = ["state"]
 
 
 @admin.register(Appointment)
-class AppointmentAdmin(ReadOnlyAdmin):
+class AppointmentAdmin(DeskAdmin):
     list_display = ["name", "scheduled_at", "door_to_door", "assigned_staff", "state"]
     list_filter = ["state", "door_to_door"]

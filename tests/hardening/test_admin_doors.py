@@ -13,6 +13,8 @@ The sweep is bounded: at most one record per model, one request per door.
 
 from __future__ import annotations
 
+import re
+
 import pytest
 import tablib
 from django.contrib import admin
@@ -105,7 +107,10 @@ def _doors(world, admin_client, model, model_admin):
         data = admin_form_data(seen)
         # The record's own data (branch A's keys in its foreign keys) posted as a new record, and as itself.
         doors += [("post", add, data), ("get", change, {}), ("post", change, data)]
-        doors += [("get", _url(model, "delete", record.pk), {}), ("post", _url(model, "delete", record.pk), {"post": "yes"})]
+        doors += [
+            ("get", _url(model, "delete", record.pk), {}),
+            ("post", _url(model, "delete", record.pk), {"post": "yes"}),
+        ]
         doors.append(("get", _url(model, "history", record.pk), {}))
         versions = getattr(record, "history", None)
         version = versions.order_by("history_id").first() if versions is not None else None
@@ -118,23 +123,35 @@ def _doors(world, admin_client, model, model_admin):
     return [door for door in doors if door[1] is not None]
 
 
+# Households in need belong to villages, not branches (their pairings with members are scoped): a secretary may
+# enter one.
+SHARED = {"members.AidHousehold"}
+
+
 def _sweep(world, user) -> dict[str, list[str]]:
+    """Every door of every admin; the tables are compared once per model (a fingerprint is one query over
+    every table: once per request would make the sweep minutes long)."""
     admin_client = Client()
     admin_client.force_login(world.admin)
     client = _staff_client(user)
     secrets = markers(world) if user != world.auditor else set()
     problems: dict[str, list[str]] = {}
     for model, model_admin in admin.site._registry.items():
+        before = fingerprint(exclude=NOT_WRITES)
         for method, url, data in _doors(world, admin_client, model, model_admin):
-            before = fingerprint(exclude=NOT_WRITES)
             response = getattr(client, method)(url, data)
-            written = changed_tables(before, fingerprint(exclude=NOT_WRITES))
-            if written:
-                problems[f"{method.upper()} {url} {sorted(data)[:4]}"] = written
             if response.status_code >= 500:
                 problems[f"{method.upper()} {url}"] = [str(response.status_code)]
-            if secrets and response.status_code == 200 and method == "get" and (found := leaked(response, secrets)):
+            if (
+                secrets
+                and response.status_code == 200
+                and method == "get"
+                and (found := leaked(response, secrets))
+            ):
                 problems[f"{method.upper()} {url} leaks"] = found
+        written = changed_tables(before, fingerprint(exclude=NOT_WRITES))
+        if written and not (user != world.auditor and model._meta.label in SHARED):
+            problems[model._meta.label] = written
     return problems
 
 
@@ -220,7 +237,7 @@ def test_a_member_import_row_keyed_on_another_branchs_member_reads_like_a_number
         response = _check_import(client, [_row(person, world.branch_b)])
         assert response.status_code == 200
         assert "confirm_form" not in (response.context or {})
-        html = response.content.decode()
+        html = re.sub(r'name="csrfmiddlewaretoken" value="[^"]*"', "", response.content.decode())
         answers.append(html.replace(person.name, "").replace(person.id_number, ""))
     assert changed_tables(before, fingerprint(exclude=NOT_WRITES)) == []
     assert answers[0] == answers[1]
