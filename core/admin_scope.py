@@ -11,26 +11,30 @@ Scoping is the same as for the staff pages (core.access), done once, in queryset
   anything else (``__regex``, ``__unaccent``, a year beyond 9999, an amount beyond the column) is a 400;
   roles that see ID numbers and phones masked can neither filter nor search by them (R-MB-04).
 
-``ReadOnlyAdmin`` is for records written only by their operations (letters, certificates, ledgers, changes).
+``ReadOnlyAdmin`` is for records written only by their operations on the staff pages (letters, certificates,
+dues, ledgers, change rows). Where the admin is the page that adds a record, ``add_operation`` names the
+operation that adds it (the same function the rest of the code calls), so its rules hold in the admin too; a
+refusal is a Chinese message and nothing is written.
 """
 
 from collections.abc import Callable
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.contrib.admin.widgets import AutocompleteMixin
 from django.core.exceptions import NON_FIELD_ERRORS, FieldDoesNotExist, PermissionDenied, ValidationError
 from django.db.models import CheckConstraint, DecimalField, FloatField
 from django.db.models.constants import LOOKUP_SEP
 from django.forms import ModelChoiceField
-from django.http import Http404
+from django.http import Http404, HttpResponseRedirect
 from django.utils.text import capfirst
 from simple_history.admin import SimpleHistoryAdmin
 
 from core.access import can_write, scope_queryset, scoped_organization_ids, sees_full_id_numbers
 from core.changelist import QuickLinksChangeList
+from core.exceptions import DomainError
 from core.paginator import EstimatedCountPaginator
 
 
@@ -89,7 +93,20 @@ class HostileInputSafeForm:
 
 
 # The comparisons a list filter or the date hierarchy puts in the query string; nothing else is accepted.
-ALLOWED_LOOKUPS = {"exact", "iexact", "in", "isnull", "isempty", "gt", "gte", "lt", "lte", "year", "month", "day"}
+ALLOWED_LOOKUPS = {
+    "exact",
+    "iexact",
+    "in",
+    "isnull",
+    "isempty",
+    "gt",
+    "gte",
+    "lt",
+    "lte",
+    "year",
+    "month",
+    "day",
+}
 DATE_PARTS = {"year": (1, 9999), "month": (1, 12), "day": (1, 31)}
 
 
@@ -116,7 +133,9 @@ def _lookup_path(model, lookup: str) -> tuple[list, list[str]]:
 
 def _value_fits(field, lookups: list[str], value) -> bool:
     """Whether ``value`` is one the column (or the date part) can hold: no overflow reaches the database."""
-    values = value if isinstance(value, list | tuple) else str(value).split(",") if "in" in lookups else [value]
+    values = (
+        value if isinstance(value, list | tuple) else str(value).split(",") if "in" in lookups else [value]
+    )
     for one in values:
         part = next((p for p in lookups if p in DATE_PARTS), None)
         if part:
@@ -197,6 +216,8 @@ class ScopedAdminMixin(ScopedChoicesMixin):
 
     scope_field: str | None = "organization"
     get_object: Callable[..., Any]  # ModelAdmin's, beside which this mixin is used
+    # (request, unsaved object from the add form) -> the object the operation saved; None: a plain save.
+    add_operation: Callable[..., Any] | None = None
 
     def get_queryset(self, request):
         queryset = super().get_queryset(request)
@@ -232,6 +253,20 @@ class ScopedAdminMixin(ScopedChoicesMixin):
             return
         if self.get_object(request, unquote(object_id)) is None:
             raise Http404("没有找到该记录，或您无权查看。")
+
+    def save_model(self, request, obj, form, change):
+        if change or self.add_operation is None:
+            return super().save_model(request, obj, form, change)
+        saved = type(self).add_operation(request, obj)
+        obj.pk, obj._state.adding = saved.pk, False
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        """A domain refusal of ``add_operation`` rolls the whole form back (the view is atomic) and is shown."""
+        try:
+            return super().changeform_view(request, object_id, form_url, extra_context)
+        except DomainError as error:
+            messages.error(request, str(error))
+            return HttpResponseRedirect(request.get_full_path())
 
     def get_form(self, request, obj=None, change=False, **kwargs):
         form = super().get_form(request, obj, change=change, **kwargs)

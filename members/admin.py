@@ -12,7 +12,7 @@ from import_export.forms import ImportForm
 from simple_history.template_utils import HistoricalRecordContextHelper
 
 from core.access import is_admin, sees_full_id_numbers
-from core.admin_scope import ReadOnlyAdmin, ReadOnlyInline, ScopedInline, ScopedModelAdmin
+from core.admin_scope import ReadOnlyAdmin, ReadOnlyInline, ScopedModelAdmin
 from core.audit import id_number_for_display, log_id_number_views
 from core.changelist import IndexedYearsChangeList
 from core.exports import AdminCSV, AdminXLSX
@@ -20,9 +20,12 @@ from core.idnumbers import mask_id_number, mask_phone
 from core.models import Organization
 from core.spreadsheets import ImportFileError, load_dataset, read_upload
 from members import models
+from members.aid import aid_household_create, aid_pair, aid_visit_record
 from members.models import Member
 from members.resources import MemberResource, OrganizationResource
+from members.reviews import review_record
 from members.search import search_members
+from members.training import pairing_create, rotation_enroll
 
 
 class CheckedXLSX(XLSX):
@@ -438,6 +441,13 @@ class AttendanceAdmin(ReadOnlyAdmin):
 
 @admin.register(models.AnnualReview)
 class AnnualReviewAdmin(ScopedModelAdmin):
+    """Added through members.reviews.review_record (R-MB-09: one review per member and year)."""
+
+    add_operation = staticmethod(
+        lambda request, obj: review_record(
+            member=obj.member, year=obj.year, result=obj.result, note=obj.note, recorded_by=request.user
+        )
+    )
     scope_field = "member__organization"
     list_display = ["member", "year", "result", "recorded_by"]
     list_filter = ["year", "result"]
@@ -447,7 +457,7 @@ class AnnualReviewAdmin(ScopedModelAdmin):
     readonly_fields = ["recorded_by"]
 
 
-class TrainingPairingInline(ScopedInline):
+class TrainingPairingInline(ReadOnlyInline):  # pairs through TrainingPairingAdmin (pairing_create)
     model = models.TrainingPairing
     extra = 0
     autocomplete_fields = ["mentor"]
@@ -458,6 +468,13 @@ class TrainingPairingInline(ScopedInline):
 
 @admin.register(models.TrainingRotation)
 class TrainingRotationAdmin(ScopedModelAdmin):
+    """Trainees are enrolled through members.training.rotation_enroll (R-MB-11: who may train, 15 a year)."""
+
+    add_operation = staticmethod(
+        lambda request, obj: rotation_enroll(
+            member=obj.member, year=obj.year, started_on=obj.started_on, note=obj.note
+        )
+    )
     scope_field = "member__organization"
     list_display = ["member", "year", "started_on", "ended_on"]
     list_filter = ["year"]
@@ -469,6 +486,13 @@ class TrainingRotationAdmin(ScopedModelAdmin):
 
 @admin.register(models.TrainingPairing)
 class TrainingPairingAdmin(ScopedModelAdmin):
+    """Mentors are paired through members.training.pairing_create (R-MB-11: one-to-one, two at most)."""
+
+    add_operation = staticmethod(
+        lambda request, obj: pairing_create(
+            mentor=obj.mentor, rotation=obj.rotation, started_on=obj.started_on
+        )
+    )
     scope_field = "rotation__member__organization"
     list_display = ["mentor", "rotation", "started_on", "ended_on"]
     list_filter = [("ended_on", admin.EmptyFieldListFilter)]
@@ -479,13 +503,18 @@ class TrainingPairingAdmin(ScopedModelAdmin):
 
 @admin.register(models.AidHousehold)
 class AidHouseholdAdmin(ScopedModelAdmin):
+    add_operation = staticmethod(
+        lambda request, obj: aid_household_create(
+            head_name=obj.head_name, village=obj.village, difficulty=obj.difficulty, address=obj.address
+        )
+    )
     scope_field = None
     list_display = ["head_name", "village", "difficulty"]
     list_filter = ["village"]
     search_fields = ["head_name", "village"]
 
 
-class AidVisitInline(ScopedInline):
+class AidVisitInline(ReadOnlyInline):  # visits through AidVisitAdmin (aid_visit_record)
     model = models.AidVisit
     extra = 0
     fields = ["visited_on", "content", "recorded_by"]
@@ -497,6 +526,11 @@ class AidVisitInline(ScopedInline):
 
 @admin.register(models.AidPairing)
 class AidPairingAdmin(ScopedModelAdmin):
+    """Pairings through members.aid.aid_pair, visits through aid_visit_record (R-MB-12)."""
+
+    add_operation = staticmethod(
+        lambda request, obj: aid_pair(member=obj.member, household=obj.household, started_on=obj.started_on)
+    )
     scope_field = "member__organization"
     list_display = ["member", "household", "started_on", "ended_on"]
     search_fields = ["member__name", "household__head_name"]
@@ -507,6 +541,11 @@ class AidPairingAdmin(ScopedModelAdmin):
 
 @admin.register(models.AidVisit)
 class AidVisitAdmin(ScopedModelAdmin):
+    add_operation = staticmethod(
+        lambda request, obj: aid_visit_record(
+            pairing=obj.pairing, visited_on=obj.visited_on, content=obj.content, recorded_by=request.user
+        )
+    )
     scope_field = "pairing__member__organization"
     list_display = ["pairing", "visited_on", "content"]
     search_fields = ["pairing__member__name", "pairing__household__head_name"]

@@ -112,9 +112,7 @@ def _search(request):
     members = _members(request.user)
     if form.is_valid():
         # Roles that see ID numbers and phones masked search names only: digits would rebuild them (R-MB-04).
-        members = search_members(
-            members, form.cleaned_data["q"], numbers=sees_full_id_numbers(request.user)
-        )
+        members = search_members(members, form.cleaned_data["q"], numbers=sees_full_id_numbers(request.user))
         if form.cleaned_data["organization"]:
             members = members.filter(organization_id=form.cleaned_data["organization"])
     active_filter = MEMBER_FILTERS.get(request.GET.get("filter", ""))
