@@ -76,6 +76,8 @@ def introduction_letter(transfer: RelationTransfer, *, full_id: bool = True) -> 
             else transfer.from_unit,
             "to_name": transfer.to_organization.name if transfer.to_organization else transfer.to_unit,
             "dues_paid_until": _last_dues_month(member),
+            # A cancelled letter keeps its number (never deleted, a gap-free series) and prints as void.
+            "voided": transfer.state == RelationTransfer.State.CANCELLED,
         },
     )
 

@@ -60,6 +60,20 @@ def test_introduction_letter_prints_number_member_sides_and_validity_R_MB_05(
     assert pdf_page_count(pdf) == 1
 
 
+def test_a_cancelled_letter_keeps_its_number_and_prints_as_void_R_MB_05(profile, branch_a, branch_b, clerk):
+    from members.transfers import transfer_cancel
+
+    transfer = make_transfer(make_named_member(branch_a, "陈作废"), branch_b, issued_on=date(2026, 5, 8),
+                             created_by=clerk)  # fmt: skip
+    assert "已作废" not in pdf_compact_text(render_document(documents.introduction_letter(transfer)))
+    transfer_cancel(transfer=transfer, cancelled_by=clerk, reason="党员暂缓转出")
+
+    text = pdf_compact_text(render_document(documents.introduction_letter(transfer)))
+
+    assert "本介绍信已作废" in text
+    assert text.count(transfer.letter_number) >= 3
+
+
 def test_introduction_letter_masks_the_id_number_for_who_sees_it_masked_R_MB_04(branch_a, branch_b, clerk):
     member = make_named_member(branch_a, "周建国")
     transfer = make_transfer(member, branch_b, issued_on=date(2026, 5, 8), created_by=clerk)
