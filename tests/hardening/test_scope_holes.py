@@ -139,3 +139,27 @@ def test_an_annual_review_added_in_the_admin_goes_through_its_operation_R_MB_09(
         {"member": member.pk, "year": "2025", "result": "qualified"},
     )
     assert member.annual_reviews.get().recorded_by == admin_user
+
+
+@pytest.mark.parametrize("persona", ["admin_user", "auditor"])
+def test_the_service_matter_admin_never_shows_a_citizens_full_id_number_R_MB_04(
+    client, request, persona, clerk
+):
+    """The auditor saw a citizen's full ID number there, unlogged: the admin shows it masked to everyone (the
+    desk pages are where a matter is worked)."""
+    from datetime import datetime
+
+    from core.dates import SHANGHAI
+    from members.idnumbers import make_id_number
+    from services import desk
+
+    number = make_id_number("320102", date(1970, 3, 4), 7)
+    matter = desk.matter_register(
+        kind="promised", applicant_name="丙办事人", applicant_id_number=number, applicant_phone="13812345678",
+        request="开具证明", first_contact=clerk, at=datetime(2026, 11, 2, 10, tzinfo=SHANGHAI),
+    )  # fmt: skip
+    client.force_login(_staff(request.getfixturevalue(persona)))
+    html = client.get(reverse("admin:services_matter_change", args=[matter.pk])).content.decode()
+    assert "丙办事人" in html
+    assert number not in html and "13812345678" not in html
+    assert number[-4:] in html
