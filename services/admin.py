@@ -8,7 +8,7 @@ from django.contrib import admin
 
 from core.access import is_admin
 from core.admin_scope import ReadOnlyAdmin, ReadOnlyInline, ScopedModelAdmin
-from members.idnumbers import mask_id_number, mask_phone
+from core.idnumbers import mask_id_number, mask_phone
 from services.models import AccountabilityCase, Appointment, Complaint, Matter, MatterChange, Service
 
 

@@ -228,7 +228,7 @@ def test_the_import_confirmation_is_refused_to_a_role_that_may_not_import(world,
     admin_client = Client()
     admin_client.force_login(world.admin)
     checked = admin_client.post(
-        reverse("admin:members_organization_import"),
+        reverse("admin:core_organization_import"),
         {
             "resource": "0",
             "format": "1",
@@ -243,8 +243,8 @@ def test_the_import_confirmation_is_refused_to_a_role_that_may_not_import(world,
     confirm = {name: form.initial[name] for name in form.fields if name in form.initial}
     client = _staff_client(getattr(world, persona))
     before = fingerprint(exclude=NOT_WRITES)
-    assert client.get(reverse("admin:members_organization_import")).status_code == 403
-    response = client.post(reverse("admin:members_organization_process_import"), confirm)
+    assert client.get(reverse("admin:core_organization_import")).status_code == 403
+    response = client.post(reverse("admin:core_organization_process_import"), confirm)
     assert response.status_code == 403
     assert changed_tables(before, fingerprint(exclude=NOT_WRITES)) == []
 
@@ -252,7 +252,7 @@ def test_the_import_confirmation_is_refused_to_a_role_that_may_not_import(world,
 def test_a_member_import_row_keyed_on_another_branchs_member_reads_like_a_number_nobody_has(world):
     """The check never answers whether an ID number exists outside the importer's branches: a row for branch A's
     member and a row for a number nobody has get the same refusal, and nothing is written."""
-    from members.idnumbers import make_id_number
+    from core.idnumbers import make_id_number
     from members.models import Member
 
     client = _staff_client(world.secretary_b)
@@ -328,7 +328,7 @@ def test_a_hostile_admin_parameter_is_a_400_404_or_ignored_never_a_server_error(
 def test_a_history_page_of_a_key_that_is_no_number_is_a_404(world):
     client = Client()
     client.force_login(world.admin)
-    for name in ("members_member_history", "members_duespayment_history", "members_organization_history"):
+    for name in ("members_member_history", "members_duespayment_history", "core_organization_history"):
         assert client.get(reverse(f"admin:{name}", args=["abc"])).status_code == 404
     url = reverse("admin:members_member_simple_history", args=[world.member.pk, 1])
     assert client.get(url.replace("/1/", "/abc/")).status_code == 404

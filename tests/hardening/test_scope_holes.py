@@ -150,7 +150,7 @@ def test_the_service_matter_admin_never_shows_a_citizens_full_id_number_R_MB_04(
     from datetime import datetime
 
     from core.dates import SHANGHAI
-    from members.idnumbers import make_id_number
+    from core.idnumbers import make_id_number
     from services import desk
 
     number = make_id_number("320102", date(1970, 3, 4), 7)
