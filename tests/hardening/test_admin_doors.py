@@ -23,8 +23,8 @@ from django.test import Client
 from django.urls import NoReverseMatch, reverse
 from import_export.admin import ImportMixin
 
+from tests.hardening.tables import changed_tables, fingerprint
 from tests.hardening.test_url_guessing import leaked, markers
-from tests.hardening.world import changed_tables, fingerprint
 
 pytestmark = pytest.mark.django_db
 

@@ -14,7 +14,7 @@ from members.models import DuesPayment, Member, RelationTransfer
 from members.transfers import transfer_accept, transfer_start
 from recruitment.models import Candidate
 from tests import factories
-from tests.documents.records import make_floating
+from tests.factories.members import make_floating
 
 pytestmark = pytest.mark.django_db
 
