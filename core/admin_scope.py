@@ -117,7 +117,8 @@ def masked_field(name: str) -> bool:
 
 def _lookup_path(model, lookup: str) -> tuple[list, list[str]]:
     """The fields a query-string lookup walks through, and the lookups/transforms after the last field."""
-    fields, opts = [], model._meta
+    fields: list = []
+    opts = model._meta
     parts = lookup.split(LOOKUP_SEP)
     for index, part in enumerate(parts):
         try:
@@ -140,11 +141,11 @@ def _value_fits(field, lookups: list[str], value) -> bool:
         part = next((p for p in lookups if p in DATE_PARTS), None)
         if part:
             try:
-                number = int(one)
+                whole = int(one)
             except (TypeError, ValueError):
                 return False
             low, high = DATE_PARTS[part]
-            if not low <= number <= high:
+            if not low <= whole <= high:
                 return False
         elif isinstance(field, DecimalField | FloatField) and "isnull" not in lookups:
             try:
@@ -216,6 +217,7 @@ class ScopedAdminMixin(ScopedChoicesMixin):
 
     scope_field: str | None = "organization"
     get_object: Callable[..., Any]  # ModelAdmin's, beside which this mixin is used
+    model: Any
     # (request, unsaved object from the add form) -> the object the operation saved; None: a plain save.
     add_operation: Callable[..., Any] | None = None
 
