@@ -154,7 +154,9 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("DATA_UPLOAD_MAX_MEMORY_SIZE", 10 * 1024 *
 FILE_UPLOAD_MAX_MEMORY_SIZE = IMPORT_MAX_UPLOAD_BYTES
 # A request body above this is refused before it is read (core.request_limits); anonymous visitors may post
 # only small forms (login, the public lookup), never files. Set the proxy's limit to the same (README).
-REQUEST_MAX_BODY_BYTES = env_int("REQUEST_MAX_BODY_BYTES", max(IMPORT_MAX_UPLOAD_BYTES, DATA_UPLOAD_MAX_MEMORY_SIZE) + 1024 * 1024)
+REQUEST_MAX_BODY_BYTES = env_int(
+    "REQUEST_MAX_BODY_BYTES", max(IMPORT_MAX_UPLOAD_BYTES, DATA_UPLOAD_MAX_MEMORY_SIZE) + 1024 * 1024
+)
 ANONYMOUS_MAX_BODY_BYTES = env_int("ANONYMOUS_MAX_BODY_BYTES", 64 * 1024)
 
 # Floating members (R-MB-06): warn after this many days without contact, lost contact after the second.
@@ -286,5 +288,8 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
     # Chatty libraries: WeasyPrint's per-stylesheet progress, font subsetting, axes' routine clean-ups.
     # Their warnings (and axes' lockouts) still come through.
-    "loggers": {name: {"level": "WARNING"} for name in ("weasyprint", "fontTools", "axes", "procrastinate.periodic", "procrastinate.blueprints")},
+    "loggers": {
+        name: {"level": "WARNING"}
+        for name in ("weasyprint", "fontTools", "axes", "procrastinate.periodic", "procrastinate.blueprints")
+    },
 }

@@ -24,7 +24,9 @@ class CoreConfig(AppConfig):
         )
 
         # The queue's page (core/task_views.py): the nightly round's last runs, failed jobs to retry.
-        register_nav(NavItem(label="后台任务", url_name="core:task_index", order=95, roles=frozenset({Role.ADMIN})))
+        register_nav(
+            NavItem(label="后台任务", url_name="core:task_index", order=95, roles=frozenset({Role.ADMIN}))
+        )
 
         post_migrate.connect(sync_after_migrate, dispatch_uid="core.sync_role_permissions")
 

@@ -358,7 +358,6 @@ class TaskRun(models.Model):
     def __str__(self) -> str:
         return f"{self.label}（{self.get_state_display()}）"
 
-
         return "党员" if self.member_id is not None else "发展对象"
 
 
@@ -400,7 +399,10 @@ class PasswordChangeRequired(models.Model):
     at the next sign-in before anything else (issue 15)."""
 
     user = models.OneToOneField(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, primary_key=True, related_name="password_change_required"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        primary_key=True,
+        related_name="password_change_required",
     )
     since = models.DateTimeField("要求时间", default=timezone.now)
 

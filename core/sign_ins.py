@@ -35,7 +35,9 @@ def _logged_out(sender, request, user, **kwargs):
 
 
 def _login_failed(sender, credentials, request=None, **kwargs):
-    username = client_username(request, credentials) if request is not None else credentials.get("username", "")
+    username = (
+        client_username(request, credentials) if request is not None else credentials.get("username", "")
+    )
     username = str(username or "").replace("\x00", "")[:150]
     user = get_user_model().objects.filter(username=username).first() if username else None
     record("failure", request=request, user=user, username=username or "")

@@ -78,7 +78,9 @@ def confirm_authenticator(device: TOTPDevice, token: str) -> list[str] | None:
 @transaction.atomic
 def new_recovery_codes(user) -> list[str]:
     """Replace the account's recovery codes: each works once, instead of a code from the app."""
-    static, _ = StaticDevice.objects.get_or_create(user=user, name=RECOVERY_NAME, defaults={"confirmed": True})
+    static, _ = StaticDevice.objects.get_or_create(
+        user=user, name=RECOVERY_NAME, defaults={"confirmed": True}
+    )
     static.token_set.all().delete()
     codes = [StaticToken.random_token() for _ in range(RECOVERY_CODE_COUNT)]
     StaticToken.objects.bulk_create(StaticToken(device=static, token=code) for code in codes)

@@ -24,7 +24,9 @@ class CodeForm(forms.Form):
         label="验证码",
         max_length=16,
         help_text="验证器应用显示的6位数字；手机不在身边时，可输入一个恢复码（每个只能用一次）。",
-        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "autofocus": True}),
+        widget=forms.TextInput(
+            attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "autofocus": True}
+        ),
     )
 
 
@@ -94,7 +96,10 @@ class PasswordChange(PasswordChangeView):
     """Django's password change, which also lifts a first-sign-in requirement (core.PasswordChangeRequired)."""
 
     def get_context_data(self, **kwargs):
-        return {**super().get_context_data(**kwargs), "first": bool(self.request.session.get("must_change_password"))}
+        return {
+            **super().get_context_data(**kwargs),
+            "first": bool(self.request.session.get("must_change_password")),
+        }
 
     def form_valid(self, form):
         response = super().form_valid(form)

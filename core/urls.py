@@ -12,7 +12,11 @@ urlpatterns = [
     # Two-factor sign-in (core/two_factor.py).
     path("accounts/two-factor/", two_factor_views.two_factor_verify, name="two_factor_verify"),
     path("accounts/two-factor/setup/", two_factor_views.two_factor_enrol, name="two_factor_enrol"),
-    path("accounts/two-factor/recovery-codes/", two_factor_views.two_factor_recovery, name="two_factor_recovery"),
+    path(
+        "accounts/two-factor/recovery-codes/",
+        two_factor_views.two_factor_recovery,
+        name="two_factor_recovery",
+    ),
     path("audit/", audit_views.audit_index, name="audit_index"),
     path("audit/id-number-views/", audit_views.id_number_views, name="audit_id_number_views"),
     path("audit/<str:model_label>/", audit_views.model_changes, name="audit_model"),

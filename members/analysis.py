@@ -197,9 +197,7 @@ def flows(*, org_ids: OrgIds, start: date, end: date) -> Flows:
     events = scoped(
         MemberStatusEvent.objects.filter(effective_on__range=(start, end)), org_ids, "member__organization"
     ).aggregate(
-        became_full=Count(
-            "pk", filter=Q(from_state=Member.Status.PROBATIONARY, to_state=Member.Status.FULL)
-        ),
+        became_full=Count("pk", filter=Q(from_state=Member.Status.PROBATIONARY, to_state=Member.Status.FULL)),
         left=Count("pk", filter=Q(to_state__in=LEAVING_STATUSES)),
     )
     accepted = RelationTransfer.objects.filter(

@@ -576,8 +576,12 @@ def _enrol_demo_two_factor(user) -> None:
 
     key = base64.b32decode(DEMO_TOTP_SECRET).hex()
     TOTPDevice.objects.filter(user=user).exclude(key=key).delete()
-    TOTPDevice.objects.get_or_create(user=user, key=key, defaults={"name": AUTHENTICATOR_NAME, "confirmed": True})
-    static, _ = StaticDevice.objects.get_or_create(user=user, name=RECOVERY_NAME, defaults={"confirmed": True})
+    TOTPDevice.objects.get_or_create(
+        user=user, key=key, defaults={"name": AUTHENTICATOR_NAME, "confirmed": True}
+    )
+    static, _ = StaticDevice.objects.get_or_create(
+        user=user, name=RECOVERY_NAME, defaults={"confirmed": True}
+    )
     static.token_set.all().delete()
     StaticToken.objects.bulk_create(StaticToken(device=static, token=code) for code in DEMO_RECOVERY_CODES)
 

@@ -133,7 +133,9 @@ def not_before_the_stage(ctx: g.Context) -> list[Problem]:
 
 
 def _refused(candidate: Candidate, t: Transition) -> Problem:
-    return Problem(f"{candidate.name}当前为“{candidate.get_stage_display()}”，不能办理“{t.label}”。", "R-RC-23")
+    return Problem(
+        f"{candidate.name}当前为“{candidate.get_stage_display()}”，不能办理“{t.label}”。", "R-RC-23"
+    )
 
 
 MACHINE = Machine(

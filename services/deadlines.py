@@ -31,7 +31,13 @@ from services.models import OPEN_STATES, Matter, MatterKind, Service
 
 WORKING_DAY_KINDS = [MatterKind.PROMISED, MatterKind.JOINT, MatterKind.PETITION]
 # What start_clock / stop_clock set on a matter (saved by the caller).
-CLOCK_FIELDS = ("clock_started_on", "limit_working_days", "deadline_date", "deadline_at", "deadline_provisional")
+CLOCK_FIELDS = (
+    "clock_started_on",
+    "limit_working_days",
+    "deadline_date",
+    "deadline_at",
+    "deadline_provisional",
+)
 
 
 def limit_for(*, kind: str, service: Service | None, at: datetime | None = None) -> int | None:
@@ -83,7 +89,9 @@ def apply_deadline(matter: Matter, *, at: datetime) -> None:
 
 class Recomputed(NamedTuple):
     updated: int  # matters whose deadline was recomputed
-    overdue_before: dict[int, tuple[date | None, datetime | None]]  # overdue ones: id → deadline date, moment before
+    overdue_before: dict[
+        int, tuple[date | None, datetime | None]
+    ]  # overdue ones: id → deadline date, moment before
 
 
 def recompute_open_deadlines(years: Iterable[int]) -> Recomputed:
@@ -108,7 +116,10 @@ def recompute_open_deadlines(years: Iterable[int]) -> Recomputed:
         )
     }
     # Both are set: the filter above leaves out matters without a clock or a limit.
-    pairs = cast(list[tuple[date, int]], list(affected.values_list("clock_started_on", "limit_working_days").distinct()))
+    pairs = cast(
+        list[tuple[date, int]],
+        list(affected.values_list("clock_started_on", "limit_working_days").distinct()),
+    )
     updated = 0
     for start, limit in pairs:
         last = add_working_days(start, limit)

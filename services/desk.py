@@ -131,7 +131,12 @@ def matter_register(
         registered_at=at,
     )
     MatterChange.objects.create(
-        matter=matter, action="register", to_state=MatterState.REGISTERED, by=first_contact, at=at, note="首问登记"
+        matter=matter,
+        action="register",
+        to_state=MatterState.REGISTERED,
+        by=first_contact,
+        at=at,
+        note="首问登记",
     )
     if accept and kind != K.CONSULTATION:
         return matter_accept(matter=matter, by=first_contact, at=at, external_deadline=external_deadline)
@@ -234,7 +239,9 @@ def matter_answer(*, matter: Matter, answer: str, by: User, at: datetime | None 
     """R-SV-02: a consultation is answered on the spot and closed at once."""
     at = at or timezone.now()
     answer = answer.strip()
-    return perform(matter, "answer", by=by, at=at, note=answer, update={"result": answer, "completed_at": at}).matter
+    return perform(
+        matter, "answer", by=by, at=at, note=answer, update={"result": answer, "completed_at": at}
+    ).matter
 
 
 @transaction.atomic

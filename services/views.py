@@ -391,7 +391,18 @@ def records(request):
     return render(request, "services/records.html", {"years": years, "archived": archived})
 
 
-RECORD_COLUMNS = ["受理编号", "登记时间", "办件类型", "办事人", "首问责任人", "经办人", "事项", "状态", "办结时间", "办理结果"]
+RECORD_COLUMNS = [
+    "受理编号",
+    "登记时间",
+    "办件类型",
+    "办事人",
+    "首问责任人",
+    "经办人",
+    "事项",
+    "状态",
+    "办结时间",
+    "办理结果",
+]
 
 
 @desk_reader

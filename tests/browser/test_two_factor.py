@@ -39,7 +39,9 @@ def test_a_clerk_sets_up_an_authenticator_then_signs_in_with_a_recovery_code(bro
     with page.expect_navigation():
         page.click("main form button[type=submit]")
     assert "验证码不正确" in page.content()
-    page.wait_for_timeout(1500)  # a wrong code slows the next try down (django-otp throttling: 1 s, then 2 s …)
+    page.wait_for_timeout(
+        1500
+    )  # a wrong code slows the next try down (django-otp throttling: 1 s, then 2 s …)
     page.fill("input[name=code]", code_for_key(secret))
     with page.expect_navigation():
         page.click("main form button[type=submit]")

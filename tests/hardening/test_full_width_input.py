@@ -91,7 +91,17 @@ def test_admin_member_form_refuses_a_full_width_copy_of_a_members_id_number_R_MB
 
 
 def test_import_row_with_a_full_width_id_number_is_the_same_member_R_MB_04(clerk, member):
-    headers = ["姓名", "性别", "出生日期", "公民身份号码", "所在党组织", "党员状态", "入党日期", "转正日期", "联系电话"]
+    headers = [
+        "姓名",
+        "性别",
+        "出生日期",
+        "公民身份号码",
+        "所在党组织",
+        "党员状态",
+        "入党日期",
+        "转正日期",
+        "联系电话",
+    ]
     data = tablib.Dataset(headers=headers)
     data.append(
         [

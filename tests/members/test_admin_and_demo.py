@@ -56,7 +56,9 @@ def test_every_admin_changelist_opens(client, admin_user, town, model):
 def test_demo_data_is_idempotent_and_covers_every_member_status_R_MB_02():
     out = io.StringIO()
     demo.run(size=300, seed=1, stdout=out)
-    generated = Member.objects.filter(candidate__isnull=True)  # the others were admitted in recruitment's demo
+    generated = Member.objects.filter(
+        candidate__isnull=True
+    )  # the others were admitted in recruitment's demo
     assert generated.count() == 300
     assert set(Member.objects.values_list("status", flat=True)) == set(Member.Status.values)
     # Bulk-loaded members are complete records: the opening status event, the initials search uses.

@@ -16,6 +16,8 @@ from tests import factories
 from tests.factories.members import dues_row, meeting_row, transfer_row
 
 Q1 = (date(2026, 1, 1), date(2026, 3, 31))
+
+
 @pytest.fixture
 def quarter(db, branch_a, branch_b):
     make = factories.make_member

@@ -79,7 +79,9 @@ def test_dashboard_page_links_each_item_to_where_it_is_fixed(as_user, secretary_
     assert [o.pk for o in listed.context["page_obj"]] == [branch_a.pk]
 
 
-def test_dashboard_counts_take_a_fixed_number_of_queries(secretary_a, branch_a, django_assert_max_num_queries):
+def test_dashboard_counts_take_a_fixed_number_of_queries(
+    secretary_a, branch_a, django_assert_max_num_queries
+):
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
