@@ -44,13 +44,20 @@ def _force_login_passes_two_factor(monkeypatch):
     monkeypatch.setattr(ClientMixin, "force_login", force_login)
 
 
+def _restores_serialized(item) -> bool:
+    """A ``serialized_rollback`` test loads the migrated contents (seeds included) itself at set-up: seeding
+    before it would insert the role groups twice (a duplicate ``auth_group`` name)."""
+    marker = item.get_closest_marker("django_db") if item is not None else None
+    return bool(marker and marker.kwargs.get("serialized_rollback"))
+
+
 @pytest.hookimpl(hookwrapper=True)
 def pytest_runtest_teardown(item, nextitem):
     """A transactional or live-server test ends with the database flushed, which also empties what the data
     migrations seeded (role groups, the baseline rule profile, the holiday calendar). Put it back once every
     fixture — pytest-django's flush included — has been torn down, so the tests that follow find it."""
     yield
-    if _is_transactional(item):
+    if _is_transactional(item) and not _restores_serialized(nextitem):
         from django.apps import apps
         from django.core.cache import cache
         from pytest_django.plugin import blocking_manager_key
