@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import time
+
 from django.conf import settings
 from django_otp import DEVICE_ID_SESSION_KEY
-from django_otp.oath import totp
+from django_otp.oath import TOTP, totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from core.two_factor import AUTHENTICATOR_NAME, requires_two_factor
@@ -17,8 +19,13 @@ def authenticator(user) -> TOTPDevice:
 
 
 def current_code(device: TOTPDevice) -> str:
-    """What the phone app shows now."""
-    return f"{totp(device.bin_key, step=device.step, t0=device.t0, digits=device.digits, drift=device.drift):0{device.digits}d}"
+    """What the phone app shows now — or, when this step's code was already used (a second sign-in within 30
+    seconds: a code is accepted once), the next step's, which the device's tolerance of one step accepts."""
+    clock = TOTP(device.bin_key, step=device.step, t0=device.t0, digits=device.digits, drift=device.drift)
+    clock.time = time.time()
+    if device.last_t is not None and device.last_t >= clock.t():
+        clock.time += device.step * (device.last_t + 1 - clock.t())
+    return f"{clock.token():0{device.digits}d}"
 
 
 def code_for_key(base32_secret: str) -> str:

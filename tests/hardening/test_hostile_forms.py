@@ -34,7 +34,17 @@ pytestmark = pytest.mark.django_db
 # Viewing a full ID number is logged (core.audit): that is a read, not a write of the form.
 NOT_WRITES = ("core_idnumberview",)
 # Not staff forms: the visitor's own session and password, the health check.
-NOT_STAFF_FORMS = {"login", "logout", "password_change", "password_change_done", "core:health"}
+# The visitor's own session (sign-in, two-factor, password): their own tests.
+NOT_STAFF_FORMS = {
+    "login",
+    "logout",
+    "password_change",
+    "password_change_done",
+    "core:two_factor_verify",
+    "core:two_factor_enrol",
+    "core:two_factor_recovery",
+    "core:health",
+}
 
 TEXT, NUMBER, DATE = "text", "number", "date"
 # kind → (value, the fields that get it); every other field keeps a plausible value (``_plausible``), so that
@@ -63,6 +73,10 @@ POST_ONLY_INPUTS = {
 }
 
 
+def _inline_takes_input(inline) -> bool:
+    return getattr(inline, "has_change_permission", True) or getattr(inline, "has_add_permission", True)
+
+
 def _forms_in(response) -> list[forms.BaseForm]:
     contexts = response.context
     if contexts is None:
@@ -71,8 +85,8 @@ def _forms_in(response) -> list[forms.BaseForm]:
     for context in contexts if isinstance(contexts, list) else [contexts]:
         values = list(context.flatten().values())
         for value in list(values):  # the admin wraps its form and inline formsets
-            if isinstance(value, list):
-                values += [getattr(v, "formset", None) for v in value]
+            if isinstance(value, list):  # a view-only inline (no add or change) ignores what is posted to it
+                values += [getattr(v, "formset", None) for v in value if _inline_takes_input(v)]
             values.append(getattr(value, "form", None))
         for value in values:
             if isinstance(value, BaseFormSet):

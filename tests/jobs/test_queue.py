@@ -4,9 +4,10 @@ The worker opens its own connections, so these tests commit (transactional_db) l
 """
 
 import asyncio
+import threading
 
 import pytest
-from django.db import connection
+from django.db import connection, connections
 from django.utils import timezone
 from procrastinate import RetryStrategy
 from procrastinate.contrib.django import app
@@ -68,6 +69,26 @@ def run_workers(count: int = 1) -> None:
             return
 
 
+def _in_own_loop(make_coroutine) -> None:
+    """``asyncio.run`` in a thread of its own: after a browser test, Playwright keeps an event loop running in
+    the test's thread, where ``asyncio.run`` refuses to start."""
+    failures: list[BaseException] = []
+
+    def target():
+        try:
+            asyncio.run(make_coroutine())
+        except BaseException as exc:  # re-raised in the test's thread
+            failures.append(exc)
+        finally:
+            connections.close_all()
+
+    thread = threading.Thread(target=target)
+    thread.start()
+    thread.join()
+    if failures:
+        raise failures[0]
+
+
 def _run_workers(count: int) -> None:
     async def go():
         with app.replace_connector(app.connector.get_worker_connector()) as worker_app:
@@ -86,7 +107,7 @@ def _run_workers(count: int) -> None:
                     )
                 )
 
-    asyncio.run(go())
+    _in_own_loop(go)
 
 
 # Each test here commits and costs a database flush (seconds on a busy machine): few tests, each telling a story.
@@ -119,7 +140,7 @@ def test_a_scheduled_job_runs_once_per_moment_and_once_at_a_time_R_SV_10():
                         [(periodic, tick)]
                     )
 
-    asyncio.run(defer_from_two_workers())
+    _in_own_loop(defer_from_two_workers)
     jobs.run_now("conversion.close_transitions")
     with pytest.raises(DomainError, match="已在队列中等待执行"):
         jobs.run_now("conversion.close_transitions")

@@ -18,6 +18,7 @@ from members.models import Member
 from recruitment.models import Candidate, Stage
 from tests import factories
 from tests.factories import recruitment as b
+from tests.two_factor import sign_in
 
 SCREENSHOTS = Path(settings.BASE_DIR) / "artifacts" / "screenshots"
 PASSWORD = "Test-pass-2026"  # tests.factories.make_user
@@ -25,10 +26,7 @@ PASSWORD = "Test-pass-2026"  # tests.factories.make_user
 
 def _log_in(page, live_server, username):
     page.context.clear_cookies()
-    page.goto(f"{live_server.url}{reverse('login')}")
-    page.fill("[name=username]", username)
-    page.fill("[name=password]", PASSWORD)
-    page.click("main button[type=submit]")
+    sign_in(page, live_server.url, username, PASSWORD)  # two-factor sign-in included for the clerk
     page.wait_for_url(f"{live_server.url}/")
 
 
