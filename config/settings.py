@@ -90,6 +90,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "core.context_processors.workspace",
+                "core.context_processors.reminders",
             ],
         },
     },
@@ -268,6 +269,27 @@ else:
             "OPTIONS": {"MAX_ENTRIES": 20_000},
         }
     }
+
+# --- Reminders: email and text messages (core/reminders.py, core/sms.py; README "Reminders") ---------------
+# Email goes through Django's email backend: SMTP when EMAIL_HOST is set; in development (DEBUG) without it,
+# the console (the messages are printed by the worker); otherwise no reminder is emailed.
+EMAIL_HOST = env_str("EMAIL_HOST", "") or ""
+if EMAIL_HOST:
+    EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    EMAIL_PORT = env_int("EMAIL_PORT", 465 if env_bool("EMAIL_USE_SSL", default=False) else 587)
+    EMAIL_HOST_USER = env_str("EMAIL_HOST_USER", "") or ""
+    EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD", "") or ""
+    EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL", default=False)
+    EMAIL_USE_TLS = not EMAIL_USE_SSL and env_bool("EMAIL_USE_TLS", default=True)
+    EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 20)
+else:
+    EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
+DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "") or "noreply@localhost"
+REMINDER_EMAIL = bool(EMAIL_HOST) or DEBUG
+# A dotted path to a class with send(phone, text) for the town's SMS gateway; empty: no text messages.
+SMS_ADAPTER = env_str("SMS_ADAPTER", "") or ""
+# The address people open the system at (https://…), for the links in reminder emails.
+SITE_URL = env_str("SITE_URL", "") or ""
 
 # --- Logging ---------------------------------------------------------------------------------------------
 # LOG_FORMAT=json writes one JSON object per line (for journald / a log collector); "plain" for people.

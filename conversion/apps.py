@@ -27,3 +27,10 @@ class ConversionConfig(AppConfig):
         register_timeline(dashboard.timeline_events)
         register_demo(demo.generate, order=30)
         register_archive_section(archive_parts)
+
+        # Reminders that reach people (core/reminders.py), found by the same predicates as the 工作台.
+        from conversion import reminders
+        from core.registry import register_reminder
+
+        for source in reminders.SOURCES:
+            register_reminder(source)

@@ -28,6 +28,12 @@ class CoreConfig(AppConfig):
             NavItem(label="后台任务", url_name="core:task_index", order=95, roles=frozenset({Role.ADMIN}))
         )
 
+        # Reminders that reach people (core/reminders.py): the foundation's own, next year's calendar (R-SV-07).
+        from core.registry import register_reminder
+        from core.reminders import CALENDAR
+
+        register_reminder(CALENDAR)
+
         post_migrate.connect(sync_after_migrate, dispatch_uid="core.sync_role_permissions")
 
         from core import sign_ins

@@ -26,6 +26,18 @@ def package_knows_year(year: int) -> bool:
     return True
 
 
+def next_year_awaits_notice(on: date) -> int | None:
+    """R-SV-07: in November and December, next year's calendar is not loaded and the package does not know it
+    yet — the administrator must load the State Council's notice by hand. The year, or None. The nightly
+    check (``core.tasks.next_year_calendar``) and the administrator's reminder both ask this."""
+    if on.month < 11:
+        return None
+    year = on.year + 1
+    if CalendarYear.objects.filter(year=year).exists() or package_knows_year(year):
+        return None
+    return year
+
+
 def days_from_package(year: int) -> tuple[dict[date, str], dict[date, str]]:
     """Holidays and make-up working days of ``year`` as the chinese-calendar package knows them."""
     import chinese_calendar

@@ -25,3 +25,13 @@ def _center_name() -> str:
         return CenterProfile.current().name
     except Exception:  # noqa: BLE001 — before migrations (e.g. the very first page) fall back to the default
         return "党员服务转化中心"
+
+
+def reminders(request):
+    """The header's unread count: one count on a partial index (core.Reminder ``reminder_unread``)."""
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {}
+    from core.reminders import unread_count
+
+    return {"unread_reminders": unread_count(user)}

@@ -14,9 +14,10 @@ from __future__ import annotations
 import functools
 import logging
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 
+from croniter import croniter
 from django.db import close_old_connections, transaction
 from django.utils import timezone
 from procrastinate import RetryStrategy, exceptions
@@ -39,6 +40,12 @@ class Scheduled:
     label: str
     cron: str
     schedule: str  # the schedule in words, for the administrators' page
+    func: Callable[[datetime], str] = field(compare=False, repr=False, default=lambda on: "")
+
+    def next_run(self, after: datetime | None = None) -> datetime:
+        """When the queue next runs it (the cron read in the town's time zone, as the workers read it)."""
+        start = timezone.localtime(after or timezone.now())
+        return croniter(self.cron, start).get_next(datetime)
 
 
 # Filled by the apps' tasks.py as they are imported: the nightly round, in registration order.
@@ -108,7 +115,7 @@ def scheduled(name: str, label: str, *, cron: str, schedule: str):
 
         task = job(name, label, lock=name, queueing_lock=name)(functools.wraps(func)(at_timestamp))
         app.periodic(cron=cron, periodic_id=name)(task)
-        scheduled_jobs[name] = Scheduled(name=name, label=label, cron=cron, schedule=schedule)
+        scheduled_jobs[name] = Scheduled(name=name, label=label, cron=cron, schedule=schedule, func=func)
         return task
 
     return decorate
@@ -128,6 +135,28 @@ def run_now(name: str, *, requested_by=None) -> int:
         raise DomainError(f"「{scheduled_jobs[name].label}」已在队列中等待执行，无需重复提交。") from exc
 
 
+def run_inline(name: str, *, on: datetime | None = None, requested_by=None) -> TaskRun:
+    """Run the scheduled job ``name`` here and now, without the queue (``manage.py run_scheduled``): the same
+    function the workers run, recorded as a ``TaskRun`` like theirs. Refused while a worker runs it."""
+    if name not in scheduled_jobs:
+        raise DomainError(f"没有这个定时任务：{name}。")
+    one = scheduled_jobs[name]
+    if ProcrastinateJob.objects.filter(lock=name, status=Status.DOING.value).exists():
+        raise DomainError(f"「{one.label}」正在执行，请稍后再试。")
+    run = TaskRun.objects.create(
+        task_name=name, label=one.label, requested_by_id=getattr(requested_by, "pk", None)
+    )
+    try:
+        summary = one.func(on or timezone.now()) or "已完成。"
+    except Exception as exc:
+        run.state, run.error, run.finished_at = TaskRun.State.FAILED, error_text(exc), timezone.now()
+        run.save(update_fields=["state", "error", "finished_at"])
+        raise
+    run.state, run.summary, run.finished_at = TaskRun.State.SUCCEEDED, summary, timezone.now()
+    run.save(update_fields=["state", "summary", "finished_at"])
+    return run
+
+
 def retry(run: TaskRun) -> TaskRun:
     """Put the failed job behind ``run`` back in the queue, to run now (an administrator's retry)."""
     if run.state != TaskRun.State.FAILED or run.job_id is None:
@@ -138,11 +167,13 @@ def retry(run: TaskRun) -> TaskRun:
     return run
 
 
-def last_runs() -> list[tuple[Scheduled, TaskRun | None]]:
-    """Each scheduled job with its latest run, for the administrators' page."""
-    latest: dict[str, TaskRun] = {}
-    for run in TaskRun.objects.filter(task_name__in=list(scheduled_jobs)).order_by(
-        "task_name", "-started_at"
-    ):
-        latest.setdefault(run.task_name, run)
-    return [(one, latest.get(name)) for name, one in scheduled_jobs.items()]
+def last_runs() -> list[tuple[Scheduled, TaskRun | None, datetime]]:
+    """Each scheduled job with its latest run and its next run, for the administrators' page."""
+    latest = {
+        run.task_name: run
+        for run in TaskRun.objects.filter(task_name__in=list(scheduled_jobs))
+        .order_by("task_name", "-started_at")
+        .distinct("task_name")  # the latest of each: DISTINCT ON, however many runs are kept
+    }
+    now = timezone.now()
+    return [(one, latest.get(name), one.next_run(now)) for name, one in scheduled_jobs.items()]

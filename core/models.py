@@ -412,3 +412,66 @@ class PasswordChangeRequired(models.Model):
 
     def __str__(self) -> str:
         return str(self.user)
+
+
+class Reminder(models.Model):
+    """One reminder for one person: something in their scope that a 工作台 predicate says is due (core/reminders.py).
+
+    ``kind`` names the source (registered by its app), ``subject`` the record (``"<app>.<model>:<pk>"``) and
+    ``occasion`` the day it is about (a deadline, the end of a period): the same reminder is made once, and
+    sent once (``emailed_at`` / ``texted_at``), however often the round runs.
+    """
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="reminders", verbose_name="接收人"
+    )
+    kind = models.CharField("提醒类别", max_length=60)
+    subject = models.CharField("提醒对象", max_length=120)
+    occasion = models.DateField("事由日期")
+    text = models.CharField("内容", max_length=300)
+    url = models.CharField("链接", max_length=300, blank=True)
+    created_at = models.DateTimeField("提醒时间", default=timezone.now)
+    read_at = models.DateTimeField("已读时间", null=True, blank=True)
+    emailed_at = models.DateTimeField("邮件发送时间", null=True, blank=True)
+    texted_at = models.DateTimeField("短信发送时间", null=True, blank=True)
+    delivered = models.BooleanField("已处理发送", default=False)
+
+    class Meta:
+        verbose_name = "提醒"
+        verbose_name_plural = verbose_name
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "kind", "subject", "occasion"], name="reminder_once_per_occasion"
+            )
+        ]
+        indexes = [
+            models.Index(fields=["user"], condition=Q(read_at__isnull=True), name="reminder_unread"),
+            models.Index(fields=["created_at"], condition=Q(delivered=False), name="reminder_undelivered"),
+        ]
+
+    def __str__(self) -> str:
+        return self.text
+
+
+class ReminderPreference(models.Model):
+    """Which reminders a person gets and how (a kind without a row: on the page and by email, no SMS)."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="reminder_preferences",
+        verbose_name="用户",
+    )
+    kind = models.CharField("提醒类别", max_length=60)
+    enabled = models.BooleanField("接收", default=True)
+    by_email = models.BooleanField("邮件", default=True)
+    by_sms = models.BooleanField("短信", default=False)
+
+    class Meta:
+        verbose_name = "提醒设置"
+        verbose_name_plural = verbose_name
+        constraints = [models.UniqueConstraint(fields=["user", "kind"], name="reminder_preference_once")]
+
+    def __str__(self) -> str:
+        return f"{self.user} · {self.kind}"

@@ -135,3 +135,39 @@ def register_id_number_holder(model: type[Model], *, param: str, label: str) -> 
 def id_number_holder(model) -> IdNumberHolder | None:
     """The registration of ``model`` (a model class or one of its records), or None."""
     return id_number_holders.get(model._meta.label_lower) if model is not None else None
+
+
+# --- reminders that reach people: see core/reminders.py ----------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Due:
+    """One thing a reminder source finds due for one person: the record, the day it is about, the words."""
+
+    subject: str  # the record: ``core.reminders.subject_of(obj)`` ("members.floatingmember:12")
+    occasion: date  # the deadline or the day the period ends: with ``subject`` it makes the reminder unique
+    text: str  # Chinese, with people's names and dates as 2026年12月1日
+    url: str = ""
+
+
+@dataclass(frozen=True)
+class ReminderSource:
+    """A kind of reminder. ``find(user, now)`` returns what is due in ``user``'s scope at ``now``, computed by
+    calling the predicate's one home (the queryset the 工作台 counts), never deciding again."""
+
+    kind: str  # "recruitment.talk_due"
+    label: str  # the kind as people choose it on the preferences page
+    find: Callable[[object, datetime], Iterable[Due]]
+    roles: frozenset | None = None  # core.access.Role values that receive it; None = every role but auditors
+    order: int = 100
+
+
+reminder_sources: dict[str, ReminderSource] = {}
+
+
+def register_reminder(source: ReminderSource) -> None:
+    reminder_sources[source.kind] = source
+
+
+def reminder_kinds() -> list[ReminderSource]:
+    return sorted(reminder_sources.values(), key=lambda s: (s.order, s.kind))

@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from core import audit_views, task_views, two_factor_views, views
+from core import audit_views, reminder_views, task_views, two_factor_views, views
 
 app_name = "core"
 
@@ -25,6 +25,11 @@ urlpatterns = [
     path("tasks/", task_views.task_index, name="task_index"),
     path("tasks/run/<str:name>/", task_views.task_run_now, name="task_run_now"),
     path("tasks/runs/<int:pk>/retry/", task_views.task_retry, name="task_retry"),
+    # Each person's reminders (core/reminder_views.py).
+    path("reminders/", reminder_views.reminder_list, name="reminders"),
+    path("reminders/read/", reminder_views.reminder_read, name="reminders_read"),
+    path("reminders/<int:pk>/read/", reminder_views.reminder_read, name="reminder_read"),
+    path("reminders/settings/", reminder_views.reminder_preferences, name="reminder_preferences"),
 ]
 
 # Authentication pages keep Django's global names (login, logout, password_change…).

@@ -13,3 +13,10 @@ class MembersConfig(AppConfig):
         timeline.register()
         register_archive_section(archive_parts)
         register_id_number_holder(self.get_model("Member"), param="member", label="党员")
+
+        # Reminders that reach people (core/reminders.py), found by the same predicates as the 工作台.
+        from core.registry import register_reminder
+        from members import reminders
+
+        for source in reminders.SOURCES:
+            register_reminder(source)

@@ -23,3 +23,10 @@ class RecruitmentConfig(AppConfig):
         register_demo(demo.generate, order=30)
         register_archive_section(documents.archive_parts)
         register_id_number_holder(self.get_model("Candidate"), param="candidate", label="发展对象")
+
+        # Reminders that reach people (core/reminders.py), found by the same predicates as the 工作台.
+        from core.registry import register_reminder
+        from recruitment import reminders
+
+        for source in reminders.SOURCES:
+            register_reminder(source)

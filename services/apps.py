@@ -19,3 +19,10 @@ class ServicesConfig(AppConfig):
         register_nav(NavItem(label="便民服务", url_name="services:queue", order=40, roles=DESK_ROLES))
         register_dashboard(dashboard_items)
         register_demo(generate_demo, order=60)
+
+        # Reminders that reach people (core/reminders.py), found by the same predicates as the 工作台.
+        from core.registry import register_reminder
+        from services import reminders
+
+        for source in reminders.SOURCES:
+            register_reminder(source)
