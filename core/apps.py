@@ -29,10 +29,11 @@ class CoreConfig(AppConfig):
         )
 
         # Reminders that reach people (core/reminders.py): the foundation's own, next year's calendar (R-SV-07).
-        from core.registry import register_reminder
-        from core.reminders import CALENDAR
+        from core.registry import register_demo, register_reminder
+        from core.reminders import CALENDAR, demo
 
         register_reminder(CALENDAR)
+        register_demo(demo, order=1000)  # after every app's records: the reminders they call for
 
         post_migrate.connect(sync_after_migrate, dispatch_uid="core.sync_role_permissions")
 

@@ -48,8 +48,10 @@ class Scheduled:
         return croniter(self.cron, start).get_next(datetime)
 
 
-# Filled by the apps' tasks.py as they are imported: the nightly round, in registration order.
+# Filled by the apps' tasks.py as they are imported: the nightly round, in registration order (``last`` ones
+# at the end).
 scheduled_jobs: dict[str, Scheduled] = {}
+_last: set[str] = set()
 
 
 def error_text(exc: BaseException) -> str:
@@ -101,8 +103,9 @@ def job(name: str, label: str, *, retry=RETRY, lock: str | None = None, queueing
     return decorate
 
 
-def scheduled(name: str, label: str, *, cron: str, schedule: str):
-    """A job of the nightly round. ``func(on: datetime)`` gets the moment it was scheduled for.
+def scheduled(name: str, label: str, *, cron: str, schedule: str, last: bool = False):
+    """A job of the nightly round. ``func(on: datetime)`` gets the moment it was scheduled for. ``last``: run
+    after the others when the round is run at once (``run_scheduled``) — the reminders, which read their marks.
 
     Runs once even with many workers on many hosts: the queue keeps one periodic job per task and timestamp
     (whichever worker defers it first wins), the queueing lock refuses a second one waiting beside it, and
@@ -116,6 +119,11 @@ def scheduled(name: str, label: str, *, cron: str, schedule: str):
         task = job(name, label, lock=name, queueing_lock=name)(functools.wraps(func)(at_timestamp))
         app.periodic(cron=cron, periodic_id=name)(task)
         scheduled_jobs[name] = Scheduled(name=name, label=label, cron=cron, schedule=schedule, func=func)
+        if not last:  # keep the jobs registered with ``last`` at the end, whatever is registered after them
+            for later in [n for n in scheduled_jobs if n in _last]:
+                scheduled_jobs[later] = scheduled_jobs.pop(later)
+        else:
+            _last.add(name)
         return task
 
     return decorate

@@ -269,3 +269,10 @@ CALENDAR = ReminderSource(
     roles=frozenset({Role.ADMIN}),
     order=900,
 )
+
+
+def demo(*, size: int, rng, stdout=None) -> str:
+    """The demo town's reminders (``manage.py demo_data``, after every app's records): made, not sent — the
+    worker or ``run_scheduled`` sends them. Idempotent, like the round itself."""
+    made = collect()
+    return f"提醒：新生成{made}条，共{Reminder.objects.count()}条（工作人员登录后页面顶部显示未读数）。"

@@ -38,7 +38,7 @@ def next_year_calendar(on: datetime) -> str:
     )
 
 
-@scheduled("core.reminders", "生成并发送提醒", cron="5 * * * *", schedule="每小时第5分钟")
+@scheduled("core.reminders", "生成并发送提醒", cron="5 * * * *", schedule="每小时第5分钟", last=True)
 def reminder_round(on: datetime) -> str:
     """Make the reminders due now for everyone and send the new ones once (core/reminders.py)."""
     return reminders.run_round()

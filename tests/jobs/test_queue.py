@@ -5,9 +5,12 @@ The worker opens its own connections, so these tests commit (transactional_db) l
 
 import asyncio
 import threading
+from datetime import date
 
 import pytest
+from django.core import mail
 from django.db import connection, connections
+from django.test import override_settings
 from django.utils import timezone
 from procrastinate import RetryStrategy
 from procrastinate.contrib.django import app
@@ -16,7 +19,8 @@ from procrastinate.periodic import PeriodicDeferrer
 
 from core import jobs
 from core.exceptions import DomainError
-from core.models import TaskRun
+from core.models import Reminder, TaskRun
+from tests.factories import recruitment as b
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -173,3 +177,26 @@ def test_a_failed_job_is_retried_by_the_queue_and_by_an_administrator_with_its_e
     latest = TaskRun.objects.filter(job_id=job_id).latest("started_at")
     assert (latest.state, latest.summary) == (TaskRun.State.SUCCEEDED, "修好后成功。")
     assert latest.attempt > failed.attempt
+
+
+@override_settings(REMINDER_EMAIL=True)
+def test_the_reminders_round_deferred_twice_for_one_tick_runs_once_and_emails_once(branch_a, secretary_a):
+    """Two workers, the hourly reminders job deferred twice for the same moment: one run, one email."""
+    b.candidate(branch_a, applied_on=date(2026, 10, 1), name="陈小明")  # the talk was due in November (R-RC-02)
+    secretary_a.email = "zhang@example.cn"
+    secretary_a.save(update_fields=["email"])
+    periodic = app.periodic_registry.periodic_tasks[("core.reminders", "core.reminders")]
+    tick = int(timezone.now().timestamp()) // 3600 * 3600 + 300
+
+    async def defer_twice():
+        with app.replace_connector(app.connector.get_worker_connector()) as worker_app:
+            async with worker_app.open_async():
+                for _ in range(2):
+                    await PeriodicDeferrer(registry=worker_app.periodic_registry).defer_jobs([(periodic, tick)])
+
+    _in_own_loop(defer_twice)
+    run_workers(count=2)
+    run = TaskRun.objects.get(task_name="core.reminders")
+    assert run.summary == "新提醒1条；发送邮件1封、短信0条。"
+    assert [m.to for m in mail.outbox] == [["zhang@example.cn"]]
+    assert Reminder.objects.get().text.startswith("陈小明的入党谈话已于")
