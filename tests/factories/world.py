@@ -299,6 +299,10 @@ URL_ARGS: dict[str, Callable[[World], dict | list[dict]]] = {
     "core:task_index": lambda w: {},
     "core:task_run_now": lambda w: {"name": "services.mark_overdue"},
     "core:task_retry": lambda w: {"pk": _failed_task_run().pk},
+    "core:reminders": lambda w: {},
+    "core:reminders_read": lambda w: {},
+    "core:reminder_read": lambda w: {"pk": _reminder(w.admin).pk},
+    "core:reminder_preferences": lambda w: {},
     "members:list": lambda w: {},
     "members:export": lambda w: {},
     "members:detail": lambda w: {"pk": w.member.pk},
@@ -418,6 +422,20 @@ def _failed_task_run():
 
     return TaskRun.objects.get_or_create(
         task_name="members.mark_lost_contact", label="标记失联流动党员", state=TaskRun.State.FAILED
+    )[0]
+
+
+def _reminder(user):
+    from datetime import date
+
+    from core.models import Reminder
+
+    return Reminder.objects.get_or_create(
+        user=user,
+        kind="core.calendar",
+        subject="core.calendaryear:2027",
+        occasion=date(2026, 11, 1),
+        defaults={"text": "2027年节假日安排尚未载入", "url": "/admin/"},
     )[0]
 
 

@@ -70,6 +70,8 @@ POST_ONLY_INPUTS = {
     "services:records_archive": [],
     "core:task_run_now": [],
     "core:task_retry": [],
+    "core:reminders_read": [],
+    "core:reminder_read": [],
 }
 
 
