@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django import forms
 from django.core.paginator import Paginator
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST, require_safe
 
 from core import reminders, sms
@@ -35,7 +35,9 @@ def reminder_list(request):
 @require_POST
 @staff_required
 def reminder_read(request, pk: int | None = None):
-    """Mark one reminder read (``pk``), or all of them; then back to the list (or to the record: ``next``)."""
+    """Mark one of the visitor's reminders read (``pk``; another person's is a 404), or all of them."""
+    if pk is not None:
+        get_object_or_404(Reminder, pk=pk, user=request.user)
     form = forms.Form(request.POST)
     done = run_form(
         request,

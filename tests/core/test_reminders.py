@@ -250,5 +250,5 @@ def test_the_header_counts_unread_reminders_the_list_links_to_the_record_and_mar
 def test_another_persons_reminder_cannot_be_marked_read(client, talk_due, secretary_b):
     run_round(date(2026, 10, 9))
     client.force_login(secretary_b)
-    client.post(f"/reminders/{Reminder.objects.first().pk}/read/")
+    assert client.post(f"/reminders/{Reminder.objects.first().pk}/read/").status_code == 404
     assert Reminder.objects.filter(read_at__isnull=False).count() == 0

@@ -37,6 +37,9 @@ NOT_GUESSABLE = {
     "core:two_factor_enrol",
     "core:two_factor_recovery",
     "core:health",
+    "core:reminders",  # the visitor's own reminders and their choices (tests/core/test_reminders.py)
+    "core:reminders_read",
+    "core:reminder_preferences",
     "services:public_catalog",
     "services:public_board",
     "services:public_lookup",
