@@ -99,7 +99,9 @@ def test_a_matter_is_reminded_to_its_handler_two_working_days_before_and_when_ov
     other_clerk = factories.make_user(Role.CLERK)
     matter = register(clerk, when=at(2026, 11, 2), applicant_name="孙丽")  # last day Monday 16 November
     soon = boundary(clerk, "services.due_soon", date(2026, 11, 11), date(2026, 11, 12))
-    assert soon.text.startswith(f"办件{matter.receipt_number}（孙丽：") and soon.text.endswith("将于2026年11月16日到期")
+    assert soon.text.startswith(f"办件{matter.receipt_number}（孙丽：") and soon.text.endswith(
+        "将于2026年11月16日到期"
+    )
     late = boundary(clerk, "services.overdue", at(2026, 11, 16, 23, 59), at(2026, 11, 17, 0, 0))
     assert (late.occasion, late.url) == (date(2026, 11, 16), f"/services/matters/{matter.pk}/")
     assert not Reminder.objects.filter(user=other_clerk).exists()  # not the matter they hold
@@ -121,7 +123,9 @@ def test_a_floating_member_is_reminded_the_day_they_count_as_lost_contact_R_MB_0
     )
     FloatingMember.objects.filter(pk=away.pk).update(last_contacted_on=date(2026, 5, 1))
     last = date(2026, 5, 1)
-    reminder = boundary(secretary_a, "members.lost_contact", period_end(last, days=180), period_end(last, days=181))
+    reminder = boundary(
+        secretary_a, "members.lost_contact", period_end(last, days=180), period_end(last, days=181)
+    )
     assert reminder.text == "流动党员郑海已失联（最后联系：2026年5月1日），请设法联系"
     assert Reminder.objects.filter(user=clerk, kind="members.lost_contact").count() == 1
     assert not Reminder.objects.filter(user=secretary_b).exists()
@@ -130,7 +134,9 @@ def test_a_floating_member_is_reminded_the_day_they_count_as_lost_contact_R_MB_0
 def test_a_transition_period_is_reminded_thirty_days_before_it_ends_R_CV_11(center, clerk, secretary_a):
     case = bring_to(enrolled_case(center, by=clerk), Decimal("10"), by=clerk)
     ConversionCase.objects.filter(pk=case.pk).update(
-        state=ConversionCase.State.TRANSITION, returned_on=date(2026, 6, 1), transition_ends_on=date(2026, 12, 1)
+        state=ConversionCase.State.TRANSITION,
+        returned_on=date(2026, 6, 1),
+        transition_ends_on=date(2026, 12, 1),
     )
     reminder = boundary(clerk, "conversion.transition_ending", date(2026, 10, 31), date(2026, 11, 1))
     assert reminder.text == f"{case.member.name}的转化过渡期将于2026年12月1日届满（R-CV-11）"
@@ -238,9 +244,12 @@ def test_the_header_counts_unread_reminders_the_list_links_to_the_record_and_mar
         assert "条未读" not in client.get("/").content.decode()
         settings_page = client.get("/reminders/settings/").content.decode()
         assert "本系统未配置短信网关" in settings_page and "尚未配置邮件发送" in settings_page
-        assert "入党谈话到期" in settings_page and "转化过渡期" not in settings_page  # only the kinds they get
+        assert (
+            "入党谈话到期" in settings_page and "转化过渡期" not in settings_page
+        )  # only the kinds they get
         response = client.post(
-            "/reminders/settings/", {"recruitment.talk_due:enabled": "on", "recruitment.talk_due:by_sms": "on"}
+            "/reminders/settings/",
+            {"recruitment.talk_due:enabled": "on", "recruitment.talk_due:by_sms": "on"},
         )
         assert response.status_code == 302
     pref = ReminderPreference.objects.get(user=talk_due, kind="recruitment.talk_due")

@@ -182,7 +182,9 @@ def test_a_failed_job_is_retried_by_the_queue_and_by_an_administrator_with_its_e
 @override_settings(REMINDER_EMAIL=True)
 def test_the_reminders_round_deferred_twice_for_one_tick_runs_once_and_emails_once(branch_a, secretary_a):
     """Two workers, the hourly reminders job deferred twice for the same moment: one run, one email."""
-    b.candidate(branch_a, applied_on=date(2026, 10, 1), name="陈小明")  # the talk was due in November (R-RC-02)
+    b.candidate(
+        branch_a, applied_on=date(2026, 10, 1), name="陈小明"
+    )  # the talk was due in November (R-RC-02)
     secretary_a.email = "zhang@example.cn"
     secretary_a.save(update_fields=["email"])
     periodic = app.periodic_registry.periodic_tasks[("core.reminders", "core.reminders")]
@@ -192,7 +194,9 @@ def test_the_reminders_round_deferred_twice_for_one_tick_runs_once_and_emails_on
         with app.replace_connector(app.connector.get_worker_connector()) as worker_app:
             async with worker_app.open_async():
                 for _ in range(2):
-                    await PeriodicDeferrer(registry=worker_app.periodic_registry).defer_jobs([(periodic, tick)])
+                    await PeriodicDeferrer(registry=worker_app.periodic_registry).defer_jobs(
+                        [(periodic, tick)]
+                    )
 
     _in_own_loop(defer_twice)
     run_workers(count=2)
