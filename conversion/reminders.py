@@ -15,6 +15,7 @@ from core.reminders import day_text, subject_of
 
 
 def transition_ending(user, now: datetime) -> list[Due]:
+    """R-CV-11: the transition period ends within 30 days, or has ended and awaits closing."""
     today = timezone.localdate(now)
     cases = cases_transition_ending(today).select_related("member").order_by("transition_ends_on", "pk")
     return [
@@ -26,8 +27,7 @@ def transition_ending(user, now: datetime) -> list[Due]:
                 f"将于{day_text(case.transition_ends_on)}届满"
                 if case.transition_ends_on >= today
                 else f"已于{day_text(case.transition_ends_on)}届满，待结案"
-            )
-            + "（R-CV-11）",
+            ),
             reverse("conversion:case_detail", args=[case.pk]),
         )
         for case in cases

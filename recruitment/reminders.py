@@ -34,7 +34,7 @@ def talk_due(user, now: datetime) -> list[Due]:
     for c in _candidates(user).talk_due(today).order_by("applied_on", "pk"):
         deadline = rules.talk_deadline(c).date
         when = "今天到期" if deadline == today else f"已于{day_text(deadline)}到期"
-        out.append(Due(subject_of(c), deadline, f"{c.name}的入党谈话{when}，尚未谈话（R-RC-02）", _url(c.pk)))
+        out.append(Due(subject_of(c), deadline, f"{c.name}的入党谈话{when}，尚未谈话", _url(c.pk)))
     return out
 
 
@@ -43,7 +43,7 @@ def report_missing(user, now: datetime) -> list[Due]:
     today = timezone.localdate(now)
     this_quarter = quarter_bounds(today.year, quarter_of(today))[0]
     return [
-        Due(subject_of(c), this_quarter, f"{c.name}上季度没有思想汇报（R-RC-05）", _url(c.pk))
+        Due(subject_of(c), this_quarter, f"{c.name}上季度没有思想汇报", _url(c.pk))
         for c in _candidates(user).last_quarter_report_missing(today).order_by("name", "pk")
     ]
 
@@ -61,7 +61,7 @@ def probation_ending(user, now: datetime) -> list[Due]:
     for c in ending:
         ends = c.probation_ends
         when = f"将于{day_text(ends)}期满" if ends >= today else f"已于{day_text(ends)}期满"
-        out.append(Due(subject_of(c), ends, f"{c.name}的预备期{when}，请及时讨论转正（R-RC-17）", _url(c.pk)))
+        out.append(Due(subject_of(c), ends, f"{c.name}的预备期{when}，请及时讨论转正", _url(c.pk)))
     return out
 
 
@@ -77,7 +77,7 @@ def approval_nearly_due(user, now: datetime) -> list[Due]:
                 subject_of(v),
                 deadline,
                 f"{v.candidate.name}的支部大会决议（{day_text(v.meeting.held_on)}）待上级党委审批，"
-                f"须在{day_text(deadline)}前审批（R-RC-16）",
+                f"须在{day_text(deadline)}前审批",
                 _url(v.candidate_id),
             )
         )

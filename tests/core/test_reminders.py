@@ -55,7 +55,7 @@ def test_a_talk_due_is_reminded_on_its_deadline_moved_past_national_day_to_the_b
     national = b.candidate(branch_a, applied_on=date(2026, 9, 1), name="陈小明")
     reminder = boundary(secretary_a, "recruitment.talk_due", date(2026, 10, 7), date(2026, 10, 8))
     assert reminder.occasion == date(2026, 10, 8)
-    assert reminder.text == "陈小明的入党谈话今天到期，尚未谈话（R-RC-02）"
+    assert reminder.text == "陈小明的入党谈话今天到期，尚未谈话"
     assert reminder.url == f"/recruitment/{national.pk}/"
     assert not Reminder.objects.filter(user=secretary_b).exists()  # another branch's secretary gets none
 
@@ -66,14 +66,14 @@ def test_a_missing_thought_report_is_reminded_once_the_quarter_is_complete_R_RC_
     b.add(ThoughtReport(candidate=reported, submitted_on=date(2026, 6, 30)))
     reminder = boundary(secretary_a, "recruitment.report_missing", date(2026, 6, 30), date(2026, 7, 1))
     assert (reminder.subject, reminder.occasion) == (f"recruitment.candidate:{march.pk}", date(2026, 7, 1))
-    assert reminder.text == "刘芳上季度没有思想汇报（R-RC-05）"
+    assert reminder.text == "刘芳上季度没有思想汇报"
 
 
 def test_a_probation_ending_is_reminded_a_month_before_its_end_R_RC_17(branch_a, secretary_a):
     b.admitted(branch_a, meeting_on=date(2025, 6, 27), approved_on=date(2025, 7, 10), name="周强")
     reminder = boundary(secretary_a, "recruitment.probation_ending", date(2026, 5, 26), date(2026, 5, 27))
     assert reminder.occasion == date(2026, 6, 27)
-    assert reminder.text == "周强的预备期将于2026年6月27日期满，请及时讨论转正（R-RC-17）"
+    assert reminder.text == "周强的预备期将于2026年6月27日期满，请及时讨论转正"
 
 
 def test_an_approval_is_reminded_two_weeks_before_its_three_months_R_RC_16(branch_a, secretary_a, clerk):
@@ -139,7 +139,7 @@ def test_a_transition_period_is_reminded_thirty_days_before_it_ends_R_CV_11(cent
         transition_ends_on=date(2026, 12, 1),
     )
     reminder = boundary(clerk, "conversion.transition_ending", date(2026, 10, 31), date(2026, 11, 1))
-    assert reminder.text == f"{case.member.name}的转化过渡期将于2026年12月1日届满（R-CV-11）"
+    assert reminder.text == f"{case.member.name}的转化过渡期将于2026年12月1日届满"
     assert not Reminder.objects.filter(user=secretary_a).exists()  # the center handles conversion
 
 
@@ -184,7 +184,7 @@ def test_a_reminder_is_made_and_emailed_once_across_two_rounds_with_a_chinese_su
     assert run_round(date(2026, 10, 8)) == "新提醒0条；发送邮件0封、短信0条。"
     assert run_round(date(2026, 10, 9)) == "新提醒1条；发送邮件1封、短信0条。"  # 黄丽's deadline
     assert [m.to for m in mail.outbox] == [["zhang@example.cn"], ["zhang@example.cn"]]
-    assert mail.outbox[0].subject.endswith("提醒：陈小明的入党谈话今天到期，尚未谈话（R-RC-02）")
+    assert mail.outbox[0].subject.endswith("提醒：陈小明的入党谈话今天到期，尚未谈话")
     assert "陈小明的入党谈话今天到期" in mail.outbox[0].body and "/recruitment/" in mail.outbox[0].body
     assert Reminder.objects.filter(user=talk_due, emailed_at__isnull=False).count() == 2
     assert RecordingGateway.sent == []  # no adapter configured: nothing texted
@@ -235,7 +235,7 @@ def test_the_header_counts_unread_reminders_the_list_links_to_the_record_and_mar
         html = client.get("/").content.decode()
         assert 'aria-label="2条未读"' in html
         page = client.get("/reminders/").content.decode()
-        assert "陈小明的入党谈话已于2026年10月8日到期，尚未谈话（R-RC-02）" in page
+        assert "陈小明的入党谈话已于2026年10月8日到期，尚未谈话" in page
         assert "2026年10月8日" in page and "/recruitment/" in page
         one = Reminder.objects.filter(user=talk_due).first()
         client.post(f"/reminders/{one.pk}/read/")
