@@ -282,7 +282,7 @@ if EMAIL_HOST:
     EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL", default=False)
     EMAIL_USE_TLS = not EMAIL_USE_SSL and env_bool("EMAIL_USE_TLS", default=True)
     EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 20)
-else:
+elif DEBUG:
     EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "") or "noreply@localhost"
 REMINDER_EMAIL = bool(EMAIL_HOST) or DEBUG

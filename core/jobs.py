@@ -167,8 +167,10 @@ def run_inline(name: str, *, on: datetime | None = None, requested_by=None) -> T
 
 def retry(run: TaskRun) -> TaskRun:
     """Put the failed job behind ``run`` back in the queue, to run now (an administrator's retry)."""
-    if run.state != TaskRun.State.FAILED or run.job_id is None:
+    if run.state != TaskRun.State.FAILED:
         raise DomainError("只有失败的任务可以重新执行。")
+    if run.job_id is None:  # run by hand on the server (run_scheduled), not taken from the queue
+        raise DomainError("这次是在服务器上直接执行的，请用“立即执行”重新提交。")
     if not ProcrastinateJob.objects.filter(pk=run.job_id, status=Status.FAILED.value).exists():
         raise DomainError("该任务已不在失败状态（可能已重新执行或已被清理）。")
     app.job_manager.retry_job_by_id(run.job_id, retry_at=timezone.now())

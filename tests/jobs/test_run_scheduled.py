@@ -8,7 +8,7 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from core import jobs
-from core.models import TaskRun
+from core.models import Reminder, TaskRun
 from tests.clock import frozen_at
 from tests.factories.services import at
 
@@ -54,3 +54,14 @@ def test_the_tasks_page_shows_each_jobs_last_run_its_result_and_its_next_run(cli
     assert "2026年12月2日 00:10" in html  # lost contact, at 0:10
     assert "2026年12月1日 10:05" in html  # the reminders, hourly at :05
     assert "没有新的超期办件。" in html  # what its last run did
+
+
+def test_the_november_calendar_check_reaches_the_administrators_as_a_reminder_at_once_R_SV_07(
+    admin_user, clerk
+):
+    """The package does not know 2027: the check does not wait for the hourly round to remind them."""
+    with frozen_at(at(2026, 11, 2, 6, 30)):
+        call_command("run_scheduled", "core.next_year_calendar", stdout=StringIO())
+    assert TaskRun.objects.get().summary.startswith("已提醒管理员：2027年节假日安排尚未载入")
+    [reminder] = Reminder.objects.all()
+    assert (reminder.user, reminder.kind) == (admin_user, "core.calendar")
