@@ -209,6 +209,9 @@ def _every_state(services: dict[str, Service], staff: list[User], now) -> int:
         assigned_staff=clerk,
         service=insurance,
     )
-    contact.appointment_close(appointment=book("孙阿姨", -48, service=proof), done=True, by=clerk)
-    contact.appointment_close(appointment=book("周先生", -24), done=False, by=clerk)
+    # Two days and one day ago may be a weekend or a holiday: on duty, the clerk is named (R-SV-13).
+    contact.appointment_close(
+        appointment=book("孙阿姨", -48, service=proof, assigned_staff=clerk), done=True, by=clerk
+    )
+    contact.appointment_close(appointment=book("周先生", -24, assigned_staff=clerk), done=False, by=clerk)
     return 16
