@@ -180,6 +180,9 @@ def run_round(day: date) -> str:
 
 @override_settings(REMINDER_EMAIL=True, SMS_ADAPTER="")
 def test_a_reminder_is_made_and_emailed_once_across_two_rounds_with_a_chinese_subject(talk_due):
+    reminders.save_preferences(  # texts chosen, but no gateway configured
+        user=talk_due, choices={"recruitment.talk_due": {"enabled": True, "by_email": True, "by_sms": True}}
+    )
     assert run_round(date(2026, 10, 8)) == "新提醒1条；发送邮件1封、短信0条。"
     assert run_round(date(2026, 10, 8)) == "新提醒0条；发送邮件0封、短信0条。"
     assert run_round(date(2026, 10, 9)) == "新提醒1条；发送邮件1封、短信0条。"  # 黄丽's deadline
@@ -188,6 +191,7 @@ def test_a_reminder_is_made_and_emailed_once_across_two_rounds_with_a_chinese_su
     assert "陈小明的入党谈话今天到期" in mail.outbox[0].body and "/recruitment/" in mail.outbox[0].body
     assert Reminder.objects.filter(user=talk_due, emailed_at__isnull=False).count() == 2
     assert RecordingGateway.sent == []  # no adapter configured: nothing texted
+    assert not Reminder.objects.filter(texted_at__isnull=False).exists()
     with pytest.raises(IntegrityError), transaction.atomic():  # the same reminder cannot be made twice
         first = Reminder.objects.first()
         Reminder.objects.create(
