@@ -87,7 +87,7 @@ def count_queries(page, ctx: dict) -> int:
     client = Client()
     user = bench_pages.user_for(page)
     if user.is_authenticated:
-        client.force_login(user)
+        bench_pages.sign_in(client, user)
     bench_pages.fetch(client, url, data, next(_requests))  # warm caches, as the benchmark does
     with CaptureQueriesContext(connection) as queries:
         response = bench_pages.fetch(client, url, data, next(_requests))
