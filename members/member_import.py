@@ -91,6 +91,9 @@ def import_member_dataset(dataset, *, user, dry_run: bool) -> MemberImportOutcom
     key_field = resource.fields["id_number"]
     org_fields = [f for f in fields if isinstance(f.widget, OrganizationWidget)]
     compared = [Member._meta.get_field(f.attribute).attname for f in resource.get_import_fields()]
+    # Fields no column sets keep their model defaults, which are valid: only the imported ones are checked.
+    imported = {f.attribute for f in fields}
+    not_imported = {f.name for f in Member._meta.concrete_fields} - imported
 
     keys = {key_field.clean(row) for row in rows} - {""}
     existing = Member.objects.in_bulk(list(keys), field_name="id_number") if keys else {}
@@ -135,7 +138,7 @@ def import_member_dataset(dataset, *, user, dry_run: bool) -> MemberImportOutcom
         # then Member.clean (validate_member); uniqueness is given by the keying above.
         checked: dict = dict(errors)
         try:
-            instance.clean_fields(exclude={*errors, "organization", "party_group"})
+            instance.clean_fields(exclude={*errors, *not_imported, "organization", "party_group"})
         except ValidationError as exc:
             checked = exc.update_error_dict(checked)
         try:
@@ -151,11 +154,12 @@ def import_member_dataset(dataset, *, user, dry_run: bool) -> MemberImportOutcom
             except ValidationError as exc:
                 outcome.invalid.append((number, row, exc))
                 continue
-        instance.name_initials = name_initials(instance.name)
         (outcome.created if new else outcome.updated).append(instance)
         outcome.rows.append((number, "new" if new else "update", instance))
 
     if outcome.ok and not dry_run:
+        for instance in (*outcome.created, *outcome.updated):  # only what is written needs them
+            instance.name_initials = name_initials(instance.name)
         _write(outcome, user=user, update_fields=[*compared, "name_initials"])
     return outcome
 

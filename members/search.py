@@ -21,6 +21,7 @@ A term shorter than 3 characters in the ID number or phone (a single digit) is s
 
 from __future__ import annotations
 
+import functools
 import re
 
 from django.contrib.postgres.fields import ArrayField
@@ -42,7 +43,10 @@ class NameGrams(Func):
     output_field = ArrayField(TextField())
 
 
+@functools.lru_cache(maxsize=1 << 16)
 def name_initials(name: str) -> str:
+    """张三 → zs. Cached: a pure function of the name (pypinyin's tables do not change while running), and
+    an import reads each name twice (检查, then 导入) or a town's common names many times."""
     return "".join(
         p[0] for p in lazy_pinyin(name or "", style=Style.FIRST_LETTER, errors="ignore") if p
     ).lower()
