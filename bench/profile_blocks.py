@@ -93,7 +93,12 @@ def main() -> None:
     print(f"size {args.size}, period {period.label}, town scope")
     for spec in registered_blocks():
         if not only or spec.key in only:
-            _measure(f"block {spec.key}", lambda spec=spec: compute_block(spec, scope, period), args.repeat, args.explain)
+            _measure(
+                f"block {spec.key}",
+                lambda spec=spec: compute_block(spec, scope, period),
+                args.repeat,
+                args.explain,
+            )
     if not only or "dashboard" in only:
         for username in ("clerk", "secretary"):
             user = User.objects.filter(username=username).first()
@@ -101,7 +106,9 @@ def main() -> None:
                 continue
             for provider in dashboard_providers:
                 name = f"{provider.__module__}.{provider.__name__}"
-                _measure(f"{username} {name}", lambda p=provider, u=user: list(p(u)), args.repeat, args.explain)
+                _measure(
+                    f"{username} {name}", lambda p=provider, u=user: list(p(u)), args.repeat, args.explain
+                )
 
 
 if __name__ == "__main__":

@@ -27,7 +27,7 @@ from django.db.models import (
     When,
 )
 
-from core.dates import local_today, quarter_bounds
+from core.dates import local_today, month_bounds, quarter_bounds
 from core.models import Organization
 from members.dues import period_due_range, with_due_months
 from members.meetings import MEETING_EVERY_MONTHS
@@ -36,6 +36,7 @@ from members.models import (
     DuesPayment,
     FloatingMember,
     Meeting,
+    MeetingTally,
     Member,
     MemberStatusEvent,
     RelationTransfer,
@@ -291,7 +292,10 @@ def meetings_required(kind: str, months: int, party_groups: int = 0) -> int:
 def meetings(*, org_ids: OrgIds, start: date, end: date) -> list[BranchMeetings]:
     """Held vs due per branch and kind in [start, end], with the attendance rate of the rolls (R-MB-08).
 
-    A party-group meeting counts for the branch above the group.
+    A party-group meeting counts for the branch above the group. Whole months (every period the statistics
+    offer) are read from the monthly tallies the database keeps (members.MeetingTally): one query over at
+    most organisations × kinds rows per month, whatever the number of meetings and attendance rows; a span
+    that cuts a month is counted from the meetings themselves.
     """
     months = (end.year - start.year) * 12 + end.month - start.month + 1
     branch_rows = list(
@@ -299,35 +303,8 @@ def meetings(*, org_ids: OrgIds, start: date, end: date) -> list[BranchMeetings]
         .annotate(groups=Count("children", filter=Q(children__kind=Organization.Kind.PARTY_GROUP)))
         .values_list("pk", "name", "groups")
     )
-    branch_of = Case(
-        When(organization__kind=Organization.Kind.PARTY_GROUP, then="organization__parent_id"),
-        default="organization_id",
-        output_field=IntegerField(),
-    )
-    in_period = Meeting.objects.filter(held_on__range=(start, end))
-    held: dict[int, dict[str, int]] = {}
-    for branch_id, kind, n in (
-        in_period.annotate(branch=branch_of).values_list("branch", "kind").annotate(n=Count("pk")).order_by()
-    ):
-        held.setdefault(branch_id, {})[kind] = n
-    attendance = {
-        branch_id: (present, total)
-        for branch_id, present, total in Attendance.objects.filter(meeting__held_on__range=(start, end))
-        .annotate(
-            branch=Case(
-                When(
-                    meeting__organization__kind=Organization.Kind.PARTY_GROUP,
-                    then="meeting__organization__parent_id",
-                ),
-                default="meeting__organization_id",
-                output_field=IntegerField(),
-            )
-        )
-        .values_list("branch")
-        .annotate(present=Count("pk", filter=Q(present=True)), total=Count("pk"))
-        .values_list("branch", "present", "total")
-        .order_by()
-    }
+    whole_months = start.day == 1 and end == month_bounds(end.year, end.month)[1]
+    held, attendance = _meetings_from_tallies(start, end) if whole_months else _meetings_from_rows(start, end)
     return [
         BranchMeetings(
             branch=name,
@@ -338,6 +315,61 @@ def meetings(*, org_ids: OrgIds, start: date, end: date) -> list[BranchMeetings]
         )
         for pk, name, groups in branch_rows
     ]
+
+
+def _branch_of(organization: str) -> Case:
+    """The branch an organisation's meetings count for: a party group's parent, else the organisation."""
+    return Case(
+        When(**{f"{organization}__kind": Organization.Kind.PARTY_GROUP}, then=f"{organization}__parent_id"),
+        default=f"{organization}_id",
+        output_field=IntegerField(),
+    )
+
+
+MeetingCounts = tuple[dict[int, dict[str, int]], dict[int, tuple[int, int]]]
+
+
+def _meetings_from_tallies(start: date, end: date) -> MeetingCounts:
+    """(held per branch and kind, (present, roll rows) per branch) of the months [start, end], from
+    members.MeetingTally."""
+    held: dict[int, dict[str, int]] = {}
+    attendance: dict[int, tuple[int, int]] = {}
+    rows = (
+        MeetingTally.objects.filter(month__range=(start.replace(day=1), end))
+        .annotate(branch=_branch_of("organization"))
+        .values_list("branch", "kind")
+        .annotate(n=Sum("held"), present=Sum("present"), attended=Sum("attended"))
+        .order_by()
+    )
+    for branch_id, kind, n, present, attended in rows:
+        if n:
+            held.setdefault(branch_id, {})[kind] = n
+        before = attendance.get(branch_id, (0, 0))
+        attendance[branch_id] = (before[0] + present, before[1] + attended)
+    return held, {pk: counts for pk, counts in attendance.items() if counts[1]}
+
+
+def _meetings_from_rows(start: date, end: date) -> MeetingCounts:
+    """The same counts from the meetings and attendance rows of [start, end] (any span of days)."""
+    held: dict[int, dict[str, int]] = {}
+    in_period = Meeting.objects.filter(held_on__range=(start, end))
+    for branch_id, kind, n in (
+        in_period.annotate(branch=_branch_of("organization"))
+        .values_list("branch", "kind")
+        .annotate(n=Count("pk"))
+        .order_by()
+    ):
+        held.setdefault(branch_id, {})[kind] = n
+    attendance = {
+        branch_id: (present, total)
+        for branch_id, present, total in Attendance.objects.filter(meeting__held_on__range=(start, end))
+        .annotate(branch=_branch_of("meeting__organization"))
+        .values_list("branch")
+        .annotate(present=Count("pk", filter=Q(present=True)), total=Count("pk"))
+        .values_list("branch", "present", "total")
+        .order_by()
+    }
+    return held, attendance
 
 
 # --- dues (R-MB-07) -------------------------------------------------------------------------------------

@@ -505,6 +505,42 @@ class Attendance(models.Model):
         return f"{self.meeting} {self.member} {'出席' if self.present else '缺席'}"
 
 
+class MeetingTally(models.Model):
+    """R-MB-08, derived: the meetings an organisation held in a month, by kind, and their attendance rolls
+    (rows and members present) — what the statistics of a year, a quarter or a month add up (issue 21).
+
+    Written only by the database triggers on Meeting and Attendance (migration 0009), inside the statement
+    that inserts, changes or deletes them: exact whichever path writes (members.meetings, the admin, the
+    demo data's bulk INSERTs). A party group's meetings stay under the group; the statistics count them for
+    the branch above it when they read the tally, so moving a group moves its figures at once.
+    """
+
+    month = models.DateField("月份")
+    organization = models.ForeignKey(
+        Organization,
+        verbose_name="党组织",
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        db_index=False,  # meeting_tally_key leads with the month, which every reader filters on
+        related_name="+",
+    )
+    kind = models.CharField("会议类型", max_length=20, choices=Meeting.Kind.choices)
+    held = models.IntegerField("召开次数", default=0)
+    present = models.IntegerField("出席人次", default=0)
+    attended = models.IntegerField("应到人次", default=0)
+
+    class Meta:
+        verbose_name = "组织生活月度统计（派生）"
+        verbose_name_plural = verbose_name
+        constraints = [
+            models.UniqueConstraint(fields=["month", "organization", "kind"], name="meeting_tally_key"),
+            models.CheckConstraint(condition=Q(month__day=1), name="meeting_tally_first_day"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.month:%Y-%m} {self.organization_id} {self.kind} {self.held}"
+
+
 class AnnualReview(models.Model):
     """R-MB-09: the yearly democratic review of a member (record)."""
 
