@@ -187,6 +187,17 @@ class StageChange(ChangeRow):
         verbose_name = "阶段变动"
         verbose_name_plural = verbose_name
         ordering = ["decided_on", "pk"]
+        indexes = [
+            # The latest decision putting a candidate into a stage (recruitment.rules._latest_change_into: R-RC-05,
+            # R-RC-07), asked once per candidate by the 工作台 and the statistics: one index probe each.
+            models.Index(
+                "candidate",
+                "to_state",
+                models.F("decided_on").desc(),
+                models.F("id").desc(),
+                name="stagechange_latest_into",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.candidate} {self.get_from_state_display()}→{self.get_to_state_display()}"

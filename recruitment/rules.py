@@ -270,6 +270,7 @@ def last_quarter_report_missing(candidate, on: date) -> bool:
 
 
 def last_quarter_report_missing_q(on: date) -> Q:
+    from members.models import Member
     from recruitment.models import Stage, ThoughtReport
 
     first, last = quarter_bounds(*_previous_quarter(on))
@@ -277,7 +278,10 @@ def last_quarter_report_missing_q(on: date) -> Q:
     reported = ThoughtReport.objects.filter(candidate=OuterRef("pk"), submitted_on__range=(first, last))
     # the quarter is due when it is a complete quarter after the start's: the start is before its first day
     activist = Q(stage=Stage.ACTIVIST) & Q(LessThan(start, first))
-    probationary = Q(stage=Stage.PROBATIONARY, member__joined_on__lt=first)
+    # The member's joining date looked up by primary key for the probationary ones only, not joined: a join
+    # (or an EXISTS, which the planner hashes) read every member of the roll to find them (issue 21).
+    joined_on = Subquery(Member.objects.filter(pk=OuterRef("member_id")).values("joined_on")[:1])
+    probationary = Q(stage=Stage.PROBATIONARY) & Q(LessThan(joined_on, first))
     return (activist | probationary) & ~Q(Exists(reported))
 
 
