@@ -119,6 +119,28 @@ def _column(index: int) -> str:
     return letters
 
 
+_LETTERS: list[str] = []  # _column(i) for every column index met so far
+
+
+def _letters(count: int) -> list[str]:
+    while len(_LETTERS) < count:
+        _LETTERS.append(_column(len(_LETTERS)))
+    return _LETTERS
+
+
+def _text_cell(attrs: str, text: str) -> str:
+    """An inline-string cell: formula-escaped, without characters XML cannot carry, XML-escaped."""
+    if text.startswith(FORMULA_STARTS):
+        text = "'" + text
+    elif not text:
+        return ""
+    if _ILLEGAL.search(text):
+        text = _ILLEGAL.sub("", text)
+    if "&" in text or "<" in text or ">" in text:
+        text = escape(text)
+    return f'<c{attrs} t="inlineStr"><is><t xml:space="preserve">{text}</t></is></c>'
+
+
 def _cell(reference: str, value, style: str) -> str:
     if isinstance(value, Cell):
         value, style = value.value, value.style or style
@@ -127,17 +149,22 @@ def _cell(reference: str, value, style: str) -> str:
         value = "" if value is None else ("是" if value else "否")
     if isinstance(value, int | float | Decimal):
         return f"<c{attrs}><v>{float(value) if isinstance(value, Decimal) else value}</v></c>"
-    text = escape_formula(str(value))
-    if not text:
-        return ""
-    if _ILLEGAL.search(text):
-        text = _ILLEGAL.sub("", text)
-    return f'<c{attrs} t="inlineStr"><is><t xml:space="preserve">{escape(text)}</t></is></c>'
+    return _text_cell(attrs, str(value))
 
 
 def _row(values: Iterable, number: int, style: str = "") -> str:
-    cells = "".join(_cell(f"{_column(i)}{number}", value, style) for i, value in enumerate(values))
-    return f'<row r="{number}">{cells}</row>'
+    """One row's XML. Plain text without a style — nearly every cell of a large export — takes a short path
+    (issue 21: 900,000 cells for 50,000 members); anything else goes through ``_cell``."""
+    values = list(values)
+    letters = _letters(len(values))
+    row = str(number)
+    cells = []
+    for letter, value in zip(letters, values, strict=False):
+        if not style and type(value) is str:
+            cells.append(_text_cell(f' r="{letter}{row}"', value))
+        else:
+            cells.append(_cell(f"{letter}{row}", value, style))
+    return f'<row r="{row}">{"".join(cells)}</row>'
 
 
 def _columns(widths: dict[int, float] | None) -> bytes:
