@@ -40,6 +40,7 @@ from members.models import (
     Member,
     MemberStatusEvent,
     RelationTransfer,
+    RollTally,
 )
 
 OrgIds = frozenset[int] | None
@@ -122,7 +123,36 @@ class Composition:
 
 
 def composition(*, org_ids: OrgIds, on: date) -> Composition:
-    """Members on the roll by status, gender, age band, education, ethnicity, party age band and branch."""
+    """Members on the roll by status, gender, age band, education, ethnicity, party age band and branch.
+
+    The whole town is counted from the tallies the database keeps (members.RollTally, RollDateTally: a few
+    thousand rows whatever the number of members) and the members born — or made full members — in the one
+    month each band's edge falls in; an organisation and those below it are counted from their members."""
+    if org_ids is None:
+        return _composition_from_tallies(on)
+    return _composition_from_rows(org_ids, on)
+
+
+def _composition(on: date, row: dict, by_branch: Pairs, ethnicity: Pairs) -> Composition:
+    education = [(e.label, row[f"edu_{e}"]) for e in Member.Education]
+    if row["edu_none"]:
+        education.append(("未填写", row["edu_none"]))
+    return Composition(
+        on=on,
+        total=row["total"],
+        by_status=[(s.label, row[f"status_{s}"]) for s in Member.ACTIVE_STATUSES],
+        by_gender=[(g.label, row[f"gender_{g}"]) for g in Member.Gender],
+        by_age=[(label, row[f"age_{i}"]) for i, (label, _, _) in enumerate(AGE_BANDS)],
+        by_education=education,
+        by_ethnicity=[(name or "未填写", n) for name, n in ethnicity],
+        by_party_age=[(label, row[f"party_{i}"]) for i, (label, _, _) in enumerate(PARTY_AGE_BANDS)]
+        + [(NO_PARTY_AGE, row["party_none"])],
+        by_branch=by_branch,
+    )
+
+
+def _composition_from_rows(org_ids: OrgIds, on: date) -> Composition:
+    """``composition`` counted over the members themselves (one pass per organisation)."""
     counts: dict[str, Count] = {"total": Count("pk")}
     for status in Member.ACTIVE_STATUSES:
         counts[f"status_{status}"] = Count("pk", filter=Q(status=status))
@@ -146,25 +176,118 @@ def composition(*, org_ids: OrgIds, on: date) -> Composition:
         (name, per_organization[pk]["total"] if pk in per_organization else 0)
         for pk, name in branches(org_ids).values_list("pk", "name")
     ]
-
     ethnicity = list(
         roll(org_ids).values_list("ethnicity").annotate(n=Count("pk")).order_by("-n", "ethnicity")
     )
-    education = [(e.label, row[f"edu_{e}"]) for e in Member.Education]
-    if row["edu_none"]:
-        education.append(("未填写", row["edu_none"]))
-    return Composition(
-        on=on,
-        total=row["total"],
-        by_status=[(s.label, row[f"status_{s}"]) for s in Member.ACTIVE_STATUSES],
-        by_gender=[(g.label, row[f"gender_{g}"]) for g in Member.Gender],
-        by_age=[(label, row[f"age_{i}"]) for i, (label, _, _) in enumerate(AGE_BANDS)],
-        by_education=education,
-        by_ethnicity=[(name or "未填写", n) for name, n in ethnicity],
-        by_party_age=[(label, row[f"party_{i}"]) for i, (label, _, _) in enumerate(PARTY_AGE_BANDS)]
-        + [(NO_PARTY_AGE, row["party_none"])],
-        by_branch=by_branch,
+    return _composition(on, row, by_branch, ethnicity)
+
+
+def _month_start(day: date) -> date:
+    return day.replace(day=1)
+
+
+def _is_month_end(day: date) -> bool:
+    return day == month_bounds(day.year, day.month)[1]
+
+
+def _composition_from_tallies(on: date) -> Composition:
+    """``composition`` of the whole town from members.RollTally and RollDateTally (3 queries).
+
+    A band counts the members whose date lies between two edges (``_band_filter``); the members up to an edge
+    are the monthly tally of every month before the edge's, plus — unless the edge is the last day of its
+    month, which takes that month's whole tally — those of the edge's month up to the edge, counted through
+    the partial indexes member_roll_birth / member_roll_full_member_on (about one month of births)."""
+    active = [str(s) for s in Member.ACTIVE_STATUSES]
+    row: dict[str, int] = {"total": 0, "edu_none": 0}
+    row.update({f"status_{s}": 0 for s in Member.ACTIVE_STATUSES})
+    row.update({f"gender_{g}": 0 for g in Member.Gender})
+    row.update({f"edu_{e}": 0 for e in Member.Education})
+    per_organization: dict[int, int] = {}
+    ethnicity: dict[str, int] = {}
+    for org_id, status, gender, education, people, n in RollTally.objects.filter(
+        status__in=active, members__gt=0
+    ).values_list("organization_id", "status", "gender", "education", "ethnicity", "members"):
+        row["total"] += n
+        row[f"status_{status}"] += n
+        for key in (f"gender_{gender}", f"edu_{education}" if education else "edu_none"):
+            if key in row:  # (a value outside the choices is counted in no column, as over the members)
+                row[key] += n
+        per_organization[org_id] = per_organization.get(org_id, 0) + n
+        ethnicity[people] = ethnicity.get(people, 0) + n
+    by_branch = [(name, per_organization.get(pk, 0)) for pk, name in branches(None).values_list("pk", "name")]
+
+    # Edges: ("birth", day) for the age bands over the roll, ("full", day) for party age over full members.
+    def edges(bands) -> list[date]:
+        years = {low for _, low, _ in bands} | {high + 1 for _, _, high in bands if high is not None}
+        return sorted(years_before(on, n) for n in years)
+
+    wanted = [("birth", day) for day in edges(AGE_BANDS)] + [("full", day) for day in edges(PARTY_AGE_BANDS)]
+    partial = [(field_name, day) for field_name, day in wanted if not _is_month_end(day)]
+    months: dict[tuple[str, date | None], int] = {}
+    up_to_edge: dict[tuple[str, date], int] = {}
+    for kind, key, month, n in _date_figures(active, partial):
+        if kind == "tally":
+            months[(key, month)] = months.get((key, month), 0) + n
+        else:
+            up_to_edge[partial[int(key)]] = n
+
+    def members_up_to(field_name: str, day: date) -> int:
+        """Members on the roll (full members, for "full") whose date is on or before ``day``."""
+        before = sum(
+            n
+            for (f, month), n in months.items()
+            if f == field_name and month is not None and month < day.replace(day=1)
+        )
+        edge = up_to_edge.get((field_name, day))
+        return before + (months.get((field_name, _month_start(day)), 0) if edge is None else edge)
+
+    for i, (_, low, high) in enumerate(AGE_BANDS):
+        older = members_up_to("birth", years_before(on, low))
+        row[f"age_{i}"] = older - (
+            members_up_to("birth", years_before(on, high + 1)) if high is not None else 0
+        )
+    with_date = sum(n for (f, month), n in months.items() if f == "full" and month is not None)
+    for i, (_, low, high) in enumerate(PARTY_AGE_BANDS):
+        older = members_up_to("full", years_before(on, low))
+        row[f"party_{i}"] = older - (
+            members_up_to("full", years_before(on, high + 1)) if high is not None else 0
+        )
+    row["party_none"] = row["total"] - with_date
+    # By count, then name, as the database's C collation orders them (code points).
+    by_ethnicity = sorted(((name, n) for name, n in ethnicity.items() if n), key=lambda p: (-p[1], p[0]))
+    return _composition(on, row, by_branch, by_ethnicity)
+
+
+def _date_figures(
+    active: list[str], partial: list[tuple[str, date]]
+) -> list[tuple[str, str, date | None, int]]:
+    """One query: the monthly tallies of the roll's dates (birth: the roll; full: full members) as ("tally",
+    field, month, members), and, for each edge of ``partial``, ("edge", its index, None, the members of the
+    edge's month up to the edge)."""
+    from django.db import connection
+
+    edge_rows = " UNION ALL ".join(
+        f"SELECT 'edge', '{i}', NULL::date, count(*) FROM members_member WHERE "
+        + (
+            "status = ANY(%s) AND birth_date BETWEEN %s AND %s"
+            if field_name == "birth"
+            else "status = 'full' AND full_member_on BETWEEN %s AND %s"
+        )
+        for i, (field_name, _) in enumerate(partial)
     )
+    params: list = [active, str(Member.Status.FULL)]
+    for field_name, day in partial:
+        params += ([active] if field_name == "birth" else []) + [_month_start(day), day]
+    sql = (
+        "SELECT 'tally', field, month, sum(members) FROM members_rolldatetally"
+        " WHERE (field = 'birth' AND status = ANY(%s)) OR (field = 'full' AND status = %s)"
+        " GROUP BY field, month HAVING sum(members) <> 0"
+    )
+    if edge_rows:
+        sql += " UNION ALL " + edge_rows
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return [(kind, key, month, int(n)) for kind, key, month, n in cursor.fetchall()]
 
 
 # --- flows ----------------------------------------------------------------------------------------------

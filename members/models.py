@@ -107,6 +107,16 @@ class Member(models.Model):
             GinIndex(NameGrams(Upper("name")), name="member_name_grams"),
             # The admin changelist's date hierarchy: first/last joining date and the years (MemberAdmin).
             models.Index(fields=["joined_on"], name="member_joined_on"),
+            # The days of one month of births or full membership on the roll (members.analysis.composition:
+            # the edge month of an age band, beside the monthly tallies).
+            models.Index(
+                fields=["birth_date"],
+                condition=Q(status__in=["probationary", "full"]),
+                name="member_roll_birth",
+            ),
+            models.Index(
+                fields=["full_member_on"], condition=Q(status="full"), name="member_roll_full_member_on"
+            ),
             # Lists in their order: organisation then name (the staff list, the admin changelist), also by status.
             models.Index(fields=["organization", "name"], name="member_org_name"),
             models.Index(fields=["status", "organization", "name"], name="member_status_org_name"),
@@ -503,6 +513,65 @@ class Attendance(models.Model):
 
     def __str__(self) -> str:
         return f"{self.meeting} {self.member} {'出席' if self.present else '缺席'}"
+
+
+class RollTally(models.Model):
+    """Derived: members per organisation, status, gender, education and ethnicity — the roll's composition on
+    the statistics page without reading every member (issue 21). Kept by the triggers on Member (migration
+    0009) in the statement that writes the members, whoever writes them."""
+
+    organization = models.ForeignKey(
+        Organization,
+        verbose_name="党组织",
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        db_index=False,  # roll_tally_key leads with it
+        related_name="+",
+    )
+    status = models.CharField("党员状态", max_length=20, choices=Member.Status.choices)
+    gender = models.CharField("性别", max_length=1, choices=Member.Gender.choices)
+    education = models.CharField("学历", max_length=20, choices=Member.Education.choices, blank=True)
+    ethnicity = models.CharField("民族", max_length=20)
+    members = models.IntegerField("人数", default=0)
+
+    class Meta:
+        verbose_name = "党员构成统计（派生）"
+        verbose_name_plural = verbose_name
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organization", "status", "gender", "education", "ethnicity"], name="roll_tally_key"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.organization_id} {self.status} {self.members}"
+
+
+class RollDateTally(models.Model):
+    """Derived: members per status and month of a date — ``birth`` (birth_date) or ``full`` (full_member_on,
+    R-MB-03; the month is empty when the date is) — for the age and party-age bands of the whole town
+    (issue 21). Kept by the triggers on Member (migration 0009)."""
+
+    class Field(models.TextChoices):
+        BIRTH = "birth", "出生日期"
+        FULL = "full", "转正日期"
+
+    field = models.CharField("日期项", max_length=5, choices=Field.choices)
+    status = models.CharField("党员状态", max_length=20, choices=Member.Status.choices)
+    month = models.DateField("月份", null=True)
+    members = models.IntegerField("人数", default=0)
+
+    class Meta:
+        verbose_name = "党员出生及转正月份统计（派生）"
+        verbose_name_plural = verbose_name
+        constraints = [
+            models.UniqueConstraint(
+                fields=["field", "status", "month"], nulls_distinct=False, name="roll_date_tally_key"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.field} {self.status} {self.month} {self.members}"
 
 
 class MeetingTally(models.Model):

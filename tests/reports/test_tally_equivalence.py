@@ -1,0 +1,259 @@
+"""The statistics blocks that read tallies the database keeps (issue 21) give exactly the figures of a direct
+count over the rows they replace, for every period the page offers — a month, a quarter, a year — and after
+every kind of write: operations' rows, plain ORM updates, bulk statements, deletes.
+
+* 三会一课 (R-MB-08): members.MeetingTally against the meetings and attendance rows counted one by one;
+* 党员队伍 (R-MB-03 party age): members.RollTally / RollDateTally against the members themselves, on days that
+  put a band's edge on a birthday, the day before and after, 29 February, a month's last day and mid-month.
+
+The other blocks count their rows directly (flows, floating members, dues, conversion, recruitment) or are
+proven against the former computation in their own module (services: tests/services/test_statistics_tallies.py;
+conversion: test_conversion_block_equivalence.py); ``test_every_block_is_proven_here_or_counts_directly`` keeps
+that list honest.
+"""
+
+from collections import Counter
+from datetime import date
+
+import pytest
+
+from core.models import Organization
+from members import analysis
+from members.models import Attendance, Meeting, Member
+from reports.blocks import Scope, compute_block, get_block_spec
+from reports.periods import Period
+from tests import factories
+from tests.factories.members import meeting_row
+
+pytestmark = pytest.mark.django_db
+
+PERIODS = [
+    Period("month", 2026, 1),
+    Period("month", 2026, 2),
+    Period("month", 2026, 4),
+    Period("quarter", 2026, 1),
+    Period("quarter", 2026, 2),
+    Period("year", 2026),
+    Period("year", 2025),
+]
+
+
+def direct_count(start: date, end: date) -> tuple[dict, dict]:
+    """Held per (branch, kind) and (present, rows) per branch, counted meeting by meeting in Python."""
+    held: Counter = Counter()
+    rolls: dict[int, list[int]] = {}
+    for meeting in Meeting.objects.filter(held_on__range=(start, end)).select_related("organization"):
+        org = meeting.organization
+        branch = org.parent_id if org.kind == org.Kind.PARTY_GROUP else org.pk
+        held[(branch, meeting.kind)] += 1
+        for present in meeting.attendance.values_list("present", flat=True):
+            counts = rolls.setdefault(branch, [0, 0])
+            counts[0] += present
+            counts[1] += 1
+    return dict(held), {branch: tuple(counts) for branch, counts in rolls.items()}
+
+
+def figures(start: date, end: date) -> tuple[dict, dict]:
+    """What the block shows, keyed like ``direct_count`` (branches by id)."""
+    names = {o.name: o.pk for o in Organization.objects.all()}
+    held, rolls = {}, {}
+    for row in analysis.meetings(org_ids=None, start=start, end=end):
+        pk = names[row.branch]
+        held.update({(pk, kind): n for kind, n in row.held.items() if n})
+        if row.on_roll:
+            rolls[pk] = (row.present, row.on_roll)
+    return held, rolls
+
+
+def assert_same_figures() -> None:
+    for period in PERIODS:
+        expected = direct_count(period.start, period.end)
+        assert figures(period.start, period.end) == expected, period.label
+    # A span that cuts months is counted from the rows: the same answer.
+    assert figures(date(2026, 1, 8), date(2026, 2, 9)) == direct_count(date(2026, 1, 8), date(2026, 2, 9))
+
+
+@pytest.fixture
+def meeting_town(branch_a, branch_b):
+    make = factories.make_member
+    a1, a2, a3 = (make(branch_a, name=f"甲{i}") for i in range(3))
+    b1 = make(branch_b, name="乙一")
+    group = factories.make_party_group(branch_a, "东村第一党小组")
+    K = Meeting.Kind
+    meeting_row(branch_a, K.MEMBER_MEETING, date(2026, 1, 8), {a1: True, a2: False, a3: True})
+    meeting_row(branch_a, K.MEMBER_MEETING, date(2026, 1, 31), {a1: True})
+    for month in (1, 2, 3, 4):
+        meeting_row(branch_a, K.COMMITTEE_MEETING, date(2026, month, 1))
+    meeting_row(group, K.GROUP_MEETING, date(2026, 2, 9), {a1: True, a3: False})
+    meeting_row(branch_b, K.PARTY_DAY, date(2026, 3, 31), {b1: True})
+    meeting_row(branch_b, K.PARTY_LECTURE, date(2025, 12, 31), {b1: False})
+    return {"a1": a1, "a2": a2, "a3": a3, "b1": b1, "group": group}
+
+
+def test_the_tallies_count_what_the_meetings_and_rolls_hold_R_MB_08(meeting_town, branch_a):
+    assert_same_figures()
+    january = {
+        (row.branch, k): n for row in figures_rows(Period("month", 2026, 1)) for k, n in row.held.items()
+    }
+    assert january[(branch_a.name, Meeting.Kind.MEMBER_MEETING)] == 2
+
+
+def figures_rows(period: Period):
+    return analysis.meetings(org_ids=None, start=period.start, end=period.end)
+
+
+def test_the_tallies_follow_moves_roll_changes_and_deletes_made_outside_the_operations_R_MB_08(
+    meeting_town, branch_a, branch_b
+):
+    meeting = Meeting.objects.get(kind=Meeting.Kind.MEMBER_MEETING, held_on=date(2026, 1, 8))
+    meeting.held_on = date(2026, 4, 2)  # another month and quarter, with its roll
+    meeting.save()
+    assert_same_figures()
+    Meeting.objects.filter(pk=meeting.pk).update(organization=branch_b, kind=Meeting.Kind.PARTY_DAY)
+    assert_same_figures()
+    Meeting.objects.filter(pk=meeting.pk).update(topic="只改主题")  # moves nothing
+    assert_same_figures()
+    Attendance.objects.filter(meeting=meeting, present=False).update(present=True)
+    Attendance.objects.filter(member=meeting_town["a1"]).delete()
+    assert_same_figures()
+    other = Meeting.objects.get(kind=Meeting.Kind.GROUP_MEETING)
+    Attendance.objects.filter(meeting=meeting, member=meeting_town["a2"]).update(
+        meeting=other
+    )  # to another meeting
+    assert_same_figures()
+    meeting.attendance.all().delete()
+    meeting.delete()
+    assert_same_figures()
+    Meeting.objects.filter(kind=Meeting.Kind.COMMITTEE_MEETING).update(held_on=date(2025, 6, 30))  # bulk
+    assert_same_figures()
+
+
+def test_a_party_group_moved_to_another_branch_takes_its_meetings_along_R_MB_08(meeting_town, branch_b):
+    group = meeting_town["group"]
+    group.parent = branch_b
+    group.save()
+    assert_same_figures()
+    held, _ = figures(date(2026, 2, 1), date(2026, 2, 28))
+    assert held[(branch_b.pk, Meeting.Kind.GROUP_MEETING)] == 1
+
+
+def test_the_block_shows_the_tallied_figures_with_a_constant_number_of_queries(
+    meeting_town, django_assert_max_num_queries
+):
+    spec = get_block_spec("meetings")
+    with django_assert_max_num_queries(2):
+        block = compute_block(spec, Scope(None), Period("year", 2026))
+    held = sum(int(cell.split("/")[0]) for row in block.tables[2].rows for cell in row[1:])
+    assert held == Meeting.objects.filter(held_on__year=2026).count()
+
+
+# --- 党员队伍: the roll's composition ---------------------------------------------------------------------
+
+COUNTING_DAYS = [
+    date(2026, 3, 31),  # a quarter's end
+    date(2026, 3, 15),  # mid-month: every edge cuts a month
+    date(2026, 2, 28),  # the last day of February after a leap year's 29th
+    date(2028, 2, 29),  # a leap day
+    date(2026, 12, 31),
+    date(2026, 1, 1),
+]
+
+
+@pytest.fixture
+def roll(branch_a, branch_b):
+    """Members born on, just before and just after the edges of every age and party-age band on the counting
+    days, on 29 February, in every status; with both genders, several educations and ethnicities."""
+    make = factories.make_member
+    statuses = [Member.Status.FULL, Member.Status.PROBATIONARY, Member.Status.DECEASED]
+    members = []
+    n = 0
+    for on in (date(2026, 3, 31), date(2026, 3, 15)):
+        for years in (30, 31, 41, 51, 61, 71, 5, 10, 20, 30, 50):
+            edge = analysis.years_before(on, years)
+            for shift in (-1, 0, 1):
+                day = date.fromordinal(edge.toordinal() + shift)
+                n += 1
+                status = statuses[n % 3]
+                members.append(
+                    make(
+                        branch_a if n % 2 else branch_b,
+                        birth_date=day,
+                        status=status,
+                        joined_on=None,  # (party age counts from full membership: its edges matter here)
+                        full_member_on=day if status != Member.Status.PROBATIONARY else None,
+                        gender=Member.Gender.FEMALE if n % 4 == 0 else Member.Gender.MALE,
+                        education=["", Member.Education.BACHELOR, Member.Education.SENIOR][n % 3],
+                        ethnicity=["汉族", "回族", "壮族", ""][n % 4],
+                    )
+                )
+    members.append(
+        make(branch_a, birth_date=date(1996, 2, 29), joined_on=None, full_member_on=date(2004, 2, 29))
+    )
+    members.append(make(branch_b, birth_date=date(1956, 2, 29), joined_on=None, full_member_on=None))
+    return members
+
+
+def assert_same_composition() -> None:
+    for on in COUNTING_DAYS:
+        assert analysis._composition_from_tallies(on) == analysis._composition_from_rows(None, on), on
+
+
+def test_the_roll_tallies_give_the_composition_of_the_members_R_MB_03(roll):
+    assert_same_composition()
+    town = analysis.composition(org_ids=None, on=date(2026, 3, 31))
+    assert town.total == Member.objects.filter(status__in=Member.ACTIVE_STATUSES).count()
+
+
+def test_the_roll_tallies_follow_every_write_R_MB_02_R_MB_03(roll, branch_a, branch_b):
+    member = roll[0]
+    member.birth_date = date(1996, 2, 29)
+    member.education = Member.Education.COLLEGE
+    member.save()
+    assert_same_composition()
+    Member.objects.filter(pk=roll[1].pk).update(
+        status=Member.Status.FULL, joined_on=None, full_member_on=date(2021, 3, 31)
+    )
+    Member.objects.filter(organization=branch_b).update(organization=branch_a)  # bulk
+    assert_same_composition()
+    Member.objects.filter(pk=roll[2].pk).update(phone="13900000000")  # counts nothing
+    Member.objects.filter(status=Member.Status.PROBATIONARY).update(status=Member.Status.REMOVED)
+    assert_same_composition()
+    Member.objects.bulk_create(
+        [
+            Member(
+                name=f"批量{i}",
+                gender=Member.Gender.FEMALE,
+                birth_date=date(1990 + i, 3, 31),
+                id_number=f"32010219900331{i:03d}X",
+                organization=branch_b,
+                status=Member.Status.FULL,
+                full_member_on=date(2016, 3, 15),
+            )
+            for i in range(3)
+        ]
+    )
+    assert_same_composition()
+    Member.objects.filter(name__startswith="批量").delete()
+    assert_same_composition()
+
+
+def test_a_branch_is_still_counted_from_its_members(roll, branch_a):
+    from core.models import Organization as Org
+
+    ids = frozenset(Org.objects.descendant_ids(branch_a.pk))
+    mine = analysis.composition(org_ids=ids, on=date(2026, 3, 31))
+    assert (
+        mine.total == Member.objects.filter(organization__in=ids, status__in=Member.ACTIVE_STATUSES).count()
+    )
+
+
+# Blocks counted from their own rows (no tally), and blocks proven against their former computation elsewhere.
+COUNTED_DIRECTLY = {"flows", "floating", "dues", "recruitment"}
+PROVEN_ELSEWHERE = {"services", "conversion"}
+PROVEN_HERE = {"members", "meetings"}
+
+
+def test_every_block_is_proven_here_or_counts_directly():
+    from reports.blocks import registered_blocks
+
+    assert {spec.key for spec in registered_blocks()} == COUNTED_DIRECTLY | PROVEN_ELSEWHERE | PROVEN_HERE
