@@ -124,6 +124,10 @@ PAGES: list[Page] = [
         ),
     ),
     Page("statistics", "统计分析", "clerk", lambda c: reverse("reports:statistics")),
+    # The whole year (issue 21: any period the page offers, from kept tallies).
+    Page(
+        "statistics_year", "统计分析（全年）", "clerk", lambda c: reverse("reports:statistics") + "?part=year"
+    ),
     Page("case_list", "转化对象列表", "clerk", lambda c: reverse("conversion:case_list")),
     Page(
         "case_page",

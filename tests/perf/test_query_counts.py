@@ -27,6 +27,7 @@ MAX_QUERIES = {
     "admin_changelist": 14,
     "admin_changelist_filtered": 14,
     "statistics": 41,  # member, conversion, recruitment and services blocks
+    "statistics_year": 41,  # the same blocks over the whole year
     "case_list": 10,
     "case_page": 23,  # with the ledger paginator's count; the busiest demo case has a failed and a scheduled review
     "pipeline_board": 19,  # ranked in one query; the file read only for the cards shown, of the stages shown
