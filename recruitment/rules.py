@@ -280,7 +280,7 @@ def last_quarter_report_missing_q(on: date) -> Q:
     activist = Q(stage=Stage.ACTIVIST) & Q(LessThan(start, first))
     # The member's joining date looked up by primary key for the probationary ones only, not joined: a join
     # (or an EXISTS, which the planner hashes) read every member of the roll to find them (issue 21).
-    joined_on = Subquery(Member.objects.filter(pk=OuterRef("member_id")).values("joined_on")[:1])
+    joined_on = Subquery(Member.objects.filter(pk=OuterRef("member_id")).order_by().values("joined_on")[:1])
     probationary = Q(stage=Stage.PROBATIONARY) & Q(LessThan(joined_on, first))
     return (activist | probationary) & ~Q(Exists(reported))
 
