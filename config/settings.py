@@ -114,7 +114,7 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # Login throttling (django-axes) runs first; it does not log anyone in, it refuses locked-out attempts.
 AUTHENTICATION_BACKENDS = [
     "core.login_throttle.LoginThrottleBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    "core.auth_backend.StaffBackend",  # ModelBackend + the unread-reminder count
 ]
 
 AUTH_PASSWORD_VALIDATORS = [

@@ -230,6 +230,10 @@ def _phone(user) -> str:
 
 
 def unread_count(user) -> int:
+    """The header's count: loaded with the user by ``core.auth_backend.StaffBackend``, else counted here."""
+    loaded = getattr(user, "unread_reminders", None)
+    if loaded is not None:
+        return loaded
     return Reminder.objects.filter(user=user, read_at__isnull=True).count()
 
 
