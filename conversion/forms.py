@@ -10,6 +10,7 @@ from django.db.models import Exists, OuterRef
 
 from conversion.models import ConversionCase, ReviewParticipant, TransitionObservation
 from core.dates import local_today
+from core.fields import name_bare_fields
 from members.models import Member
 
 # <input type="date"> only accepts ISO dates; the zh-hans display format would leave it empty in a browser.
@@ -79,6 +80,10 @@ class ParticipantForm(forms.Form):
         label="类别", choices=[("", "—")] + ReviewParticipant.Category.choices, required=False
     )
     village = forms.CharField(label="所在村（社区）", max_length=50, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        name_bare_fields(self)  # a row of the roster table: the column heading is the only label
 
 
 # R-CV-08 lists eight categories; a roster of 7–12 people is usual, so leave room without JavaScript.

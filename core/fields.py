@@ -38,3 +38,11 @@ class CodeField(models.CharField):
     def deconstruct(self):
         name, _path, args, kwargs = super().deconstruct()
         return name, "django.db.models.CharField", args, kwargs
+
+
+def name_bare_fields(form: forms.BaseForm) -> None:
+    """Give each field its label as ``aria-label``, for forms rendered field by field without a <label> (a
+    search bar, a row of a table whose column heading names the field): screen readers then announce it."""
+    for field in form.fields.values():
+        if field.label:
+            field.widget.attrs.setdefault("aria-label", str(field.label))

@@ -8,7 +8,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 
 from core.dates import local_today
-from core.fields import CodeFormField
+from core.fields import CodeFormField, name_bare_fields
 from core.models import Organization
 from members.models import (
     Discipline,
@@ -48,6 +48,8 @@ class QuickSelect(forms.Select):
 
 
 class MemberSearchForm(forms.Form):
+    """The member list's search bar: its fields stand without a <label>, so each carries its label as aria-label."""
+
     q = forms.CharField(label="查找", required=False, max_length=50)
     # The organisation's id: a choice among the user's organisations, fetched as (id, name) pairs in one query.
     organization = forms.TypedChoiceField(
@@ -60,6 +62,7 @@ class MemberSearchForm(forms.Form):
         self.fields["q"].widget = forms.TextInput(
             attrs={"type": "search", "placeholder": "姓名、拼音首字母、身份证号或电话", "autofocus": True}
         )
+        name_bare_fields(self)
 
 
 class MeetingForm(forms.Form):

@@ -3,6 +3,7 @@
 from django import forms
 from django.db.models import Q
 
+from core.fields import name_bare_fields
 from core.models import Organization
 from members.models import Member
 from recruitment import models as m
@@ -209,6 +210,7 @@ class CandidateFilterForm(forms.Form):
         )
         if not search:  # the board filters by branch only
             del self.fields["q"]
+        name_bare_fields(self)
 
     def filter(self, candidates):
         """``candidates`` narrowed by the valid filter; none at all when the filter is not valid."""

@@ -1,0 +1,62 @@
+/* Tables on phones (static/css/app.css, "Tables on phones"): below 640 px each row of a .table is a card and
+   each cell shows its column's heading before it. The headings are copied here into data-label, from the
+   table's header row, so the templates stay plain tables. A table frame that scrolls sideways (a wide table
+   on a desktop) is made focusable, so that it can be scrolled from the keyboard. No inline script: CSP. */
+(function () {
+  "use strict";
+
+  function headerRow(table) {
+    if (table.tHead && table.tHead.rows.length) return table.tHead.rows[table.tHead.rows.length - 1];
+    var first = table.rows[0];
+    if (!first) return null;
+    for (var i = 0; i < first.cells.length; i++) if (first.cells[i].tagName !== "TH") return null;
+    return first;
+  }
+
+  function label(table) {
+    var head = headerRow(table);
+    if (!head) {
+      table.classList.add("table-headless");
+      return;
+    }
+    if (!table.tHead) head.classList.add("table-head-row");
+    var names = [];
+    for (var i = 0; i < head.cells.length; i++) {
+      var text = head.cells[i].textContent.replace(/\s+/g, " ").trim();
+      for (var span = 0; span < (head.cells[i].colSpan || 1); span++) names.push(text);
+    }
+    for (var b = 0; b < table.tBodies.length; b++) {
+      var rows = table.tBodies[b].rows;
+      for (var r = 0; r < rows.length; r++) {
+        if (rows[r] === head) continue;
+        var column = 0;
+        for (var c = 0; c < rows[r].cells.length; c++) {
+          var cell = rows[r].cells[c];
+          if (!cell.hasAttribute("data-label") && names[column]) cell.setAttribute("data-label", names[column]);
+          column += cell.colSpan || 1;
+        }
+      }
+    }
+  }
+
+  function focusableWhenScrolling() {
+    var frames = document.querySelectorAll(".table-wrap");
+    for (var i = 0; i < frames.length; i++) {
+      var frame = frames[i];
+      if (frame.scrollWidth > frame.clientWidth + 1) {
+        frame.setAttribute("tabindex", "0");
+        frame.setAttribute("role", "region");
+        frame.setAttribute("aria-label", "表格（可左右滚动）");
+      } else if (frame.getAttribute("tabindex") === "0") {
+        frame.removeAttribute("tabindex");
+        frame.removeAttribute("role");
+        frame.removeAttribute("aria-label");
+      }
+    }
+  }
+
+  var tables = document.querySelectorAll("table.table");
+  for (var t = 0; t < tables.length; t++) label(tables[t]);
+  focusableWhenScrolling();
+  window.addEventListener("resize", focusableWhenScrolling);
+})();

@@ -1,0 +1,63 @@
+"""What every page must pass on a phone, measured in the browser: no sideways scrolling, no table clipped in
+its frame, buttons a thumb can hit (44 px, the WCAG target size), no serious or critical axe-core violation.
+axe-core comes from the axe-playwright-python package (its bundled axe.min.js), evaluated from disk."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import axe_playwright_python
+
+AXE_JS = Path(axe_playwright_python.__file__).with_name("axe.min.js")
+MIN_TARGET = 44
+SERIOUS = {"serious", "critical"}
+
+_MEASURE = """() => {
+  const out = {};
+  const root = document.scrollingElement;
+  out.scroll = [root.scrollWidth, root.clientWidth];
+  out.clipped = [...document.querySelectorAll('.table-wrap')]
+    .filter(w => w.scrollWidth > w.clientWidth + 1)
+    .map(w => (w.closest('section, .card')?.querySelector('h2')?.innerText || w.querySelector('th')?.innerText || '?')
+      + ` (${w.scrollWidth}>${w.clientWidth})`);
+  out.small = [...document.querySelectorAll('button, .btn, input[type=submit]')]
+    .filter(b => b.offsetParent !== null && !b.closest('.topbar'))
+    .map(b => [b.innerText.trim() || b.value || b.getAttribute('aria-label') || '?', b.getBoundingClientRect().height])
+    .filter(([, h]) => h > 0 && h < %d)
+    .map(([t, h]) => `${t} (${Math.round(h)}px)`);
+  return out;
+}""" % MIN_TARGET
+
+
+@dataclass
+class PageCheck:
+    problems: list[str] = field(default_factory=list)
+
+
+def axe_violations(page) -> list[str]:
+    """Serious and critical axe-core violations on the page, one line each (rule, help, first targets)."""
+    if not page.evaluate("typeof window.axe !== 'undefined'"):
+        page.evaluate(AXE_JS.read_text(encoding="utf-8"))
+    results = page.evaluate("axe.run(document, {resultTypes: ['violations']})")
+    return [
+        f"axe {v['id']} ({v['impact']}): {v['help']} — "
+        + "; ".join(" ".join(node["target"]) for node in v["nodes"][:4])
+        for v in results["violations"]
+        if v["impact"] in SERIOUS
+    ]
+
+
+def check_page(page, *, screenshot: Path | None = None, axe: bool = True) -> PageCheck:
+    result = PageCheck()
+    measured = page.evaluate(_MEASURE)
+    width, client = measured["scroll"]
+    if width > client:
+        result.problems.append(f"scrolls sideways ({width} px wide in {client} px)")
+    result.problems += [f"table clipped: {c}" for c in measured["clipped"]]
+    result.problems += [f"button under {MIN_TARGET} px: {s}" for s in measured["small"]]
+    if axe:
+        result.problems += axe_violations(page)
+    if screenshot is not None:
+        page.screenshot(path=screenshot, full_page=True)
+    return result

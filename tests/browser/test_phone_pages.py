@@ -1,0 +1,84 @@
+"""Every page a branch secretary, a center clerk and a citizen open, on a 375 px phone, in headless Chromium:
+none scrolls sideways, no table is clipped inside its frame, every button is at least 44 px tall (a thumb's
+target), and axe-core (shipped by the axe-playwright-python package, injected from disk: no CDN) finds no
+serious or critical accessibility violation. One representative URL per page kind (tests/factories/world.py
+has a record behind each); one browser; each page is looked at once, by the first persona that may open it.
+Writes a screenshot of each page to artifacts/screenshots/phone/."""
+
+from __future__ import annotations
+
+import pytest
+from django.urls import reverse
+from playwright.sync_api import Error as PlaywrightError
+
+from tests.browser.phone import PageCheck, check_page
+from tests.conftest import PHONE
+from tests.factories.world import URL_ARGS, build_world, url_kwargs
+from tests.two_factor import sign_in
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+
+PASSWORD = "Test-pass-2026"
+PUBLIC = ["services:public_catalog", "services:public_board", "services:public_lookup", "login"]
+# Not pages: PDFs, downloads, sign-out and the buttons posted from another page.
+NOT_PAGES = (
+    "_print:",
+    "export",
+    "csv",
+    "archive",
+    "xlsx",
+    "analysis_pdf",
+    "logout",
+    "health",
+    "task_run_now",
+    "task_retry",
+    "two_factor",
+    "appointment_close",
+    "matter_action",
+    "password_change_done",
+)
+
+
+def _staff_urls(world) -> list[tuple[str, str]]:
+    """(name, url) of every staff page: the first argument set of each URL name."""
+    urls = []
+    for name in sorted(URL_ARGS):
+        if name in PUBLIC or any(part in name for part in NOT_PAGES):
+            continue
+        urls.append((name, reverse(name, kwargs=url_kwargs(world, name)[0])))
+    return urls
+
+
+def test_every_secretary_clerk_and_public_page_fits_a_phone_and_passes_axe(browser, live_server, screenshot_dir):
+    world = build_world()
+    shots = screenshot_dir / "phone"
+    shots.mkdir(exist_ok=True)
+    problems: list[str] = []
+    seen: set[str] = set()
+
+    def visit(page, persona: str, name: str, url: str) -> None:
+        try:
+            response = page.goto(f"{live_server.url}{url}")
+        except PlaywrightError:  # an empty 405 (a button's target) is a failed navigation to Chromium
+            page.goto("about:blank")
+            return
+        if response is None or response.status != 200 or "text/html" not in response.headers["content-type"]:
+            return  # not this persona's page (403/404/405), or not a page: the next persona tries
+        seen.add(name)
+        result: PageCheck = check_page(page, screenshot=shots / f"{name.replace(':', '-')}.png")
+        problems.extend(f"{persona} {name} {url}: {p}" for p in result.problems)
+
+    context = browser.new_context(viewport=PHONE, locale="zh-CN")
+    page = context.new_page()
+    for name in PUBLIC:
+        visit(page, "公众", name, reverse(name))
+    for persona, user in (("书记", world.secretary_a), ("工作人员", world.clerk), ("管理员", world.admin)):
+        context.clear_cookies()
+        sign_in(page, live_server.url, user.username, PASSWORD)
+        for name, url in _staff_urls(world):
+            if name not in seen:
+                visit(page, persona, name, url)
+    context.close()
+
+    assert not problems, "\n".join(problems)
+    assert seen >= {name for name, _ in _staff_urls(world)} | set(PUBLIC)
