@@ -1,7 +1,8 @@
-/* Tables on phones (static/css/app.css, "Tables on phones"): below 640 px each row of a .table is a card and
-   each cell shows its column's heading before it. The headings are copied here into data-label, from the
-   table's header row, so the templates stay plain tables. A table frame that scrolls sideways (a wide table
-   on a desktop) is made focusable, so that it can be scrolled from the keyboard. No inline script: CSP. */
+/* Tables on phones (static/css/app.css, "Tables on phones"): below 640 px a .table whose rows do not fit on
+   one line each becomes cards (.table-cards): each row a card, each cell shown after its column's heading.
+   The headings are copied here into data-label, from the table's header row, so the templates stay plain
+   tables. A table frame that still scrolls sideways (a wide table on a desktop) is made focusable, so that it
+   can be scrolled from the keyboard. No inline script: CSP. */
 (function () {
   "use strict";
 
@@ -55,8 +56,23 @@
     }
   }
 
+  var phone = window.matchMedia("(max-width: 640px)");
+
+  function arrange() {
+    for (var t = 0; t < tables.length; t++) {
+      var table = tables[t];
+      table.classList.remove("table-cards");
+      if (!phone.matches) continue;
+      table.classList.add("table-measure");
+      var wide = table.offsetWidth > table.parentElement.clientWidth + 1;
+      table.classList.remove("table-measure");
+      if (wide) table.classList.add("table-cards");
+    }
+    focusableWhenScrolling();
+  }
+
   var tables = document.querySelectorAll("table.table");
   for (var t = 0; t < tables.length; t++) label(tables[t]);
-  focusableWhenScrolling();
-  window.addEventListener("resize", focusableWhenScrolling);
+  arrange();
+  window.addEventListener("resize", arrange);
 })();
