@@ -35,10 +35,12 @@ class Day:
         self.problems: list[str] = []
 
     def open(self, name: str, **kwargs) -> None:
-        self.page.goto(self.base + reverse(name, kwargs=kwargs or None))
+        response = self.page.goto(self.base + reverse(name, kwargs=kwargs or None))
+        assert response is not None and response.status == 200, f"{self.who} cannot open {name}"
 
     def look(self, what: str) -> None:
         self.step += 1
+        self.page.wait_for_load_state()
         shot = self.shots / f"day-{self.who}-{self.step:02d}-{what}.png"
         result = check_page(self.page, screenshot=shot)
         problems = result.problems if self.phone else [p for p in result.problems if "44 px" not in p]
@@ -67,17 +69,19 @@ def test_each_role_gets_through_the_day_on_its_own_screen(browser, live_server, 
     shots = screenshot_dir
     problems: list[str] = []
 
-    # A village secretary on a phone: the 工作台, a member, a meeting with its roll, recruitment, statistics.
+    # A village secretary on a phone: the 工作台, a member, a meeting with its roll, recruitment, transfers,
+    # statistics.
     day = Day(browser, live_server, shots, "secretary", PHONE)
     sign_in(day.page, day.base, town.secretary_a.username, PASSWORD)
     day.open("core:dashboard")
     day.look("dashboard")
     day.open("members:list")
     day.page.fill("input[name=q]", town.member.name)
-    day.page.click("form.search-form button")
-    day.page.wait_for_load_state()
+    with day.page.expect_navigation():
+        day.page.click("form.search-form button")
     day.look("member-search")
-    day.page.click(f"main a[href='{reverse('members:detail', args=[town.member.pk])}']")
+    with day.page.expect_navigation():
+        day.page.click(f"main a[href='{reverse('members:detail', args=[town.member.pk])}']")
     day.look("member")
     day.open("members:meeting_create")
     day.page.select_option("select[name=organization]", str(town.branch_a.pk))
@@ -91,8 +95,10 @@ def test_each_role_gets_through_the_day_on_its_own_screen(browser, live_server, 
     day.look("recruitment-board")
     day.open("recruitment:candidate", pk=town.candidate.pk)
     day.look("candidate")
-    day.open("conversion:case_detail", pk=town.case.pk)
-    day.look("conversion-case")
+    day.open("members:meetings")
+    day.look("meetings")
+    day.open("members:transfers")
+    day.look("transfers")
     day.open("reports:statistics")
     day.look("statistics")
     problems += day.problems
@@ -141,9 +147,9 @@ def test_each_role_gets_through_the_day_on_its_own_screen(browser, live_server, 
     day.look("audit")
     day.open("reports:statistics")
     day.look("statistics")
-    day.page.goto(day.base + reverse("admin:index"))
+    day.open("admin:index")
     day.look("admin")
-    day.page.goto(day.base + reverse("admin:members_member_changelist"))
+    day.open("admin:members_member_changelist")
     day.look("admin-members")
     problems += day.problems
     day.context.close()
