@@ -23,7 +23,8 @@
     if (!table.tHead) head.classList.add("table-head-row");
     var names = [];
     for (var i = 0; i < head.cells.length; i++) {
-      var text = head.cells[i].textContent.replace(/\s+/g, " ").trim();
+      // An actions column's heading is for screen readers only: its buttons need no label on a card.
+      var text = head.cells[i].classList.contains("col-actions") ? "" : head.cells[i].textContent.replace(/\s+/g, " ").trim();
       for (var span = 0; span < (head.cells[i].colSpan || 1); span++) names.push(text);
     }
     for (var b = 0; b < table.tBodies.length; b++) {

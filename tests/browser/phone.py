@@ -4,6 +4,7 @@ axe-core comes from the axe-playwright-python package (its bundled axe.min.js), 
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -11,7 +12,8 @@ import axe_playwright_python
 
 AXE_JS = Path(axe_playwright_python.__file__).with_name("axe.min.js")
 MIN_TARGET = 44
-SERIOUS = {"serious", "critical"}
+# AXE_ALL=1 reports the moderate and minor violations too (all clean when this was written).
+SERIOUS = {"serious", "critical"} | ({"moderate", "minor"} if os.environ.get("AXE_ALL") else set())
 
 _MEASURE = """() => {
   const out = {};
