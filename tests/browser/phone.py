@@ -23,13 +23,24 @@ _MEASURE = """() => {
     .filter(w => w.scrollWidth > w.clientWidth + 1)
     .map(w => (w.closest('section, .card')?.querySelector('h2')?.innerText || w.querySelector('th')?.innerText || '?')
       + ` (${w.scrollWidth}>${w.clientWidth})`);
+  // A column squeezed so narrow that its text runs two or three characters a line (the ledger's 事由 did).
+  out.squeezed = [...document.querySelectorAll('.table td, .table th')]
+    .filter(c => c.offsetParent !== null && !c.closest('.table-cards thead, .table-cards .table-head-row'))
+    .filter(c => c.innerText.trim().length >= 4)
+    .filter(c => {
+      const size = parseFloat(getComputedStyle(c).fontSize);
+      const range = document.createRange(); range.selectNodeContents(c);
+      const box = range.getBoundingClientRect();
+      return box.width > 0 && box.width < 3.5 * size && box.height > 2.5 * size;
+    })
+    .map(c => c.innerText.trim().slice(0, 12));
   out.small = [...document.querySelectorAll('button, .btn, input[type=submit]')]
     .filter(b => b.offsetParent !== null && !b.closest('.topbar'))
     .map(b => [b.innerText.trim() || b.value || b.getAttribute('aria-label') || '?', b.getBoundingClientRect().height])
-    .filter(([, h]) => h > 0 && h < %d)
+    .filter(([, h]) => h > 0 && h < MIN_TARGET)
     .map(([t, h]) => `${t} (${Math.round(h)}px)`);
   return out;
-}""" % MIN_TARGET
+}""".replace("MIN_TARGET", str(MIN_TARGET))
 
 
 @dataclass
@@ -57,9 +68,20 @@ def check_page(page, *, screenshot: Path | None = None, axe: bool = True) -> Pag
     if width > client:
         result.problems.append(f"scrolls sideways ({width} px wide in {client} px)")
     result.problems += [f"table clipped: {c}" for c in measured["clipped"]]
+    result.problems += [f"column squeezed to a few characters a line: {c}" for c in measured["squeezed"]]
     result.problems += [f"button under {MIN_TARGET} px: {s}" for s in measured["small"]]
     if axe:
         result.problems += axe_violations(page)
     if screenshot is not None:
-        page.screenshot(path=screenshot, full_page=True)
+        save_screenshot(page, screenshot)
     return result
+
+
+def save_screenshot(page, path: Path) -> None:
+    """A full-page PNG in 256 colours (a third of the size; text stays sharp), for committing."""
+    from io import BytesIO
+
+    from PIL import Image
+
+    image = Image.open(BytesIO(page.screenshot(full_page=True))).convert("RGB")
+    image.quantize(colors=256, method=Image.Quantize.FASTOCTREE).save(path, optimize=True)

@@ -49,7 +49,9 @@ def _staff_urls(world) -> list[tuple[str, str]]:
     return urls
 
 
-def test_every_secretary_clerk_and_public_page_fits_a_phone_and_passes_axe(browser, live_server, screenshot_dir):
+def test_every_secretary_clerk_and_public_page_fits_a_phone_and_passes_axe(
+    browser, live_server, screenshot_dir
+):
     world = build_world()
     shots = screenshot_dir / "phone"
     shots.mkdir(exist_ok=True)
