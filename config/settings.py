@@ -143,6 +143,44 @@ STORAGES = {
     },
 }
 
+# Scanned materials of the one-person-one-file (core/attachments.py): kept on the local disk under var/ by
+# default; when ATTACHMENTS_S3_BUCKET is set, in an S3-compatible object store (MinIO on the county's own
+# server, …) through django-storages, so several application hosts share them. Never served from a public URL.
+ATTACHMENTS_ROOT = Path(env_str("ATTACHMENTS_ROOT") or BASE_DIR / "var" / "attachments")
+ATTACHMENTS_S3_BUCKET = env_str("ATTACHMENTS_S3_BUCKET") or ""
+if ATTACHMENTS_S3_BUCKET:
+    STORAGES["attachments"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": ATTACHMENTS_S3_BUCKET,
+            "endpoint_url": env_str("ATTACHMENTS_S3_ENDPOINT") or None,
+            "access_key": env_str("ATTACHMENTS_S3_ACCESS_KEY") or None,
+            "secret_key": env_str("ATTACHMENTS_S3_SECRET_KEY") or None,
+            "region_name": env_str("ATTACHMENTS_S3_REGION") or None,
+            "location": env_str("ATTACHMENTS_S3_PREFIX") or "attachments",
+            "default_acl": "private",
+            "querystring_auth": True,
+            "file_overwrite": False,
+        },
+    }
+else:
+    STORAGES["attachments"] = {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {
+            "location": str(ATTACHMENTS_ROOT),
+            "base_url": None,
+            "directory_permissions_mode": 0o750,
+            "file_permissions_mode": 0o640,
+        },
+    }
+# Limits of the scanned materials: one file, all files of one record, one upload (several phone photos at
+# once), the pixels an image may declare (an image bomb is refused from its header) and a PDF's pages.
+ATTACHMENT_MAX_FILE_BYTES = env_int("ATTACHMENT_MAX_FILE_BYTES", 15 * 1024 * 1024)
+ATTACHMENT_MAX_RECORD_BYTES = env_int("ATTACHMENT_MAX_RECORD_BYTES", 150 * 1024 * 1024)
+ATTACHMENT_MAX_UPLOAD_BYTES = env_int("ATTACHMENT_MAX_UPLOAD_BYTES", 40 * 1024 * 1024)
+ATTACHMENT_MAX_PIXELS = env_int("ATTACHMENT_MAX_PIXELS", 50_000_000)
+ATTACHMENT_MAX_PAGES = env_int("ATTACHMENT_MAX_PAGES", 200)
+
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "core:dashboard"
 LOGOUT_REDIRECT_URL = "login"
@@ -156,7 +194,8 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = IMPORT_MAX_UPLOAD_BYTES
 # A request body above this is refused before it is read (core.request_limits); anonymous visitors may post
 # only small forms (login, the public lookup), never files. Set the proxy's limit to the same (README).
 REQUEST_MAX_BODY_BYTES = env_int(
-    "REQUEST_MAX_BODY_BYTES", max(IMPORT_MAX_UPLOAD_BYTES, DATA_UPLOAD_MAX_MEMORY_SIZE) + 1024 * 1024
+    "REQUEST_MAX_BODY_BYTES",
+    max(IMPORT_MAX_UPLOAD_BYTES, DATA_UPLOAD_MAX_MEMORY_SIZE, ATTACHMENT_MAX_UPLOAD_BYTES) + 1024 * 1024,
 )
 ANONYMOUS_MAX_BODY_BYTES = env_int("ANONYMOUS_MAX_BODY_BYTES", 64 * 1024)
 

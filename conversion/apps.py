@@ -34,3 +34,22 @@ class ConversionConfig(AppConfig):
 
         for source in reminders.SOURCES:
             register_reminder(source)
+
+        # Scanned paper materials of a case (core.attachments): task evidence, review forms.
+        from django.urls import reverse
+
+        from core.registry import register_attachable
+
+        register_attachable(
+            self.get_model("ConversionCase"),
+            label="转化案件",
+            kinds=(
+                ("task-evidence", "任务完成佐证材料"),
+                ("review-form", "民主评议表"),
+                ("observation", "过渡期考察材料"),
+                ("other", "其他材料"),
+            ),
+            scope_field="original_organization",
+            roles=READ_ROLES,
+            page=lambda case: reverse("conversion:case_detail", args=[case.pk]),
+        )

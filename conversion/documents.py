@@ -28,6 +28,7 @@ from conversion.models import ConversionCase, DemocraticReview, LedgerEntry
 from conversion.review import own_village, review_outcome
 from conversion.transition import TRANSITION_MONTHS
 from core.archive import ORDER_CONVERSION, ArchivePart
+from core.attachments import scan_documents
 from core.pdf import Document
 from core.people import person_name
 
@@ -291,5 +292,10 @@ def archive_parts(member, user) -> list[ArchivePart]:
     if not can_view_conversion(user):
         return []
     cases = list(ConversionCase.objects.filter(member=member).order_by("opened_on", "pk"))
-    documents = [doc for case in cases for doc in case_documents(case, printed_by=user)]
+    header = f"{member.name}　转化管理材料"
+    documents = [
+        doc
+        for case in cases
+        for doc in [*case_documents(case, printed_by=user), *scan_documents(case, header=header)]
+    ]
     return [ArchivePart(title="转化管理材料", order=ORDER_CONVERSION, documents=documents)]

@@ -192,3 +192,43 @@ class UserAdmin(DjangoUserAdmin):
 
 admin.site.unregister(User)
 admin.site.register(User, UserAdmin)
+
+
+@admin.register(models.Attachment)
+class AttachmentAdmin(ReadOnlyAdmin):
+    """Every scanned material, voided ones included (they are kept: a wrong upload is voided, never deleted).
+    Written only by core.attachments; the file opens through the scope-checked, logged view."""
+
+    scope_field = None
+    list_display = [
+        "kind_label",
+        "owner_type",
+        "owner_id",
+        "original_name",
+        "received_on",
+        "uploaded_by",
+        "voided",
+    ]
+    list_filter = ["owner_type", "kind", ("voided_at", admin.EmptyFieldListFilter)]
+    search_fields = ["kind_label", "original_name", "sha256"]
+    readonly_fields = ["file_link"]
+
+    @admin.display(description="已作废", boolean=True)
+    def voided(self, obj):
+        return obj.voided_at is not None
+
+    @admin.display(description="文件")
+    def file_link(self, obj):
+        from django.utils.html import format_html
+
+        return format_html(
+            '<a href="{}" target="_blank" rel="noopener">打开</a>',
+            reverse("core:attachment_open", args=[obj.pk]),
+        )
+
+
+@admin.register(models.AttachmentView)
+class AttachmentViewAdmin(ReadOnlyAdmin):
+    scope_field = None
+    list_display = ["attachment", "viewed_by", "viewed_at", "ip_address"]
+    list_select_related = ["attachment", "viewed_by"]

@@ -134,6 +134,12 @@ class RuleProfile(models.Model):
     default_limit_working_days = models.PositiveSmallIntegerField("一般事项办结时限（工作日）", default=10)
     petition_limit_working_days = models.PositiveSmallIntegerField("信访办结时限（工作日）", default=15)
     immediate_limit_minutes = models.PositiveSmallIntegerField("即办件时限（分钟）", default=30)
+    recruitment_scans_required = models.BooleanField(
+        "发展党员档案须有手写材料扫描件",
+        default=False,
+        help_text="开启后，入党申请书、思想汇报等手写或签字材料须上传扫描件，方可进入下一阶段；"
+        "关闭时以系统生成的文书为准。",
+    )
     changed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name="修改人", null=True, blank=True, on_delete=models.PROTECT
     )
@@ -475,3 +481,106 @@ class ReminderPreference(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} · {self.kind}"
+
+class AttachmentQuerySet(models.QuerySet):
+    def of(self, owner: models.Model) -> "AttachmentQuerySet":
+        """The materials filed with one record (a candidate's file item, a meeting, a matter …)."""
+        return self.filter(owner_type=ContentType.objects.get_for_model(owner), owner_id=owner.pk)
+
+    def valid(self) -> "AttachmentQuerySet":
+        """Not voided: what the file holds and the archive bundle prints."""
+        return self.filter(voided_at__isnull=True)
+
+
+class Attachment(models.Model):
+    """A scanned or photographed paper material filed with a record (一人一档, R-RC-23), stored through the
+    storage API (``core.attachments.attachment_storage``) under ``storage_name``; never a public URL.
+
+    The record it belongs to is one row of a model registered with ``core.registry.register_attachable``
+    (which names the path to its organisation, for scoping, and its item kinds). Written only by
+    ``core.attachments.attach_files``; a wrong upload is voided with a reason (``void_attachment``) and kept:
+    the database refuses DELETE and any UPDATE other than voiding (migration core 0012).
+    """
+
+    owner_type = models.ForeignKey(
+        ContentType, verbose_name="所属记录类型", on_delete=models.PROTECT, related_name="+", db_index=False
+    )
+    owner_id = models.PositiveBigIntegerField("所属记录编号")
+    owner = GenericForeignKey("owner_type", "owner_id")
+    kind = models.CharField("材料类别", max_length=40)
+    kind_label = models.CharField("材料名称", max_length=80)
+    original_name = models.CharField("原文件名", max_length=255)
+    storage_name = models.CharField("存储位置", max_length=300, unique=True)
+    content_type = models.CharField("文件类型", max_length=40)
+    size = models.PositiveBigIntegerField("大小（字节）")
+    page_count = models.PositiveIntegerField("页数")
+    sha256 = models.CharField("SHA-256", max_length=64)
+    received_on = models.DateField("收到日期")
+    note = models.CharField("说明", max_length=200, blank=True)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="上传人", on_delete=models.PROTECT, related_name="+"
+    )
+    uploaded_at = models.DateTimeField("上传时间", default=timezone.now)
+    void_reason = models.CharField("作废原因", max_length=200, blank=True)
+    voided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="作废人",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    voided_at = models.DateTimeField("作废时间", null=True, blank=True)
+
+    objects = AttachmentQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "档案扫描材料"
+        verbose_name_plural = verbose_name
+        ordering = ["received_on", "pk"]
+        indexes = [models.Index(fields=["owner_type", "owner_id", "kind"], name="attachment_owner_kind")]
+        constraints = [
+            models.CheckConstraint(
+                condition=(
+                    models.Q(voided_at__isnull=True, voided_by__isnull=True, void_reason="")
+                    | (models.Q(voided_at__isnull=False, voided_by__isnull=False) & ~models.Q(void_reason=""))
+                ),
+                name="attachment_void_complete",
+            ),
+            models.CheckConstraint(condition=models.Q(page_count__gte=1), name="attachment_has_pages"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind_label}（{self.original_name}）"
+
+    @property
+    def is_void(self) -> bool:
+        return self.voided_at is not None
+
+    @property
+    def is_pdf(self) -> bool:
+        return self.content_type == "application/pdf"
+
+
+class AttachmentView(models.Model):
+    """One opening of a filed material (like a full ID number shown, R-MB-04): who, when, from where.
+    Append-only: written by ``core.attachments.log_attachment_view``."""
+
+    attachment = models.ForeignKey(
+        Attachment, verbose_name="材料", on_delete=models.PROTECT, related_name="views"
+    )
+    viewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="查看人", on_delete=models.PROTECT, related_name="+"
+    )
+    viewed_at = models.DateTimeField("查看时间", default=timezone.now)
+    ip_address = models.GenericIPAddressField("来源地址", null=True, blank=True)
+    path = models.CharField("页面", max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = "档案材料查看记录"
+        verbose_name_plural = verbose_name
+        ordering = ["-viewed_at", "-pk"]
+        indexes = [models.Index(fields=["attachment", "-viewed_at"], name="attachview_att_time")]
+
+    def __str__(self) -> str:
+        return f"{self.viewed_by} 查看 {self.attachment} {timezone.localtime(self.viewed_at):%Y-%m-%d %H:%M}"

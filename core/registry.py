@@ -171,3 +171,77 @@ def register_reminder(source: ReminderSource) -> None:
 
 def reminder_kinds() -> list[ReminderSource]:
     return sorted(reminder_sources.values(), key=lambda s: (s.order, s.kind))
+
+# --- scanned materials (一人一档): see core/attachments.py -------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Attachable:
+    """A model whose records may have scanned materials filed with them.
+
+    ``scope_field`` is the path from the record to its organisation (core.access scoping), None when the
+    record is not scoped by organisation (then ``roles`` say who sees it); ``kinds`` are (code, label) pairs;
+    ``check_upload(record, kind)`` raises the app's DomainError when an item may not be filed yet (e.g. a
+    stage not reached); ``page(record)`` is the URL of the record's page; ``person(record)`` the member or
+    candidate whose file it is (for the view log), or None.
+    """
+
+    model: type[Model]
+    label: str
+    kinds: tuple[tuple[str, str], ...] | Callable[[Model], Iterable[tuple[str, str]]]
+    scope_field: str | None = "organization"
+    roles: frozenset | None = None
+    check_upload: Callable[[Model, str], None] | None = None
+    page: Callable[[Model], str] | None = None
+
+    def kinds_for(self, record: Model) -> list[tuple[str, str]]:
+        """The item kinds a material of ``record`` may be (some depend on the record: a matter's notice)."""
+        return list(self.kinds(record) if callable(self.kinds) else self.kinds)
+
+    def kind_label(self, kind: str, record: Model) -> str | None:
+        return dict(self.kinds_for(record)).get(kind)
+
+
+attachables: dict[str, Attachable] = {}
+
+
+def register_attachable(
+    model: type[Model],
+    *,
+    label: str,
+    kinds: Iterable[tuple[str, str]] | Callable[[Model], Iterable[tuple[str, str]]],
+    scope_field: str | None = "organization",
+    roles: Iterable | None = None,
+    check_upload: Callable[[Model, str], None] | None = None,
+    page: Callable[[Model], str] | None = None,
+) -> None:
+    attachables[model._meta.label_lower] = Attachable(
+        model,
+        label,
+        kinds if callable(kinds) else tuple(kinds),
+        scope_field,
+        frozenset(roles) if roles is not None else None,
+        check_upload,
+        page,
+    )
+
+
+def attachable(model) -> Attachable | None:
+    """The registration of ``model`` (a model class, one of its records, or "app_label.model"), or None."""
+    key = model if isinstance(model, str) else model._meta.label_lower
+    return attachables.get(key)
+
+
+# --- what a person's file holds (一人一档 completeness): see core/attachments.py ------------------------------
+
+file_item_providers: list[Callable[[object], Iterable[object]]] = []
+
+
+def register_file_items(provider: Callable[[object], Iterable[object]]) -> None:
+    """``provider(member)`` returns ``core.attachments.FileItem`` rows of the member's file."""
+    if provider not in file_item_providers:
+        file_item_providers.append(provider)
+
+
+def file_items_for(member) -> list:
+    return [item for provider in file_item_providers for item in provider(member)]

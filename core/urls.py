@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from core import audit_views, reminder_views, task_views, two_factor_views, views
+from core import attachment_views, audit_views, reminder_views, task_views, two_factor_views, views
 
 app_name = "core"
 
@@ -21,6 +21,14 @@ urlpatterns = [
     path("audit/id-number-views/", audit_views.id_number_views, name="audit_id_number_views"),
     path("audit/<str:model_label>/", audit_views.model_changes, name="audit_model"),
     path("audit/<str:model_label>/<str:pk>/", audit_views.record_history, name="audit_record"),
+    # Scanned materials (core/attachments.py): upload to a record, open (scope-checked, logged), void.
+    path(
+        "files/<str:owner_label>/<int:owner_pk>/upload/",
+        attachment_views.attachment_upload,
+        name="attachment_upload",
+    ),
+    path("files/<int:pk>/", attachment_views.attachment_open, name="attachment_open"),
+    path("files/<int:pk>/void/", attachment_views.attachment_void, name="attachment_void"),
     # The queue's page for administrators (core/task_views.py): the nightly round, recent jobs, retries.
     path("tasks/", task_views.task_index, name="task_index"),
     path("tasks/run/<str:name>/", task_views.task_run_now, name="task_run_now"),

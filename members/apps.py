@@ -20,3 +20,26 @@ class MembersConfig(AppConfig):
 
         for source in reminders.SOURCES:
             register_reminder(source)
+
+        # Scanned paper materials (core.attachments): a member's archive materials, a meeting's sign-in sheet
+        # and photos.
+        from django.urls import reverse
+
+        from core.registry import register_attachable, register_file_items
+        from members import file_items
+
+        register_attachable(
+            self.get_model("Member"),
+            label="党员档案",
+            kinds=file_items.MEMBER_KINDS,
+            scope_field="organization",
+            page=lambda member: reverse("members:detail", args=[member.pk]),
+        )
+        register_attachable(
+            self.get_model("Meeting"),
+            label="组织生活会议",
+            kinds=file_items.MEETING_KINDS,
+            scope_field="organization",
+            page=lambda meeting: reverse("members:meeting", args=[meeting.pk]),
+        )
+        register_file_items(file_items.member_file_items)

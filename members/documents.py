@@ -28,6 +28,7 @@ from core.archive import (
 from core.dates import age_on
 from core.idnumbers import mask_id_number, mask_phone
 from core.pdf import PDFA_VARIANT, Document
+from members import file_items
 from members.models import (
     Attendance,
     Discipline,
@@ -188,6 +189,7 @@ def archive_parts(member: Member, user) -> list[ArchivePart]:
             documents=[member_record(member, full_id=full_id)],
         ),
         ArchivePart(title="组织关系与组织生活", order=ORDER_MEMBER_RECORDS, documents=records),
+        file_items.archive_part(member),
     ]
 
 

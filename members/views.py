@@ -20,6 +20,7 @@ from core.access import (
     sees_full_id_numbers,
     staff_required,
 )
+from core.attachments import member_file
 from core.audit import log_id_number_views
 from core.dates import local_today
 from core.models import Organization
@@ -182,6 +183,7 @@ def member_detail(request, pk: int):
         "floating_lost": bool(floating) and is_lost_contact(floating, local_today()),
         "floating_stale": bool(floating) and is_contact_stale(floating, local_today()),
         "today": local_today(),
+        "file": member_file(member),
     }
     return render(request, "members/member_detail.html", context)
 

@@ -30,3 +30,19 @@ class RecruitmentConfig(AppConfig):
 
         for source in reminders.SOURCES:
             register_reminder(source)
+
+        # Scanned paper materials of the one-person-one-file (core.attachments, R-RC-23).
+        from django.urls import reverse
+
+        from core.registry import register_attachable, register_file_items
+        from recruitment import checklist
+
+        register_attachable(
+            self.get_model("Candidate"),
+            label="发展党员档案",
+            kinds=[(kind.code, kind.label) for kind in checklist.SCAN_KINDS],
+            scope_field="organization",
+            check_upload=checklist.check_scan_upload,
+            page=lambda candidate: reverse("recruitment:candidate", args=[candidate.pk]),
+        )
+        register_file_items(checklist.member_file_items)

@@ -23,6 +23,7 @@ from django.utils import timezone
 
 from core.access import sees_full_id_numbers
 from core.archive import ORDER_RECRUITMENT, ArchiveCover, ArchivePart, render_archive
+from core.attachments import materials_of, scan_document
 from core.dates import period_end
 from core.idnumbers import mask_id_number
 from core.models import Organization, RuleProfile
@@ -354,12 +355,20 @@ def archive_checklist(candidate: Candidate, documents: list[Document] | None = N
 
 
 def archive_part(candidate: Candidate) -> ArchivePart:
-    """The candidate's recruitment file: the checklist first, then each document in the order it was made."""
-    documents = candidate_documents(candidate)
+    """The candidate's recruitment file: the checklist first, then each document in the order it was made,
+    the scanned paper materials (core.attachments) in their place by the day they were received."""
+    rows = file_records(candidate)
+    documents = [BUILDERS[row.kind](row.record) for row in rows]
+    header = f"{candidate.name}　发展党员档案"
+    scans = [
+        (m.received_on, 1, i, scan_document(m, header=header)) for i, m in enumerate(materials_of(candidate))
+    ]
+    dated = [(row.day, 0, i, doc) for i, (row, doc) in enumerate(zip(rows, documents, strict=True))]
+    in_place = [entry[3] for entry in sorted([*dated, *scans], key=lambda e: (e[0], e[1], e[2]))]
     return ArchivePart(
         title=PART_TITLE,
         order=ORDER_RECRUITMENT,
-        documents=[archive_checklist(candidate, documents), *documents],
+        documents=[archive_checklist(candidate, documents), *in_place],
     )
 
 

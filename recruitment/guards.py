@@ -389,6 +389,24 @@ def within_plan(ctx: Context) -> list[Problem]:
     return []
 
 
+def scans_filed(ctx: Context) -> list[Problem]:
+    """R-RC-23: where the rule profile requires it, the handwritten or signed materials of the current stage
+    are scanned into the file before the candidate advances (default off: the printed document is enough)."""
+    from core.attachments import materials_by_kind
+    from recruitment.checklist import scan_required_for
+
+    required = scan_required_for(ctx.candidate.stage, ctx.profile)
+    if not required:
+        return []
+    scans = materials_by_kind([ctx.candidate])
+    key = ctx.candidate._meta.label_lower
+    return [
+        Problem(f"档案中缺少“{kind.label}”的扫描件，请先上传（R-RC-23）。", "R-RC-23")
+        for kind in required
+        if not scans.get((key, ctx.candidate.pk, kind.code))
+    ]
+
+
 def oath_taken(ctx: Context) -> list[Problem]:
     """R-RC-18: without the oath, conversion is not processed."""
     if ctx.candidate.oaths.all():

@@ -42,7 +42,7 @@ TRANSITIONS: dict[str, Transition] = {
             "确定为入党积极分子",
             (Stage.APPLICANT,),
             Stage.ACTIVIST,
-            (g.talk_held, g.activist_recommended, g.applicant_waited),
+            (g.talk_held, g.activist_recommended, g.applicant_waited, g.scans_filed),
             "党支部委员会",
         ),
         _step(
@@ -56,6 +56,7 @@ TRANSITIONS: dict[str, Transition] = {
                 g.thought_reports_handed_in,
                 g.assessed_regularly,
                 g.league_recommended_if_young,
+                g.scans_filed,
             ),
             "党支部委员会",
         ),
@@ -64,7 +65,7 @@ TRANSITIONS: dict[str, Transition] = {
             "接收为预备党员",
             (Stage.TARGET,),
             Stage.PROBATIONARY,
-            (*g.PRE_MEETING_GUARDS, g.admission_resolved, g.within_plan),
+            (*g.PRE_MEETING_GUARDS, g.admission_resolved, g.within_plan, g.scans_filed),
             "镇党委",
         ),
         _step(
@@ -78,6 +79,7 @@ TRANSITIONS: dict[str, Transition] = {
                 g.thought_reports_handed_in,
                 g.probation_over,
                 g.conversion_resolved,
+                g.scans_filed,
             ),
             "镇党委",
         ),

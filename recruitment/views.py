@@ -13,7 +13,7 @@ from core.dates import local_today
 from core.models import Organization
 from core.operations import run_form
 from recruitment import forms, records, stages, urgency, votes
-from recruitment.checklist import checklist
+from recruitment.checklist import candidate_file, checklist
 from recruitment.dashboard import candidate_flags
 from recruitment.models import Approval, BranchMeeting, Candidate, CandidateVote, Stage
 from recruitment.rules import approval_overdue_q, plan_figures, probation_end
@@ -99,6 +99,7 @@ def candidate_detail(request, pk):
         "steps": stages.next_steps(candidate, today, shared=shared),
         "reminders": stages.reminders(candidate, today, shared=shared),
         "checklist": checklist(candidate),
+        "file": candidate_file(candidate),
         "standing": candidate_flags(candidate, today),
         "probation_ends_on": probation_end(candidate) if candidate.stage == Stage.PROBATIONARY else None,
         "events": candidate_events(candidate),

@@ -26,3 +26,19 @@ class ServicesConfig(AppConfig):
 
         for source in reminders.SOURCES:
             register_reminder(source)
+
+        # The citizen's materials, scanned (core.attachments); matters are not scoped by organisation: the desk
+        # roles see them (services.access).
+        from django.urls import reverse
+
+        from core.registry import register_attachable
+        from services.materials import material_kinds
+
+        register_attachable(
+            self.get_model("Matter"),
+            label="便民服务办件",
+            kinds=material_kinds,
+            scope_field=None,
+            roles=DESK_ROLES,
+            page=lambda matter: reverse("services:matter", args=[matter.pk]),
+        )

@@ -29,6 +29,7 @@ from core.text import normalize_code
 from services import accountability, contact, desk, forms, statistics
 from services.access import DESK_ROLES
 from services.deadlines import due_soon_limit
+from services.materials import notice_ticks
 from services.models import (
     OPEN_STATES,
     AccountabilityCase,
@@ -124,6 +125,7 @@ def matter_detail(request, pk: int):
         "changes": matter.changes.select_related("by"),
         "handovers": matter.handovers.select_related("from_user", "to_user"),
         "notice": getattr(matter, "supplement_notice", None),
+        "notice_ticks": notice_ticks(matter),
         "fees": matter.fees.all(),
         "case": getattr(matter, "accountability_case", None),
         "can_write": _may_write(request),
