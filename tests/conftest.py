@@ -13,6 +13,20 @@ from tests.two_factor import verify_two_factor
 
 
 @pytest.fixture(autouse=True)
+def _attachments_in_a_temporary_folder(settings, tmp_path_factory):
+    """Scanned materials (core.attachments) go to the session's temporary folder, never to var/."""
+    folder = tmp_path_factory.getbasetemp() / "attachments"
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "attachments": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": str(folder), "base_url": None},
+        },
+    }
+    return folder
+
+
+@pytest.fixture(autouse=True)
 def _fresh_calendar_cache():
     # Tests load and roll back calendar years; never let one test see another's cached calendar.
     invalidate_calendar_cache()
