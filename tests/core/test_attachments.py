@@ -3,7 +3,7 @@ opened only within scope and logged, never deleted, counted in the file's comple
 
 import io
 import time
-from datetime import date
+from datetime import UTC, date, datetime
 
 import pytest
 from django.db import IntegrityError, InternalError, ProgrammingError, transaction
@@ -206,7 +206,9 @@ def test_the_rule_profile_can_require_the_scan_before_the_stage_advances_R_RC_23
         return [p.message for step in steps for p in step["problems"] if "扫描件" in p.message]
 
     assert scan_problems() == []  # default: the printed document is enough
-    RuleProfile.objects.create(recruitment_scans_required=True, note="须有扫描件")
+    RuleProfile.objects.create(
+        recruitment_scans_required=True, note="须有扫描件", effective_from=datetime(2020, 1, 1, tzinfo=UTC)
+    )
     assert any("入党申请书" in m for m in scan_problems())
     _attach(applicant, secretary_a, files.upload(files.image_bytes(), "申请.jpg"), kind="application")
     _attach(applicant, secretary_a, files.upload(files.image_bytes(), "谈话.jpg"), kind="talk")
