@@ -12,18 +12,25 @@ from tests import factories
 from tests.two_factor import verify_two_factor
 
 
-@pytest.fixture(autouse=True)
-def _attachments_in_a_temporary_folder(settings, tmp_path_factory):
-    """Scanned materials (core.attachments) go to the session's temporary folder, never to var/."""
-    folder = tmp_path_factory.getbasetemp() / "attachments"
-    settings.STORAGES = {
+@pytest.fixture(autouse=True, scope="session")
+def _attachments_in_a_temporary_folder(tmp_path_factory):
+    """Scanned materials (core.attachments) go to the session's temporary folder, never to var/ — for the
+    module-scoped worlds too (hence a session-wide override, not the per-test ``settings`` fixture)."""
+    from django.conf import settings
+    from django.test import override_settings
+
+    folder = tmp_path_factory.mktemp("attachments")
+    storages = {
         **settings.STORAGES,
         "attachments": {
             "BACKEND": "django.core.files.storage.FileSystemStorage",
             "OPTIONS": {"location": str(folder), "base_url": None},
         },
     }
-    return folder
+    override = override_settings(STORAGES=storages)
+    override.enable()
+    yield folder
+    override.disable()
 
 
 @pytest.fixture(autouse=True)

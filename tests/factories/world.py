@@ -93,6 +93,8 @@ class World:
     complaint: object
     appointment: object
     accountability_case: object
+    # a scanned material of branch A's candidate (core.attachments), opened once
+    attachment: object = None
     year: int = 2026
 
 
@@ -252,7 +254,19 @@ def build_world() -> World:
         booked_by=clerk,
     )
 
+    from core.attachments import attach_files, log_attachment_view
+    from tests.factories import files
+
+    attachment = attach_files(
+        owner=candidate,
+        kind="application",
+        files=[files.upload(files.image_bytes(), "入党申请书.jpg")],
+        uploaded_by=secretary_a,
+    )
+    log_attachment_view(user=secretary_a, attachment=attachment)
+
     return World(
+        attachment=attachment,
         town=town, center=center, branch_a=branch_a, branch_b=branch_b, branch_c=branch_c,
         admin=admin, clerk=clerk, secretary_a=secretary_a, secretary_b=secretary_b, auditor=auditor,
         member=member, floating_member=floating_member, certificate=certificate, transfer=transfer,
@@ -297,6 +311,12 @@ URL_ARGS: dict[str, Callable[[World], dict | list[dict]]] = {
     "core:audit_model": lambda w: {"model_label": "members.member"},
     "core:audit_record": lambda w: {"model_label": "members.member", "pk": str(w.member.pk)},
     "core:task_index": lambda w: {},
+    "core:attachment_upload": lambda w: [
+        {"owner_label": record._meta.label_lower, "owner_pk": record.pk}
+        for record in (w.candidate, w.member, w.meeting, w.case, w.matter)
+    ],
+    "core:attachment_open": lambda w: {"pk": w.attachment.pk},
+    "core:attachment_void": lambda w: {"pk": w.attachment.pk},
     "core:task_run_now": lambda w: {"name": "services.mark_overdue"},
     "core:task_retry": lambda w: {"pk": _failed_task_run().pk},
     "core:reminders": lambda w: {},

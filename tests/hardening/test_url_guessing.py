@@ -54,6 +54,7 @@ OBJECT_ARGS = {
     "meeting_pk",
     "vote_pk",
     "approval_pk",
+    "owner_pk",
 }
 
 
