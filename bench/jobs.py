@@ -184,6 +184,118 @@ def pdf_bundle(size: str) -> dict:
     return {"seconds": round(time.monotonic() - started, 2), "pages": _pages(pdf), "peak_mb": _peak_mb()}
 
 
+def _scanned_pdf(pages: int) -> bytes:
+    """A scanner's PDF: ``pages`` A4 pages at 150 dpi, grey paper with dark handwriting-like strokes."""
+    import io
+    import random
+
+    from PIL import Image, ImageDraw
+
+    rng = random.Random(20)
+    images = []
+    for _ in range(pages):
+        image = Image.new("L", (1240, 1754), 235)
+        draw = ImageDraw.Draw(image)
+        for line in range(40):
+            y = 120 + line * 38
+            x = 100
+            while x < 1120:
+                w = rng.randint(12, 40)
+                draw.line([(x, y + rng.randint(-6, 6)), (x + w, y + rng.randint(-6, 6))], fill=30, width=3)
+                x += w + rng.randint(4, 14)
+        images.append(image)
+    out = io.BytesIO()
+    images[0].save(out, format="PDF", save_all=True, append_images=images[1:], resolution=150.0)
+    return out.getvalue()
+
+
+def _photo(width: int, height: int) -> bytes:
+    """A phone photo of a handwritten page (JPEG)."""
+    import io
+
+    from PIL import Image
+
+    out = io.BytesIO()
+    Image.frombytes("L", (width, height), bytes(range(256)) * (width * height // 256)).convert("RGB").save(
+        out, format="JPEG", quality=85
+    )
+    return out.getvalue()
+
+
+def bundle_with_scans(member, user, *, scanned_pages: int = 10) -> bytes:
+    """The member's archive bundle plus ``scanned_pages`` scanned pages (core.attachments.scan_document):
+    two materials, one a scanner's PDF, one a phone photo each. Unsaved materials over a temporary storage,
+    so nothing is written (materials are never deleted)."""
+    import tempfile
+    from datetime import date
+
+    from django.core.files.base import ContentFile
+    from django.test import override_settings
+
+    from core.archive import (
+        ORDER_MEMBER_RECORDS,
+        ArchiveCover,
+        ArchivePart,
+        member_archive_parts,
+        render_archive,
+    )
+    from core.attachments import attachment_storage, scan_document
+    from core.models import Attachment
+
+    photos = scanned_pages // 2
+    with tempfile.TemporaryDirectory() as folder:
+        storage = {"BACKEND": "django.core.files.storage.FileSystemStorage", "OPTIONS": {"location": folder}}
+        from django.conf import settings
+
+        with override_settings(STORAGES={**settings.STORAGES, "attachments": storage}):
+            store = attachment_storage()
+            materials = [
+                Attachment(
+                    kind="transfer-letter",
+                    kind_label="组织关系介绍信（收到）",
+                    storage_name=store.save("scan.pdf", ContentFile(_scanned_pdf(scanned_pages - photos))),
+                    content_type="application/pdf",
+                    page_count=scanned_pages - photos,
+                    received_on=date(2026, 3, 2),
+                )
+            ]
+            for n in range(photos):
+                materials.append(
+                    Attachment(
+                        kind="other",
+                        kind_label=f"手写材料照片{n + 1}",
+                        storage_name=store.save(f"photo{n}.jpg", ContentFile(_photo(1200, 1600))),
+                        content_type="image/jpeg",
+                        page_count=1,
+                        received_on=date(2026, 3, 3),
+                    )
+                )
+            parts = member_archive_parts(member, user)
+            scans = [scan_document(m, header=f"{member.name}　党员档案") for m in materials]
+            parts.append(
+                ArchivePart(title="档案扫描材料（测试）", order=ORDER_MEMBER_RECORDS + 6, documents=scans)
+            )
+            cover = ArchiveCover(
+                title="党员档案", subtitle=f"{member.name}　一人一档", header=f"{member.name}　党员档案"
+            )
+            return render_archive(cover=cover, parts=parts)
+
+
+def pdf_bundle_scans(size: str) -> dict:
+    """A bundle of about 30 pages of which 10 are scanned pages: the busiest member's file with a 5-page scan
+    and 5 phone photos (issue 20)."""
+    member, user = _busiest_member(), _clerk()
+    started = time.monotonic()
+    pdf = bundle_with_scans(member, user, scanned_pages=10)
+    return {
+        "seconds": round(time.monotonic() - started, 2),
+        "pages": _pages(pdf),
+        "scanned_pages": 10,
+        "bytes": len(pdf),
+        "peak_mb": _peak_mb(),
+    }
+
+
 def overdue_marking(size: str) -> dict:
     """``manage.py mark_overdue`` over every service matter, rolled back afterwards."""
     import io
@@ -244,6 +356,7 @@ JOBS = {
     "export_members": export_members,
     "pdf_notice": pdf_notice,
     "pdf_bundle": pdf_bundle,
+    "pdf_bundle_scans": pdf_bundle_scans,
     "overdue_marking": overdue_marking,
     "deadline_recompute": deadline_recompute,
 }

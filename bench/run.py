@@ -34,6 +34,7 @@ JOB_TARGETS = {  # job: (seconds, peak MB or None)
     "export_members": (15, None),
     "pdf_notice": (0.3, None),
     "pdf_bundle": (5, 500),
+    "pdf_bundle_scans": (10, 600),  # about 30 pages, 10 of them scanned (issue 20)
     "overdue_marking": (10, None),
 }
 
