@@ -40,3 +40,9 @@ class CoreConfig(AppConfig):
         from core import sign_ins
 
         sign_ins.connect()  # the sign-in audit (core.SignInEvent)
+
+        # Demo scanned materials on the records of every app (after the apps' own demo data).
+        from core.attachment_demo import generate as attachment_demo
+        from core.registry import register_demo
+
+        register_demo(attachment_demo, order=200)
