@@ -27,7 +27,9 @@ def handwritten_page(rng, width: int = 620, height: int = 877, *, fmt: str = "JP
         x = 50
         while x < width - 60:
             w = rng.randint(8, 26)
-            draw.line([(x, y + rng.randint(-4, 4)), (x + w, y + rng.randint(-4, 4))], fill=(25, 25, 60), width=2)
+            draw.line(
+                [(x, y + rng.randint(-4, 4)), (x + w, y + rng.randint(-4, 4))], fill=(25, 25, 60), width=2
+            )
             x += w + rng.randint(3, 10)
     out = io.BytesIO()
     image.save(out, format=fmt)

@@ -47,7 +47,9 @@ class DateInput(forms.DateInput):
 
 class AttachmentForm(forms.Form):
     kind = forms.ChoiceField(label="材料类别")
-    files = MultipleFileField(
+    # named like the operation's argument, so a refusal about it shows beside it; the form metaclass moves it
+    # into base_fields, the uploaded files stay in ``self.files``
+    files = MultipleFileField(  # type: ignore[assignment]
         label="文件（拍照或选择文件）",
         help_text="PDF、JPEG、PNG或手机照片（HEIC）；多张照片按选择顺序合并为一份PDF。",
     )

@@ -36,6 +36,7 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import ObjectDoesNotExist
 from django.core.files.base import ContentFile
 from django.core.files.storage import Storage, storages
 from django.db import transaction
@@ -210,14 +211,14 @@ def reencode_image(data: bytes, name: str, *, heic: bool = False) -> tuple[bytes
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("error", Image.DecompressionBombWarning)
-            image = Image.open(io.BytesIO(data))  # reads the header only
+            image: Image.Image = Image.open(io.BytesIO(data))  # reads the header only
             width, height = image.size
             if width * height > limit or width < 1 or height < 1:
                 raise AttachmentError(
                     f"图片“{name}”声明的尺寸为{width}×{height}像素，超过上限，已拒绝（可能是恶意文件）。"
                 )
+            keep_png = not heic and sniff(data[:16]) == PNG
             image = ImageOps.exif_transpose(image)  # decodes; turns the photo upright
-            keep_png = image.format == "PNG" or (not heic and sniff(data[:16]) == PNG)
             if image.mode not in ("RGB", "L", "RGBA", "LA") or (not keep_png and image.mode != "L"):
                 image = image.convert("RGB")
             if max(image.size) > MAX_IMAGE_SIDE:
@@ -250,7 +251,7 @@ def combine(prepared: Sequence[Prepared]) -> Prepared:
         if item.content_type == PDF:
             writer.append(PdfReader(io.BytesIO(item.data)))
             continue
-        image = Image.open(io.BytesIO(item.data))
+        image: Image.Image = Image.open(io.BytesIO(item.data))
         if image.mode not in ("RGB", "L"):
             image = image.convert("RGB")
         page = io.BytesIO()
@@ -309,7 +310,7 @@ def owner_for_user(owner_label: str, owner_pk: Any, user) -> Model:
         raise Http404("没有找到该记录，或您无权查看。")
     try:
         return owners_for_user(reg, user).get(pk=owner_pk)
-    except (reg.model.DoesNotExist, ValueError, TypeError) as exc:
+    except (ObjectDoesNotExist, ValueError, TypeError) as exc:
         raise Http404("没有找到该记录，或您无权查看。") from exc
 
 

@@ -50,7 +50,9 @@ def s3_storage(s3_server, settings):
     return client
 
 
-def test_materials_are_stored_in_and_streamed_from_the_s3_store(s3_storage, client, branch_a, secretary_a, secretary_b):
+def test_materials_are_stored_in_and_streamed_from_the_s3_store(
+    s3_storage, client, branch_a, secretary_a, secretary_b
+):
     from storages.backends.s3 import S3Storage
 
     assert isinstance(attachment_storage(), S3Storage)

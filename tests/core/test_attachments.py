@@ -12,8 +12,8 @@ from PIL import Image
 from pypdf import PdfReader
 
 from core import attachments
-from core.dates import local_today
 from core.attachments import AttachmentError, attach_files, void_attachment
+from core.dates import local_today
 from core.models import Attachment, AttachmentView, RuleProfile
 from recruitment.checklist import candidate_file
 from recruitment.exceptions import RecruitmentError
@@ -147,7 +147,10 @@ def test_a_secretary_cannot_open_a_service_matters_material(client, secretary_a,
         **_matter_fields(),
     )
     material = attach_files(
-        owner=matter, kind="received", files=[files.upload(files.pdf_bytes(), "身份证复印件.pdf")], uploaded_by=clerk
+        owner=matter,
+        kind="received",
+        files=[files.upload(files.pdf_bytes(), "身份证复印件.pdf")],
+        uploaded_by=clerk,
     )
     client.force_login(secretary_a)
     assert client.get(reverse("core:attachment_open", args=[material.pk])).status_code == 404
@@ -195,9 +198,12 @@ def test_the_file_shows_generated_scanned_or_both_and_the_percentage_R_RC_23(app
     client.force_login(secretary_a)
     page = client.get(reverse("recruitment:candidate", args=[applicant.pk])).content.decode()
     assert f"{file.percent}%" in page and "系统文书及扫描件" in page
-    assert 'capture="environment"' in client.get(
-        reverse("core:attachment_upload", args=["recruitment.candidate", applicant.pk])
-    ).content.decode()
+    assert (
+        'capture="environment"'
+        in client.get(
+            reverse("core:attachment_upload", args=["recruitment.candidate", applicant.pk])
+        ).content.decode()
+    )
 
 
 def test_the_rule_profile_can_require_the_scan_before_the_stage_advances_R_RC_23(applicant, secretary_a):

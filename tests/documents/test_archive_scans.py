@@ -37,7 +37,9 @@ def test_the_bundles_contents_pages_match_the_scanned_pages_R_RC_23(branch_a, se
     toc = dict(toc_entries(pages))
     application = toc["入党申请书（扫描件）"]
     talk = toc["谈话记录（扫描件）"]
-    assert body_start(pages[application - 1]).startswith("入党申请书（扫描件）扫描件：入党申请书收到日期：2024年3月4日共3页")
+    assert body_start(pages[application - 1]).startswith(
+        "入党申请书（扫描件）扫描件：入党申请书收到日期：2024年3月4日共3页"
+    )
     for n in (2, 3):
         assert f"扫描件：入党申请书（第{n}页）" in "".join(pages[application + n - 2].split())
     assert talk == application + 3  # the three photos are three pages, then the talk record's scan

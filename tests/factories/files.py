@@ -9,7 +9,9 @@ import zlib
 from PIL import Image
 
 
-def image_bytes(width: int = 60, height: int = 80, *, color=(200, 30, 30), fmt: str = "JPEG", exif=None) -> bytes:
+def image_bytes(
+    width: int = 60, height: int = 80, *, color=(200, 30, 30), fmt: str = "JPEG", exif=None
+) -> bytes:
     image = Image.new("RGB", (width, height), color)
     out = io.BytesIO()
     kwargs = {"exif": exif} if exif is not None else {}
@@ -61,13 +63,20 @@ def pdf_with_javascript() -> bytes:
 
 
 def _chunk(kind: bytes, data: bytes) -> bytes:
-    return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF)
+    return (
+        struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF)
+    )
 
 
 def png_bomb(width: int = 100_000, height: int = 100_000) -> bytes:
     """A valid, tiny PNG declaring huge dimensions: decoding it would need tens of gigabytes."""
     header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
-    return b"\x89PNG\r\n\x1a\n" + _chunk(b"IHDR", header) + _chunk(b"IDAT", zlib.compress(b"\0" * 64)) + _chunk(b"IEND", b"")
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + _chunk(b"IHDR", header)
+        + _chunk(b"IDAT", zlib.compress(b"\0" * 64))
+        + _chunk(b"IEND", b"")
+    )
 
 
 def exe_bytes() -> bytes:
