@@ -97,6 +97,22 @@ def test_a_phone_photo_is_turned_upright_and_its_exif_location_stripped(applican
     assert image.getpixel((20, 3))[0] < 100 and image.getpixel((20, 55))[0] > 200
 
 
+def test_a_heic_photo_from_a_phone_is_converted_to_jpeg(applicant, secretary_a):
+    material = _attach(applicant, secretary_a, files.upload(files.heic_photo(64, 48), "IMG_0002.HEIC"))
+    assert material.content_type == "image/jpeg" and material.page_count == 1
+    image = Image.open(io.BytesIO(attachments.read_file(material)))
+    assert image.format == "JPEG" and image.size == (64, 48)
+
+
+def test_a_png_stays_png_and_a_pdfs_pages_are_counted(applicant, secretary_a):
+    png = _attach(applicant, secretary_a, files.upload(files.image_bytes(30, 30, fmt="PNG"), "scan.png"))
+    assert png.content_type == "image/png"
+    assert Image.open(io.BytesIO(attachments.read_file(png))).format == "PNG"
+    pdf = _attach(applicant, secretary_a, files.upload(files.pdf_bytes(4), "scan.pdf"))
+    assert pdf.content_type == "application/pdf" and pdf.page_count == 4
+    assert len(pdf.sha256) == 64 and pdf.size == len(attachments.read_file(pdf))
+
+
 def test_several_photos_become_one_pdf_in_the_order_given(applicant, secretary_a):
     photos = [files.image_bytes(60 + 20 * i, 80) for i in range(3)]
     material = _attach(applicant, secretary_a, *[files.upload(p, f"{i}.jpg") for i, p in enumerate(photos)])
@@ -219,3 +235,39 @@ def test_the_rule_profile_can_require_the_scan_before_the_stage_advances_R_RC_23
     _attach(applicant, secretary_a, files.upload(files.image_bytes(), "申请.jpg"), kind="application")
     _attach(applicant, secretary_a, files.upload(files.image_bytes(), "谈话.jpg"), kind="talk")
     assert scan_problems() == []
+
+
+def test_the_upload_page_shows_a_refusal_beside_the_files_and_voiding_goes_through_its_page(
+    client, applicant, secretary_a, auditor
+):
+    url = reverse("core:attachment_upload", args=["recruitment.candidate", applicant.pk])
+    client.force_login(secretary_a)
+    response = client.post(
+        url,
+        {
+            "kind": "application",
+            "received_on": "2024-03-05",
+            "files": [files.upload(files.exe_bytes(), "a.pdf")],
+        },
+    )
+    assert response.status_code == 200
+    assert "不是PDF、JPEG、PNG或HEIC格式" in response.content.decode()
+    assert not Attachment.objects.exists()
+    response = client.post(
+        url,
+        {
+            "kind": "application",
+            "received_on": "2024-03-05",
+            "files": [files.upload(files.image_bytes(), "1.jpg"), files.upload(files.image_bytes(), "2.jpg")],
+        },
+    )
+    assert response.status_code == 302
+    material = Attachment.objects.get()
+    assert material.page_count == 2
+    void_url = reverse("core:attachment_void", args=[material.pk])
+    client.force_login(auditor)
+    assert client.post(void_url, {"reason": "看看"}).status_code == 403  # auditors read only
+    client.force_login(secretary_a)
+    assert client.post(void_url, {"reason": "传错了"}).status_code == 302
+    material.refresh_from_db()
+    assert material.is_void and material.voided_by == secretary_a

@@ -32,6 +32,16 @@ def phone_photo(width: int = 60, height: int = 40, *, orientation: int = 6) -> b
     return out.getvalue()
 
 
+def heic_photo(width: int = 64, height: int = 48) -> bytes:
+    """A HEIC photo, as an iPhone takes it."""
+    from pillow_heif import register_heif_opener
+
+    register_heif_opener()
+    out = io.BytesIO()
+    Image.new("RGB", (width, height), (10, 200, 10)).save(out, format="HEIF")
+    return out.getvalue()
+
+
 def pdf_bytes(pages: int = 1, *, text_color=(0, 0, 0)) -> bytes:
     """A plain PDF of ``pages`` pages (grey A4-ish images), as a scanner writes it."""
     images = [Image.new("RGB", (124, 175), (230 - 10 * i % 200, 230, 230)) for i in range(pages)]
