@@ -482,6 +482,7 @@ class ReminderPreference(models.Model):
     def __str__(self) -> str:
         return f"{self.user} · {self.kind}"
 
+
 class AttachmentQuerySet(models.QuerySet):
     def of(self, owner: models.Model) -> "AttachmentQuerySet":
         """The materials filed with one record (a candidate's file item, a meeting, a matter …)."""

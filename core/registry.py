@@ -172,6 +172,7 @@ def register_reminder(source: ReminderSource) -> None:
 def reminder_kinds() -> list[ReminderSource]:
     return sorted(reminder_sources.values(), key=lambda s: (s.order, s.kind))
 
+
 # --- scanned materials (一人一档): see core/attachments.py -------------------------------------------------
 
 
