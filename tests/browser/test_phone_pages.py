@@ -31,6 +31,7 @@ NOT_PAGES = (
     "archive",
     "xlsx",
     "analysis_pdf",
+    "attachment_open",  # the scanned file itself (an image or a PDF)
     "logout",
     "health",
     "task_run_now",
