@@ -22,6 +22,7 @@ TOWN_DESK = "《乡镇便民服务中心工作制度》"
 VILLAGE_DESK = "《村级便民服务中心工作制度》"
 PARTY_CONSTITUTION = "《中国共产党章程》"
 CIVIL_CODE = "《中华人民共和国民法典》"
+DUES = "中共中央组织部《关于中国共产党党费收缴、使用和管理的规定》"
 
 
 @dataclass(frozen=True)
@@ -115,6 +116,28 @@ RULES: tuple[Rule, ...] = (
         "R-MB-12",
         "Pairing aid between members and households in difficulty is recorded with its visits.",
         f"{SERVICE}（党员结对帮扶）",
+    ),
+    Rule(
+        "R-MB-13",
+        "Monthly dues are a percentage of a monthly base set per member and year (salaried ≤3000 0.5%, ≤5000 1%, "
+        "≤10000 1.5%, above 2% of the whole base; retired ≤5000 0.5%, above 1%; farmers a fixed 0.20–1.00; "
+        "students, unemployed, relief 0.20), to the fen rounded half up; reductions need the branch's decision "
+        "and the committee's approval; voluntary extra never counts as arrears paid.",
+        f"{DUES}（一、党费的交纳）",
+    ),
+    Rule(
+        "R-MB-14",
+        "Dues are paid monthly, several months at once in advance or in arrears, possibly by someone on the "
+        "member's behalf, each payment with a numbered receipt; until the year's base is set last year's "
+        "applies, marked provisional.",
+        f"{DUES}（一、党费的交纳；二、党费的收缴）",
+    ),
+    Rule(
+        "R-MB-15",
+        "A member who without a proper reason has not paid dues for six consecutive months is flagged to the "
+        "branch and the committee, and the branch's handling (proper reason, deadline to pay, removal) is "
+        "recorded.",
+        f"{PARTY_CONSTITUTION}第九条",
     ),
     # Conversion
     Rule(

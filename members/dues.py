@@ -1,29 +1,206 @@
-"""Dues payments and arrears (R-MB-07).
+"""Dues: the national standard (R-MB-13), payments with receipts (R-MB-14), arrears (R-MB-07) and the six-month
+rule (R-MB-15).
 
-Which months are expected: every month from the later of (the month the member joined, January of the year
-of ``on``) up to and including the month *before* ``on``. The current month is not in arrears yet — dues
-for a month may be paid until its last day. Only active members (probationary and full) owe dues; a member
-who joined without a recorded date owes from January. Arrears never look back past the current year: older
-years are settled in the annual dues check, not carried forward here.
+The amount: ``standard_monthly_amount`` is the ONE function that turns a category and a monthly base (or the
+farmer's fixed amount) into the monthly amount (R-MB-13). The operations store what it computed on
+members.DuesBase, one row per member and year, with a reduction or exemption when the branch decided it and the
+committee approved it. A year without its row is charged at last year's amount, marked provisional (R-MB-14);
+a member with neither row is charged the amount on the member record (``Member.monthly_dues``, also
+provisional: no base has been set under the standard).
 
-This is the only definition of the months owed: the statistics (``members.analysis.dues``) use the same SQL
-(``with_due_months``) with the report period as the window (``period_due_range``) instead of the current year.
+Which months are expected: every month from the later of (the month the member joined, January of the year of
+the last month due) up to and including the month *before* ``on`` (``last_due_month``). The current month is
+not in arrears yet — dues for a month may be paid until its last day; in January the window is the whole of
+last year, so December's dues are still asked for. Only active members (probationary and full) owe dues; a
+member who joined without a recorded date owes from January; a month exempted (reduced to 0) is not owed.
+Older years are settled in the annual dues check, not carried forward here.
+
+Arrears in money are the amounts due of the months owed and not paid, month by month (a month is paid when it
+has a payment: members.DuesYear); a voluntary extra is on the receipt, never counted against arrears.
+
+This is the only definition of the months owed and the money: the statistics (``members.analysis.dues``) use the
+same SQL (``with_due_months``) with the report period as the window (``period_due_range``), and every page
+uses ``with_arrears`` (lists) or ``dues_summary`` (one member).
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 from django.db import IntegrityError, transaction
-from django.db.models import Case, F, FilteredRelation, Func, IntegerField, Q, QuerySet, Value, When
+from django.db.models import (
+    Case,
+    DecimalField,
+    Exists,
+    ExpressionWrapper,
+    F,
+    FilteredRelation,
+    Func,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Value,
+    When,
+)
 from django.db.models.functions import Cast, Coalesce, ExtractMonth
 
 from core.dates import add_months
+from core.numbering import format_number, next_number
 from members.exceptions import MemberError
-from members.models import DuesPayment, Member
+from members.models import (
+    DuesBase,
+    DuesCategory,
+    DuesLapseHandling,
+    DuesPayment,
+    DuesReceipt,
+    Member,
+)
 
 ALL_MONTHS = 0b1111_1111_1111  # members.DuesYear.paid_months: bit 0 = January … bit 11 = December
+FEN = Decimal("0.01")
+ZERO = Decimal("0.00")
+
+# R-MB-13: (upper bound of the band, inclusive — None for no bound, rate). The rate of the band the WHOLE base
+# falls in applies to the whole base (not a progressive tax).
+SALARIED_BANDS: tuple[tuple[Decimal | None, Decimal], ...] = (
+    (Decimal("3000"), Decimal("0.005")),
+    (Decimal("5000"), Decimal("0.01")),
+    (Decimal("10000"), Decimal("0.015")),
+    (None, Decimal("0.02")),
+)
+RETIRED_BANDS: tuple[tuple[Decimal | None, Decimal], ...] = (
+    (Decimal("5000"), Decimal("0.005")),
+    (None, Decimal("0.01")),
+)
+FARMER_MIN, FARMER_MAX = Decimal("0.20"), Decimal("1.00")
+RELIEF_AMOUNT = Decimal("0.20")
+BANDED = {
+    DuesCategory.SALARIED: SALARIED_BANDS,
+    DuesCategory.SELF_EMPLOYED: SALARIED_BANDS,
+    DuesCategory.RETIRED: RETIRED_BANDS,
+}
+ADVANCE_MONTHS = 12  # R-MB-14: months may be paid in advance, up to a year ahead
+RECEIPT_SERIES = "dues_receipt"
+RECEIPT_PREFIX = "党费收"
+SIX_MONTHS = 6
+
+
+@dataclass(frozen=True)
+class StandardAmount:
+    """The monthly amount and the rate it came from (None for a fixed amount)."""
+
+    amount: Decimal
+    rate: Decimal | None
+
+    @property
+    def rate_label(self) -> str:
+        if self.rate is None:
+            return "定额"
+        return f"{(self.rate * 100).normalize():f}%"
+
+
+def _money(value, label: str) -> Decimal:
+    try:
+        amount = Decimal(str(value))
+    except (InvalidOperation, ValueError) as exc:
+        raise MemberError(f"{label}不是有效的金额（R-MB-13）。", rule="R-MB-13") from exc
+    if not amount.is_finite():
+        raise MemberError(f"{label}不是有效的金额（R-MB-13）。", rule="R-MB-13")
+    return amount
+
+
+def standard_monthly_amount(
+    category: str, *, base: Decimal | None = None, fixed_amount: Decimal | None = None
+) -> StandardAmount:
+    """R-MB-13: the monthly dues of a member of ``category`` — THE one computation of the standard.
+
+    Salaried and employed/self-employed (base = monthly income after tax): ≤ 3000 → 0.5 %, ≤ 5000 → 1 %,
+    ≤ 10000 → 1.5 %, above → 2 %; retired: ≤ 5000 → 0.5 %, above → 1 %; the band's rate applies to the whole
+    base. Farmers: the fixed amount the branch set, 0.20–1.00. Students, laid-off, unemployed, on relief or the
+    minimum living allowance: 0.20. Yuan to the fen, rounded half up."""
+    if category in BANDED:
+        if base is None:
+            raise MemberError("请填写月缴纳基数（税后月工资收入）（R-MB-13）。", rule="R-MB-13", field="base")
+        base = _money(base, "月缴纳基数")
+        if base < 0:
+            raise MemberError("月缴纳基数不能为负数（R-MB-13）。", rule="R-MB-13", field="base")
+        for upper, rate in BANDED[DuesCategory(category)]:
+            if upper is None or base <= upper:
+                return StandardAmount((base * rate).quantize(FEN, rounding=ROUND_HALF_UP), rate)
+    if category == DuesCategory.FARMER:
+        if fixed_amount is None:
+            raise MemberError(
+                "农民党员请填写支部确定的每月定额（0.20–1.00元）（R-MB-13）。", rule="R-MB-13", field="fixed_amount"
+            )
+        fixed = _money(fixed_amount, "定额")
+        if not FARMER_MIN <= fixed <= FARMER_MAX or fixed != fixed.quantize(FEN):
+            raise MemberError(
+                f"农民党员每月定额应在{FARMER_MIN}元至{FARMER_MAX}元之间，精确到分，现为{fixed}元（R-MB-13）。",
+                rule="R-MB-13",
+                field="fixed_amount",
+            )
+        return StandardAmount(fixed.quantize(FEN), None)
+    if category == DuesCategory.RELIEF:
+        return StandardAmount(RELIEF_AMOUNT, None)
+    raise MemberError("党费类别无效（R-MB-13）。", rule="R-MB-13", field="category")
+
+
+def base_standard(row: DuesBase) -> StandardAmount:
+    """The standard amount and rate of a stored base row (for the printed sheet's rate column)."""
+    return standard_monthly_amount(row.category, base=row.base, fixed_amount=row.fixed_amount)
+
+
+# --- the amount due for a month -------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class MonthDue:
+    """What one member owes for one month, and whether it is provisional (no base set for that year, R-MB-14)."""
+
+    amount: Decimal
+    provisional: bool
+    base: DuesBase | None  # the row the amount comes from (last year's when provisional)
+    reduced: bool = False
+
+
+def _due_from(rows: dict[int, DuesBase], member: Member, month: date) -> MonthDue:
+    """R-MB-13/R-MB-14 for one month, from the member's base rows of that year and the year before — the
+    one-record form of ``_due_amount_sql``."""
+    current, previous = rows.get(month.year), rows.get(month.year - 1)
+    if current is not None:
+        if current.reduced_amount is not None and month.month >= (current.reduced_from or 13):
+            return MonthDue(current.reduced_amount, False, current, reduced=True)
+        return MonthDue(current.monthly_amount, False, current)
+    if previous is not None:
+        return MonthDue(previous.monthly_amount, True, previous)
+    return MonthDue(member.monthly_dues, True, None)
+
+
+def _base_rows(member: Member, years) -> dict[int, DuesBase]:
+    wanted = set()
+    for year in years:
+        wanted |= {year, year - 1}
+    return {row.year: row for row in DuesBase.objects.filter(member=member, year__in=wanted)}
+
+
+def month_due(member: Member, month: date) -> MonthDue:
+    """R-MB-13/R-MB-14: the amount ``member`` owes for ``month`` (any day of it)."""
+    month = month.replace(day=1)
+    return _due_from(_base_rows(member, [month.year]), member, month)
+
+
+def base_for_year(member: Member, year: int) -> tuple[DuesBase | None, bool]:
+    """The base row that applies to ``year`` and whether it is provisional (last year's, R-MB-14)."""
+    rows = _base_rows(member, [year])
+    if year in rows:
+        return rows[year], False
+    return rows.get(year - 1), True
+
+
+# --- months owed and money, in SQL ----------------------------------------------------------------------
 
 
 class _MonthCount(Func):
@@ -33,14 +210,18 @@ class _MonthCount(Func):
     output_field = IntegerField()
 
 
+MONEY = DecimalField(max_digits=12, decimal_places=2)
+
+
 def last_due_month(on: date) -> date:
     """R-MB-07: the latest month (first day) whose dues are owed on ``on`` — the month before ``on``'s."""
     return date(on.year - 1, 12, 1) if on.month == 1 else date(on.year, on.month - 1, 1)
 
 
 def _expected_range(on: date) -> tuple[date, date]:
-    """First and last expected month (first days) for a check made on ``on``."""
-    return date(on.year, 1, 1), last_due_month(on)
+    """First and last expected month (first days) for a check made on ``on``: the year of the last month due."""
+    last = last_due_month(on)
+    return date(last.year, 1, 1), last
 
 
 def period_due_range(start: date, end: date, on: date) -> tuple[date, date]:
@@ -51,13 +232,51 @@ def period_due_range(start: date, end: date, on: date) -> tuple[date, date]:
     return start.replace(day=1), min(end.replace(day=1), last_due_month(on))
 
 
+def _month_bit(month_expression) -> Func:
+    """1 << (month - 1) for an integer month expression."""
+    return Value(1).bitleftshift(month_expression - 1)  # type: ignore[arg-type]
+
+
+def _with_bases(queryset: QuerySet, year: int) -> QuerySet:
+    """Alias the member's base rows of ``year`` (``_dues_cur``) and the year before (``_dues_prev``), and
+    ``_dues_amount`` (R-MB-14: this year's amount, else last year's, else the member record's), and the
+    reduction of this year as a month mask (``_dues_reduced_mask``) and amount (``_dues_reduced_amount``)."""
+    return queryset.alias(
+        _dues_cur=FilteredRelation("dues_bases", condition=Q(dues_bases__year=year)),
+        _dues_prev=FilteredRelation("dues_bases", condition=Q(dues_bases__year=year - 1)),
+    ).alias(
+        _dues_amount=Coalesce(
+            F("_dues_cur__monthly_amount"), F("_dues_prev__monthly_amount"), F("monthly_dues"), output_field=MONEY
+        ),
+        # bits reduced_from … December: 4096 - (1 << (reduced_from - 1)); 0 without a reduction
+        _dues_reduced_mask=Coalesce(
+            Value(ALL_MONTHS + 1) - _month_bit(Cast(F("_dues_cur__reduced_from"), IntegerField())),
+            Value(0),
+            output_field=IntegerField(),
+        ),
+        _dues_reduced_amount=Coalesce(F("_dues_cur__reduced_amount"), Value(ZERO), output_field=MONEY),
+        _dues_exempt_mask=Case(
+            When(_dues_cur__reduced_amount=0, then=F("_dues_reduced_mask")),
+            default=Value(0),
+            output_field=IntegerField(),
+        ),
+    )
+
+
+def _money_of(mask) -> ExpressionWrapper:
+    """R-MB-13: the amount due of the months in ``mask`` — the year's amount, the reduced amount where reduced."""
+    full = _MonthCount(mask.bitand(Value(ALL_MONTHS) - F("_dues_reduced_mask")))
+    reduced = _MonthCount(mask.bitand(F("_dues_reduced_mask")))
+    return ExpressionWrapper(full * F("_dues_amount") + reduced * F("_dues_reduced_amount"), output_field=MONEY)
+
+
 def _with_month_masks(queryset: QuerySet, *, first: date, last: date) -> QuerySet:
     """Alias ``_dues_owed`` (bit mask of the months of [first, last] owed, R-MB-07) and ``_dues_unpaid`` (those
     of them without a payment) on members. [first, last] lies within one year and first <= last.
 
     The months owed follow from the member's status and joining date, in one CASE (most members joined before
-    the range and owe all of it); the months paid come from members.DuesYear, joined once — a hash join over
-    the members instead of a count of payments per member.
+    the range and owe all of it), less the months exempted; the months paid come from members.DuesYear, joined
+    once — a hash join over the members instead of a count of payments per member.
     """
     if first.year != last.year:
         raise ValueError("the months owed are counted within one year")
@@ -68,16 +287,16 @@ def _with_month_masks(queryset: QuerySet, *, first: date, last: date) -> QuerySe
         # (django-stubs type the operand of bitleftshift and bitand as int; Django takes any expression.)
         When(  # joined within the range: its joining month … last.month
             joined_on__lt=add_months(last, 1),
-            then=Value(1 << last.month)
-            - Value(1).bitleftshift(Cast(ExtractMonth("joined_on"), IntegerField()) - 1),  # type: ignore[arg-type]
+            then=Value(1 << last.month) - _month_bit(Cast(ExtractMonth("joined_on"), IntegerField())),
         ),
         default=Value(0),  # joined after the range
         output_field=IntegerField(),
     )
     paid = Coalesce(F("_dues_year__paid_months"), Value(0))
     return (
-        queryset.alias(
-            _dues_owed=owed,
+        _with_bases(queryset, first.year)
+        .alias(
+            _dues_owed=owed.bitand(Value(ALL_MONTHS) - F("_dues_exempt_mask")),  # type: ignore[attr-defined]
             _dues_year=FilteredRelation("dues_years", condition=Q(dues_years__year=first.year)),
         )
         # Owed and not paid: paid_months holds only the 12 month bits, so ALL_MONTHS - paid is its complement.
@@ -86,19 +305,31 @@ def _with_month_masks(queryset: QuerySet, *, first: date, last: date) -> QuerySe
 
 
 def with_due_months(queryset: QuerySet, *, first: date, last: date) -> QuerySet:
-    """Annotate members with ``expected_count`` (months owed in [first, last], from joining, R-MB-07) and
-    ``arrears_count`` (those of them without a payment), in SQL. A month range with first > last owes nothing;
-    otherwise it lies within one year (the current year, or a report period)."""
+    """Annotate members with ``expected_count`` (months owed in [first, last], from joining, R-MB-07),
+    ``arrears_count`` (those of them without a payment), ``expected_amount`` and ``arrears_amount`` (their
+    money, R-MB-13) and ``dues_provisional`` (no base set for the year, R-MB-14), in SQL. A month range with
+    first > last owes nothing; otherwise it lies within one year (the current year, or a report period)."""
     first, last = first.replace(day=1), last.replace(day=1)
     if first > last:
-        return queryset.annotate(expected_count=Value(0), arrears_count=Value(0))
+        return _with_bases(queryset, first.year).annotate(
+            expected_count=Value(0),
+            arrears_count=Value(0),
+            expected_amount=Value(ZERO, output_field=MONEY),
+            arrears_amount=Value(ZERO, output_field=MONEY),
+            dues_provisional=Q(_dues_cur__isnull=True),
+        )
     return _with_month_masks(queryset, first=first, last=last).annotate(
-        expected_count=_MonthCount(F("_dues_owed")), arrears_count=_MonthCount(F("_dues_unpaid"))
+        expected_count=_MonthCount(F("_dues_owed")),
+        arrears_count=_MonthCount(F("_dues_unpaid")),
+        expected_amount=_money_of(F("_dues_owed")),
+        arrears_amount=_money_of(F("_dues_unpaid")),
+        dues_provisional=Q(_dues_cur__isnull=True),
     )
 
 
 def with_arrears(queryset: QuerySet, on: date) -> QuerySet:
-    """Annotate members with ``arrears_count``: months owed as of ``on``, computed in SQL (R-MB-07)."""
+    """Annotate members with ``arrears_count`` and ``arrears_amount``: months owed as of ``on`` and their money,
+    computed in SQL (R-MB-07, R-MB-13) — THE home of arrears for lists, the 工作台 and exports."""
     first, last = _expected_range(on)
     return with_due_months(queryset, first=first, last=last)
 
@@ -106,14 +337,42 @@ def with_arrears(queryset: QuerySet, on: date) -> QuerySet:
 def members_in_arrears(queryset: QuerySet, on: date) -> QuerySet:
     """Members who owe at least one month as of ``on`` (R-MB-07)."""
     first, last = _expected_range(on)
-    if first > last:  # January: nothing of this year is owed yet
-        return queryset.none()
     return _with_month_masks(queryset, first=first, last=last).filter(_dues_unpaid__gt=0)
 
 
 def arrears_months(member: Member, on: date) -> int:
     """How many months ``member`` owes as of ``on`` (R-MB-07)."""
     return with_arrears(Member.objects.filter(pk=member.pk), on).values_list("arrears_count", flat=True).get()
+
+
+@dataclass(frozen=True)
+class DuesSummary:
+    """One member's dues on a day: the single-record form of ``with_arrears`` and ``six_months_unpaid``."""
+
+    year: int
+    base: DuesBase | None
+    provisional: bool
+    monthly: MonthDue
+    arrears_count: int
+    arrears_amount: Decimal
+    unpaid: list[date]
+    six_months: bool
+
+
+def dues_summary(member: Member, on: date) -> DuesSummary:
+    """What the member page shows (R-MB-07, R-MB-13 … R-MB-15), from the same homes as the lists."""
+    row = with_arrears(Member.objects.filter(pk=member.pk), on).values("arrears_count", "arrears_amount").get()
+    base, provisional = base_for_year(member, on.year)
+    return DuesSummary(
+        year=on.year,
+        base=base,
+        provisional=provisional,
+        monthly=month_due(member, on),
+        arrears_count=row["arrears_count"],
+        arrears_amount=row["arrears_amount"],
+        unpaid=unpaid_months(member, on),
+        six_months=six_months_unpaid(member, on),
+    )
 
 
 def unpaid_months(member: Member, on: date) -> list[date]:
@@ -129,38 +388,316 @@ def unpaid_months(member: Member, on: date) -> list[date]:
             "month", flat=True
         )
     )
+    rows = _base_rows(member, [year_start.year])
     months, current = [], first
     while current <= last:
-        if current not in paid:
+        if current not in paid and _due_from(rows, member, current).amount > 0:
             months.append(current)
         current = add_months(current, 1)
     return months
 
 
-def dues_record(*, member: Member, month: date, amount: Decimal, paid_on: date, recorded_by) -> DuesPayment:
-    """Record one month's dues of one member (R-MB-07). ``month`` may be any day of the month.
+# --- R-MB-15: six consecutive months without dues ----------------------------------------------------------
 
-    The months-paid record (members.DuesYear) follows in the same statement, by the table's trigger."""
-    month = month.replace(day=1)
-    amount = Decimal(amount)
-    if amount <= 0:
-        raise MemberError("党费金额应大于0（R-MB-07）。", rule="R-MB-07")
+
+def _six_month_window(on: date) -> tuple[date, date]:
+    last = last_due_month(on)
+    return add_months(last, -(SIX_MONTHS - 1)), last
+
+
+def _mask(first_month: int, last_month: int) -> int:
+    return (1 << last_month) - (1 << (first_month - 1))
+
+
+def six_months_unpaid_members(queryset: QuerySet, on: date) -> QuerySet:
+    """R-MB-15: the members of ``queryset`` who, as of ``on``, paid nothing for the six months up to the last
+    month due, owed all six (active, joined before them, none exempted) and have no handling in force (a
+    proper reason until a month of the six or later, or a deadline to pay not yet past). The one home of the
+    six-month predicate; ``six_months_unpaid`` is the one-record form."""
+    first, last = _six_month_window(on)
+    this_mask = _mask(first.month if first.year == last.year else 1, last.month)
+    prev_mask = _mask(first.month, 12) if first.year != last.year else 0
+    handled = DuesLapseHandling.objects.filter(member=OuterRef("pk")).filter(
+        Q(kind=DuesLapseHandling.Kind.REASON, reason_until__gte=first)
+        | Q(kind=DuesLapseHandling.Kind.DEADLINE, pay_by__gte=on)
+    )
+    queryset = queryset.alias(
+        _six_this=FilteredRelation("dues_years", condition=Q(dues_years__year=last.year)),
+        _six_prev=FilteredRelation("dues_years", condition=Q(dues_years__year=last.year - 1)),
+        _six_base=FilteredRelation("dues_bases", condition=Q(dues_bases__year=last.year)),
+        _six_base_prev=FilteredRelation("dues_bases", condition=Q(dues_bases__year=last.year - 1)),
+    ).alias(
+        _six_paid_this=Coalesce(F("_six_this__paid_months"), Value(0)).bitand(Value(this_mask)),  # type: ignore[attr-defined]
+        _six_paid_prev=Coalesce(F("_six_prev__paid_months"), Value(0)).bitand(Value(prev_mask)),  # type: ignore[attr-defined]
+    )
+    exempt = Q(_six_base__reduced_amount=0, _six_base__reduced_from__lte=last.month)
+    if prev_mask:
+        exempt |= Q(_six_base_prev__reduced_amount=0)
+    return queryset.filter(
+        Q(status__in=Member.ACTIVE_STATUSES),
+        Q(joined_on__isnull=True) | Q(joined_on__lt=add_months(first, 1)),
+        _six_paid_this=0,
+        _six_paid_prev=0,
+    ).exclude(exempt).exclude(Exists(handled))
+
+
+def six_months_unpaid(member: Member, on: date) -> bool:
+    """R-MB-15, one member: flagged for six consecutive months without dues as of ``on``."""
+    return six_months_unpaid_members(Member.objects.filter(pk=member.pk), on).exists()
+
+
+def six_months_window(on: date) -> tuple[date, date]:
+    """The six months (first and last, first days) R-MB-15 looks at on ``on``."""
+    return _six_month_window(on)
+
+
+# --- operations -------------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def dues_base_set(
+    *,
+    member: Member,
+    year: int,
+    category: str,
+    set_on: date,
+    set_by,
+    base: Decimal | None = None,
+    fixed_amount: Decimal | None = None,
+) -> DuesBase:
+    """R-MB-13/R-MB-14: set (or re-set) a member's category and base for ``year``; the monthly amount is the
+    standard's (``standard_monthly_amount``). A reduction already approved for the year stays, if it is still
+    below the new amount."""
+    member = Member.objects.select_for_update().get(pk=member.pk)
     if not member.is_active_member:
         raise MemberError(
-            f"{member.name}当前状态为{member.get_status_display()}，不再交纳党费（R-MB-07）。", rule="R-MB-07"
+            f"{member.name}当前状态为{member.get_status_display()}，不再核定党费基数（R-MB-13）。", rule="R-MB-13"
         )
-    if member.joined_on and month < member.joined_on.replace(day=1):
+    if not 2000 <= int(year) <= 2100:
+        raise MemberError("年度无效（R-MB-14）。", rule="R-MB-14", field="year")
+    if category in BANDED:
+        fixed_amount = None
+    elif category == DuesCategory.FARMER:
+        base = None
+    else:
+        base = fixed_amount = None
+    standard = standard_monthly_amount(category, base=base, fixed_amount=fixed_amount)
+    row = DuesBase.objects.select_for_update().filter(member=member, year=year).first()
+    if row is None:
+        row = DuesBase(member=member, year=year)
+    if row.reduced_amount is not None and row.reduced_amount >= standard.amount:
         raise MemberError(
-            f"{month:%Y年%-m月}早于{member.name}的入党日期，无需交纳（R-MB-07）。", rule="R-MB-07"
+            f"{member.name}{year}年已批准减免为每月{row.reduced_amount}元，不低于新核定的{standard.amount}元，"
+            "请先核实减免决定（R-MB-13）。",
+            rule="R-MB-13",
         )
-    if month > add_months(paid_on.replace(day=1), 1):
-        raise MemberError("最多只能预交下个月的党费（R-MB-07）。", rule="R-MB-07")
+    row.category, row.base, row.fixed_amount = category, base, fixed_amount
+    row.monthly_amount = standard.amount
+    row.set_on, row.set_by = set_on, set_by
+    row.save()
+    return row
+
+
+@transaction.atomic
+def dues_reduction_record(
+    *,
+    member: Member,
+    year: int,
+    reduced_amount: Decimal,
+    from_month: int,
+    branch_decision: str,
+    branch_decided_on: date | None,
+    committee_approval: str,
+    committee_approved_on: date | None,
+    recorded_by,
+) -> DuesBase:
+    """R-MB-13: a member in real difficulty pays less (or nothing, 0) from ``from_month`` of ``year``, on the
+    branch's decision approved by the committee above — both recorded, or nothing is."""
+    member = Member.objects.select_for_update().get(pk=member.pk)
+    row = DuesBase.objects.select_for_update().filter(member=member, year=year).first()
+    if row is None:
+        raise MemberError(
+            f"请先核定{member.name}{year}年的党费基数，再登记减免（R-MB-13）。", rule="R-MB-13", field="reduced_amount"
+        )
+    problems = []
+    if not (branch_decision or "").strip() or branch_decided_on is None:
+        problems.append("请填写支部的减免决定及其日期。")
+    if not (committee_approval or "").strip() or committee_approved_on is None:
+        problems.append("请填写上级党委的批准意见及其日期。")
+    if branch_decided_on and committee_approved_on and committee_approved_on < branch_decided_on:
+        problems.append("上级党委批准日期不能早于支部决定日期。")
+    amount = _money(reduced_amount, "减免后金额")
+    if amount < 0 or amount != amount.quantize(FEN):
+        problems.append("减免后每月金额应为不小于0、精确到分的金额。")
+    elif amount >= row.monthly_amount:
+        problems.append(f"减免后每月金额应低于按标准应交的{row.monthly_amount}元。")
+    if not 1 <= int(from_month) <= 12:
+        problems.append("减免起始月份应为1至12。")
+    if problems:
+        raise MemberError(
+            "党费减免须由支部决定并报上级党委批准（R-MB-13）：" + "".join(problems), rule="R-MB-13", problems=problems
+        )
+    row.reduced_amount, row.reduced_from = amount, int(from_month)
+    row.branch_decision, row.branch_decided_on = branch_decision.strip(), branch_decided_on
+    row.committee_approval, row.committee_approved_on = committee_approval.strip(), committee_approved_on
+    row.save()
+    return row
+
+
+def _normalise_months(months) -> list[date]:
+    return sorted({m.replace(day=1) for m in months})
+
+
+def dues_pay(
+    *,
+    member: Member,
+    months: list[date],
+    paid_on: date,
+    recorded_by,
+    paid_by: str = "",
+    voluntary: Decimal = ZERO,
+) -> DuesReceipt:
+    """R-MB-14: record one payment of one or several months (in arrears or up to ADVANCE_MONTHS ahead), perhaps
+    by someone else on the member's behalf (``paid_by``), with a voluntary extra kept apart (R-MB-13); the
+    payment gets the next receipt number of its year. Each month is paid at its amount due (``month_due``).
+
+    Two clerks recording the same month: the member row is locked first, so the second waits and is refused
+    with a Chinese message (the unique month constraint is the last guard)."""
+    months = _normalise_months(months)
+    voluntary = _money(voluntary or 0, "自愿多交金额")
+    if voluntary < 0 or voluntary != voluntary.quantize(FEN):
+        raise MemberError("自愿多交金额应为不小于0、精确到分的金额（R-MB-13）。", rule="R-MB-13", field="voluntary")
+    if not months and voluntary == 0:
+        raise MemberError("请选择要交纳的月份（R-MB-14）。", rule="R-MB-14", field="months")
+    paid_by = (paid_by or "").strip()
     try:
         with transaction.atomic():
-            return DuesPayment.objects.create(
-                member=member, month=month, amount=amount, paid_on=paid_on, recorded_by=recorded_by
+            member = Member.objects.select_for_update().get(pk=member.pk)
+            if not member.is_active_member:
+                raise MemberError(
+                    f"{member.name}当前状态为{member.get_status_display()}，不再交纳党费（R-MB-07）。", rule="R-MB-07"
+                )
+            limit = add_months(paid_on.replace(day=1), ADVANCE_MONTHS)
+            joined = member.joined_on.replace(day=1) if member.joined_on else None
+            rows = _base_rows(member, {m.year for m in months})
+            already = set(
+                DuesPayment.objects.filter(member=member, month__in=months).values_list("month", flat=True)
             )
+            problems, dues = [], []
+            for month in months:
+                due = _due_from(rows, member, month)
+                if joined and month < joined:
+                    problems.append(f"{month:%Y年%-m月}早于入党日期，无需交纳。")
+                elif month > limit:
+                    problems.append(f"{month:%Y年%-m月}超过可预交的{ADVANCE_MONTHS}个月。")
+                elif month in already:
+                    problems.append(f"{month:%Y年%-m月}的党费已登记，请勿重复登记。")
+                elif due.amount == 0:
+                    problems.append(f"{month:%Y年%-m月}已批准免交党费。")
+                dues.append(due.amount)
+            if problems:
+                raise MemberError(
+                    f"{member.name}的党费不能这样登记（R-MB-14）：" + "".join(problems),
+                    rule="R-MB-14",
+                    problems=problems,
+                    field="months",
+                )
+            sequence = next_number(RECEIPT_SERIES, paid_on.year)
+            receipt = DuesReceipt.objects.create(
+                number=format_number(RECEIPT_PREFIX, paid_on.year, sequence),
+                year=paid_on.year,
+                sequence=sequence,
+                member=member,
+                paid_on=paid_on,
+                paid_by=paid_by,
+                months_amount=sum(dues, ZERO),
+                voluntary=voluntary,
+                recorded_by=recorded_by,
+            )
+            DuesPayment.objects.bulk_create(
+                DuesPayment(
+                    member=member,
+                    month=month,
+                    amount=due,
+                    paid_on=paid_on,
+                    recorded_by=recorded_by,
+                    receipt=receipt,
+                )
+                for month, due in zip(months, dues, strict=True)
+            )
+            return receipt
     except IntegrityError as exc:
         raise MemberError(
-            f"{member.name}{month:%Y年%-m月}的党费已登记，请勿重复登记（R-MB-07）。", rule="R-MB-07"
+            f"{member.name}的党费刚刚已由他人登记，请刷新后核对，勿重复登记（R-MB-14）。", rule="R-MB-14"
         ) from exc
+
+
+def dues_record(*, member: Member, month: date, amount: Decimal, paid_on: date, recorded_by) -> DuesPayment:
+    """Record one month's dues of one member (R-MB-07): ``dues_pay`` for one month, where ``amount`` is what was
+    handed over — at least the month's amount due; anything above it is voluntary (R-MB-13)."""
+    month = month.replace(day=1)
+    amount = _money(amount, "党费金额")
+    due = month_due(member, month).amount
+    if amount <= 0 or amount < due:
+        raise MemberError(f"{month:%Y年%-m月}应交党费{due}元，交纳金额不能少于应交金额（R-MB-07）。", rule="R-MB-07")
+    receipt = dues_pay(
+        member=member, months=[month], paid_on=paid_on, recorded_by=recorded_by, voluntary=amount - due
+    )
+    return receipt.payments.get()
+
+
+@transaction.atomic
+def dues_lapse_handle(
+    *,
+    member: Member,
+    kind: str,
+    handled_on: date,
+    note: str,
+    recorded_by,
+    reason_until: date | None = None,
+    pay_by: date | None = None,
+) -> DuesLapseHandling:
+    """R-MB-15: record the branch's handling of a member who has not paid for six consecutive months — a proper
+    reason (until when), a deadline to pay, or 除名 as having left the party of their own accord, which goes
+    through the member status operation (R-MB-02)."""
+    from members.status import change_status
+
+    member = Member.objects.select_for_update().get(pk=member.pk)
+    note = (note or "").strip()
+    if not note:
+        raise MemberError("请填写情况说明（R-MB-15）。", rule="R-MB-15", field="note")
+    if kind == DuesLapseHandling.Kind.REASON:
+        if reason_until is None:
+            raise MemberError("请填写正当理由的有效期（R-MB-15）。", rule="R-MB-15", field="reason_until")
+        pay_by = None
+    elif kind == DuesLapseHandling.Kind.DEADLINE:
+        if pay_by is None or pay_by < handled_on:
+            raise MemberError("请填写不早于处理日期的补交截止日期（R-MB-15）。", rule="R-MB-15", field="pay_by")
+        reason_until = None
+    elif kind == DuesLapseHandling.Kind.REMOVAL:
+        reason_until = pay_by = None
+        if not six_months_unpaid(member, handled_on):
+            raise MemberError(
+                f"{member.name}目前不属于连续六个月不交纳党费的情形，不能按自行脱党除名（R-MB-15）。", rule="R-MB-15"
+            )
+    else:
+        raise MemberError("处理方式无效（R-MB-15）。", rule="R-MB-15", field="kind")
+    handling = DuesLapseHandling.objects.create(
+        member=member,
+        kind=kind,
+        handled_on=handled_on,
+        reason_until=reason_until,
+        pay_by=pay_by,
+        note=note,
+        recorded_by=recorded_by,
+    )
+    if kind == DuesLapseHandling.Kind.REMOVAL:
+        change_status(
+            member=member,
+            to_status=Member.Status.REMOVED,
+            effective_on=handled_on,
+            reason=f"连续六个月不交纳党费，按自行脱党除名（党章第九条）：{note}",
+            recorded_by=recorded_by,
+        )
+    return handling
+

@@ -34,6 +34,7 @@ def floating_register(
     contact_phone: str,
     recorded_by,
     activity_participation: str = "",
+    dues_paid_where: str = "",
 ) -> FloatingMember:
     """R-MB-06: register a floating member with the 七个掌握 (a member who came back may flow out again)."""
     member = Member.objects.select_for_update().get(pk=member.pk)
@@ -74,6 +75,7 @@ def floating_register(
         "home_address": home_address.strip(),
         "contact_phone": contact_phone.strip(),
         "activity_participation": activity_participation,
+        "dues_paid_where": dues_paid_where.strip(),
         "last_contacted_on": flowed_out_on,
         "lost_contact_since": None,
     }

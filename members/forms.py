@@ -206,6 +206,12 @@ class FloatingRegisterForm(forms.Form):
     activity_participation = forms.CharField(
         label="参加组织活动情况", max_length=2000, required=False, widget=forms.Textarea
     )
+    dues_paid_where = forms.CharField(
+        label="党费交纳地点",
+        max_length=100,
+        required=False,
+        help_text="七个掌握之一：如“原支部按月收缴”“流入地党组织代收”",
+    )
 
     def __init__(self, *args, member: Member, **kwargs):
         kwargs.setdefault(

@@ -312,6 +312,9 @@ class FloatingMember(models.Model):
     home_address = models.CharField("家庭住址", max_length=200)
     contact_phone = CodeField("联系方式", max_length=40)
     activity_participation = models.TextField("参加组织活动情况", blank=True, max_length=2000)
+    dues_paid_where = models.CharField(
+        "党费交纳地点", max_length=100, blank=True, help_text="如：原支部按月收缴、流入地党组织代收"
+    )
     last_contacted_on = models.DateField("最近联系日期", null=True, blank=True, db_index=True)
     lost_contact_since = models.DateField("失联日期", null=True, blank=True)
     history = HistoricalRecords()
@@ -393,8 +396,162 @@ class FloatingCertificate(models.Model):
         return (on or timezone.localdate()) > self.valid_until
 
 
+class DuesCategory(models.TextChoices):
+    """R-MB-13: the categories of the national dues standard."""
+
+    SALARIED = "salaried", "在岗职工"
+    RETIRED = "retired", "离退休"
+    FARMER = "farmer", "农民"
+    RELIEF = "relief", "学生·下岗·失业·低保·抚恤救济"
+    SELF_EMPLOYED = "self_employed", "受雇或自雇"
+
+
+class DuesBase(models.Model):
+    """R-MB-13, R-MB-14: a member's dues category, monthly base (or the farmer's fixed amount) and monthly amount
+    for one year, with a reduction or exemption (减免) when the branch decided it and the committee approved it.
+
+    Written only by ``members.dues.dues_base_set`` / ``dues_reduction_record``: ``monthly_amount`` is what the
+    one function ``members.dues.standard_monthly_amount`` computed from the category and base (R-MB-13).
+    """
+
+    member = models.ForeignKey(
+        Member, verbose_name="党员", on_delete=models.PROTECT, related_name="dues_bases", db_index=False
+    )
+    year = models.PositiveSmallIntegerField("年度")
+    category = models.CharField("党费类别", max_length=20, choices=DuesCategory.choices)
+    base = models.DecimalField(
+        "月缴纳基数（元）", max_digits=10, decimal_places=2, null=True, blank=True, help_text="税后月工资收入"
+    )
+    fixed_amount = models.DecimalField(
+        "定额（元/月）", max_digits=4, decimal_places=2, null=True, blank=True, help_text="农民党员，0.20–1.00元"
+    )
+    monthly_amount = models.DecimalField("每月应交（元）", max_digits=8, decimal_places=2)
+    reduced_amount = models.DecimalField(
+        "减免后每月应交（元）", max_digits=8, decimal_places=2, null=True, blank=True, help_text="0为免交"
+    )
+    reduced_from = models.PositiveSmallIntegerField("减免起始月份", null=True, blank=True)
+    branch_decision = models.CharField("支部决定", max_length=200, blank=True)
+    branch_decided_on = models.DateField("支部决定日期", null=True, blank=True)
+    committee_approval = models.CharField("上级党委批准", max_length=200, blank=True)
+    committee_approved_on = models.DateField("上级党委批准日期", null=True, blank=True)
+    set_on = models.DateField("核定日期")
+    set_by = models.ForeignKey(USER, verbose_name="核定人", null=True, on_delete=models.PROTECT, related_name="+")
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "党费基数"
+        verbose_name_plural = verbose_name
+        ordering = ["-year", "member_id"]
+        constraints = [
+            models.UniqueConstraint(fields=["member", "year"], name="uniq_dues_base_member_year"),
+            models.CheckConstraint(condition=Q(monthly_amount__gte=0), name="dues_base_amount_not_negative"),
+            models.CheckConstraint(
+                condition=Q(base__isnull=True) | Q(base__gte=0), name="dues_base_base_not_negative"
+            ),
+            # R-MB-13: a reduction is recorded with both decisions, or not at all.
+            models.CheckConstraint(
+                condition=Q(
+                    reduced_amount__isnull=True,
+                    reduced_from__isnull=True,
+                    branch_decided_on__isnull=True,
+                    committee_approved_on__isnull=True,
+                )
+                | (
+                    Q(
+                        reduced_amount__gte=0,
+                        reduced_from__gte=1,
+                        reduced_from__lte=12,
+                        branch_decided_on__isnull=False,
+                        committee_approved_on__isnull=False,
+                    )
+                    & ~Q(branch_decision="")
+                    & ~Q(committee_approval="")
+                ),
+                name="dues_base_reduction_approved",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.member} {self.year}年"
+
+
+class DuesReceipt(models.Model):
+    """R-MB-14: one payment — one or several months, perhaps paid by someone else — with its numbered receipt."""
+
+    number = models.CharField("收据编号", max_length=40, unique=True)
+    year = models.PositiveSmallIntegerField("年份")
+    sequence = models.PositiveIntegerField("序号")
+    member = models.ForeignKey(
+        Member, verbose_name="党员", on_delete=models.PROTECT, related_name="dues_receipts", db_index=False
+    )
+    paid_on = models.DateField("交纳日期")
+    paid_by = models.CharField("代交人", max_length=50, blank=True, help_text="本人交纳的不填")
+    months_amount = models.DecimalField("按月应交部分（元）", max_digits=10, decimal_places=2)
+    voluntary = models.DecimalField("自愿多交（元）", max_digits=10, decimal_places=2, default=Decimal("0"))
+    recorded_by = models.ForeignKey(USER, verbose_name="记录人", null=True, on_delete=models.PROTECT, related_name="+")
+    recorded_at = models.DateTimeField("登记时间", auto_now_add=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "党费收据"
+        verbose_name_plural = verbose_name
+        ordering = ["-year", "-sequence"]
+        indexes = [models.Index(fields=["member", "paid_on"], name="dues_receipt_member_paid")]
+        constraints = [
+            models.UniqueConstraint(fields=["year", "sequence"], name="uniq_dues_receipt_sequence"),
+            models.CheckConstraint(condition=Q(voluntary__gte=0), name="dues_receipt_voluntary_not_negative"),
+            models.CheckConstraint(condition=Q(months_amount__gte=0), name="dues_receipt_months_not_negative"),
+        ]
+
+    def __str__(self) -> str:
+        return self.number
+
+    @property
+    def total(self) -> Decimal:
+        return self.months_amount + self.voluntary
+
+
+class DuesLapseHandling(models.Model):
+    """R-MB-15: the branch's handling of a member flagged for six consecutive months without dues."""
+
+    class Kind(models.TextChoices):
+        REASON = "reason", "有正当理由"
+        DEADLINE = "deadline", "限期补交"
+        REMOVAL = "removal", "按自行脱党除名"
+
+    member = models.ForeignKey(
+        Member, verbose_name="党员", on_delete=models.PROTECT, related_name="dues_lapse_handlings"
+    )
+    kind = models.CharField("处理方式", max_length=10, choices=Kind.choices)
+    handled_on = models.DateField("处理日期")
+    reason_until = models.DateField(
+        "正当理由有效至", null=True, blank=True, help_text="该日所在月份及以前未交党费不再提示"
+    )
+    pay_by = models.DateField("限期补交截止日期", null=True, blank=True)
+    note = models.CharField("情况说明", max_length=500)
+    recorded_by = models.ForeignKey(USER, verbose_name="记录人", null=True, on_delete=models.PROTECT, related_name="+")
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "连续六个月未交党费的处理"
+        verbose_name_plural = verbose_name
+        ordering = ["-handled_on", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(Q(kind="reason") & Q(reason_until__isnull=False) & Q(pay_by__isnull=True))
+                | (Q(kind="deadline") & Q(pay_by__isnull=False) & Q(reason_until__isnull=True))
+                | (Q(kind="removal") & Q(pay_by__isnull=True) & Q(reason_until__isnull=True)),
+                name="dues_lapse_kind_dates",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.member} {self.get_kind_display()}"
+
+
 class DuesPayment(models.Model):
-    """R-MB-07: one month's dues of one member."""
+    """R-MB-07, R-MB-14: one month's dues of one member; ``amount`` is the month's amount due when it was paid
+    (anything more is on the receipt as voluntary). Rows from before receipts have none."""
 
     member = models.ForeignKey(
         Member, verbose_name="党员", on_delete=models.PROTECT, related_name="dues_payments"
@@ -403,6 +560,14 @@ class DuesPayment(models.Model):
     amount = models.DecimalField("金额（元）", max_digits=8, decimal_places=2)
     paid_on = models.DateField("交纳日期")
     recorded_by = models.ForeignKey(USER, verbose_name="记录人", null=True, on_delete=models.PROTECT)
+    receipt = models.ForeignKey(
+        DuesReceipt,
+        verbose_name="收据",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="payments",
+    )
     history = HistoricalRecords()
 
     class Meta:
