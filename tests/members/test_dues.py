@@ -50,7 +50,7 @@ def test_members_in_arrears_is_one_query_and_skips_members_who_left_R_MB_07(
 def test_a_month_cannot_be_recorded_twice_R_MB_07(branch_a, clerk):
     member = factories.make_member(branch_a)
     _pay(member, date(2026, 1, 1), clerk)
-    with pytest.raises(MemberError, match="已登记.*R-MB-14"):
+    with pytest.raises(MemberError, match="R-MB-14.*已登记"):
         dues_record(
             member=member,
             month=date(2026, 1, 20),
