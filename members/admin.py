@@ -398,13 +398,55 @@ class FloatingCertificateAdmin(ReadOnlyAdmin):
 
 @admin.register(models.DuesPayment)
 class DuesPaymentAdmin(ReadOnlyAdmin):
+    """Paid through members.dues.dues_pay on the member's dues page (R-MB-14: months, receipt, who paid): the
+    admin only looks payments up — adding or deleting one here would bypass the receipt and its number."""
+
     scope_field = "member__organization"
-    list_display = ["member", "month", "amount", "paid_on", "recorded_by"]
+    list_display = ["member", "month", "amount", "paid_on", "receipt", "recorded_by"]
     list_filter = ["month"]
-    search_fields = ["member__name", "=member__id_number"]
+    search_fields = ["member__name", "=member__id_number", "=receipt__number"]
+    list_select_related = ["member", "recorded_by", "receipt"]
+    autocomplete_fields = ["member"]
+    date_hierarchy = "month"
+
+
+@admin.register(models.DuesReceipt)
+class DuesReceiptAdmin(ReadOnlyAdmin):
+    """Numbered receipts, issued only by members.dues.dues_pay (R-MB-14)."""
+
+    scope_field = "member__organization"
+    list_display = ["number", "member", "paid_on", "paid_by", "months_amount", "voluntary", "recorded_by"]
+    list_filter = ["year"]
+    search_fields = ["=number", "member__name"]
     list_select_related = ["member", "recorded_by"]
     autocomplete_fields = ["member"]
-    date_hierarchy = "month"  # recorded by members.dues.dues_record on the member's dues page
+    date_hierarchy = "paid_on"
+
+
+@admin.register(models.DuesBase)
+class DuesBaseAdmin(ReadOnlyAdmin):
+    """Set by members.dues.dues_base_set (the amount is the standard's, R-MB-13) and dues_reduction_record
+    (both approvals) on the branch's dues pages."""
+
+    scope_field = "member__organization"
+    list_display = ["member", "year", "category", "base", "fixed_amount", "monthly_amount", "reduced_amount"]
+    list_filter = ["year", "category"]
+    search_fields = ["member__name"]
+    list_select_related = ["member"]
+    autocomplete_fields = ["member"]
+
+
+@admin.register(models.DuesLapseHandling)
+class DuesLapseHandlingAdmin(ReadOnlyAdmin):
+    """Recorded by members.dues.dues_lapse_handle (R-MB-15; 除名 through the status operation, R-MB-02)."""
+
+    scope_field = "member__organization"
+    list_display = ["member", "kind", "handled_on", "reason_until", "pay_by", "recorded_by"]
+    list_filter = ["kind"]
+    search_fields = ["member__name"]
+    list_select_related = ["member", "recorded_by"]
+    autocomplete_fields = ["member"]
+    date_hierarchy = "handled_on"
 
 
 class AttendanceInline(ReadOnlyInline):

@@ -18,8 +18,6 @@ from django.db.models import (
     Case,
     Count,
     DecimalField,
-    ExpressionWrapper,
-    F,
     IntegerField,
     Q,
     QuerySet,
@@ -508,11 +506,13 @@ class BranchDues:
 
 
 def dues(*, org_ids: OrgIds, start: date, end: date, today: date | None = None) -> list[BranchDues]:
-    """Expected (monthly_dues × months owed), collected and arrears per branch for [start, end] (R-MB-07).
+    """Expected (the amount due of each month owed), collected and arrears per branch for [start, end]
+    (R-MB-07, R-MB-13).
 
-    The months owed follow ``members.dues`` (from the joining month, up to the month before ``today``; the
-    current month is not owed yet); arrears are the owed months without a payment, at the member's monthly
-    dues. Collected is every payment recorded for a month in the period.
+    The months owed and their amounts follow ``members.dues`` (from the joining month, up to the month before
+    ``today``; the current month is not owed yet; the standard's amount of the year's base, last year's while
+    provisional, R-MB-14); arrears are the owed months without a payment, at their amount due. Collected is
+    every payment recorded for a month in the period (voluntary extra is on the receipts, not here).
     """
     first, last = period_due_range(start, end, today or local_today())
     money = DecimalField(max_digits=12, decimal_places=2)
@@ -521,8 +521,8 @@ def dues(*, org_ids: OrgIds, start: date, end: date, today: date | None = None) 
         org_id: (expected or Decimal("0"), short or Decimal("0"), n)
         for org_id, expected, short, n in members.values("organization_id")
         .annotate(
-            expected=Sum(ExpressionWrapper(F("expected_count") * F("monthly_dues"), output_field=money)),
-            short=Sum(ExpressionWrapper(F("arrears_count") * F("monthly_dues"), output_field=money)),
+            expected=Sum("expected_amount", output_field=money),
+            short=Sum("arrears_amount", output_field=money),
             n=Count("pk", filter=Q(arrears_count__gt=0)),
         )
         .values_list("organization_id", "expected", "short", "n")

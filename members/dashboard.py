@@ -6,14 +6,14 @@ overdue_letters); this module only scopes them and counts in SQL.
 
 from __future__ import annotations
 
-from django.db.models import Count, Q
+from django.db.models import Count, Q, Sum
 from django.urls import reverse
 
 from core.access import scope_queryset, scoped_organization_ids
 from core.dates import local_today
 from core.models import Organization
 from core.registry import DashboardItem
-from members.dues import members_in_arrears
+from members.dues import members_in_arrears, six_months_unpaid_members, with_arrears
 from members.floating import lost_or_marked_condition, stale_condition, with_last_reached
 from members.meetings import MONTHLY_KINDS, QUARTERLY_KINDS, missing_meetings
 from members.models import FloatingMember, Meeting, Member
@@ -28,6 +28,7 @@ def member_items(user) -> list[DashboardItem]:
         *_meeting_items(user, today),
         *_floating_items(user, today),
         _dues_item(user, today),
+        _six_months_item(user, today),
         _letters_item(user, today),
     ]
 
@@ -103,20 +104,53 @@ def _floating_items(user, today) -> list[DashboardItem]:
     ]
 
 
+def _active(user):
+    return scope_queryset(Member.objects.filter(status__in=Member.ACTIVE_STATUSES), user)
+
+
 def in_arrears(user, today=None):
     """Active members in scope who owe dues (R-MB-07)."""
-    members = scope_queryset(Member.objects.filter(status__in=Member.ACTIVE_STATUSES), user)
-    return members_in_arrears(members, today or local_today())
+    return members_in_arrears(_active(user), today or local_today())
+
+
+def six_months_unpaid(user, today=None):
+    """Active members in scope flagged for six consecutive months without dues, not handled (R-MB-15)."""
+    return six_months_unpaid_members(_active(user), today or local_today())
+
+
+def arrears_totals(user, today=None) -> dict:
+    """How many members in scope owe dues and how much in all (R-MB-07, R-MB-13): one query."""
+    return arrears_totals_of(_active(user), today or local_today())
+
+
+def arrears_totals_of(members, today) -> dict:
+    """How many of ``members`` owe dues and how much in all, in one query."""
+    return with_arrears(members, today).aggregate(
+        members=Count("pk", filter=Q(arrears_count__gt=0)), amount=Sum("arrears_amount")
+    )
 
 
 def _dues_item(user, today) -> DashboardItem:
-    count = in_arrears(user, today).count()
+    totals = arrears_totals(user, today)
+    count = totals["members"]
+    amount = totals["amount"] or 0
     return DashboardItem(
         SECTION,
-        "欠交党费的党员",
+        f"欠交党费的党员（共欠{amount:.2f}元）" if count else "欠交党费的党员",
         count,
         f"{reverse('members:list')}?filter=arrears",
         _level(count, "warning"),
+    )
+
+
+def _six_months_item(user, today) -> DashboardItem:
+    count = six_months_unpaid(user, today).count()
+    return DashboardItem(
+        SECTION,
+        "连续六个月未交党费（待支部处理）",
+        count,
+        reverse("members:dues_six_months"),
+        _level(count, "danger"),
     )
 
 

@@ -133,7 +133,9 @@ def standard_monthly_amount(
     if category == DuesCategory.FARMER:
         if fixed_amount is None:
             raise MemberError(
-                "农民党员请填写支部确定的每月定额（0.20–1.00元）（R-MB-13）。", rule="R-MB-13", field="fixed_amount"
+                "农民党员请填写支部确定的每月定额（0.20–1.00元）（R-MB-13）。",
+                rule="R-MB-13",
+                field="fixed_amount",
             )
         fixed = _money(fixed_amount, "定额")
         if not FARMER_MIN <= fixed <= FARMER_MAX or fixed != fixed.quantize(FEN):
@@ -246,7 +248,10 @@ def _with_bases(queryset: QuerySet, year: int) -> QuerySet:
         _dues_prev=FilteredRelation("dues_bases", condition=Q(dues_bases__year=year - 1)),
     ).alias(
         _dues_amount=Coalesce(
-            F("_dues_cur__monthly_amount"), F("_dues_prev__monthly_amount"), F("monthly_dues"), output_field=MONEY
+            F("_dues_cur__monthly_amount"),
+            F("_dues_prev__monthly_amount"),
+            F("monthly_dues"),
+            output_field=MONEY,
         ),
         # bits reduced_from … December: 4096 - (1 << (reduced_from - 1)); 0 without a reduction
         _dues_reduced_mask=Coalesce(
@@ -267,7 +272,9 @@ def _money_of(mask) -> ExpressionWrapper:
     """R-MB-13: the amount due of the months in ``mask`` — the year's amount, the reduced amount where reduced."""
     full = _MonthCount(mask.bitand(Value(ALL_MONTHS) - F("_dues_reduced_mask")))
     reduced = _MonthCount(mask.bitand(F("_dues_reduced_mask")))
-    return ExpressionWrapper(full * F("_dues_amount") + reduced * F("_dues_reduced_amount"), output_field=MONEY)
+    return ExpressionWrapper(
+        full * F("_dues_amount") + reduced * F("_dues_reduced_amount"), output_field=MONEY
+    )
 
 
 def _with_month_masks(queryset: QuerySet, *, first: date, last: date) -> QuerySet:
@@ -361,7 +368,9 @@ class DuesSummary:
 
 def dues_summary(member: Member, on: date) -> DuesSummary:
     """What the member page shows (R-MB-07, R-MB-13 … R-MB-15), from the same homes as the lists."""
-    row = with_arrears(Member.objects.filter(pk=member.pk), on).values("arrears_count", "arrears_amount").get()
+    row = (
+        with_arrears(Member.objects.filter(pk=member.pk), on).values("arrears_count", "arrears_amount").get()
+    )
     base, provisional = base_for_year(member, on.year)
     return DuesSummary(
         year=on.year,
@@ -395,6 +404,45 @@ def unpaid_months(member: Member, on: date) -> list[date]:
             months.append(current)
         current = add_months(current, 1)
     return months
+
+
+def payable_months(member: Member, on: date) -> list[tuple[date, MonthDue, bool]]:
+    """R-MB-14: the months ``member`` may pay on ``on`` — those of the arrears window not paid yet and up to
+    ADVANCE_MONTHS ahead — with their amount due and whether they are owed already, oldest first."""
+    if not member.is_active_member:
+        return []
+    first, last_owed = _expected_range(on)
+    if member.joined_on:
+        first = max(first, member.joined_on.replace(day=1))
+    last = add_months(on.replace(day=1), ADVANCE_MONTHS)
+    paid = set(
+        DuesPayment.objects.filter(member=member, month__gte=first, month__lte=last).values_list(
+            "month", flat=True
+        )
+    )
+    rows = _base_rows(member, range(first.year, last.year + 1))
+    months, current = [], first
+    while current <= last:
+        due = _due_from(rows, member, current)
+        if current not in paid and due.amount > 0:
+            months.append((current, due, current <= last_owed))
+        current = add_months(current, 1)
+    return months
+
+
+def month_dues_of(members: list[Member], month: date) -> dict[int, tuple[MonthDue, DuesPayment | None]]:
+    """For a page or a printed sheet of members: each one's amount due for ``month`` and its payment, if any —
+    two queries whatever the number of members (the bases of the year and the year before, the payments)."""
+    month = month.replace(day=1)
+    ids = [m.pk for m in members]
+    rows: dict[int, dict[int, DuesBase]] = {}
+    for row in DuesBase.objects.filter(member_id__in=ids, year__in=[month.year, month.year - 1]):
+        rows.setdefault(row.member_id, {})[row.year] = row
+    payments = {
+        p.member_id: p
+        for p in DuesPayment.objects.filter(member_id__in=ids, month=month).select_related("receipt")
+    }
+    return {m.pk: (_due_from(rows.get(m.pk, {}), m, month), payments.get(m.pk)) for m in members}
 
 
 # --- R-MB-15: six consecutive months without dues ----------------------------------------------------------
@@ -433,12 +481,16 @@ def six_months_unpaid_members(queryset: QuerySet, on: date) -> QuerySet:
     exempt = Q(_six_base__reduced_amount=0, _six_base__reduced_from__lte=last.month)
     if prev_mask:
         exempt |= Q(_six_base_prev__reduced_amount=0)
-    return queryset.filter(
-        Q(status__in=Member.ACTIVE_STATUSES),
-        Q(joined_on__isnull=True) | Q(joined_on__lt=add_months(first, 1)),
-        _six_paid_this=0,
-        _six_paid_prev=0,
-    ).exclude(exempt).exclude(Exists(handled))
+    return (
+        queryset.filter(
+            Q(status__in=Member.ACTIVE_STATUSES),
+            Q(joined_on__isnull=True) | Q(joined_on__lt=add_months(first, 1)),
+            _six_paid_this=0,
+            _six_paid_prev=0,
+        )
+        .exclude(exempt)
+        .exclude(Exists(handled))
+    )
 
 
 def six_months_unpaid(member: Member, on: date) -> bool:
@@ -471,7 +523,8 @@ def dues_base_set(
     member = Member.objects.select_for_update().get(pk=member.pk)
     if not member.is_active_member:
         raise MemberError(
-            f"{member.name}当前状态为{member.get_status_display()}，不再核定党费基数（R-MB-13）。", rule="R-MB-13"
+            f"{member.name}当前状态为{member.get_status_display()}，不再核定党费基数（R-MB-13）。",
+            rule="R-MB-13",
         )
     if not 2000 <= int(year) <= 2100:
         raise MemberError("年度无效（R-MB-14）。", rule="R-MB-14", field="year")
@@ -517,7 +570,9 @@ def dues_reduction_record(
     row = DuesBase.objects.select_for_update().filter(member=member, year=year).first()
     if row is None:
         raise MemberError(
-            f"请先核定{member.name}{year}年的党费基数，再登记减免（R-MB-13）。", rule="R-MB-13", field="reduced_amount"
+            f"请先核定{member.name}{year}年的党费基数，再登记减免（R-MB-13）。",
+            rule="R-MB-13",
+            field="reduced_amount",
         )
     problems = []
     if not (branch_decision or "").strip() or branch_decided_on is None:
@@ -535,7 +590,9 @@ def dues_reduction_record(
         problems.append("减免起始月份应为1至12。")
     if problems:
         raise MemberError(
-            "党费减免须由支部决定并报上级党委批准（R-MB-13）：" + "".join(problems), rule="R-MB-13", problems=problems
+            "党费减免须由支部决定并报上级党委批准（R-MB-13）：" + "".join(problems),
+            rule="R-MB-13",
+            problems=problems,
         )
     row.reduced_amount, row.reduced_from = amount, int(from_month)
     row.branch_decision, row.branch_decided_on = branch_decision.strip(), branch_decided_on
@@ -566,7 +623,9 @@ def dues_pay(
     months = _normalise_months(months)
     voluntary = _money(voluntary or 0, "自愿多交金额")
     if voluntary < 0 or voluntary != voluntary.quantize(FEN):
-        raise MemberError("自愿多交金额应为不小于0、精确到分的金额（R-MB-13）。", rule="R-MB-13", field="voluntary")
+        raise MemberError(
+            "自愿多交金额应为不小于0、精确到分的金额（R-MB-13）。", rule="R-MB-13", field="voluntary"
+        )
     if not months and voluntary == 0:
         raise MemberError("请选择要交纳的月份（R-MB-14）。", rule="R-MB-14", field="months")
     paid_by = (paid_by or "").strip()
@@ -575,7 +634,8 @@ def dues_pay(
             member = Member.objects.select_for_update().get(pk=member.pk)
             if not member.is_active_member:
                 raise MemberError(
-                    f"{member.name}当前状态为{member.get_status_display()}，不再交纳党费（R-MB-07）。", rule="R-MB-07"
+                    f"{member.name}当前状态为{member.get_status_display()}，不再交纳党费（R-MB-07）。",
+                    rule="R-MB-07",
                 )
             limit = add_months(paid_on.replace(day=1), ADVANCE_MONTHS)
             joined = member.joined_on.replace(day=1) if member.joined_on else None
@@ -639,7 +699,9 @@ def dues_record(*, member: Member, month: date, amount: Decimal, paid_on: date, 
     amount = _money(amount, "党费金额")
     due = month_due(member, month).amount
     if amount <= 0 or amount < due:
-        raise MemberError(f"{month:%Y年%-m月}应交党费{due}元，交纳金额不能少于应交金额（R-MB-07）。", rule="R-MB-07")
+        raise MemberError(
+            f"{month:%Y年%-m月}应交党费{due}元，交纳金额不能少于应交金额（R-MB-07）。", rule="R-MB-07"
+        )
     receipt = dues_pay(
         member=member, months=[month], paid_on=paid_on, recorded_by=recorded_by, voluntary=amount - due
     )
@@ -672,13 +734,16 @@ def dues_lapse_handle(
         pay_by = None
     elif kind == DuesLapseHandling.Kind.DEADLINE:
         if pay_by is None or pay_by < handled_on:
-            raise MemberError("请填写不早于处理日期的补交截止日期（R-MB-15）。", rule="R-MB-15", field="pay_by")
+            raise MemberError(
+                "请填写不早于处理日期的补交截止日期（R-MB-15）。", rule="R-MB-15", field="pay_by"
+            )
         reason_until = None
     elif kind == DuesLapseHandling.Kind.REMOVAL:
         reason_until = pay_by = None
         if not six_months_unpaid(member, handled_on):
             raise MemberError(
-                f"{member.name}目前不属于连续六个月不交纳党费的情形，不能按自行脱党除名（R-MB-15）。", rule="R-MB-15"
+                f"{member.name}目前不属于连续六个月不交纳党费的情形，不能按自行脱党除名（R-MB-15）。",
+                rule="R-MB-15",
             )
     else:
         raise MemberError("处理方式无效（R-MB-15）。", rule="R-MB-15", field="kind")
@@ -700,4 +765,3 @@ def dues_lapse_handle(
             recorded_by=recorded_by,
         )
     return handling
-

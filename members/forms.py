@@ -12,7 +12,8 @@ from core.fields import CodeFormField, name_bare_fields
 from core.models import Organization
 from members.models import (
     Discipline,
-    DuesPayment,
+    DuesCategory,
+    DuesLapseHandling,
     FloatingCertificate,
     FloatingContact,
     FloatingMember,
@@ -102,29 +103,113 @@ class AttendanceForm(forms.Form):
 
 
 class DuesForm(forms.Form):
-    month = forms.DateField(label="所属月份", widget=DateInput(), help_text="选择该月任意一天即可")
-    amount = forms.DecimalField(label="金额（元）", max_digits=8, decimal_places=2, min_value=0.01)
+    """R-MB-14: one payment of one or several months (owed or up to a year ahead), perhaps on the member's behalf.
+    The months offered and their amounts come from members.dues (``payable_months``)."""
+
+    months = forms.MultipleChoiceField(
+        label="交纳月份",
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+        help_text="可同时补交、预交多个月",
+    )
     paid_on = forms.DateField(label="交纳日期", widget=DateInput())
+    paid_by = forms.CharField(
+        label="代交人", max_length=50, required=False, help_text="本人交纳的不填；他人代交填写代交人姓名"
+    )
+    voluntary = forms.DecimalField(
+        label="自愿多交（元）",
+        max_digits=10,
+        decimal_places=2,
+        min_value=0,
+        required=False,
+        help_text="不计入应交党费",
+    )
 
     def __init__(self, *args, member: Member, **kwargs):
+        from members.dues import payable_months
+
         today = local_today()
-        kwargs.setdefault(
-            "initial", {"month": today.replace(day=1), "amount": member.monthly_dues, "paid_on": today}
-        )
+        kwargs.setdefault("initial", {"paid_on": today})
         super().__init__(*args, **kwargs)
         self.member = member
+        self.payable = payable_months(member, today)
+        self.fields["months"].choices = [
+            (
+                f"{month:%Y-%m-%d}",
+                f"{month:%Y年%-m月} {due.amount}元{'（暂按上年基数）' if due.provisional else ''}"
+                f"{'（欠交）' if owed else ''}",
+            )
+            for month, due, owed in self.payable
+        ]
 
-    def clean_month(self):
-        month = self.cleaned_data["month"].replace(day=1)
-        if DuesPayment.objects.filter(member=self.member, month=month).exists():
-            raise forms.ValidationError(f"{month:%Y年%-m月}的党费已登记，不能重复登记。")
-        return month
+    def clean_months(self):
+        from datetime import date
+
+        return [date.fromisoformat(value) for value in self.cleaned_data["months"]]
 
     def clean_paid_on(self):
-        paid_on = self.cleaned_data["paid_on"]
-        if paid_on > local_today():
-            raise forms.ValidationError("交纳日期不能晚于今天。")
-        return paid_on
+        return _not_in_future(self.cleaned_data["paid_on"], "交纳日期")
+
+    def clean_voluntary(self):
+        from decimal import Decimal
+
+        return self.cleaned_data["voluntary"] or Decimal("0")
+
+
+class DuesBaseForm(forms.Form):
+    """R-MB-13: one member's category and base (or the farmer's fixed amount) for a year."""
+
+    member = forms.IntegerField(widget=forms.HiddenInput)
+    category = forms.ChoiceField(
+        label="党费类别", choices=[("", "—")] + list(DuesCategory.choices), required=False
+    )
+    base = forms.DecimalField(
+        label="月缴纳基数（元）", max_digits=10, decimal_places=2, min_value=0, required=False
+    )
+    fixed_amount = forms.DecimalField(label="定额（元/月）", max_digits=4, decimal_places=2, required=False)
+
+
+DuesBaseFormSet = forms.formset_factory(DuesBaseForm, extra=0)
+
+
+class DuesBaseImportForm(forms.Form):
+    year = forms.IntegerField(label="年度", min_value=2000, max_value=2100)
+    file = forms.FileField(
+        label="基数表（.xlsx）", help_text="请先下载本支部的基数表模板，填写后上传；有一行出错则整表不导入"
+    )
+
+
+class DuesReductionForm(forms.Form):
+    """R-MB-13: a reduction or exemption, with the branch's decision and the committee's approval (both)."""
+
+    year = forms.IntegerField(label="年度", min_value=2000, max_value=2100)
+    from_month = forms.TypedChoiceField(
+        label="自几月起", coerce=int, choices=[(m, f"{m}月") for m in range(1, 13)]
+    )
+    reduced_amount = forms.DecimalField(
+        label="减免后每月应交（元）", max_digits=8, decimal_places=2, min_value=0, help_text="填0为免交"
+    )
+    branch_decision = forms.CharField(label="支部决定", max_length=200, help_text="会议或文号及减免理由")
+    branch_decided_on = forms.DateField(label="支部决定日期", widget=DateInput())
+    committee_approval = forms.CharField(label="上级党委批准", max_length=200, help_text="批准文号或意见")
+    committee_approved_on = forms.DateField(label="上级党委批准日期", widget=DateInput())
+
+
+class DuesLapseForm(forms.Form):
+    """R-MB-15: the branch's handling of six months without dues."""
+
+    kind = forms.ChoiceField(label="处理方式", choices=DuesLapseHandling.Kind.choices)
+    handled_on = forms.DateField(label="处理日期", widget=DateInput())
+    reason_until = forms.DateField(label="正当理由有效至", widget=DateInput(), required=False)
+    pay_by = forms.DateField(label="限期补交截止日期", widget=DateInput(), required=False)
+    note = forms.CharField(label="情况说明", max_length=500, widget=forms.Textarea)
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("initial", {"handled_on": local_today()})
+        super().__init__(*args, **kwargs)
+
+    def clean_handled_on(self):
+        return _not_in_future(self.cleaned_data["handled_on"], "处理日期")
 
 
 class FloatingContactForm(forms.Form):

@@ -423,7 +423,12 @@ class DuesBase(models.Model):
         "月缴纳基数（元）", max_digits=10, decimal_places=2, null=True, blank=True, help_text="税后月工资收入"
     )
     fixed_amount = models.DecimalField(
-        "定额（元/月）", max_digits=4, decimal_places=2, null=True, blank=True, help_text="农民党员，0.20–1.00元"
+        "定额（元/月）",
+        max_digits=4,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        help_text="农民党员，0.20–1.00元",
     )
     monthly_amount = models.DecimalField("每月应交（元）", max_digits=8, decimal_places=2)
     reduced_amount = models.DecimalField(
@@ -435,7 +440,9 @@ class DuesBase(models.Model):
     committee_approval = models.CharField("上级党委批准", max_length=200, blank=True)
     committee_approved_on = models.DateField("上级党委批准日期", null=True, blank=True)
     set_on = models.DateField("核定日期")
-    set_by = models.ForeignKey(USER, verbose_name="核定人", null=True, on_delete=models.PROTECT, related_name="+")
+    set_by = models.ForeignKey(
+        USER, verbose_name="核定人", null=True, on_delete=models.PROTECT, related_name="+"
+    )
     history = HistoricalRecords()
 
     class Meta:
@@ -488,7 +495,9 @@ class DuesReceipt(models.Model):
     paid_by = models.CharField("代交人", max_length=50, blank=True, help_text="本人交纳的不填")
     months_amount = models.DecimalField("按月应交部分（元）", max_digits=10, decimal_places=2)
     voluntary = models.DecimalField("自愿多交（元）", max_digits=10, decimal_places=2, default=Decimal("0"))
-    recorded_by = models.ForeignKey(USER, verbose_name="记录人", null=True, on_delete=models.PROTECT, related_name="+")
+    recorded_by = models.ForeignKey(
+        USER, verbose_name="记录人", null=True, on_delete=models.PROTECT, related_name="+"
+    )
     recorded_at = models.DateTimeField("登记时间", auto_now_add=True)
     history = HistoricalRecords()
 
@@ -500,7 +509,9 @@ class DuesReceipt(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["year", "sequence"], name="uniq_dues_receipt_sequence"),
             models.CheckConstraint(condition=Q(voluntary__gte=0), name="dues_receipt_voluntary_not_negative"),
-            models.CheckConstraint(condition=Q(months_amount__gte=0), name="dues_receipt_months_not_negative"),
+            models.CheckConstraint(
+                condition=Q(months_amount__gte=0), name="dues_receipt_months_not_negative"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -529,7 +540,9 @@ class DuesLapseHandling(models.Model):
     )
     pay_by = models.DateField("限期补交截止日期", null=True, blank=True)
     note = models.CharField("情况说明", max_length=500)
-    recorded_by = models.ForeignKey(USER, verbose_name="记录人", null=True, on_delete=models.PROTECT, related_name="+")
+    recorded_by = models.ForeignKey(
+        USER, verbose_name="记录人", null=True, on_delete=models.PROTECT, related_name="+"
+    )
     history = HistoricalRecords()
 
     class Meta:

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from members import print_views
+from members import dues_views, print_views
 
 app_name = "members_print"
 
@@ -13,4 +13,10 @@ urlpatterns = [
     ),
     path("meetings/<int:pk>/minutes.pdf", print_views.meeting_minutes, name="meeting_minutes"),
     path("<int:pk>/archive.pdf", print_views.member_archive, name="member_archive"),
+    path(
+        "organizations/<int:pk>/dues/<int:year>/<int:month>/sheet.pdf",
+        dues_views.branch_dues_sheet_pdf,
+        name="dues_sheet",
+    ),
+    path("<int:pk>/dues/<int:year>/statement.pdf", dues_views.dues_statement_pdf, name="dues_statement"),
 ]

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from members import views
+from members import dues_views, views
 
 app_name = "members"
 
@@ -8,7 +8,28 @@ urlpatterns = [
     path("", views.member_list, name="list"),
     path("export/", views.member_export, name="export"),
     path("<int:pk>/", views.member_detail, name="detail"),
-    path("<int:pk>/dues/", views.dues_create, name="dues"),
+    path("<int:pk>/dues/", dues_views.dues_create, name="dues"),
+    path("<int:pk>/dues/reduction/", dues_views.dues_reduction, name="dues_reduction"),
+    path("<int:pk>/dues/lapse/", dues_views.dues_lapse, name="dues_lapse"),
+    path(
+        "<int:pk>/dues/<int:year>/statement.xlsx", dues_views.dues_statement_xlsx, name="dues_statement_xlsx"
+    ),
+    path("dues/six-months/", dues_views.dues_six_months, name="dues_six_months"),
+    path("organizations/<int:pk>/dues/", dues_views.branch_dues, name="branch_dues"),
+    path("organizations/<int:pk>/dues/bases/", dues_views.branch_dues_bases, name="branch_dues_bases"),
+    path(
+        "organizations/<int:pk>/dues/bases/import/", dues_views.branch_dues_import, name="branch_dues_import"
+    ),
+    path(
+        "organizations/<int:pk>/dues/bases/<int:year>.xlsx",
+        dues_views.branch_dues_template,
+        name="branch_dues_template",
+    ),
+    path(
+        "organizations/<int:pk>/dues/<int:year>/<int:month>/sheet.xlsx",
+        dues_views.branch_dues_sheet_xlsx,
+        name="branch_dues_sheet_xlsx",
+    ),
     path("<int:pk>/contact/", views.floating_contact_create, name="contact"),
     path("<int:pk>/transfer/", views.transfer_create, name="transfer"),
     path("<int:pk>/status/", views.status_change_view, name="status_change"),

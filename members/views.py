@@ -27,7 +27,7 @@ from core.models import Organization
 from core.operations import run_form
 from core.registry import timeline_for
 from members import dashboard
-from members.dues import dues_record
+from members.dues import dues_summary
 from members.floating import (
     certificate_issue,
     certificate_revoke,
@@ -42,7 +42,6 @@ from members.forms import (
     CertificateIssueForm,
     CertificateRevokeForm,
     DisciplineForm,
-    DuesForm,
     FloatingContactForm,
     FloatingRegisterForm,
     FloatingReturnForm,
@@ -64,12 +63,14 @@ from members.transfers import overdue_letters, transfer_accept, transfer_cancel,
 
 PAGE_SIZE = 25
 TIMELINE_LIMIT = 50  # events on the member page before "更多"
+RECEIPTS_SHOWN = 12  # the member's latest dues receipts on the member page
 # Party discipline is decided by the town committee / discipline commission, not by the branch: only the
 # administrator and the center clerk record it or restore rights. A branch secretary must not be able to
 # lift a 留党察看 in their own branch, which would give a member back the vote there (R-MB-02, R-RC-14).
 DISCIPLINE_ROLES = {Role.ADMIN, Role.CLERK}
 MEMBER_FILTERS = {
     "arrears": ("欠交党费", lambda user: dashboard.in_arrears(user).values("pk")),
+    "six_months": ("连续六个月未交党费", lambda user: dashboard.six_months_unpaid(user).values("pk")),
     "stale": ("流动党员长期未联系", lambda user: dashboard.stale_floating(user).values("member_id")),
     "lost": ("流动党员失联", lambda user: dashboard.lost_floating(user).values("member_id")),
 }
@@ -179,6 +180,10 @@ def member_detail(request, pk: int):
         "timeline_total": len(timeline),
         "pending_transfer": next((t for t in transfers if t.state == RelationTransfer.State.PENDING), None),
         "party_age": member.party_age(),
+        # R-MB-07, R-MB-13 … R-MB-15: from members.dues' homes, as the lists decide
+        "dues": dues_summary(member, local_today()),
+        "receipts": member.dues_receipts.order_by("-paid_on", "-sequence")[:RECEIPTS_SHOWN],
+        "lapse_handlings": member.dues_lapse_handlings.all()[:5],
         # R-MB-06: as the 工作台 and the member list's filters decide (members.floating)
         "floating_lost": bool(floating) and is_lost_contact(floating, local_today()),
         "floating_stale": bool(floating) and is_contact_stale(floating, local_today()),
@@ -186,21 +191,6 @@ def member_detail(request, pk: int):
         "file": member_file(member),
     }
     return render(request, "members/member_detail.html", context)
-
-
-@staff_required(write=True)
-def dues_create(request, pk: int):
-    member = _get_member_for_user(request.user, pk)
-    form = DuesForm(request.POST or None, member=member)
-    payment = run_form(
-        request,
-        form,
-        lambda data: dues_record(member=member, recorded_by=request.user, **data),
-        success=lambda payment: f"已登记{member.name}{payment.month:%Y年%-m月}的党费。",
-    )
-    if payment is not None:
-        return redirect("members:detail", pk=member.pk)
-    return render(request, "members/dues_form.html", {"member": member, "form": form})
 
 
 @staff_required(write=True)

@@ -106,7 +106,7 @@ def dues_block(scope: Scope, period: Period) -> Block:
     rows = analysis.dues(org_ids=scope.organization_ids, start=period.start, end=period.end)
     return Block(
         tables=dues_tables(rows),
-        note="应交 = 每月应交党费 × 统计期内已开始的月份（自入党当月起）；实交为所属月份在统计期内的交纳记录（R-MB-07）。",
+        note="应交 = 统计期内已开始的各月（自入党当月起）按党费标准应交的金额（未核定当年基数的按上年基数暂计）；实交为所属月份在统计期内的交纳记录，不含自愿多交（R-MB-07、R-MB-13）。",
     )
 
 

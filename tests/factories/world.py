@@ -33,7 +33,7 @@ from conversion.transition import discipline_referral_record, observation_record
 from core.access import Role
 from core.models import Organization
 from members.aid import aid_household_create, aid_pair, aid_visit_record
-from members.dues import dues_record
+from members.dues import dues_base_set, dues_lapse_handle, dues_record
 from members.floating import floating_log_contact
 from members.models import AnnualReview, Discipline, Member
 from members.status import discipline_record
@@ -132,8 +132,12 @@ def build_world() -> World:
     )
     meeting = make_meeting(branch_a, held_on=date(2026, 4, 1), recorded_by=clerk, absent={member: "外出"})
     # The member-side records the admin lists (R-MB-06, 07, 09, 11, 12): one of each, in branch A.
-    dues_record(member=member, month=date(2026, 1, 1), amount=Decimal("2.00"), paid_on=date(2026, 1, 5),
+    dues_base_set(member=member, year=2026, category="retired", base=Decimal("4000"), set_on=date(2026, 1, 4),
+                  set_by=clerk)  # fmt: skip
+    dues_record(member=member, month=date(2026, 1, 1), amount=Decimal("20.00"), paid_on=date(2026, 1, 5),
                 recorded_by=clerk)  # fmt: skip
+    dues_lapse_handle(member=member, kind="reason", handled_on=date(2026, 1, 5), reason_until=date(2026, 3, 31),
+                      note="外出务工，已联系", recorded_by=clerk)  # fmt: skip
     floating_log_contact(
         floating=floating_member.floating, contacted_on=date(2026, 4, 2), method="phone", reached=True,
         note="近况良好", recorded_by=clerk,
@@ -327,6 +331,15 @@ URL_ARGS: dict[str, Callable[[World], dict | list[dict]]] = {
     "members:export": lambda w: {},
     "members:detail": lambda w: {"pk": w.member.pk},
     "members:dues": lambda w: {"pk": w.member.pk},
+    "members:dues_reduction": lambda w: {"pk": w.member.pk},
+    "members:dues_lapse": lambda w: {"pk": w.member.pk},
+    "members:dues_statement_xlsx": lambda w: {"pk": w.member.pk, "year": 2026},
+    "members:dues_six_months": lambda w: {},
+    "members:branch_dues": lambda w: {"pk": w.branch_a.pk},
+    "members:branch_dues_bases": lambda w: {"pk": w.branch_a.pk},
+    "members:branch_dues_import": lambda w: {"pk": w.branch_a.pk},
+    "members:branch_dues_template": lambda w: {"pk": w.branch_a.pk, "year": 2026},
+    "members:branch_dues_sheet_xlsx": lambda w: {"pk": w.branch_a.pk, "year": 2026, "month": 1},
     "members:contact": lambda w: {"pk": w.floating_member.pk},
     "members:transfer": lambda w: {"pk": w.member.pk},
     "members:status_change": lambda w: {"pk": w.member.pk},
@@ -348,6 +361,8 @@ URL_ARGS: dict[str, Callable[[World], dict | list[dict]]] = {
     "members_print:floating_certificate": lambda w: {"pk": w.certificate.pk},
     "members_print:meeting_minutes": lambda w: {"pk": w.meeting.pk},
     "members_print:member_archive": lambda w: {"pk": w.member.pk},
+    "members_print:dues_sheet": lambda w: {"pk": w.branch_a.pk, "year": 2026, "month": 1},
+    "members_print:dues_statement": lambda w: {"pk": w.member.pk, "year": 2026},
     "conversion:case_list": lambda w: {},
     "conversion:case_enrol": lambda w: {},
     "conversion:case_detail": lambda w: {"pk": w.case.pk},

@@ -99,7 +99,13 @@ def member(db, branch_a):
 
 def _base(member, year, base="4000", category=C.SALARIED, **extra):
     return dues_base_set(
-        member=member, year=year, category=category, base=D(base), set_on=date(year, 3, 1), set_by=None, **extra
+        member=member,
+        year=year,
+        category=category,
+        base=D(base),
+        set_on=date(year, 3, 1),
+        set_by=None,
+        **extra,
     )
 
 
@@ -137,7 +143,14 @@ def test_arrears_in_months_and_money_with_advance_and_late_payments_across_a_yea
     # 20 December 2026: November owed (December not yet due)
     assert _arrears(member, date(2026, 12, 20)) == (1, D("40.00"))
     # Paid in advance in December: November (late), December and January–March 2027
-    _pay(member, date(2026, 11, 1), date(2027, 1, 1), date(2027, 2, 1), date(2027, 3, 1), paid_on=date(2026, 12, 28))
+    _pay(
+        member,
+        date(2026, 11, 1),
+        date(2027, 1, 1),
+        date(2027, 2, 1),
+        date(2027, 3, 1),
+        paid_on=date(2026, 12, 28),
+    )
     assert _arrears(member, date(2026, 12, 31)) == (0, D("0.00"))
     # 10 January 2027: the window is the whole of 2026, December still owed
     assert _arrears(member, date(2027, 1, 10)) == (1, D("40.00"))
@@ -148,7 +161,11 @@ def test_arrears_in_months_and_money_with_advance_and_late_payments_across_a_yea
     assert _arrears(member, date(2027, 5, 10)) == (1, D("90.00"))
     assert DuesPayment.objects.get(member=member, month=date(2027, 1, 1)).amount == D("90.00")
     summary = dues_summary(member, date(2027, 5, 10))
-    assert (summary.arrears_count, summary.arrears_amount, summary.unpaid) == (1, D("90.00"), [date(2027, 4, 1)])
+    assert (summary.arrears_count, summary.arrears_amount, summary.unpaid) == (
+        1,
+        D("90.00"),
+        [date(2027, 4, 1)],
+    )
 
 
 def _arrears(member, on):
@@ -224,7 +241,11 @@ def test_voluntary_extra_is_recorded_apart_and_never_pays_arrears_R_MB_13(member
 @pytest.mark.django_db
 def test_pay_on_behalf_records_who_paid_and_numbers_each_receipt_R_MB_14(member, clerk):
     first = dues_pay(
-        member=member, months=[date(2026, 1, 1)], paid_on=date(2026, 2, 1), recorded_by=clerk, paid_by="王小红（配偶）"
+        member=member,
+        months=[date(2026, 1, 1)],
+        paid_on=date(2026, 2, 1),
+        recorded_by=clerk,
+        paid_by="王小红（配偶）",
     )
     second = dues_pay(member=member, months=[date(2026, 2, 1)], paid_on=date(2026, 2, 2), recorded_by=clerk)
     assert first.paid_by == "王小红（配偶）" and second.paid_by == ""
@@ -254,9 +275,9 @@ def test_six_month_flag_on_both_sides_of_its_boundary_R_MB_15(member, branch_a):
     assert not six_months_unpaid(member, date(2026, 5, 31))
     # On 1 June 2026 the last month due is May: December–May, six months — flagged, across the year boundary
     assert six_months_unpaid(member, date(2026, 6, 1))
-    assert list(six_months_unpaid_members(Member.objects.filter(organization=branch_a), date(2026, 6, 1))) == [
-        member
-    ]
+    assert list(
+        six_months_unpaid_members(Member.objects.filter(organization=branch_a), date(2026, 6, 1))
+    ) == [member]
     # A member who joined in January 2026 has owed only five months on 1 June
     newer = factories.make_member(branch_a, status=Member.Status.PROBATIONARY, joined_on=date(2026, 1, 15))
     assert not six_months_unpaid(newer, date(2026, 6, 1))
@@ -268,14 +289,22 @@ def test_the_branchs_handling_clears_the_flag_while_in_force_R_MB_15(member):
     on = date(2026, 7, 1)
     assert six_months_unpaid(member, on)
     dues_lapse_handle(
-        member=member, kind=DuesLapseHandling.Kind.DEADLINE, handled_on=on, pay_by=date(2026, 7, 31),
-        note="谈话后限期补交", recorded_by=None,
+        member=member,
+        kind=DuesLapseHandling.Kind.DEADLINE,
+        handled_on=on,
+        pay_by=date(2026, 7, 31),
+        note="谈话后限期补交",
+        recorded_by=None,
     )
     assert not six_months_unpaid(member, date(2026, 7, 31))
     assert six_months_unpaid(member, date(2026, 8, 1))  # the deadline passed without payment
     dues_lapse_handle(
-        member=member, kind=DuesLapseHandling.Kind.REASON, handled_on=date(2026, 8, 3),
-        reason_until=date(2026, 12, 31), note="长期住院治疗", recorded_by=None,
+        member=member,
+        kind=DuesLapseHandling.Kind.REASON,
+        handled_on=date(2026, 8, 3),
+        reason_until=date(2026, 12, 31),
+        note="长期住院治疗",
+        recorded_by=None,
     )
     assert not six_months_unpaid(member, date(2026, 8, 3))
 
@@ -285,13 +314,19 @@ def test_removal_for_six_months_goes_through_the_status_operation_R_MB_15_R_MB_0
     with pytest.raises(MemberError, match="R-MB-15"):  # paid recently: not the six-month case
         _pay(member, date(2026, 5, 1), paid_on=date(2026, 5, 5))
         dues_lapse_handle(
-            member=member, kind=DuesLapseHandling.Kind.REMOVAL, handled_on=date(2026, 7, 1), note="x",
+            member=member,
+            kind=DuesLapseHandling.Kind.REMOVAL,
+            handled_on=date(2026, 7, 1),
+            note="x",
             recorded_by=clerk,
         )
     other = factories.make_member(member.organization)
     dues_lapse_handle(
-        member=other, kind=DuesLapseHandling.Kind.REMOVAL, handled_on=date(2026, 7, 1),
-        note="经支部大会讨论，按自行脱党除名", recorded_by=clerk,
+        member=other,
+        kind=DuesLapseHandling.Kind.REMOVAL,
+        handled_on=date(2026, 7, 1),
+        note="经支部大会讨论，按自行脱党除名",
+        recorded_by=clerk,
     )
     other.refresh_from_db()
     assert other.status == Member.Status.REMOVED
