@@ -85,7 +85,17 @@ def _services_context(ctx: dict) -> None:
         ctx["receipt_number"], ctx["phone_suffix"] = row
 
 
-EXTRA_CONTEXT += [_conversion_context, _services_context]
+def _dues_context(ctx: dict) -> None:
+    """The branch with the most active members, for the dues pages at their largest (issue 19)."""
+    row = _scalar_row(
+        "SELECT organization_id FROM members_member WHERE status IN ('probationary', 'full') "
+        "GROUP BY organization_id ORDER BY count(*) DESC, organization_id LIMIT 1"
+    )
+    if row:
+        ctx["big_branch"] = row[0]
+
+
+EXTRA_CONTEXT += [_conversion_context, _services_context, _dues_context]
 
 
 def _member_search_url(ctx: dict, term: str) -> str:
@@ -128,6 +138,26 @@ PAGES: list[Page] = [
     Page(
         "statistics_year", "统计分析（全年）", "clerk", lambda c: reverse("reports:statistics") + "?part=year"
     ),
+    Page(
+        "branch_dues",
+        "党费收缴（支部书记）",
+        "secretary",
+        lambda c: reverse("members:branch_dues", args=[c["secretary_org"]]),
+    ),
+    Page(
+        "branch_dues_big",
+        "党费收缴（最大的支部）",
+        "clerk",
+        lambda c: reverse("members:branch_dues", args=[c["big_branch"]]),
+    ),
+    Page(
+        "branch_dues_bases",
+        "核定党费基数（最大的支部）",
+        "clerk",
+        lambda c: reverse("members:branch_dues_bases", args=[c["big_branch"]]),
+    ),
+    Page("dues_six_months", "连续六个月未交党费", "clerk", lambda c: reverse("members:dues_six_months")),
+    Page("member_dues", "登记党费（党员）", "clerk", lambda c: reverse("members:dues", args=[c["member_pk"]])),
     Page("case_list", "转化对象列表", "clerk", lambda c: reverse("conversion:case_list")),
     Page(
         "case_page",

@@ -276,6 +276,7 @@ def _floating(members: list[Member], rng: random.Random, today: date, clerk: Use
                 home_address=m.address,
                 contact_phone=m.phone,
                 activity_participation="参加流入地党组织活动",
+                dues_paid_where=rng.choice(["原支部按月收缴（微信转账）", "流入地党组织代收", "返乡时补交"]),
                 last_contacted_on=last,
                 lost_contact_since=last if lost else None,
             )
@@ -369,23 +370,131 @@ def _meetings(today: date, rng: random.Random, branches, groups, center, clerk: 
     return len(meetings)
 
 
+# Categories of the dues standard by member id (R-MB-13): most village members are farmers.
+_CATEGORY_BY_ID = ["farmer", "farmer", "farmer", "farmer", "salaried", "salaried", "retired", "relief",
+                   "self_employed", "farmer"]  # fmt: skip
+
+
+def _dues_bases(members: list[Member], rng: random.Random, today: date) -> int:
+    """R-MB-13/R-MB-14: every active member's base for last year, and for this year for all but about 1 in 12
+    (their amount is provisional: last year's applies). Amounts by the one standard function."""
+    from members.dues import standard_monthly_amount
+    from members.models import DuesBase
+
+    rows = []
+    for member in members:
+        if member.status not in Member.ACTIVE_STATUSES:
+            continue
+        category = _CATEGORY_BY_ID[member.pk % len(_CATEGORY_BY_ID)]
+        fixed = Decimal(rng.choice(["0.20", "0.50", "0.80", "1.00"])) if category == "farmer" else None
+        base = None
+        if category in ("salaried", "self_employed"):
+            base = Decimal(rng.randrange(1800, 16000, 50))
+        elif category == "retired":
+            base = Decimal(rng.randrange(2500, 8000, 50))
+        for year, raise_by in ((today.year - 1, Decimal("1")), (today.year, Decimal("1.03"))):
+            if year == today.year and member.pk % 12 == 5:
+                continue  # not yet re-set this year: provisional
+            this_base = (base * raise_by).quantize(Decimal("1")) if base is not None else None
+            amount = standard_monthly_amount(category, base=this_base, fixed_amount=fixed).amount
+            rows.append(
+                DuesBase(
+                    member=member,
+                    year=year,
+                    category=category,
+                    base=this_base,
+                    fixed_amount=fixed,
+                    monthly_amount=amount,
+                    set_on=date(year, 3, 1),
+                )
+            )
+    DuesBase.objects.bulk_create(rows, batch_size=5000)
+    return len(rows)
+
+
 def _dues(today: date) -> None:
-    """Dues of this year up to last month, in one INSERT … SELECT; about 1 member in 15 is in arrears."""
-    if today.month == 1:
-        return
+    """Dues of the last twelve months up to last month, in one INSERT … SELECT, each month at its amount due
+    (R-MB-13: the year's base, else last year's, else the member record's); about 1 member in 15 owes the last
+    three months."""
+    first = add_months(today.replace(day=1), -12)
+    last = add_months(today.replace(day=1), -1)
     with connection.cursor() as cursor:
         cursor.execute(
             "INSERT INTO members_duespayment (member_id, month, amount, paid_on, recorded_by_id) "
-            "SELECT m.id, g.month::date, m.monthly_dues, g.month::date + 9, NULL "
+            "SELECT m.id, g.month::date, COALESCE(cur.monthly_amount, prev.monthly_amount, m.monthly_dues), "
+            "g.month::date + 9, NULL "
             "FROM members_member m CROSS JOIN generate_series(%s::date, %s::date, interval '1 month') AS g(month) "
+            "LEFT JOIN members_duesbase cur ON cur.member_id = m.id "
+            "AND cur.year = extract(year FROM g.month)::int "
+            "LEFT JOIN members_duesbase prev ON prev.member_id = m.id "
+            "AND prev.year = extract(year FROM g.month)::int - 1 "
             "WHERE m.status IN ('probationary', 'full') AND g.month >= date_trunc('month', m.joined_on) "
-            "AND NOT ((m.id %% 15) = 0 AND g.month >= %s::date)",
-            [
-                date(today.year, 1, 1),
-                add_months(today.replace(day=1), -1),
-                add_months(today.replace(day=1), -3),
-            ],
+            "AND NOT ((m.id %% 15) = 0 AND g.month >= %s::date) "
+            "AND COALESCE(cur.monthly_amount, prev.monthly_amount, m.monthly_dues) > 0",
+            [first, last, add_months(today.replace(day=1), -3)],
         )
+
+
+def _dues_cases(today: date, clerk: User | None) -> list[str]:
+    """One member in each dues state the pages show (R-MB-13 … R-MB-15), in the secretary's branch: a reduction
+    approved this year, an exemption, payments with a voluntary extra and on someone's behalf, several months
+    paid in advance, and a member who has paid nothing for six months and is flagged."""
+    from members.dues import dues_lapse_handle, dues_pay, dues_reduction_record, payable_months
+    from members.models import DuesBase, DuesLapseHandling, DuesPayment
+
+    branch = (
+        Organization.objects.filter(kind=Organization.Kind.BRANCH, category=Organization.Category.VILLAGE)
+        .order_by("sort_order", "code")
+        .first()
+    )
+    pool = list(
+        Member.objects.filter(
+            organization=branch,
+            status=Member.Status.FULL,
+            joined_on__lt=add_months(today, -14),
+            dues_bases__year=today.year,
+            floating__isnull=True,
+        ).order_by("-pk")[:8]
+    )
+    if len(pool) < 6:
+        return []
+    reduced, exempt, voluntary, behalf, lapsed, handled = pool[:6]
+    shown = []
+    for member, amount in ((reduced, None), (exempt, Decimal("0"))):
+        base = DuesBase.objects.get(member=member, year=today.year)
+        dues_reduction_record(
+            member=member,
+            year=today.year,
+            reduced_amount=amount
+            if amount is not None
+            else (base.monthly_amount / 2).quantize(Decimal("0.01")),
+            from_month=today.month,
+            branch_decision="支部委员会研究：家庭因病致困，申请减免党费",
+            branch_decided_on=period_end(today, days=-20),
+            committee_approval="镇党委同意",
+            committee_approved_on=period_end(today, days=-10),
+            recorded_by=clerk,
+        )
+    shown.append("党费减免（年中批准）与免交")
+    owed = [m for m, _, is_owed in payable_months(voluntary, today) if is_owed]
+    DuesPayment.objects.filter(member=voluntary, month__in=owed).delete()
+    dues_pay(member=voluntary, months=owed or [today.replace(day=1)], paid_on=today, recorded_by=clerk,
+             voluntary=Decimal("100.00"))  # fmt: skip
+    advance = [m for m, _, is_owed in payable_months(behalf, today) if not is_owed][:3]
+    dues_pay(member=behalf, months=advance, paid_on=today, recorded_by=clerk, paid_by="家属代交")
+    shown.append("自愿多交、他人代交并预交三个月")
+    for member in (lapsed, handled):  # nothing paid for the last seven months
+        DuesPayment.objects.filter(member=member, month__gte=add_months(today.replace(day=1), -7)).delete()
+    dues_lapse_handle(
+        member=handled,
+        kind=DuesLapseHandling.Kind.DEADLINE,
+        handled_on=today,
+        pay_by=period_end(today, days=30),
+        note="支部书记谈话，本人表示月底前补交",
+        recorded_by=clerk,
+    )
+    shown.append("连续六个月未交党费（一名待处理、一名限期补交）")
+    return shown
 
 
 def _transfers(members: list[Member], branches, today: date, clerk: User) -> int:
@@ -613,10 +722,12 @@ def generate(*, size: int, rng: random.Random, stdout) -> str:
         _status_events(members)
         floating = _floating(members, rng, today, clerk)
         meetings = _meetings(today, rng, branches, groups, center, clerk)
+        _dues_bases(members, rng, today)
         _dues(today)
         transfers = _transfers(members, branches, today, clerk)
         trainees = _training(members, today)
         states = _every_status(members, branches, today, clerk)
+        states += _dues_cases(today, clerk)
     summary = (
         f"已生成：党组织{len(branches) + len(groups) + 2}个，党员{len(members)}名，流动党员{floating}名，"
         f"会议{meetings}次，组织关系转接{transfers}件，轮训对象{trainees}名；{'、'.join(states)}。"

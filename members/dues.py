@@ -28,6 +28,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from typing import Any
 
 from django.db import IntegrityError, transaction
 from django.db.models import (
@@ -234,9 +235,9 @@ def period_due_range(start: date, end: date, on: date) -> tuple[date, date]:
     return start.replace(day=1), min(end.replace(day=1), last_due_month(on))
 
 
-def _month_bit(month_expression) -> Func:
+def _month_bit(month_expression) -> Any:
     """1 << (month - 1) for an integer month expression."""
-    return Value(1).bitleftshift(month_expression - 1)  # type: ignore[arg-type]
+    return Value(1).bitleftshift(month_expression - 1)
 
 
 def _with_bases(queryset: QuerySet, year: int) -> QuerySet:
@@ -303,7 +304,7 @@ def _with_month_masks(queryset: QuerySet, *, first: date, last: date) -> QuerySe
     return (
         _with_bases(queryset, first.year)
         .alias(
-            _dues_owed=owed.bitand(Value(ALL_MONTHS) - F("_dues_exempt_mask")),  # type: ignore[attr-defined]
+            _dues_owed=owed.bitand(Value(ALL_MONTHS) - F("_dues_exempt_mask")),  # type: ignore[arg-type]
             _dues_year=FilteredRelation("dues_years", condition=Q(dues_years__year=first.year)),
         )
         # Owed and not paid: paid_months holds only the 12 month bits, so ALL_MONTHS - paid is its complement.
@@ -475,8 +476,8 @@ def six_months_unpaid_members(queryset: QuerySet, on: date) -> QuerySet:
         _six_base=FilteredRelation("dues_bases", condition=Q(dues_bases__year=last.year)),
         _six_base_prev=FilteredRelation("dues_bases", condition=Q(dues_bases__year=last.year - 1)),
     ).alias(
-        _six_paid_this=Coalesce(F("_six_this__paid_months"), Value(0)).bitand(Value(this_mask)),  # type: ignore[attr-defined]
-        _six_paid_prev=Coalesce(F("_six_prev__paid_months"), Value(0)).bitand(Value(prev_mask)),  # type: ignore[attr-defined]
+        _six_paid_this=Coalesce(F("_six_this__paid_months"), Value(0)).bitand(Value(this_mask)),  # type: ignore[arg-type]
+        _six_paid_prev=Coalesce(F("_six_prev__paid_months"), Value(0)).bitand(Value(prev_mask)),  # type: ignore[arg-type]
     )
     exempt = Q(_six_base__reduced_amount=0, _six_base__reduced_from__lte=last.month)
     if prev_mask:

@@ -38,14 +38,14 @@ def base_sheet_rows(organization: Organization, year: int) -> list[list]:
         rows[row.member_id] = row  # this year's wins over last year's
     out = []
     for member in members:
-        row = rows.get(member.pk)
+        found = rows.get(member.pk)
         out.append(
             [
                 member.pk,
                 member.name,
-                row.get_category_display() if row else "",
-                row.base if row and row.base is not None else None,
-                row.fixed_amount if row and row.fixed_amount is not None else None,
+                found.get_category_display() if found else "",
+                found.base if found else None,
+                found.fixed_amount if found else None,
             ]
         )
     return out
@@ -78,7 +78,7 @@ def dues_bases_import(*, organization: Organization, year: int, file, set_on: da
         )
     if not len(dataset):
         raise MemberError("文件中没有数据行（R-MB-13）。", rule="R-MB-13", field="file")
-    numbers = []
+    numbers: list[int | None] = []
     for row in dataset:
         try:
             numbers.append(int(str(row[0]).strip().removesuffix(".0")))
@@ -102,10 +102,10 @@ def dues_bases_import(*, organization: Organization, year: int, file, set_on: da
         if name != member.name:
             problems.append(f"第{line}行：党员编号{number}是{member.name}，与姓名“{name}”不符")
             continue
-        if number in seen:
-            problems.append(f"第{line}行：{member.name}与第{seen[number]}行重复")
+        if member.pk in seen:
+            problems.append(f"第{line}行：{member.name}与第{seen[member.pk]}行重复")
             continue
-        seen[number] = line
+        seen[member.pk] = line
         label = str(row[2] or "").strip()
         if not label:
             continue  # not filled in: left as it is
