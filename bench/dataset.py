@@ -186,9 +186,9 @@ def _top_up_floating(size: Size) -> None:
     with connection.cursor() as cursor:
         cursor.execute(
             "INSERT INTO members_floatingmember (member_id, direction, flowed_out_on, destination, current_work, "
-            "home_address, contact_phone, activity_participation, last_contacted_on) "
+            "home_address, contact_phone, activity_participation, dues_paid_where, last_contacted_on) "
             "SELECT m.id, 'out', %s::date - (m.id %% 700)::int, '浙江省杭州市', '物流公司 司机', m.address, m.phone, "
-            "'参加流入地党组织活动', %s::date - (m.id %% 120)::int "
+            "'参加流入地党组织活动', '原支部按月收缴', %s::date - (m.id %% 120)::int "
             "FROM members_member m JOIN members_organization o ON o.id = m.organization_id "
             "WHERE NOT o.is_center AND m.status IN ('full', 'probationary') "
             "AND NOT EXISTS (SELECT 1 FROM members_floatingmember f WHERE f.member_id = m.id) "

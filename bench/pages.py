@@ -157,7 +157,9 @@ PAGES: list[Page] = [
         lambda c: reverse("members:branch_dues_bases", args=[c["big_branch"]]),
     ),
     Page("dues_six_months", "连续六个月未交党费", "clerk", lambda c: reverse("members:dues_six_months")),
-    Page("member_dues", "登记党费（党员）", "clerk", lambda c: reverse("members:dues", args=[c["member_pk"]])),
+    Page(
+        "member_dues", "登记党费（党员）", "clerk", lambda c: reverse("members:dues", args=[c["member_pk"]])
+    ),
     Page("case_list", "转化对象列表", "clerk", lambda c: reverse("conversion:case_list")),
     Page(
         "case_page",

@@ -313,7 +313,12 @@ class FloatingMember(models.Model):
     contact_phone = CodeField("联系方式", max_length=40)
     activity_participation = models.TextField("参加组织活动情况", blank=True, max_length=2000)
     dues_paid_where = models.CharField(
-        "党费交纳地点", max_length=100, blank=True, help_text="如：原支部按月收缴、流入地党组织代收"
+        "党费交纳地点",
+        max_length=100,
+        blank=True,
+        default="",
+        db_default="",  # rows inserted in bulk by SQL that predates the column (bench data) get it empty
+        help_text="如：原支部按月收缴、流入地党组织代收",
     )
     last_contacted_on = models.DateField("最近联系日期", null=True, blank=True, db_index=True)
     lost_contact_since = models.DateField("失联日期", null=True, blank=True)
