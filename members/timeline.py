@@ -85,11 +85,15 @@ def _attendance(member):
 
 
 def _dues(member):
-    for payment in DuesPayment.objects.filter(member=member):
+    for payment in DuesPayment.objects.filter(member=member).select_related("receipt"):
+        receipt = payment.receipt
+        detail = f"{payment.amount}元"
+        if receipt is not None:
+            detail += f"，收据{receipt.number}" + (f"，{receipt.paid_by}代交" if receipt.paid_by else "")
         yield TimelineEvent(
             payment.paid_on,
             f"交纳{payment.month:%Y年%-m月}党费",
-            f"{payment.amount}元",
+            detail,
             source=SOURCE,
             level="ok",
         )

@@ -235,6 +235,10 @@ def test_the_workbench_and_the_six_month_list_agree_on_both_sides_of_the_boundar
             assert response.status_code == 200, response
             listed = response.content.decode()
             assert ("赵断交" in listed) is flagged
+            detail = client.get(reverse("members:detail", args=[member.pk])).content.decode()
+            assert ('badge-danger">连续六个月未交党费' in detail) is flagged
+            branch = client.get(reverse("members:branch_dues", args=[branch_a.pk])).content.decode()
+            assert ("连续六个月未交</span>" in branch) is flagged
 
 
 def test_removal_for_six_months_from_the_page_changes_the_status_R_MB_15(client, secretary_a, branch_a):

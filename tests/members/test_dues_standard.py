@@ -332,3 +332,40 @@ def test_removal_for_six_months_goes_through_the_status_operation_R_MB_15_R_MB_0
     assert other.status == Member.Status.REMOVED
     assert other.status_events.latest("pk").to_state == Member.Status.REMOVED
     assert not six_months_unpaid(other, date(2026, 7, 1))
+
+
+@pytest.mark.django_db
+def test_arrears_in_money_in_sql_equal_the_months_owed_at_their_amounts_one_by_one_R_MB_07_R_MB_13(branch_a):
+    """The list form (``with_arrears``, SQL) and the one-record form (``unpaid_months`` × ``month_due``) agree
+    for members with and without bases, provisional, reduced mid-year, exempted, joined mid-year, partly paid."""
+    from members.dues import unpaid_months
+
+    on = date(2026, 10, 15)
+    members = []
+    for n in range(12):
+        joined = date(2026, 1 + n % 9, 10) if n % 4 == 3 else date(2001, 1, 1)
+        status = Member.Status.PROBATIONARY if n % 4 == 3 else Member.Status.FULL
+        m = factories.make_member(branch_a, joined_on=joined, status=status, monthly_dues=D("3.00"))
+        if n % 3:
+            _base(m, 2025 if n % 3 == 1 else 2026, str(1500 + 1234 * n))
+        if n % 5 == 2:
+            _base(m, 2026, str(900 + 1111 * n))
+            dues_reduction_record(
+                member=m, year=2026, reduced_amount=D("0") if n == 7 else D("1.50"), from_month=1 + n % 7,
+                branch_decision="支部决定", branch_decided_on=date(2026, 1, 2), committee_approval="镇党委批准",
+                committee_approved_on=date(2026, 1, 3), recorded_by=None,
+            )  # fmt: skip
+        payable = [
+            month
+            for month in (date(2026, k, 1) for k in range(1, 10, 1 + n % 3))
+            if month_due(m, month).amount
+        ]
+        payable = [p for p in payable if not m.joined_on or p >= m.joined_on.replace(day=1)]
+        if payable:
+            _pay(m, *payable, paid_on=date(2026, 9, 30))
+        members.append(m)
+    rows = {r.pk: r for r in with_arrears(Member.objects.filter(pk__in=[m.pk for m in members]), on)}
+    for m in members:
+        unpaid = unpaid_months(m, on)
+        assert rows[m.pk].arrears_count == len(unpaid), m
+        assert rows[m.pk].arrears_amount == sum((month_due(m, u).amount for u in unpaid), D("0")), m
