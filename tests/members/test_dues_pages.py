@@ -266,3 +266,24 @@ def test_the_admin_neither_adds_nor_deletes_dues_records_R_MB_14(client, admin_u
     payment = DuesPayment.objects.get()
     assert c.post(f"/admin/members/duespayment/{payment.pk}/delete/", {"post": "yes"}).status_code == 403
     assert DuesPayment.objects.count() == 1 and DuesReceipt.objects.get() == receipt
+
+
+def test_a_floating_members_seven_facts_include_where_they_pay_and_whether_current_R_MB_06(
+    client, secretary_a, branch_a
+):
+    member = factories.make_member(branch_a, name="孙流动")
+    with frozen_at(TODAY):
+        c = _client(client, secretary_a)
+        response = c.post(
+            reverse("members:floating_register", args=[member.pk]),
+            {"direction": "out", "flowed_out_on": "2026-03-01", "destination": "广东省深圳市", "current_work": "电子厂",
+             "home_address": "东村1号", "contact_phone": "13900002222", "dues_paid_where": "原支部按月收缴（微信转账）"},
+        )  # fmt: skip
+        assert response.status_code == 302
+        page = c.get(reverse("members:detail", args=[member.pk])).content.decode()
+        assert "原支部按月收缴（微信转账）" in page and "欠交6个月（12.00元）" in page
+        dues_pay(
+            member=member, months=[date(2026, m, 1) for m in range(1, 7)], paid_on=TODAY, recorded_by=None
+        )
+        page = c.get(reverse("members:detail", args=[member.pk])).content.decode()
+        assert "已按月交纳" in page
