@@ -168,6 +168,10 @@ class DuesBaseForm(forms.Form):
     )
     fixed_amount = forms.DecimalField(label="定额（元/月）", max_digits=4, decimal_places=2, required=False)
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        name_bare_fields(self)  # a row of the bases table: the column heading is the only label
+
 
 DuesBaseFormSet = forms.formset_factory(DuesBaseForm, extra=0)
 

@@ -10,7 +10,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('members', '0008_status_event_change_row_names'),
+        ('members', '0009_statistics_tallies'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
