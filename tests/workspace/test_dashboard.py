@@ -8,6 +8,7 @@ from django.urls import reverse
 from core.access import Role
 from core.dates import add_months, local_today
 from core.registry import dashboard_for
+from members.dues import last_due_month
 from members.models import DuesPayment, Meeting, RelationTransfer
 from tests import factories
 
@@ -40,7 +41,7 @@ def test_members_without_last_months_dues_are_in_arrears_R_MB_07(
 ):
     assert _count(secretary_a, "党费") == 1
     today = local_today()
-    month = date(today.year, 1, 1) if today.month > 1 else date(today.year - 1, 12, 1)
+    month = date(last_due_month(today).year, 1, 1)  # the arrears window: the year of the last month due
     while month < today.replace(day=1):  # every month owed up to last month
         DuesPayment.objects.create(member=member_a, month=month, amount=2, paid_on=today)
         month = add_months(month, 1)
