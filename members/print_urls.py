@@ -13,4 +13,5 @@ urlpatterns = [
     ),
     path("meetings/<int:pk>/minutes.pdf", print_views.meeting_minutes, name="meeting_minutes"),
     path("<int:pk>/archive.pdf", print_views.member_archive, name="member_archive"),
+    path("<int:pk>/archive/job/", print_views.member_archive_job, name="member_archive_job"),
 ]
