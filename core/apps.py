@@ -34,9 +34,10 @@ class CoreConfig(AppConfig):
 
         register_reminder(CALENDAR)
         register_demo(demo, order=1000)  # after every app's records: the reminders they call for
-        from core import demo
 
-        register_demo(demo.generate, order=200)  # 我的任务: a job in every state
+        from core import demo as job_demo
+
+        register_demo(job_demo.generate, order=200)  # 我的任务: a job in every state
 
         post_migrate.connect(sync_after_migrate, dispatch_uid="core.sync_role_permissions")
 
