@@ -351,8 +351,130 @@ def deadline_recompute(size: str) -> dict:
     }
 
 
+def _delete_imported() -> int:
+    """Remove what the import job wrote (its members — ID numbers of region 110101 — their first status
+    events and history rows), so the dataset stays as generated; how many members there were."""
+    from django.db import transaction
+
+    from members.models import Member, MemberStatusEvent
+
+    with transaction.atomic():
+        imported = Member.objects.filter(id_number__startswith="110101")
+        count = imported.count()
+        MemberStatusEvent.objects.filter(member__in=imported).delete()
+        Member.history.filter(id_number__startswith="110101").delete()
+        imported.delete()
+    return count
+
+
+def _percentile(values: list[float], share: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(share * (len(ordered) - 1)))]
+
+
+LATENCY_JOBS = 40
+
+
+def queue_jobs(size: str) -> dict:
+    """Through the real queue (Procrastinate, a worker of two slots in this process, as `manage.py procrastinate
+    worker` runs it): the queue latency — enqueue (core.jobs.start) to start — over LATENCY_JOBS small jobs
+    queued 50 ms apart, then the 10,000-row member import as the page queues it (members.tasks.start_import):
+    its rows per second through the job and its own enqueue-to-start. The imported members are deleted
+    afterwards, so the dataset stays as generated."""
+    import asyncio
+    import threading
+
+    from django.db import connections
+    from procrastinate.contrib.django import app
+
+    from core import jobs
+    from core.models import TaskRun
+    from members.tasks import start_import
+
+    path = CACHE / f"import_{IMPORT_ROWS}.xlsx"
+    if not path.exists():
+        subprocess.run([sys.executable, "-m", "bench.jobs", "make_import_file", "--size", size], check=True)
+    noop = jobs.job("bench.noop", "基准：空任务", retry=False)(lambda: "完成。")
+    stop = threading.Event()
+    failures: list[BaseException] = []
+
+    def worker() -> None:
+        async def go():
+            with app.replace_connector(app.connector.get_worker_connector()) as worker_app:
+                async with worker_app.open_async():
+                    task = asyncio.create_task(
+                        worker_app.run_worker_async(
+                            install_signal_handlers=False, concurrency=2, name="bench-worker"
+                        )
+                    )
+                    while not stop.is_set() and not task.done():
+                        await asyncio.sleep(0.05)
+                    task.cancel()
+                    try:
+                        await task
+                    except asyncio.CancelledError:
+                        pass
+
+        try:
+            asyncio.run(go())
+        except BaseException as exc:  # reported below
+            failures.append(exc)
+        finally:
+            connections.close_all()
+
+    def wait_for(pks: list[int], limit: float) -> None:
+        deadline = time.monotonic() + limit
+        while time.monotonic() < deadline and not failures:
+            if not TaskRun.objects.filter(pk__in=pks, finished_at__isnull=True).exists():
+                return
+            time.sleep(0.1)
+
+    user = _clerk()
+    _delete_imported()  # a previous run cut short
+    thread = threading.Thread(target=worker, daemon=True)
+    thread.start()
+    time.sleep(1)  # the worker is listening
+    try:
+        small = []
+        for _ in range(LATENCY_JOBS):
+            small.append(jobs.start(noop, user=user).pk)
+            time.sleep(0.05)
+        wait_for(small, 60)
+        latencies = [
+            (run.started_at - run.queued_at).total_seconds() * 1000
+            for run in TaskRun.objects.filter(pk__in=small, finished_at__isnull=False)
+        ]
+        data = path.read_bytes()
+        started = time.monotonic()
+        run = start_import(user=user, kind="members", data=data, file_format="xlsx", rows=IMPORT_ROWS)
+        wait_for([run.pk], 600)
+        wall_s = time.monotonic() - started
+        run.refresh_from_db()
+    finally:
+        stop.set()
+        thread.join(30)
+    created = _delete_imported()
+    job_s = (run.finished_at - run.started_at).total_seconds() if run.finished_at else None
+    return {
+        "rows": IMPORT_ROWS,
+        "seconds": round(wall_s, 2),
+        "job_s": round(job_s, 2) if job_s else None,
+        "rows_per_s": round(IMPORT_ROWS / job_s) if job_s else None,
+        "import_wait_ms": round((run.started_at - run.queued_at).total_seconds() * 1000, 1),
+        "latency_jobs": len(latencies),
+        "latency_p50_ms": round(_percentile(latencies, 0.5), 1) if latencies else None,
+        "latency_p95_ms": round(_percentile(latencies, 0.95), 1) if latencies else None,
+        "peak_mb": _peak_mb(),
+        "ok": run.state == TaskRun.State.SUCCEEDED
+        and created == IMPORT_ROWS
+        and len(latencies) == LATENCY_JOBS,
+        "errors": [run.error or str(f) for f in failures][:3] or ([run.error] if run.error else []),
+    }
+
+
 JOBS = {
     "import_members": import_members,
+    "queue_jobs": queue_jobs,
     "export_members": export_members,
     "pdf_notice": pdf_notice,
     "pdf_bundle": pdf_bundle,

@@ -10,6 +10,10 @@ when the time limit cuts the run short. ``make load`` starts gunicorn, runs this
 /accounts/login/ (GET for the CSRF cookie, POST the form) and mixes the dashboard, member search, the desk
 queue and the public progress lookup (a POST). The lookup is rate-limited per address, so 429s are expected:
 they are counted apart and are not failures; only 5xx (and connection errors) fail the run.
+
+``--queue`` runs the queue probe beside the load (``python -m bench.jobs queue_jobs``: a worker in that process,
+the 10,000-row import through the job and 40 small jobs) and prints the import's rows/s and the queue's
+enqueue → start p50/p95 under the load.
 """
 
 import argparse
@@ -218,7 +222,13 @@ def main() -> int:
     parser.add_argument(
         "--otp-secret", default="JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP", help="members.demo.DEMO_TOTP_SECRET"
     )
+    parser.add_argument(
+        "--queue",
+        action="store_true",
+        help="meanwhile, the queue probe (bench.jobs queue_jobs): import rows/s and enqueue→start under load",
+    )
     args = parser.parse_args()
+    probe = start_queue_probe() if args.queue else None
     if args.clerks:
         result = run_clerks(
             args.base,
@@ -231,7 +241,44 @@ def main() -> int:
         )
     else:
         result = run(args.base, args.paths or DEFAULT_PATHS, args.requests, args.threads, args.time_limit)
-    return 0 if report(result, args.requests) else 1
+    ok = report(result, args.requests)
+    if probe is not None:
+        report_queue_probe(probe)
+    return 0 if ok else 1
+
+
+def start_queue_probe():
+    """``python -m bench.jobs queue_jobs`` beside the load, on the server's database (the environment
+    scripts/load.sh set): a worker in that process takes the probe's jobs while the pages are under load."""
+    import os
+    import subprocess
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parent.parent
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "config.settings", "PYTHONPATH": str(root)}
+    return subprocess.Popen(
+        [sys.executable, "-m", "bench.jobs", "queue_jobs", "--size", "load"],
+        cwd=root,
+        env=env,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+
+
+def report_queue_probe(probe) -> None:
+    import json
+
+    out, _ = probe.communicate(timeout=900)
+    try:
+        found = json.loads(out.strip().splitlines()[-1])
+    except (ValueError, IndexError):
+        print(f"queue probe: no result (exit {probe.returncode})")
+        return
+    print(
+        f"queue under load: import {found.get('rows')} rows at {found.get('rows_per_s')} rows/s through the job "
+        f"(waited {found.get('import_wait_ms')} ms); enqueue→start p50 {found.get('latency_p50_ms')} ms, "
+        f"p95 {found.get('latency_p95_ms')} ms over {found.get('latency_jobs')} jobs; ok {found.get('ok')}"
+    )
 
 
 if __name__ == "__main__":

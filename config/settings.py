@@ -136,6 +136,11 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = Path(env_str("STATIC_ROOT") or BASE_DIR / "staticfiles")
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    # The background jobs' uploads and results (core.jobs), kept JOB_FILE_DAYS days, never served directly.
+    "jobs": {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {"location": str(Path(env_str("JOB_FILES_ROOT") or BASE_DIR / "var" / "jobs"))},
+    },
     "staticfiles": {
         "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
         if not DEBUG and env_bool("STATIC_MANIFEST", default=True)
@@ -180,6 +185,10 @@ ATTACHMENT_MAX_RECORD_BYTES = env_int("ATTACHMENT_MAX_RECORD_BYTES", 150 * 1024 
 ATTACHMENT_MAX_UPLOAD_BYTES = env_int("ATTACHMENT_MAX_UPLOAD_BYTES", 40 * 1024 * 1024)
 ATTACHMENT_MAX_PIXELS = env_int("ATTACHMENT_MAX_PIXELS", 50_000_000)
 ATTACHMENT_MAX_PAGES = env_int("ATTACHMENT_MAX_PAGES", 200)
+# How long a job's file (an export, a bundle) can be downloaded from 我的任务.
+JOB_FILE_DAYS = env_int("JOB_FILE_DAYS", 7)
+# Files with more rows than this are imported (and lists with more rows exported) by a background job.
+JOB_ROWS_THRESHOLD = env_int("JOB_ROWS_THRESHOLD", 500)
 
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "core:dashboard"

@@ -2,7 +2,7 @@
 versioned rule profile, the center's facts and staff profiles."""
 
 from django import forms
-from django.contrib import admin, messages
+from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.models import User
 from django.shortcuts import redirect
@@ -13,9 +13,9 @@ from procrastinate.contrib.django.models import ProcrastinateJob
 
 from core import models
 from core.admin_scope import ReadOnlyAdmin, ScopedModelAdmin
-from core.calendar_loading import load_calendar_year
 from core.calendar_notice import parse_notice
 from core.exceptions import DomainError
+from core.jobs import start
 from core.two_factor import require_password_change
 
 
@@ -56,18 +56,22 @@ class CalendarYearAdmin(SettingsAdmin):
             year = form.cleaned_data["year"]
             try:
                 holidays, workdays = parse_notice(upload, fmt, year)
-                load_calendar_year(
-                    year, holidays=holidays, workdays=workdays, source=form.cleaned_data["source"]
-                )
             except DomainError as exc:
                 form.add_error("file", str(exc))
             else:
-                self.message_user(
-                    request,
-                    f"已载入{year}年：节假日{len(holidays)}天，调休上班日{len(workdays)}天；相关期限已重新计算。",
-                    messages.SUCCESS,
+                # Loading the year recomputes every open deadline in it: a background job (core.tasks).
+                from core.tasks import load_calendar_job
+
+                run = start(
+                    load_calendar_job,
+                    user=request.user,
+                    label=f"载入{year}年节假日安排并重算期限",
+                    year=year,
+                    holidays=[[d.isoformat(), name] for d, name in sorted(holidays.items())],
+                    workdays=[[d.isoformat(), name] for d, name in sorted(workdays.items())],
+                    source=form.cleaned_data["source"],
                 )
-                return redirect("admin:core_calendaryear_changelist")
+                return redirect("core:my_job", run.pk)
         context = {
             **self.admin_site.each_context(request),
             "title": "导入节假日安排",

@@ -11,7 +11,7 @@ class CoreConfig(AppConfig):
         from core import checks, signals  # noqa: F401  (registers the start-up checks; calendar cache invalidation)
         from core.access import Role
         from core.permissions import sync_after_migrate
-        from core.registry import NavItem, register_nav
+        from core.registry import NavItem, register_demo, register_nav
 
         # Who changed what, who viewed full ID numbers: for the auditors (纪委) and the administrators only.
         register_nav(
@@ -29,11 +29,15 @@ class CoreConfig(AppConfig):
         )
 
         # Reminders that reach people (core/reminders.py): the foundation's own, next year's calendar (R-SV-07).
-        from core.registry import register_demo, register_reminder
+        from core.registry import register_reminder
         from core.reminders import CALENDAR, demo
 
         register_reminder(CALENDAR)
         register_demo(demo, order=1000)  # after every app's records: the reminders they call for
+
+        from core import demo as job_demo
+
+        register_demo(job_demo.generate, order=200)  # 我的任务: a job in every state
 
         post_migrate.connect(sync_after_migrate, dispatch_uid="core.sync_role_permissions")
 

@@ -13,12 +13,28 @@ from __future__ import annotations
 
 import functools
 import logging
+import time
+import uuid
 from collections.abc import Callable
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
 
 from croniter import croniter
-from django.db import close_old_connections, transaction
+from django.conf import settings
+from django.core.exceptions import PermissionDenied
+from django.core.files.base import ContentFile
+from django.db import (
+    DEFAULT_DB_ALIAS,
+    InterfaceError,
+    OperationalError,
+    close_old_connections,
+    connections,
+    transaction,
+)
+from django.http import Http404
 from django.utils import timezone
 from procrastinate import RetryStrategy, exceptions
 from procrastinate.contrib.django import app
@@ -26,7 +42,10 @@ from procrastinate.contrib.django.models import ProcrastinateJob
 from procrastinate.jobs import Status
 
 from core.exceptions import DomainError
-from core.models import TaskRun
+from core.models import TaskRun, job_files
+
+if TYPE_CHECKING:
+    from django.db.backends.base.base import BaseDatabaseWrapper
 
 logger = logging.getLogger(__name__)
 
@@ -62,19 +81,112 @@ def error_text(exc: BaseException) -> str:
     return f"执行出错（{exc.__class__.__name__}）：{detail}"
 
 
-def _run(context, name: str, label: str, func: Callable[..., str], *args, **kwargs) -> str:
+@dataclass
+class Outcome:
+    """What a job started from a page returns instead of a bare summary: where the user lands, the rows of
+    its result (e.g. every bad row of an import) and an optional file, kept ``JOB_FILE_DAYS`` days."""
+
+    summary: str
+    url: str = ""
+    details: dict = field(default_factory=dict)
+    file_name: str = ""
+    content: bytes | None = None
+
+
+class _Progress:
+    """The running job's progress, written through a connection of its own: the job's work may sit inside one
+    long transaction (an all-or-nothing import) that nobody else sees until it commits, the progress must be
+    seen at once. Writes at most every ``EVERY`` seconds, and whenever the stage changes."""
+
+    EVERY = 0.25
+
+    def __init__(self, run: TaskRun):
+        self.run_id = run.pk
+        self.requested_by_id = run.requested_by_id
+        self.stage = run.stage
+        self.written = 0.0
+        self.connection: BaseDatabaseWrapper | None = None
+
+    def update(self, done: int, total: int | None, stage: str | None) -> None:
+        now = time.monotonic()
+        changed = stage is not None and stage != self.stage
+        if not changed and now - self.written < self.EVERY and (total is None or done < total):
+            return
+        self.stage = stage if stage is not None else self.stage
+        self.written = now
+        if self.connection is None:
+            self.connection = connections.create_connection(DEFAULT_DB_ALIAS)
+        with self.connection.cursor() as cursor:
+            cursor.execute(
+                "UPDATE core_taskrun SET progress_done = %s, progress_total = COALESCE(%s, progress_total),"
+                " stage = %s WHERE id = %s",
+                [done, total, self.stage, self.run_id],
+            )
+
+    def close(self) -> None:
+        if self.connection is not None:
+            self.connection.close()
+
+
+_current: ContextVar[_Progress | None] = ContextVar("core_jobs_progress", default=None)
+
+
+def progress(done: int, total: int | None = None, stage: str | None = None) -> None:
+    """Report how far the running job got (``done`` of ``total``, the Chinese ``stage``); outside a job (the
+    same function called by a request) it does nothing. Cheap enough to call for every row."""
+    current = _current.get()
+    if current is not None:
+        current.update(done, total, stage)
+
+
+def current_run_id() -> int | None:
+    current = _current.get()
+    return current.run_id if current is not None else None
+
+
+def _begin(job, name: str, label: str, requested_by_id, task_run_id) -> TaskRun:
+    """The run's row: the one ``start`` wrote when a user queued the job (its first attempt), else a new one."""
+    now = timezone.now()
+    with transaction.atomic():
+        run = (
+            TaskRun.objects.select_for_update().filter(pk=task_run_id, state=TaskRun.State.QUEUED).first()
+            if task_run_id
+            else None
+        )
+        if run is not None:
+            run.state, run.started_at, run.attempt, run.stage = (
+                TaskRun.State.RUNNING,
+                now,
+                job.attempts + 1,
+                "",
+            )
+            run.job_id = job.id
+            run.save(update_fields=["state", "started_at", "attempt", "stage", "job_id"])
+            return run
+        first = (
+            TaskRun.objects.filter(job_id=job.id).order_by("pk").first()
+        )  # a retry keeps the first's facts
+        return TaskRun.objects.create(
+            task_name=name,
+            label=first.label if first else label,
+            job_id=job.id,
+            attempt=job.attempts + 1,
+            requested_by_id=requested_by_id,
+            queued_at=first.queued_at if first else None,
+            started_at=now,
+        )
+
+
+def _run(context, name: str, label: str, func: Callable[..., str | Outcome], *args, **kwargs) -> str:
     close_old_connections()
     requested_by_id = kwargs.pop("requested_by_id", None)
+    task_run_id = kwargs.pop("task_run_id", None)
     job = context.job
-    run = TaskRun.objects.create(
-        task_name=name,
-        label=label,
-        job_id=job.id,
-        attempt=job.attempts + 1,
-        requested_by_id=requested_by_id,
-    )
+    run = _begin(job, name, label, requested_by_id, task_run_id)
+    tracker = _Progress(run)
+    token = _current.set(tracker)
     try:
-        summary = func(*args, **kwargs) or "已完成。"
+        result = func(*args, **kwargs) or "已完成。"
     except Exception as exc:
         logger.exception("job %s (#%s) failed", name, job.id)
         run.state, run.error = TaskRun.State.FAILED, error_text(exc)
@@ -82,25 +194,149 @@ def _run(context, name: str, label: str, func: Callable[..., str], *args, **kwar
         run.save(update_fields=["state", "error", "finished_at"])
         raise
     finally:
+        _current.reset(token)
+        tracker.close()
         close_old_connections()
-    run.state, run.summary, run.finished_at = TaskRun.State.SUCCEEDED, summary, timezone.now()
-    run.save(update_fields=["state", "summary", "finished_at"])
+    run.refresh_from_db(fields=["progress_done", "progress_total", "stage"])
+    if isinstance(result, Outcome):
+        _keep_outcome(run, result)
+        summary = result.summary
+    else:
+        summary = result
+    run.state, run.summary, run.finished_at, run.stage = TaskRun.State.SUCCEEDED, summary, timezone.now(), ""
+    if run.progress_total:
+        run.progress_done = run.progress_total
+    run.save()
     return summary
 
 
-def job(name: str, label: str, *, retry=RETRY, lock: str | None = None, queueing_lock: str | None = None):
-    """Register ``func`` (returning a Chinese summary) as the queue task ``name``, recorded as ``label``."""
+def _keep_outcome(run: TaskRun, outcome: Outcome) -> None:
+    run.result_url, run.details = outcome.url, outcome.details
+    if outcome.content is not None:
+        if run.output:  # a second run of the same job replaces its file
+            run.output.delete(save=False)
+        run.output.save(f"{run.pk}-{_safe_name(outcome.file_name)}", ContentFile(outcome.content), save=False)
+        run.output_name = outcome.file_name
+        run.expires_at = timezone.now() + timedelta(days=settings.JOB_FILE_DAYS)
 
-    def decorate(func: Callable[..., str]):
+
+def _safe_name(name: str) -> str:
+    stem = "".join(ch if ch.isascii() and (ch.isalnum() or ch in ".-_") else "-" for ch in name)
+    return stem.strip("-.") or "file"
+
+
+def job(name: str, label: str, *, retry=RETRY, lock: str | None = None, queueing_lock: str | None = None):
+    """Register ``func`` (returning a Chinese summary, or an ``Outcome``) as the queue task ``name``, recorded
+    as ``label``."""
+
+    def decorate(func: Callable[..., str | Outcome]):
         @functools.wraps(func)
         def task(context, *args, **kwargs):
             return _run(context, name, label, func, *args, **kwargs)
 
+        labels[name] = label
         return app.task(name=name, pass_context=True, retry=retry, lock=lock, queueing_lock=queueing_lock)(
             task
         )
 
     return decorate
+
+
+labels: dict[str, str] = {}
+
+
+def start(task, *, user, label: str = "", total: int | None = None, **kwargs) -> TaskRun:
+    """Queue ``task`` for ``user`` (who has passed the page's permission and scope checks — the job checks them
+    again when it runs: the user may have lost the right meanwhile). Returns the run the page follows
+    (``core:my_job``) until it is done. ``kwargs`` are the job's arguments (JSON: ids, not objects)."""
+    # The row first (the job finds it by its id), then the job: whichever connection the queue defers through
+    # (a worker in the same process swaps it), the row is there before any worker can take the job.
+    now = timezone.now()
+    run = TaskRun.objects.create(
+        task_name=task.name,
+        label=label or labels.get(task.name, task.name),
+        requested_by=user,
+        state=TaskRun.State.QUEUED,
+        queued_at=now,
+        started_at=now,
+        progress_total=total,
+        stage="排队等待中",
+    )
+    try:
+        job_id = task.defer(requested_by_id=user.pk, task_run_id=run.pk, **kwargs)
+    except Exception:
+        run.delete()
+        raise
+    TaskRun.objects.filter(pk=run.pk, job_id__isnull=True).update(job_id=job_id)
+    run.job_id = job_id
+    return run
+
+
+# Retry a job started from a page only when the database or the disk failed it: a refusal (DomainError — the
+# user lost the right, the file is bad) would be refused again.
+USER_RETRY = RetryStrategy(
+    max_attempts=3, wait=30, retry_exceptions={OperationalError, InterfaceError, OSError}
+)
+
+
+def requester(*, staff: bool = True):
+    """The user who started the running job, still active (and, with ``staff``, still holding a role): the job
+    checks permission and scope again with them — they may have lost the right since they queued it."""
+    from django.contrib.auth import get_user_model
+
+    from core.access import roles_of
+
+    current = _current.get()
+    user_id = current.requested_by_id if current is not None else None
+    user = get_user_model().objects.filter(pk=user_id, is_active=True).first() if user_id else None
+    if user is None:
+        raise DomainError("发起任务的账号已停用或不存在，任务未执行。")
+    if staff and not roles_of(user):
+        raise DomainError("发起任务的账号已没有工作人员角色，任务未执行。")
+    return user
+
+
+@contextmanager
+def still_allowed(what: str = "该记录"):
+    """Inside a job: the record lookups and permission checks the page made (``get_object_for_user`` …),
+    made again; a refusal becomes the job's Chinese error instead of a 404 / 403."""
+    try:
+        yield
+    except (Http404, PermissionDenied) as exc:
+        raise DomainError(f"您已无权访问{what}（权限或管理范围已变更），任务未执行。") from exc
+
+
+def keep_upload(data: bytes, suffix: str) -> str:
+    """Keep an uploaded file's bytes for the job that reads it (the request is gone by then); the name to pass
+    to the job. Deleted with the expired files (``purge_expired_files``)."""
+    return job_files().save(f"uploads/{uuid.uuid4().hex}.{suffix}", ContentFile(data))
+
+
+def read_upload_kept(name: str) -> bytes:
+    storage = job_files()
+    if not storage.exists(name):
+        raise DomainError("上传的文件已过保留期限被删除，请重新上传。")
+    with storage.open(name, "rb") as handle:
+        return handle.read()
+
+
+def purge_expired_files(now: datetime | None = None) -> int:
+    """Delete the jobs' files whose time is up, and uploads older than ``JOB_FILE_DAYS``; how many."""
+    now = now or timezone.now()
+    removed = 0
+    for run in TaskRun.objects.filter(expires_at__lte=now).exclude(output=""):
+        run.output.delete(save=False)
+        TaskRun.objects.filter(pk=run.pk).update(output="")
+        removed += 1
+    storage = job_files()
+    cutoff = now - timedelta(days=settings.JOB_FILE_DAYS)
+    if storage.exists("uploads"):
+        for name in storage.listdir("uploads")[1]:
+            path = f"uploads/{name}"
+            if storage.get_modified_time(path) <= cutoff:
+                storage.delete(path)
+                removed += 1
+    return removed
 
 
 def scheduled(name: str, label: str, *, cron: str, schedule: str, last: bool = False):

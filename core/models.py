@@ -325,6 +325,14 @@ class IdNumberView(models.Model):
         return self.holder.label
 
 
+def job_files():
+    """Where the jobs' files live (STORAGES["jobs"], under var/): never served directly, downloaded through
+    core.task_views.my_job_file by the user who started the job."""
+    from django.core.files.storage import storages
+
+    return storages["jobs"]
+
+
 class TaskRun(models.Model):
     """One run of a background job (core.jobs): when it ran, what it did, or the error that stopped it.
 
@@ -333,6 +341,7 @@ class TaskRun(models.Model):
     """
 
     class State(models.TextChoices):
+        QUEUED = "queued", "排队中"
         RUNNING = "running", "执行中"
         SUCCEEDED = "succeeded", "已完成"
         FAILED = "failed", "失败"
@@ -354,6 +363,18 @@ class TaskRun(models.Model):
         related_name="+",
         verbose_name="发起人",
     )
+    # A job a user started from a page (core.jobs.start): queued at, how far it got, where it lands, its file.
+    queued_at = models.DateTimeField("提交时间", null=True, blank=True)
+    progress_done = models.PositiveIntegerField("已处理", default=0)
+    progress_total = models.PositiveIntegerField("共计", null=True, blank=True)
+    stage = models.CharField("当前步骤", max_length=100, blank=True)
+    result_url = models.CharField("结果页面", max_length=500, blank=True)
+    details = models.JSONField("结果明细", default=dict, blank=True)
+    output = models.FileField(
+        "结果文件", storage=job_files, upload_to="output/%Y/%m/", max_length=300, blank=True
+    )
+    output_name = models.CharField("文件名", max_length=200, blank=True)
+    expires_at = models.DateTimeField("文件保留至", null=True, blank=True)
 
     class Meta:
         verbose_name = "后台任务记录"
@@ -363,6 +384,24 @@ class TaskRun(models.Model):
 
     def __str__(self) -> str:
         return f"{self.label}（{self.get_state_display()}）"
+
+    @property
+    def is_finished(self) -> bool:
+        return self.state in (self.State.SUCCEEDED, self.State.FAILED)
+
+    @property
+    def percent(self) -> int | None:
+        """How far the job got, 0–100; None while the total is not known."""
+        if self.state == self.State.SUCCEEDED:
+            return 100
+        if not self.progress_total:
+            return None
+        return min(100, self.progress_done * 100 // self.progress_total)
+
+    def file_available(self, now=None) -> bool:
+        """The job's file can still be downloaded (it exists and its time has not run out)."""
+        now = now or timezone.now()
+        return bool(self.output) and (self.expires_at is None or self.expires_at > now)
 
         return "党员" if self.member_id is not None else "发展对象"
 

@@ -1,11 +1,15 @@
-"""后台任务: the administrators' page of the queue — the nightly round's last runs, recent jobs, retries."""
+"""后台任务: the administrators' page of the queue — the nightly round's last runs, recent jobs, retries — and
+我的任务: each user's own jobs, their progress bar, result and file."""
 
 from django import forms
+from django.http import FileResponse, Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.http import require_POST, require_safe
 
 from core import jobs
-from core.access import Role, staff_required
+from core.access import Role, is_admin, staff_required
 from core.models import TaskRun
 from core.operations import flash_form_errors, run_form
 
@@ -46,3 +50,90 @@ def task_retry(request, pk: int):
     if run_form(request, form, lambda data: jobs.retry(run), success=f"已重新提交「{run.label}」。") is None:
         flash_form_errors(request, form)
     return redirect("core:task_index")
+
+
+# --- 我的任务: the jobs a user started from a page, their progress, their result and file ---------------------
+
+MY_RECENT = 30
+
+
+def _latest_per_job(runs) -> list[TaskRun]:
+    """One row per queued job: its latest attempt (a retried job has a row per attempt)."""
+    seen: dict[object, TaskRun] = {}
+    for run in runs:
+        seen.setdefault(run.job_id or f"run-{run.pk}", run)
+    return list(seen.values())
+
+
+def _my_run(request, pk: int, *, owner_only: bool = False) -> TaskRun:
+    """The job ``pk`` as its latest attempt, if ``request.user`` started it (or, unless ``owner_only``, is the
+    administrator); any other user gets 404 — not even whether it exists."""
+    run = get_object_or_404(TaskRun, pk=pk)
+    mine = run.requested_by_id == request.user.pk
+    if not mine and (owner_only or not is_admin(request.user)):
+        raise Http404("没有这个任务。")
+    if run.job_id is not None:
+        run = TaskRun.objects.filter(job_id=run.job_id).order_by("-pk").first() or run
+    return run
+
+
+@require_safe
+@staff_required
+def my_jobs(request):
+    runs = TaskRun.objects.filter(requested_by=request.user).order_by("-pk")[: MY_RECENT * 3]
+    return render(
+        request, "core/jobs/mine.html", {"runs": _latest_per_job(runs)[:MY_RECENT], "now": timezone.now()}
+    )
+
+
+@require_safe
+@staff_required
+def my_job(request, pk: int):
+    run = _my_run(request, pk)
+    return render(
+        request,
+        "core/jobs/detail.html",
+        {
+            "run": run,
+            "pk": pk,
+            "file_available": run.file_available(),
+            "mine": run.requested_by_id == request.user.pk,
+        },
+    )
+
+
+@require_safe
+@staff_required
+def my_job_status(request, pk: int):
+    """The progress bar's JSON (static/js/job_progress.js polls it)."""
+    run = _my_run(request, pk)
+    response = JsonResponse(
+        {
+            "state": run.state,
+            "state_label": run.get_state_display(),
+            "done": run.progress_done,
+            "total": run.progress_total,
+            "percent": run.percent,
+            "stage": run.stage,
+            "finished": run.is_finished,
+            "url": run.result_url or reverse("core:my_job", args=[pk]),
+            "error": run.error,
+            "summary": run.summary,
+        }
+    )
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@require_safe
+@staff_required
+def my_job_file(request, pk: int):
+    """The job's file, for the user who started it, while it is kept."""
+    run = _my_run(request, pk, owner_only=True)
+    if not run.file_available():
+        raise Http404("文件已过保留期限或不存在。")
+    try:
+        handle = run.output.open("rb")
+    except FileNotFoundError as exc:
+        raise Http404("文件已过保留期限或不存在。") from exc
+    return FileResponse(handle, as_attachment=True, filename=run.output_name or run.output.name or "")

@@ -1,14 +1,20 @@
-"""The foundation's scheduled jobs: next year's holiday calendar (R-SV-07) and the reminders round."""
+"""The foundation's scheduled jobs: next year's holiday calendar (R-SV-07), the reminders round, the expired
+files of 我的任务 — and the holiday-notice load started from the admin."""
 
-from datetime import datetime
+from datetime import date, datetime
+
+from django.urls import reverse
+from django.utils import timezone
 
 from core import reminders
 from core.calendar_loading import (
+    load_calendar_year,
     load_calendar_year_from_package,
     next_year_awaits_notice,
     package_knows_year,
 )
-from core.jobs import scheduled
+from core.exceptions import DomainError
+from core.jobs import USER_RETRY, Outcome, job, progress, purge_expired_files, requester, scheduled
 from core.models import CalendarYear
 
 
@@ -42,3 +48,33 @@ def next_year_calendar(on: datetime) -> str:
 def reminder_round(on: datetime) -> str:
     """Make the reminders due now for everyone and send the new ones once (core/reminders.py)."""
     return reminders.run_round()
+
+
+@scheduled("core.purge_job_files", "清理过期的任务文件", cron="45 3 * * *", schedule="每天3:45")
+def purge_job_files(on: datetime) -> str:
+    """The files of 我的任务 are kept JOB_FILE_DAYS days (core.jobs.purge_expired_files)."""
+    removed = purge_expired_files(max(on, timezone.now()))
+    return f"删除过期文件{removed}个。" if removed else "没有过期的任务文件。"
+
+
+@job("core.load_calendar", "载入节假日安排", retry=USER_RETRY)
+def load_calendar_job(year: int, holidays: list, workdays: list, source: str) -> Outcome:
+    """R-SV-07: load a year from the State Council notice (parsed and checked by the admin page) and, through
+    ``calendar_changed``, recompute every open deadline in it — core.calendar_loading.load_calendar_year, the
+    same call as before. For an administrator who may still change the calendar."""
+    from core.access import is_admin
+
+    user = requester()
+    if not (is_admin(user) and user.has_perm("core.change_calendaryear")):
+        raise DomainError("您已没有修改节假日安排的权限，任务未执行。")
+    progress(0, None, "载入并重算期限")
+    load_calendar_year(
+        year,
+        holidays={date.fromisoformat(day): name for day, name in holidays},
+        workdays={date.fromisoformat(day): name for day, name in workdays},
+        source=source,
+    )
+    return Outcome(
+        summary=f"已载入{year}年：节假日{len(holidays)}天，调休上班日{len(workdays)}天；相关期限已重新计算。",
+        url=reverse("admin:core_calendaryear_changelist"),
+    )

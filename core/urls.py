@@ -38,6 +38,11 @@ urlpatterns = [
     path("reminders/read/", reminder_views.reminder_read, name="reminders_read"),
     path("reminders/<int:pk>/read/", reminder_views.reminder_read, name="reminder_read"),
     path("reminders/settings/", reminder_views.reminder_preferences, name="reminder_preferences"),
+    # 我的任务: the jobs a user started (core.jobs.start), the progress bar's status, the result file.
+    path("jobs/", task_views.my_jobs, name="my_jobs"),
+    path("jobs/<int:pk>/", task_views.my_job, name="my_job"),
+    path("jobs/<int:pk>/status/", task_views.my_job_status, name="my_job_status"),
+    path("jobs/<int:pk>/file/", task_views.my_job_file, name="my_job_file"),
 ]
 
 # Authentication pages keep Django's global names (login, logout, password_change…).

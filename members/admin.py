@@ -1,6 +1,7 @@
 """Admin for the member records, usable with 50,000 members: scoped querysets (core.admin_scope),
 autocomplete for foreign keys, list_select_related, no per-row queries, history on every model."""
 
+from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.admin.options import IncorrectLookupParameters
 from django.contrib.admin.utils import unquote
@@ -17,10 +18,12 @@ from core.audit import id_number_for_display, log_id_number_views
 from core.changelist import IndexedYearsChangeList
 from core.exports import AdminCSV, AdminXLSX
 from core.idnumbers import mask_id_number, mask_phone
+from core.jobs import start
 from core.models import Organization
-from core.spreadsheets import ImportFileError, load_dataset, read_upload
+from core.spreadsheets import ImportFileError, load_dataset, read_upload, row_estimate
 from members import models
 from members.aid import aid_household_create, aid_pair, aid_visit_record
+from members.importing import may_import
 from members.models import Member
 from members.resources import MemberResource, OrganizationResource
 from members.reviews import review_record
@@ -94,8 +97,52 @@ class ImportExportAdmin(ImportExportMixin, ScopedModelAdmin):
     def get_import_formats(self):
         return [CheckedXLSX, CheckedCSV]
 
+    import_kind = ""  # members.importing.IMPORT_KINDS: set where a big file is imported by a background job
+
+    def import_action(self, request, **kwargs):
+        """A small file keeps import-export's check-then-confirm preview; a file of more than JOB_ROWS_THRESHOLD
+        rows is checked and imported (all or nothing) by a background job — the same import — and the admin
+        lands on its page with the progress bar and, when done, every bad row."""
+        if self.import_kind and request.method == "POST" and self.has_import_permission(request):
+            form = self.create_import_form(request)
+            if form.is_valid():
+                upload = form.cleaned_data["import_file"]
+                fmt = self.get_import_formats()[int(form.cleaned_data["format"])]().get_extension()
+                data = read_upload(upload, fmt)
+                rows = row_estimate(data, fmt)
+                if rows > settings.JOB_ROWS_THRESHOLD and may_import(request.user, self.import_kind):
+                    from members.tasks import start_import
+
+                    run = start_import(
+                        user=request.user, kind=self.import_kind, data=data, file_format=fmt, rows=rows
+                    )
+                    return redirect("core:my_job", run.pk)
+                upload.seek(0)
+        return super().import_action(request, **kwargs)
+
     def get_export_formats(self):
         return [AdminXLSX, AdminCSV]  # the one export writer (core.exports)
+
+    def _do_file_export(self, file_format, request, queryset, export_form=None):
+        """More than JOB_ROWS_THRESHOLD rows: the same export (this admin's get_export_queryset and
+        get_export_data, for the same filters and form) written by a background job (members.tasks); the
+        admin lands on its page and 我的任务 keeps the file."""
+        count = queryset.count()
+        if count <= settings.JOB_ROWS_THRESHOLD:
+            return super()._do_file_export(file_format, request, queryset, export_form=export_form)
+        from members.tasks import admin_export_job
+
+        run = start(
+            admin_export_job,
+            user=request.user,
+            label=f"后台导出{self.opts.verbose_name}（{count}条）",
+            total=count,
+            model=self.opts.label_lower,
+            query=request.GET.urlencode(),
+            form=request.POST.urlencode(),
+            meta={k: request.META[k] for k in ("REMOTE_ADDR", "HTTP_X_FORWARDED_FOR") if k in request.META},
+        )
+        return redirect("core:my_job", run.pk)
 
     def get_import_resource_kwargs(self, request, **kwargs):
         return {**super().get_import_resource_kwargs(request, **kwargs), "user": request.user}
@@ -125,6 +172,7 @@ class ImportExportAdmin(ImportExportMixin, ScopedModelAdmin):
 @admin.register(Organization)
 class OrganizationAdmin(ImportExportAdmin):
     scope_field = "pk"
+    import_kind = "organizations"
     resource_classes = [OrganizationResource]
     list_display = ["name", "code", "kind", "category", "parent", "village", "is_center", "is_active"]
     list_filter = ["kind", "category", "is_center", "has_approval_authority", "is_active"]
@@ -152,6 +200,7 @@ class StatusEventInline(ReadOnlyInline):
 @admin.register(models.Member)
 class MemberAdmin(ImportExportAdmin):
     resource_classes = [MemberResource]  # imported by members.member_import (MemberResource.import_data)
+    import_kind = "members"
     import_template_name = "admin/members/member/import.html"
     search_fields = ["name", "name_initials", "=id_number", "^phone"]  # searched by get_search_results
     search_help_text = "姓名、拼音首字母、身份证号或电话的一部分"

@@ -193,6 +193,10 @@ def archive_parts(member: Member, user) -> list[ArchivePart]:
     ]
 
 
+def member_archive_name(member: Member) -> str:
+    return f"党员档案-{member.name}.pdf"
+
+
 def member_archive_pdf(member: Member, user, *, variant: str | None = PDFA_VARIANT) -> bytes:
     """The member's whole file as one PDF (R-RC-23): every registered part, cover, contents, outline."""
     from core.archive import member_archive_parts

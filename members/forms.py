@@ -404,3 +404,37 @@ class StatusChangeForm(forms.Form):
 
     def clean_effective_on(self):
         return _not_in_future(self.cleaned_data["effective_on"], "生效日期")
+
+
+class ImportUploadForm(forms.Form):
+    """导入党员 / 党组织: the file, read and checked by core.spreadsheets (size, fake or exploding workbooks);
+    ``rows`` estimates its data rows (the request imports a small file, a job a big one)."""
+
+    kind = forms.ChoiceField(label="导入内容", choices=[])
+    file = forms.FileField(label="文件（.xlsx 或 .csv）")
+
+    def __init__(self, *args, user, **kwargs):
+        from members.importing import IMPORT_KINDS, may_import
+
+        super().__init__(*args, **kwargs)
+        self.fields["kind"].choices = [(k, v) for k, v in IMPORT_KINDS.items() if may_import(user, k)]
+        self.file_format = ""
+        self.data_bytes = b""
+        self.rows = 0
+
+    def clean_file(self):
+        from core.spreadsheets import ImportFileError, read_upload, row_estimate
+
+        upload = self.cleaned_data["file"]
+        name = (upload.name or "").lower()
+        self.file_format = "xlsx" if name.endswith(".xlsx") else "csv" if name.endswith(".csv") else ""
+        if not self.file_format:
+            raise forms.ValidationError("请上传 .xlsx 或 .csv 文件。")
+        try:
+            self.data_bytes = read_upload(upload, self.file_format)
+            self.rows = row_estimate(self.data_bytes, self.file_format)
+        except ImportFileError as exc:
+            raise forms.ValidationError(str(exc)) from exc
+        except Exception as exc:  # a workbook that cannot be opened at all
+            raise forms.ValidationError("文件无法读取，请用Excel另存为.xlsx后再导入。") from exc
+        return upload

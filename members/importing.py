@@ -14,6 +14,8 @@ from dataclasses import dataclass, field
 import tablib
 from django.core.exceptions import ValidationError
 
+from core import jobs
+from core.access import can_write, is_admin
 from core.exports import write_csv, write_xlsx
 from core.idnumbers import mask_id_number, mask_phone
 from core.spreadsheets import ImportFileError, load_dataset, read_upload
@@ -89,6 +91,27 @@ def _validation_reason(error: ValidationError) -> str:
     return "；".join(error.messages)
 
 
+IMPORT_KINDS = {"members": "党员", "organizations": "党组织"}
+
+
+def may_import(user, kind: str) -> bool:
+    """Who may import (every import door — the staff page, the admin, the background job — asks this): a
+    writing role with the rights to add and change the records; organisations are the administrator's alone
+    (re-parenting one moves its members into another's scope). A scoped importer's rows are limited to their
+    organisations by the import itself (members.member_import)."""
+    if kind not in IMPORT_KINDS or not user.is_active or not can_write(user):
+        return False
+    if kind == "organizations":
+        return is_admin(user) and user.has_perms(["core.add_organization", "core.change_organization"])
+    return user.has_perms(["members.add_member", "members.change_member"])
+
+
+def import_file(*, kind: str, file, file_format: str, user, dry_run: bool = False) -> ImportResult:
+    """The one entry of every import door: members or organisations."""
+    run = import_members if kind == "members" else import_organizations
+    return run(file=file, file_format=file_format, user=user, dry_run=dry_run)
+
+
 def import_members(*, file, file_format: str, user, dry_run: bool = False) -> ImportResult:
     """Import members from an XLSX / CSV file with Chinese headers (see MemberResource).
 
@@ -97,6 +120,7 @@ def import_members(*, file, file_format: str, user, dry_run: bool = False) -> Im
     from members.member_import import import_member_dataset
 
     result = ImportResult(dry_run=dry_run)
+    jobs.progress(0, None, "读取文件")
     try:
         dataset = load_dataset(read_upload(file, file_format), file_format)
     except ImportFileError as exc:

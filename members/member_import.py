@@ -31,6 +31,7 @@ from django.db.models import Q
 from import_export.results import Error, Result, RowResult
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
+from core import jobs
 from core.access import scoped_organization_ids
 from core.models import Organization
 from members.models import Member, MemberStatusEvent
@@ -38,6 +39,7 @@ from members.resources import MemberResource, OrganizationWidget
 from members.search import name_initials
 
 BATCH = 2000
+CHECKING, WRITING = "逐行检查", "写入数据库"  # the stages a background import reports (core.jobs.progress)
 IMPORT_REASON = "批量导入建立党员档案"
 # A scoped importer (a branch secretary) updates the members of their own organisations only. A row for anyone
 # else — a number nobody has, or a member of another branch — gets this one answer, so the check never tells
@@ -100,7 +102,9 @@ def import_member_dataset(dataset, *, user, dry_run: bool) -> MemberImportOutcom
     orgs = _org_lookup(rows, [f.column_name for f in org_fields])
 
     scope = scoped_organization_ids(user)
+    jobs.progress(0, len(rows), CHECKING)
     for number, row in enumerate(rows, 1):
+        jobs.progress(number - 1, len(rows), CHECKING)  # a no-op in a request; throttled in a job
         try:
             resource.before_import_row(row, row_number=number)  # duplicates inside the file
         except ValidationError as exc:
@@ -166,9 +170,14 @@ def import_member_dataset(dataset, *, user, dry_run: bool) -> MemberImportOutcom
 
 def _write(outcome: MemberImportOutcome, *, user, update_fields: list[str]) -> None:
     """All rows in one transaction: members, their first status event (R-MB-02), their history rows."""
+    total = len(outcome.created) + len(outcome.updated)
+    written = 0
+    jobs.progress(0, total, WRITING)
     with transaction.atomic():
-        if outcome.created:
-            created = bulk_create_with_history(outcome.created, Member, batch_size=BATCH, default_user=user)
+        for start in range(0, len(outcome.created), BATCH):
+            created = bulk_create_with_history(
+                outcome.created[start : start + BATCH], Member, batch_size=BATCH, default_user=user
+            )
             MemberStatusEvent.objects.bulk_create(
                 [
                     MemberStatusEvent(
@@ -184,10 +193,13 @@ def _write(outcome: MemberImportOutcome, *, user, update_fields: list[str]) -> N
                 ],
                 batch_size=BATCH,
             )
-        if outcome.updated:
-            bulk_update_with_history(
-                outcome.updated, Member, update_fields, batch_size=BATCH, default_user=user
-            )
+            written += len(created)
+            jobs.progress(written, total, WRITING)
+        for start in range(0, len(outcome.updated), BATCH):
+            chunk = outcome.updated[start : start + BATCH]
+            bulk_update_with_history(chunk, Member, update_fields, batch_size=BATCH, default_user=user)
+            written += len(chunk)
+            jobs.progress(written, total, WRITING)
 
 
 def import_export_result(outcome: MemberImportOutcome, dataset) -> Result:

@@ -19,4 +19,5 @@ urlpatterns = [
         name="dues_sheet",
     ),
     path("<int:pk>/dues/<int:year>/statement.pdf", dues_views.dues_statement_pdf, name="dues_statement"),
+    path("<int:pk>/archive/job/", print_views.member_archive_job, name="member_archive_job"),
 ]

@@ -6,9 +6,12 @@ Everything is read in autocommit mode (no ATOMIC_REQUESTS), so rendering never h
 from __future__ import annotations
 
 from django.http import Http404
+from django.shortcuts import redirect
+from django.views.decorators.http import require_POST
 
 from core.access import get_object_for_user, sees_full_id_numbers, staff_required
 from core.audit import log_full_id_number_shown
+from core.jobs import start
 from core.pdf import pdf_response, render_document
 from members import documents
 from members.models import FloatingCertificate, Meeting, Member, RelationTransfer
@@ -58,7 +61,19 @@ def member_archive(request, pk: int):
     member = get_object_for_user(Member.objects.all(), request.user, pk=pk)
     pdf = documents.member_archive_pdf(member, request.user)
     _log_full_id_number(request, member)
-    return pdf_response(pdf, f"党员档案-{member.name}.pdf")
+    return pdf_response(pdf, documents.member_archive_name(member))
+
+
+@require_POST
+@staff_required
+def member_archive_job(request, pk: int):
+    """The same bundle typeset by a background job (members.tasks.member_archive_job): the page shows the bar,
+    我的任务 keeps the file."""
+    from members.tasks import member_archive_job as task
+
+    member = get_object_for_user(Member.objects.all(), request.user, pk=pk)
+    run = start(task, user=request.user, label=f"生成党员档案：{member.name}", member_id=member.pk)
+    return redirect("core:my_job", run.pk)
 
 
 def _log_full_id_number(request, member) -> None:

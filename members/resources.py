@@ -19,6 +19,7 @@ from decimal import Decimal, InvalidOperation
 from django.core.exceptions import ValidationError
 from import_export import fields, resources, widgets
 
+from core import jobs
 from core.exports import FORMULA_STARTS, escape_formula
 from core.idnumbers import mask_id_number, mask_phone, normalize_id_number
 from core.models import Organization
@@ -176,6 +177,13 @@ class ChineseResourceMixin:
             raise ValueError("表头不正确（" + "；".join(problems) + "），请使用导出的模板。")
         dataset.headers = headers
         self._seen_keys = {}
+        self._rows = len(dataset)
+        jobs.progress(0, self._rows, "逐行检查")
+
+    def after_import_row(self, row, row_result, **kwargs):
+        """How far a background import got (core.jobs.progress; nothing in a request)."""
+        super().after_import_row(row, row_result, **kwargs)
+        jobs.progress(kwargs.get("row_number", 0), getattr(self, "_rows", None), "逐行检查")
 
     def before_import_row(self, row, **kwargs):
         key = normalize_id_number(str(row.get(self.key_column) or ""))

@@ -7,6 +7,7 @@ app_name = "members"
 urlpatterns = [
     path("", views.member_list, name="list"),
     path("export/", views.member_export, name="export"),
+    path("import/", views.member_import, name="import"),
     path("<int:pk>/", views.member_detail, name="detail"),
     path("<int:pk>/dues/", dues_views.dues_create, name="dues"),
     path("<int:pk>/dues/reduction/", dues_views.dues_reduction, name="dues_reduction"),

@@ -6,6 +6,9 @@ members.meetings / members.transfers run by core.operations.run_form, POST then 
 
 from __future__ import annotations
 
+from django.conf import settings
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.http import Http404, HttpResponse
@@ -23,6 +26,7 @@ from core.access import (
 from core.attachments import member_file
 from core.audit import log_id_number_views
 from core.dates import local_today
+from core.jobs import start
 from core.models import Organization
 from core.operations import run_form
 from core.registry import timeline_for
@@ -45,6 +49,7 @@ from members.forms import (
     FloatingContactForm,
     FloatingRegisterForm,
     FloatingReturnForm,
+    ImportUploadForm,
     MeetingForm,
     MemberSearchForm,
     RestoreRightsForm,
@@ -53,7 +58,7 @@ from members.forms import (
     TransferCancelForm,
     TransferStartForm,
 )
-from members.importing import export_members
+from members.importing import export_members, import_file, may_import
 from members.meetings import expected_attendees, meeting_create, record_attendance
 from members.models import Discipline, FloatingCertificate, FloatingMember, Meeting, Member, RelationTransfer
 from members.search import search_members
@@ -110,16 +115,22 @@ def _page(request, queryset):
 
 
 def _search(request):
-    form = MemberSearchForm(request.GET or None, organizations=_branches(request.user))
-    members = _members(request.user)
+    return search_for(request.user, request.GET)
+
+
+def search_for(user, query):
+    """The member list's search (``query``: the list's query string) in ``user``'s scope — the list, its
+    export and the export job (members.tasks) all call it."""
+    form = MemberSearchForm(query or None, organizations=_branches(user))
+    members = _members(user)
     if form.is_valid():
         # Roles that see ID numbers and phones masked search names only: digits would rebuild them (R-MB-04).
-        members = search_members(members, form.cleaned_data["q"], numbers=sees_full_id_numbers(request.user))
+        members = search_members(members, form.cleaned_data["q"], numbers=sees_full_id_numbers(user))
         if form.cleaned_data["organization"]:
             members = members.filter(organization_id=form.cleaned_data["organization"])
-    active_filter = MEMBER_FILTERS.get(request.GET.get("filter", ""))
+    active_filter = MEMBER_FILTERS.get(query.get("filter", ""))
     if active_filter:
-        members = members.filter(pk__in=active_filter[1](request.user))
+        members = members.filter(pk__in=active_filter[1](user))
     return form, members.order_by("organization__sort_order", "name", "pk"), active_filter
 
 
@@ -138,7 +149,40 @@ def member_list(request):
     return render(
         request,
         "members/member_list.html",
-        {"form": form, "page_obj": page, "filter_label": active_filter[0] if active_filter else ""},
+        {
+            "form": form,
+            "page_obj": page,
+            "filter_label": active_filter[0] if active_filter else "",
+            "may_import": may_import(request.user, "members"),
+        },
+    )
+
+
+@staff_required(write=True)
+def member_import(request):
+    """导入党员 / 党组织: a small file is checked and imported here (all or nothing, every bad row listed); a
+    file of more than JOB_ROWS_THRESHOLD rows is imported by a background job whose page shows the bar."""
+    form = ImportUploadForm(request.POST or None, request.FILES or None, user=request.user)
+    result = None
+    if request.method == "POST" and form.is_valid():
+        kind, fmt = form.cleaned_data["kind"], form.file_format
+        if not may_import(request.user, kind):
+            raise PermissionDenied("您没有导入该类数据的权限。")
+        if form.rows > settings.JOB_ROWS_THRESHOLD:
+            from members.tasks import start_import
+
+            run = start_import(
+                user=request.user, kind=kind, data=form.data_bytes, file_format=fmt, rows=form.rows
+            )
+            return redirect("core:my_job", run.pk)
+        result = import_file(kind=kind, file=form.data_bytes, file_format=fmt, user=request.user)
+        if result.ok:
+            messages.success(request, result.summary)
+            return redirect("members:import")
+    return render(
+        request,
+        "members/import.html",
+        {"form": form, "result": result, "threshold": settings.JOB_ROWS_THRESHOLD},
     )
 
 
@@ -146,6 +190,11 @@ def member_list(request):
 def member_export(request):
     """The searched, scoped member list as XLSX; ID numbers and phones masked for roles that need it."""
     members = _search(request)[1]
+    if members.count() > settings.JOB_ROWS_THRESHOLD:  # a big list is written by a job: 我的任务 has the file
+        from members.tasks import export_members_job
+
+        run = start(export_members_job, user=request.user, query=request.GET.urlencode())
+        return redirect("core:my_job", run.pk)
     content = export_members(queryset=members, file_format="xlsx", user=request.user)
     if sees_full_id_numbers(request.user):  # full ID numbers in the file: one log row per exported member
         log_id_number_views(

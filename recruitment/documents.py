@@ -379,6 +379,10 @@ def archive_parts(member, user) -> list[ArchivePart]:
     return [archive_part(candidate)] if candidate else []
 
 
+def candidate_archive_name(candidate: Candidate) -> str:
+    return f"发展党员档案-{candidate.name}.pdf"
+
+
 def candidate_archive_pdf(candidate: Candidate, user, *, variant: str | None = PDFA_VARIANT) -> bytes:
     """R-RC-23: a candidate's file as one PDF — for people who are not (yet) members; a member's bundle
     (members_print:member_archive) holds the same part among the member's other records."""

@@ -16,4 +16,5 @@ urlpatterns = [
     path("approvals/<int:pk>/opinion.pdf", print_views.approval_opinion, name="approval_opinion"),
     path("<int:pk>/checklist.pdf", print_views.archive_checklist, name="archive_checklist"),
     path("<int:pk>/archive.pdf", print_views.candidate_archive, name="candidate_archive"),
+    path("<int:pk>/archive/job/", print_views.candidate_archive_job, name="candidate_archive_job"),
 ]

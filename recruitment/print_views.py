@@ -6,8 +6,12 @@ Everything is read in autocommit mode (no ATOMIC_REQUESTS), so rendering never h
 
 from __future__ import annotations
 
+from django.shortcuts import redirect
+from django.views.decorators.http import require_POST
+
 from core.access import get_object_for_user, staff_required
 from core.audit import log_full_id_number_shown
+from core.jobs import start
 from core.pdf import pdf_response, render_document
 from recruitment import documents
 from recruitment.document_numbers import FILED_ACTIONS
@@ -85,4 +89,17 @@ def candidate_archive(request, pk: int):
     pdf = documents.candidate_archive_pdf(candidate, request.user)
     # The cover carries the full ID number for the roles that see it: that viewing is logged (R-MB-04).
     log_full_id_number_shown(request=request, person=candidate)
-    return pdf_response(pdf, f"发展党员档案-{candidate.name}.pdf")
+    return pdf_response(pdf, documents.candidate_archive_name(candidate))
+
+
+@require_POST
+@staff_required
+def candidate_archive_job(request, pk: int):
+    """The same bundle typeset by a background job (recruitment.tasks.candidate_archive_job)."""
+    from recruitment.tasks import candidate_archive_job as task
+
+    candidate = get_object_for_user(Candidate.objects.all(), request.user, pk=pk)
+    run = start(
+        task, user=request.user, label=f"生成发展党员档案：{candidate.name}", candidate_id=candidate.pk
+    )
+    return redirect("core:my_job", run.pk)

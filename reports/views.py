@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from django.http import Http404, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
 
 from core.access import staff_required
 from core.dates import local_today
+from core.jobs import start
 from members.analysis import quarterly_analysis
 from reports.blocks import Scope, compute_block, compute_blocks, get_block_spec
 from reports.charts import bar_chart
@@ -60,18 +62,41 @@ def block_xlsx(request, key: str):
     return _download(block_workbook(block, scope, period), XLSX, _ascii_name(key, period, "xlsx"))
 
 
+def _analysis_organization(user):
+    """The organisation whose analysis ``user`` prints (None: the whole town); 404 for a scoped account
+    without one."""
+    if Scope.for_user(user).is_town:
+        return None
+    organization = getattr(getattr(user, "staff_profile", None), "organization", None)
+    if organization is None:
+        raise Http404("您的账号未关联党组织。")
+    return organization
+
+
+def analysis_file(user, query) -> tuple[bytes, str]:
+    """R-MB-10: the quarter's analysis (``query``: the page's query string) as a printed PDF, for ``user``'s
+    scope — the download and the background job (reports.tasks) both call it."""
+    period = Period.from_query(query)
+    organization = _analysis_organization(user)
+    analysis = quarterly_analysis(year=period.year, quarter=period.quarter, organization=organization)
+    return analysis_pdf(analysis), f"quarterly-analysis-{period.year}-q{period.quarter}.pdf"
+
+
 @staff_required
 def analysis_download(request):
     """R-MB-10: the quarter's analysis as a printed PDF, for the user's scope."""
-    period = Period.from_query(request.GET)
-    scope = Scope.for_user(request.user)
-    organization = None
-    if not scope.is_town:
-        profile = getattr(request.user, "staff_profile", None)
-        organization = getattr(profile, "organization", None)
-        if organization is None:
-            raise Http404("您的账号未关联党组织。")
-    analysis = quarterly_analysis(year=period.year, quarter=period.quarter, organization=organization)
-    pdf = analysis_pdf(analysis)
-    filename = f"quarterly-analysis-{period.year}-q{period.quarter}.pdf"
+    pdf, filename = analysis_file(request.user, request.GET)
     return _download(pdf, "application/pdf", filename)
+
+
+@require_POST
+@staff_required
+def analysis_job(request):
+    """The same PDF typeset by a background job (reports.tasks.analysis_job); the page shows the bar."""
+    from reports.tasks import analysis_job as task
+
+    period = Period.from_query(request.GET)
+    _analysis_organization(request.user)  # checked now, and again by the job
+    label = f"生成{period.year}年第{period.quarter}季度党员教育管理分析"
+    run = start(task, user=request.user, label=label, query=request.GET.urlencode())
+    return redirect("core:my_job", run.pk)

@@ -20,6 +20,7 @@ urlpatterns = [
     path("statistics/", views.stats, name="stats"),
     path("records/", views.records, name="records"),
     path("records/<int:year>.csv", views.records_csv, name="records_csv"),
+    path("records/<int:year>/job/", views.records_job, name="records_job"),
     path("records/<int:year>/archive/", views.records_archive, name="records_archive"),
     # Public pages, no login.
     path("guide/", views.public_catalog, name="public_catalog"),

@@ -22,6 +22,7 @@ from core import rate_limits
 from core.access import Role, can_write, is_admin, staff_required
 from core.dates import local_today
 from core.exports import write_csv
+from core.jobs import start
 from core.login_throttle import client_ip
 from core.operations import flash_form_errors, run_form
 from core.people import person_name
@@ -407,9 +408,9 @@ RECORD_COLUMNS = [
 ]
 
 
-@desk_reader
-def records_csv(request, year: int):
-    """R-SV-17: the year's service records (time, person, content, how resolved), through the export writer."""
+def records_file(year: int) -> tuple[bytes, str, int]:
+    """R-SV-17: the year's service records (time, person, content, how resolved), through the export writer —
+    the download and the background job (services.tasks) both call it. (bytes, file name, how many)."""
     matters = Matter.objects.filter(year=year).select_related("first_contact", "handler").order_by("sequence")
     rows = (
         [
@@ -426,9 +427,26 @@ def records_csv(request, year: int):
         ]
         for m in matters.iterator(chunk_size=2000)
     )
-    response = HttpResponse(write_csv(RECORD_COLUMNS, rows), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="service-records-{year}.csv"'
+    return write_csv(RECORD_COLUMNS, rows), f"service-records-{year}.csv", matters.count()
+
+
+@desk_reader
+def records_csv(request, year: int):
+    """R-SV-17: the year's service records as CSV."""
+    content, filename, _count = records_file(year)
+    response = HttpResponse(content, content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
+
+
+@require_POST
+@desk_reader
+def records_job(request, year: int):
+    """The same CSV written by a background job (services.tasks.records_job); 我的任务 keeps the file."""
+    from services.tasks import records_job as task
+
+    run = start(task, user=request.user, label=f"导出{year}年便民服务记录", year=year)
+    return redirect("core:my_job", run.pk)
 
 
 @require_POST

@@ -68,5 +68,5 @@ def test_member_page_on_a_phone_shows_every_nav_item_and_the_print_buttons(
         )
     assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
     for label in ("打印档案（一人一档）", "打印活动证", "打印介绍信"):
-        assert page.locator(f"a.btn:has-text('{label}')").is_visible()
+        assert page.locator(f".btn:has-text('{label}')").is_visible()
     context.close()

@@ -327,8 +327,13 @@ URL_ARGS: dict[str, Callable[[World], dict | list[dict]]] = {
     "core:reminders_read": lambda w: {},
     "core:reminder_read": lambda w: {"pk": _reminder(w.admin).pk},
     "core:reminder_preferences": lambda w: {},
+    "core:my_jobs": lambda w: {},
+    "core:my_job": lambda w: {"pk": _admins_job(w).pk},
+    "core:my_job_status": lambda w: {"pk": _admins_job(w).pk},
+    "core:my_job_file": lambda w: {"pk": _admins_job(w).pk},
     "members:list": lambda w: {},
     "members:export": lambda w: {},
+    "members:import": lambda w: {},
     "members:detail": lambda w: {"pk": w.member.pk},
     "members:dues": lambda w: {"pk": w.member.pk},
     "members:dues_reduction": lambda w: {"pk": w.member.pk},
@@ -363,6 +368,7 @@ URL_ARGS: dict[str, Callable[[World], dict | list[dict]]] = {
     "members_print:member_archive": lambda w: {"pk": w.member.pk},
     "members_print:dues_sheet": lambda w: {"pk": w.branch_a.pk, "year": 2026, "month": 1},
     "members_print:dues_statement": lambda w: {"pk": w.member.pk, "year": 2026},
+    "members_print:member_archive_job": lambda w: {"pk": w.member.pk},
     "conversion:case_list": lambda w: {},
     "conversion:case_enrol": lambda w: {},
     "conversion:case_detail": lambda w: {"pk": w.case.pk},
@@ -407,6 +413,7 @@ URL_ARGS: dict[str, Callable[[World], dict | list[dict]]] = {
     "recruitment_print:approval_opinion": lambda w: {"pk": w.approval.pk},
     "recruitment_print:archive_checklist": lambda w: {"pk": w.candidate.pk},
     "recruitment_print:candidate_archive": lambda w: {"pk": w.candidate.pk},
+    "recruitment_print:candidate_archive_job": lambda w: {"pk": w.candidate.pk},
     "services:queue": lambda w: {},
     "services:intake": lambda w: {},
     "services:matter": lambda w: {"pk": w.matter.pk},
@@ -422,6 +429,7 @@ URL_ARGS: dict[str, Callable[[World], dict | list[dict]]] = {
     "services:stats": lambda w: {},
     "services:records": lambda w: {},
     "services:records_csv": lambda w: {"year": w.year},
+    "services:records_job": lambda w: {"year": w.year},
     "services:records_archive": lambda w: {"year": w.year},
     "services:public_catalog": lambda w: {},
     "services:public_board": lambda w: {},
@@ -434,6 +442,7 @@ URL_ARGS: dict[str, Callable[[World], dict | list[dict]]] = {
     "services_print:accountability_decision": lambda w: {"pk": w.accountability_case.pk},
     "reports:statistics": lambda w: {},
     "reports:analysis_pdf": lambda w: {},
+    "reports:analysis_job": lambda w: {},
     "reports:block_xlsx": lambda w: [{"key": spec.key} for spec in registered_blocks()],
 }
 
@@ -472,6 +481,28 @@ def _reminder(user):
         occasion=date(2026, 11, 1),
         defaults={"text": "2027年节假日安排尚未载入", "url": "/admin/"},
     )[0]
+
+
+def _admins_job(world):
+    """A job the administrator started, with a file: another user's 我的任务 pages are a 404."""
+    from datetime import timedelta
+
+    from django.core.files.base import ContentFile
+    from django.utils import timezone
+
+    from core.models import TaskRun
+
+    run, created = TaskRun.objects.get_or_create(
+        task_name="members.archive_pdf",
+        label=f"生成党员档案：{world.member.name}",
+        requested_by=world.admin,
+        state=TaskRun.State.SUCCEEDED,
+        defaults={"summary": f"{world.member.name}的档案已生成。", "output_name": "archive.pdf"},
+    )
+    if created:
+        run.expires_at = timezone.now() + timedelta(days=7)
+        run.output.save(f"{run.pk}-archive.pdf", ContentFile(world.member.id_number.encode()))
+    return run
 
 
 def url_kwargs(world: World, name: str) -> list[dict]:

@@ -56,6 +56,10 @@ OBJECT_ARGS = {
     "approval_pk",
     "owner_pk",
 }
+# Pages that start a background job in the visitor's OWN scope (the job checks the scope again when it runs):
+# the intruder's POST may queue one, and writes nothing else.
+OWN_SCOPE_JOBS = {"reports:analysis_job"}
+JOB_TABLES = ["core_taskrun", "procrastinate_events", "procrastinate_jobs"]
 
 
 def test_every_url_of_the_project_has_arguments_in_the_world():
@@ -128,7 +132,8 @@ def test_branch_b_secretary_guessing_branch_a_urls_gets_403_or_404_and_nothing_l
         data = form_data(seen) if seen.status_code == 200 and "text/html" in seen["Content-Type"] else {}
         before = fingerprint()
         response = intruder.post(url, data)
-        assert changed_tables(before, fingerprint()) == [], url
+        changed = changed_tables(before, fingerprint())
+        assert changed == [] or (name in OWN_SCOPE_JOBS and set(changed) <= set(JOB_TABLES)), (url, changed)
         if names_a_record:
             assert response.status_code in (403, 404, 405), (url, response.status_code)
         else:

@@ -62,3 +62,25 @@ def test_only_administrators_open_the_task_page(client, clerk):
     assert client.get(reverse("core:task_index")).status_code == 403
     assert client.post(reverse("core:task_run_now", args=["services.mark_overdue"])).status_code == 403
     assert ProcrastinateJob.objects.count() == queued
+
+
+def test_the_demo_shows_my_jobs_in_every_state_and_runs_twice_harmlessly(client):
+    import random
+
+    from core import demo
+    from core.access import Role
+    from tests import factories
+
+    clerk = factories.make_user(Role.CLERK, username="clerk")
+    demo.generate(size=10, rng=random.Random(1))
+    demo.generate(size=10, rng=random.Random(1))
+    runs = TaskRun.objects.filter(requested_by=clerk)
+    assert runs.count() == 6
+    assert set(runs.values_list("state", flat=True)) == set(TaskRun.State.values)
+    client.force_login(clerk)
+    page = client.get(reverse("core:my_jobs")).content.decode()
+    for text in ["排队中", "执行中", "60%", "下载", "已过期", "导入失败：共2处错误", "已没有工作人员角色"]:
+        assert text in page, text
+    refused = runs.get(label="导入党员（800行）")
+    detail = client.get(reverse("core:my_job", args=[refused.pk])).content.decode()
+    assert "第17行：公民身份号码：校验位不正确" in detail
