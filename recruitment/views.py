@@ -114,11 +114,7 @@ def candidate_detail(request, pk):
             filed_on__isnull=True,
         ),
         "record_kinds": [(k, f[0]._meta.model._meta.verbose_name) for k, f in forms.RECORD_FORMS.items()],
-        "side_exits": [
-            t
-            for t in stages.transitions_from(candidate.stage)
-            if t.action in ("withdraw", "not_approve", "cancel")
-        ],
+        "side_exits": [t for t in stages.transitions_from(candidate.stage) if t.action in stages.SIDE_EXITS],
         "today": today,
     }
     return render(request, "recruitment/candidate.html", context)
@@ -162,14 +158,15 @@ def transition(request, pk, action):
         request,
         form,
         lambda data: stages.transition(candidate=candidate, action=action, recorded_by=request.user, **data),
-        success=f"{candidate.name}：{t.label}。",
+        success=lambda change: f"已为{candidate.name}办理“{t.label}”，现为{Stage(change.to_state).label}。",
     )
     if change is not None:
         return redirect("recruitment:candidate", pk=candidate.pk)
+    confirm = f"“{t.label}”后发展程序即告结束，确定办理吗？" if action in stages.SIDE_EXITS else ""
     return render(
         request,
         "recruitment/form.html",
-        {"form": form, "title": f"{candidate.name} · {t.label}", "candidate": candidate},
+        {"form": form, "title": f"{candidate.name} · {t.label}", "candidate": candidate, "confirm": confirm},
     )
 
 
