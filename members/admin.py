@@ -170,7 +170,19 @@ class MemberAdmin(ImportExportAdmin):
     fieldsets = [
         (None, {"fields": ["name", "gender", "ethnicity", "birth_date", "id_number", "education"]}),
         ("联系方式", {"fields": ["phone", "address", "village", "work_unit"]}),
-        ("组织关系", {"fields": ["organization", "party_group", "status", "joined_on", "full_member_on"]}),
+        (
+            "组织关系",
+            {
+                "fields": [
+                    "organization",
+                    "party_group",
+                    "committee_role",
+                    "status",
+                    "joined_on",
+                    "full_member_on",
+                ]
+            },
+        ),
         ("其他", {"fields": ["monthly_dues", "is_reserve_cadre", "notes", "created_at"]}),
     ]
 
