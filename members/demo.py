@@ -383,8 +383,8 @@ def _meetings(today: date, rng: random.Random, branches, groups, center, clerk: 
     with connection.cursor() as cursor:
         cursor.execute(
             "INSERT INTO members_attendance (meeting_id, member_id, present, absence_reason) "
-            "SELECT mt.id, m.id, (m.id % 12) <> 0, CASE WHEN (m.id % 12) = 0 "
-            "THEN (ARRAY['病假', '事假', '公差', '无故'])[1 + (m.id / 12) % 4] ELSE '' END "
+            "SELECT mt.id, m.id, (m.id %% 12) <> 0, CASE WHEN (m.id %% 12) = 0 "
+            "THEN (ARRAY['病假', '事假', '公差', '无故'])[1 + (m.id / 12) %% 4] ELSE '' END "
             "FROM members_meeting mt JOIN members_member m ON m.organization_id = mt.organization_id "
             "WHERE m.status IN ('probationary', 'full') AND ("
             "  mt.kind = 'member_meeting'"

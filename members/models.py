@@ -21,6 +21,7 @@ from simple_history.models import HistoricalRecords
 from core.fields import CodeField
 from core.idnumbers import validate_id_number
 from core.models import Organization
+from core.phones import validate_phone
 from core.transitions import ChangeRow
 from members.search import NameGrams
 
@@ -69,7 +70,7 @@ class Member(models.Model):
     birth_date = models.DateField("出生日期")
     id_number = CodeField("公民身份号码", max_length=18, unique=True, validators=[validate_id_number])
     education = models.CharField("学历", max_length=20, choices=Education.choices, blank=True)
-    phone = CodeField("联系电话", max_length=20, blank=True, db_index=True)
+    phone = CodeField("联系电话", max_length=20, blank=True, db_index=True, validators=[validate_phone])
     address = models.CharField("家庭住址", max_length=200, blank=True)
     village = models.CharField("户籍所在村（社区）", max_length=50, blank=True)
     work_unit = models.CharField("工作单位及职务", max_length=100, blank=True)
