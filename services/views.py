@@ -40,6 +40,8 @@ from services.models import (
     MatterState,
     Service,
     YearArchive,
+    due_soon_condition,
+    overdue_condition,
 )
 
 desk_reader = staff_required(roles=DESK_ROLES)
@@ -70,6 +72,14 @@ def queue(request):
     if request.GET.get("state") in OPEN_STATES:
         matters = matters.filter(state=request.GET["state"])
     now, soon = timezone.now(), due_soon_limit(local_today()).date
+    # The 工作台's counters open the queue with the same predicates they count (services.dashboard).
+    due = request.GET.get("due")
+    if due == "overdue":
+        matters = matters.filter(overdue_condition(now))
+    elif due == "soon":
+        matters = matters.filter(due_soon_condition(now, soon))
+    else:
+        due = None
     # A page at a time, by deadline (index matter_open_queue: the open matters in this order).
     page_obj = Paginator(matters.order_by("deadline_at", "registered_at", "pk"), QUEUE_PAGE_SIZE).get_page(
         request.GET.get("page")
@@ -81,11 +91,11 @@ def queue(request):
             level = "danger"
         elif matter.is_due_soon_at(now, soon):
             level = "warning"
-        rows.append((matter, level))
+        rows.append((matter, level, matter.overdue_working_days(now) if level == "danger" else 0))
     return render(
         request,
         "services/queue.html",
-        {"rows": rows, "scope": scope, "page_obj": page_obj, "window": window},
+        {"rows": rows, "scope": scope, "page_obj": page_obj, "window": window, "due": due},
     )
 
 

@@ -104,3 +104,23 @@ def test_request_supplement_is_not_offered_twice_R_SV_08(client, clerk, service)
     client.force_login(clerk)
     shown, hidden = _sections(client.get(reverse("services:matter", args=[matter.pk])).content.decode())
     assert "request_supplement" not in _forms(shown + hidden)
+
+
+def test_the_overdue_counter_opens_the_queue_of_overdue_matters_with_working_days_R_SV_10(client, clerk):
+    """Issue 18 point 9: the counter's link lists what it counts, and says by how many working days."""
+    from core.registry import dashboard_for
+    from tests.clock import frozen_at
+    from tests.factories.services import at
+
+    late = register(clerk, when=at(2026, 11, 2), applicant_name="超期甲")  # last day Monday 16 November
+    fresh = register(clerk, when=at(2026, 11, 18), applicant_name="新办乙")
+    with frozen_at(at(2026, 11, 19, 10)):
+        item = next(i for i in dashboard_for(clerk) if i.label == "超期办件")
+        assert item.count == 1 and "due=overdue" in item.url
+        assert late.overdue_working_days() == 3  # 17, 18, 19 November
+        client.force_login(clerk)
+        html = client.get(item.url).content.decode()
+        assert late.applicant_name in html and fresh.applicant_name not in html
+        assert "超期3个工作日" in html
+        page = client.get(reverse("services:matter", args=[late.pk])).content.decode()
+        assert "已超期3个工作日" in page
