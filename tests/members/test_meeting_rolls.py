@@ -128,3 +128,15 @@ def test_the_meeting_list_filters_by_organisation(client, branch_a, branch_b, cl
     client.force_login(factories.make_user(Role.CLERK))
     html = client.get(reverse("members:meetings") + f"?organization={branch_a.pk}").content.decode()
     assert "学习" in html and other.topic not in html and branch_a.name in html
+
+
+def test_a_phone_on_the_member_page_is_a_tap_to_call_link_for_those_who_see_it_in_full(
+    client, branch_a, clerk, secretary_a
+):
+    member = factories.make_member(branch_a, phone="138 1234 5678")
+    client.force_login(clerk)
+    html = client.get(reverse("members:detail", args=[member.pk])).content.decode()
+    assert '<a href="tel:13812345678" class="tel">' in html
+    client.force_login(secretary_a)
+    html = client.get(reverse("members:detail", args=[member.pk])).content.decode()
+    assert "tel:" not in html  # masked (R-MB-04): nothing to dial
