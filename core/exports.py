@@ -272,14 +272,14 @@ def write_template_xlsx(
     for column, header in enumerate(headers, 1):
         letter = sheet.cell(row=1, column=column).column_letter
         sheet.column_dimensions[letter].width = max(10, len(header) * 2 + 4)
-        for row in (1, 2):
-            sheet.cell(row=row, column=column).number_format = "@"
+        for line in (1, 2):
+            sheet.cell(row=line, column=column).number_format = "@"
     guide = book.create_sheet("填写说明")
     guide.append(["列名", "是否必填", "填写说明"])
     for cell in guide[1]:
         cell.font = Font(bold=True)
-    for row in notes:
-        guide.append(list(row))
+    for note in notes:
+        guide.append(list(note))
     guide.append([])
     guide.append(["说明", "", "第2行是示例，导入前请删除或改为实际数据；表头（第1行）不要修改。"])
     guide.column_dimensions["A"].width = 22
