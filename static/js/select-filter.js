@@ -20,7 +20,8 @@
         option.disabled = !show;
         if (show && option.value && first === null) { first = option; }
       });
-      if (needle && first && (select.selectedIndex < 0 || select.options[select.selectedIndex].hidden)) {
+      var current = select.selectedIndex < 0 ? null : select.options[select.selectedIndex];
+      if (needle && first && (!current || current.hidden || !current.value)) {
         select.value = first.value;
       }
     });
