@@ -78,7 +78,7 @@ def timeline_events(member, user) -> list[TimelineEvent]:
             add(
                 case.returned_on,
                 "组织关系转回原支部，进入过渡期",
-                f"过渡期至{case.transition_ends_on:%Y-%m-%d}",
+                f"过渡期至{case.transition_ends_on:%Y年%-m月%-d日}",
             )
         if case.closed_on:
             add(case.closed_on, "转化案件结案")

@@ -208,7 +208,7 @@ def ledger_record_absence(*, attendance, recorded_by) -> LedgerEntry:
     return _append(
         case,
         amount=-case_profile(case).points_step,
-        reason=f"缺席{meeting.held_on:%Y-%m-%d}{meeting.get_kind_display()}“{meeting.topic}”",
+        reason=f"缺席{meeting.held_on:%Y年%-m月%-d日}{meeting.get_kind_display()}“{meeting.topic}”",
         source=Source.ABSENCE,
         recorded_by=recorded_by,
         attendance=attendance,

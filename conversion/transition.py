@@ -60,7 +60,7 @@ def _require_in_period(case: ConversionCase, on: date, *, field: str, rule: str 
     first, last = transition_period(case)
     if not first <= on <= last:
         raise ConversionError(
-            f"日期应在过渡期内（{first:%Y-%m-%d}至{last:%Y-%m-%d}，R-CV-11）。",
+            f"日期应在过渡期内（{first:%Y年%-m月%-d日}至{last:%Y年%-m月%-d日}，R-CV-11）。",
             rule=rule,
             field=field,
         )

@@ -6,6 +6,7 @@ from django.core.paginator import Paginator
 from django.db.models import DecimalField, Exists, OuterRef, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 
 from conversion import dashboard, forms
 from conversion.access import READ_ROLES, WRITE_ROLES
@@ -39,6 +40,7 @@ from conversion.transition import case_close, discipline_referral_record, observ
 from core.access import can_write, get_object_for_user, staff_required
 from core.dates import day_end, local_today, period_end
 from core.operations import run_form
+from core.organizations import center_branch
 
 PAGE_SIZE = 25
 LEDGER_PAGE_SIZE = 50  # ledger entries on the case page (newest first)
@@ -142,8 +144,32 @@ def case_detail(request, pk: int):
             "review_due": review_is_due(case),
             "profile": case_profile(case),
             "can_write": can_write(request.user),
+            "buttons": _case_buttons(case) if can_write(request.user) else ([], []),
+            "center_branch": center_branch(),
         },
     )
+
+
+def _case_buttons(case: ConversionCase) -> tuple[list[dict], list[dict]]:
+    """The case page leads with its next step — the democratic review once it is due (R-CV-07), the close once
+    the transition period is over — as a primary button; the other things the state allows follow behind a
+    disclosure. Each is a link to the step's own form page (which asks for confirmation where it cannot be
+    undone)."""
+
+    def link(name: str, label: str, *, danger: bool = False) -> dict:
+        return {"url": reverse(f"conversion:{name}", args=[case.pk]), "label": label, "danger": danger}
+
+    if case.state == ConversionCase.State.ACTIVE:
+        if review_is_due(case):
+            return [link("review_schedule", "安排民主评议")], [link("task_add", "布置任务")]
+        return [link("task_add", "布置任务")], []
+    if case.state == ConversionCase.State.TRANSITION:
+        observe = link("observation_add", "过渡期跟踪记录")
+        refer = link("discipline_referral_add", "移交镇组织办、镇纪委", danger=True)
+        if case.transition_over_today:
+            return [link("case_close", "结案")], [observe, refer]
+        return [observe], [refer]
+    return [], []
 
 
 @write_required
@@ -320,11 +346,13 @@ def discipline_referral_add(request, pk: int):
         request,
         form,
         lambda data: discipline_referral_record(case=case, recorded_by=request.user, **data),
-        success="已记录移交镇组织办、镇纪委。",
+        success=lambda referral: f"已将{case.member.name}移交{referral.referred_to}。",
     )
     if referral is not None:
         return redirect("conversion:case_detail", case.pk)
-    return _action_page(request, case, form, "移交镇组织办、镇纪委")
+    return _action_page(
+        request, case, form, "移交镇组织办、镇纪委", confirm="移交后由镇组织办、镇纪委处理，确定移交吗？"
+    )
 
 
 @write_required
@@ -335,8 +363,8 @@ def case_close_view(request, pk: int):
         request,
         form,
         lambda data: case_close(case=case, closed_by=request.user, **data),
-        success=f"{case.member.name}的转化案件已结案。",
+        success=f"{case.member.name}的转化案件已结案，案件不再变动。",
     )
     if closed is not None:
         return redirect("conversion:case_detail", case.pk)
-    return _action_page(request, case, form, "过渡期届满结案")
+    return _action_page(request, case, form, "过渡期届满结案", confirm="结案后案件不再变动，确定结案吗？")

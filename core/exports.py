@@ -251,3 +251,40 @@ class AdminCSV(import_formats.CSV):
 class AdminXLSX(import_formats.XLSX):
     def export_data(self, dataset, **kwargs):
         return write_xlsx(dataset.headers, dataset, title=dataset.title or "Sheet1")
+
+
+def write_template_xlsx(
+    headers: list[str], example: Iterable, notes: Iterable[tuple[str, str, str]], *, title: str
+) -> bytes:
+    """An import template: sheet ``title`` with the headers and one filled-in example row, and a sheet
+    「填写说明」 saying, for each column, whether it must be filled and how. Every cell is text (an ID number
+    or a phone stays as typed, not a number in scientific notation)."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+
+    book = Workbook()
+    sheet = book.active
+    sheet.title = title[:31]
+    sheet.append(headers)
+    sheet.append([escape_formula(v) for v in example])
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+    for column, header in enumerate(headers, 1):
+        letter = sheet.cell(row=1, column=column).column_letter
+        sheet.column_dimensions[letter].width = max(10, len(header) * 2 + 4)
+        for line in (1, 2):
+            sheet.cell(row=line, column=column).number_format = "@"
+    guide = book.create_sheet("填写说明")
+    guide.append(["列名", "是否必填", "填写说明"])
+    for cell in guide[1]:
+        cell.font = Font(bold=True)
+    for note in notes:
+        guide.append(list(note))
+    guide.append([])
+    guide.append(["说明", "", "第2行是示例，导入前请删除或改为实际数据；表头（第1行）不要修改。"])
+    guide.column_dimensions["A"].width = 22
+    guide.column_dimensions["B"].width = 10
+    guide.column_dimensions["C"].width = 70
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()

@@ -17,3 +17,20 @@ def normalize_code(value):
     if not isinstance(value, str):
         return value
     return unicodedata.normalize("NFKC", value).strip()
+
+
+def distinct_sentences(messages) -> list[str]:
+    """Each problem once, in the order found, without its closing 。 (a field checked twice — by its validator
+    and by the record's clean — reports the same sentence twice)."""
+    seen: dict[str, None] = {}
+    for message in messages:
+        text = str(message).strip().rstrip("。；;")
+        if text:
+            seen.setdefault(text, None)
+    return list(seen)
+
+
+def join_sentences(messages) -> str:
+    """Problems as one sentence for a list item: "甲；乙。" — never "甲。；甲。"."""
+    distinct = distinct_sentences(messages)
+    return "；".join(distinct) + "。" if distinct else ""

@@ -104,6 +104,13 @@ class Machine:
         state = getattr(obj, self.state_field)
         return [t for t in self.transitions.values() if t.allowed_from(obj, state)]
 
+    def next_steps(self, obj: Any) -> tuple[list[Transition], list[Transition]]:
+        """The transitions the state allows, split for a page: the next step — those the table marks
+        ``extra["next"]``, the one or two a page leads with as primary buttons — and the rest (behind a
+        disclosure). Guards are not checked: the page offers, ``perform`` decides."""
+        allowed = self.available(obj)
+        return [t for t in allowed if t.extra.get("next")], [t for t in allowed if not t.extra.get("next")]
+
     def label(self, action: str) -> str:
         if action in self.transitions:
             return self.transitions[action].label

@@ -1,22 +1,26 @@
 """Admin for the member records, usable with 50,000 members: scoped querysets (core.admin_scope),
 autocomplete for foreign keys, list_select_related, no per-row queries, history on every model."""
 
+from urllib.parse import quote
+
 from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.admin.options import IncorrectLookupParameters
 from django.contrib.admin.utils import unquote
-from django.core.exceptions import BadRequest, ValidationError
+from django.core.exceptions import BadRequest, PermissionDenied, ValidationError
+from django.http import HttpResponse
 from django.shortcuts import redirect
+from django.urls import path, reverse
 from import_export.admin import ImportExportMixin
 from import_export.formats.base_formats import CSV, XLSX
-from import_export.forms import ImportForm
+from import_export.forms import ImportForm, SelectableFieldsExportForm
 from simple_history.template_utils import HistoricalRecordContextHelper
 
 from core.access import is_admin, sees_full_id_numbers
 from core.admin_scope import ReadOnlyAdmin, ReadOnlyInline, ScopedModelAdmin
 from core.audit import id_number_for_display, log_id_number_views
 from core.changelist import IndexedYearsChangeList
-from core.exports import AdminCSV, AdminXLSX
+from core.exports import AdminCSV, AdminXLSX, write_template_xlsx
 from core.idnumbers import mask_id_number, mask_phone
 from core.jobs import start
 from core.models import Organization
@@ -52,12 +56,21 @@ class CheckedCSV(CSV):
         return load_dataset(in_stream if isinstance(in_stream, bytes) else in_stream.encode(), "csv")
 
 
+def _xlsx_first(form, formats) -> None:
+    """The format selector starts at XLSX (what Excel saves), not at “---”."""
+    for index, fmt in enumerate(formats):
+        if fmt().get_extension() == "xlsx":
+            form.fields["format"].initial = str(index)
+            break
+
+
 class SafeImportForm(ImportForm):
     """The admin upload gets the same size / fake-file / zip-bomb checks as core.spreadsheets."""
 
     def __init__(self, formats, *args, **kwargs):
         super().__init__(formats, *args, **kwargs)
         self.formats = formats
+        _xlsx_first(self, formats)
 
     def clean(self):
         cleaned = super().clean()
@@ -75,15 +88,56 @@ class SafeImportForm(ImportForm):
         return cleaned
 
 
+class XlsxFirstExportForm(SelectableFieldsExportForm):
+    def __init__(self, formats, *args, **kwargs):
+        super().__init__(formats, *args, **kwargs)
+        _xlsx_first(self, formats)
+
+
 class ImportExportAdmin(ImportExportMixin, ScopedModelAdmin):
     """Imports read files like core.spreadsheets (CheckedXLSX / CheckedCSV, SafeImportForm); a file with any bad
     row imports nothing. Importing (the check and the confirmation) needs the rights to add and to change the
     model — auditors never import; exporting needs the right to view it, and exports only the user's records."""
 
     import_form_class = SafeImportForm
+    export_form_class = XlsxFirstExportForm
 
     def has_import_permission(self, request):
         return self.has_add_permission(request) and self.has_change_permission(request)
+
+    def get_urls(self):
+        info = self.opts.app_label, self.opts.model_name
+        template = path(
+            "import/template/",
+            self.admin_site.admin_view(self.import_template),
+            name=f"{info[0]}_{info[1]}_import_template",
+        )
+        return [template, *super().get_urls()]
+
+    def import_template(self, request):
+        """The import's template to download: the headers, one example row and a 填写说明 sheet."""
+        if not self.has_import_permission(request):
+            raise PermissionDenied
+        resource = self.get_import_resource_classes(request)[0]()
+        headers = [f.column_name for f in resource.get_import_fields()]
+        content = write_template_xlsx(
+            headers,
+            [resource.template_example.get(h, "") for h in headers],
+            resource.template_notes(),
+            title=str(self.opts.verbose_name),
+        )
+        name = f"{self.opts.verbose_name}导入模板.xlsx"
+        response = HttpResponse(
+            content, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+        )
+        response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(name)}"
+        return response
+
+    def get_import_context_data(self, **kwargs):
+        context = super().get_import_context_data(**kwargs)
+        info = self.opts.app_label, self.opts.model_name
+        context["template_url"] = reverse(f"admin:{info[0]}_{info[1]}_import_template")
+        return context
 
     def has_export_permission(self, request):
         return self.has_view_permission(request)
@@ -219,7 +273,19 @@ class MemberAdmin(ImportExportAdmin):
     fieldsets = [
         (None, {"fields": ["name", "gender", "ethnicity", "birth_date", "id_number", "education"]}),
         ("联系方式", {"fields": ["phone", "address", "village", "work_unit"]}),
-        ("组织关系", {"fields": ["organization", "party_group", "status", "joined_on", "full_member_on"]}),
+        (
+            "组织关系",
+            {
+                "fields": [
+                    "organization",
+                    "party_group",
+                    "committee_role",
+                    "status",
+                    "joined_on",
+                    "full_member_on",
+                ]
+            },
+        ),
         ("其他", {"fields": ["monthly_dues", "is_reserve_cadre", "notes", "created_at"]}),
     ]
 

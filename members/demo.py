@@ -225,6 +225,27 @@ def _members(size: int, rng: random.Random, today: date, center, branches, group
     return members
 
 
+def _committees(members: list[Member]) -> None:
+    """R-MB-08: each branch's committee — its first full members get the committee roles (书记, 组织委员 …), so a
+    committee meeting's roll lists the committee, not the whole branch."""
+    roles = [
+        Member.CommitteeRole.SECRETARY,
+        Member.CommitteeRole.ORGANIZATION,
+        Member.CommitteeRole.PUBLICITY,
+        Member.CommitteeRole.DISCIPLINE,
+        Member.CommitteeRole.MEMBER,
+    ]
+    taken: dict[int, int] = {}
+    chosen = []
+    for member in members:
+        n = taken.get(member.organization_id, 0)
+        if member.status == Member.Status.FULL and n < len(roles):
+            member.committee_role = roles[n]
+            taken[member.organization_id] = n + 1
+            chosen.append(member)
+    Member.objects.bulk_update(chosen, ["committee_role"], batch_size=2000)
+
+
 def _status_events(members: list[Member]) -> None:
     """Each new member's opening status event, in one INSERT … SELECT."""
     if not members:
@@ -363,9 +384,13 @@ def _meetings(today: date, rng: random.Random, branches, groups, center, clerk: 
     with connection.cursor() as cursor:
         cursor.execute(
             "INSERT INTO members_attendance (meeting_id, member_id, present, absence_reason) "
-            "SELECT mt.id, m.id, (m.id % 12) <> 0, CASE WHEN (m.id % 12) = 0 THEN '外出务工' ELSE '' END "
+            "SELECT mt.id, m.id, (m.id %% 12) <> 0, CASE WHEN (m.id %% 12) = 0 "
+            "THEN (ARRAY['病假', '事假', '公差', '无故'])[1 + (m.id / 12) %% 4] ELSE '' END "
             "FROM members_meeting mt JOIN members_member m ON m.organization_id = mt.organization_id "
-            "WHERE mt.kind = 'member_meeting' AND m.status IN ('probationary', 'full')"
+            "WHERE m.status IN ('probationary', 'full') AND ("
+            "  mt.kind = 'member_meeting'"
+            "  OR (mt.kind = 'committee_meeting' AND m.committee_role <> '' AND mt.organization_id <> %s))",
+            [center.pk],
         )
     return len(meetings)
 
@@ -720,6 +745,7 @@ def generate(*, size: int, rng: random.Random, stdout) -> str:
         clerk = User.objects.filter(username="clerk").first()
         members = _members(size, rng, today, center, branches, groups)
         _status_events(members)
+        _committees(members)
         floating = _floating(members, rng, today, clerk)
         meetings = _meetings(today, rng, branches, groups, center, clerk)
         _dues_bases(members, rng, today)

@@ -114,7 +114,7 @@ def meeting_minutes(meeting: Meeting) -> Document:
     return Document(
         title=f"{meeting.get_kind_display()}会议记录",
         template_name="members/documents/meeting_minutes.html",
-        number=f"{meeting.organization.short_name or meeting.organization.name} {meeting.held_on:%Y-%m-%d}",
+        number=f"{meeting.organization.short_name or meeting.organization.name} {meeting.held_on:%Y年%-m月%-d日}",
         dated=meeting.held_on,
         filename=f"会议记录-{meeting.organization.name}-{meeting.held_on:%Y%m%d}",
         context={

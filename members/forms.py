@@ -11,6 +11,7 @@ from core.dates import local_today
 from core.fields import CodeFormField, name_bare_fields
 from core.models import Organization
 from members.models import (
+    Attendance,
     Discipline,
     DuesCategory,
     DuesLapseHandling,
@@ -75,11 +76,20 @@ class MeetingForm(forms.Form):
     host = forms.CharField(label="主持人", max_length=30, required=False)
     minutes = forms.CharField(label="会议记录", max_length=10000, required=False, widget=forms.Textarea)
 
-    def __init__(self, *args, organizations, **kwargs):
+    SEARCHABLE_FROM = 12  # a longer list gets a search box (static/js/select-filter.js)
+
+    def __init__(self, *args, organizations, preferred: Organization | None = None, **kwargs):
+        """``preferred``: the user's own organisation (a secretary's branch), preselected when offered."""
         super().__init__(*args, **kwargs)
-        self.fields["organization"].queryset = organizations
-        if organizations.count() == 1:
-            self.fields["organization"].initial = organizations.first()
+        field = self.fields["organization"]
+        field.queryset = organizations.order_by("sort_order", "code")
+        count = organizations.count()
+        if count == 1:
+            field.initial = organizations.first()
+        elif preferred is not None and organizations.filter(pk=preferred.pk).exists():
+            field.initial = preferred
+        if count >= self.SEARCHABLE_FROM:
+            field.widget.attrs.update({"data-searchable": "输入名称筛选党组织"})
 
     def clean_held_on(self):
         held_on = self.cleaned_data["held_on"]
@@ -89,17 +99,35 @@ class MeetingForm(forms.Form):
 
 
 class AttendanceForm(forms.Form):
-    """The roll: one tick box per expected attendee (checked = present)."""
+    """The roll: one tick box per expected attendee (checked = present) and, beside it, the reason of an
+    absence (病假/事假/公差/无故, Attendance.ABSENCE_REASONS), printed in the minutes."""
 
     present = forms.MultipleChoiceField(label="出席党员", required=False, widget=forms.CheckboxSelectMultiple)
 
-    def __init__(self, *args, members, **kwargs):
+    def __init__(self, *args, members, reasons: dict[int, str] | None = None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["present"].choices = [(str(m.pk), m.name) for m in members]
-        self.fields["present"].help_text = "勾选出席的党员；未勾选的记为缺席。"
+        self.members = list(members)
+        self.fields["present"].choices = [(str(m.pk), m.name) for m in self.members]
+        self.fields["present"].help_text = "勾选出席的党员；未勾选的记为缺席，请在其后选择缺席原因。"
+        reasons = reasons or {}
+        choices = [("", "缺席原因"), *((r, r) for r in Attendance.ABSENCE_REASONS)]
+        for m in self.members:
+            known = reasons.get(m.pk, "")
+            extra = [(known, known)] if known and known not in Attendance.ABSENCE_REASONS else []
+            self.fields[f"reason_{m.pk}"] = forms.ChoiceField(
+                label=f"{m.name}的缺席原因", choices=[*choices, *extra], required=False, initial=known
+            )
+
+    def rows(self) -> list[tuple]:
+        """Each member's tick box with the select of its absence reason, for the template."""
+        boxes = {str(box.data["value"]): box for box in self["present"]}
+        return [(boxes[str(m.pk)], self[f"reason_{m.pk}"]) for m in self.members]
 
     def present_ids(self) -> set[int]:
         return {int(pk) for pk in self.cleaned_data["present"]}
+
+    def absence_reasons(self) -> dict[int, str]:
+        return {m.pk: self.cleaned_data.get(f"reason_{m.pk}", "") for m in self.members}
 
 
 class DuesForm(forms.Form):

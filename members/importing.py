@@ -19,6 +19,7 @@ from core.access import can_write, is_admin
 from core.exports import write_csv, write_xlsx
 from core.idnumbers import mask_id_number, mask_phone
 from core.spreadsheets import ImportFileError, load_dataset, read_upload
+from core.text import distinct_sentences, join_sentences
 from members.models import Member
 from members.resources import MemberResource, OrganizationResource, OrganizationWidget
 
@@ -74,21 +75,21 @@ def import_errors(outcome) -> list[tuple[int, str]]:
 def _reason(error: Exception) -> str:
     if isinstance(error, ValidationError):
         return _validation_reason(error)
-    return str(error) or error.__class__.__name__
+    return join_sentences([str(error)]) or error.__class__.__name__
 
 
 def _validation_reason(error: ValidationError) -> str:
+    """One sentence per problem, each once (core.text.join_sentences), after its column's header."""
     if hasattr(error, "error_dict"):
         labels = {f.attribute: f.column_name for f in MemberResource().fields.values()}
         labels.update({f.attribute: f.column_name for f in OrganizationResource().fields.values()})
         parts = []
         for name, errors in error.error_dict.items():
             label = labels.get(name, "")
-            for message in errors:
-                text = " ".join(message.messages)
+            for text in distinct_sentences(m for e in errors for m in e.messages):
                 parts.append(f"{label}：{text}" if label else text)
-        return "；".join(parts)
-    return "；".join(error.messages)
+        return join_sentences(parts)
+    return join_sentences(error.messages)
 
 
 IMPORT_KINDS = {"members": "党员", "organizations": "党组织"}

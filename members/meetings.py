@@ -48,11 +48,25 @@ def meeting_create(
 
 
 def expected_attendees(meeting: Meeting):
-    """Active members of the meeting's organisation (a party group's members for a group meeting)."""
+    """R-MB-08: who should attend — a party group's members for a group meeting, the branch committee
+    (members with a ``committee_role``) for a committee meeting, every active member of the branch for the
+    member meeting, the party lecture and the party day."""
     members = Member.objects.filter(status__in=Member.ACTIVE_STATUSES)
     if meeting.organization.kind == Organization.Kind.PARTY_GROUP:
         return members.filter(party_group=meeting.organization)
-    return members.filter(organization=meeting.organization)
+    members = members.filter(organization=meeting.organization)
+    if meeting.kind == Meeting.Kind.COMMITTEE_MEETING:
+        return members.exclude(committee_role="")
+    return members
+
+
+def attendee_basis(meeting: Meeting) -> tuple[str, str]:
+    """Who the roll lists (expected_attendees), in words, and what to do when nobody is listed."""
+    if meeting.organization.kind == Organization.Kind.PARTY_GROUP:
+        return "本党小组的党员", "该党小组尚无党员：请在党员信息中填写所在党小组。"
+    if meeting.kind == Meeting.Kind.COMMITTEE_MEETING:
+        return "支部委员会成员", "该支部尚未登记支部委员会成员：请在党员信息中填写“支部委员会职务”。"
+    return "本支部全体党员（正式党员和预备党员）", "该组织暂无在册党员。"
 
 
 @transaction.atomic

@@ -34,6 +34,8 @@ from simple_history.utils import bulk_create_with_history, bulk_update_with_hist
 from core import jobs
 from core.access import scoped_organization_ids
 from core.models import Organization
+from core.spreadsheets import ChineseDateWidget
+from core.text import distinct_sentences
 from members.models import Member, MemberStatusEvent
 from members.resources import MemberResource, OrganizationWidget
 from members.search import name_initials
@@ -150,7 +152,7 @@ def import_member_dataset(dataset, *, user, dry_run: bool) -> MemberImportOutcom
         except ValidationError as exc:
             checked = exc.update_error_dict(checked)
         if checked:
-            outcome.invalid.append((number, row, ValidationError(checked)))
+            outcome.invalid.append((number, row, ValidationError(_each_once(checked))))
             continue
         if not new:
             try:
@@ -166,6 +168,15 @@ def import_member_dataset(dataset, *, user, dry_run: bool) -> MemberImportOutcom
             instance.name_initials = name_initials(instance.name)
         _write(outcome, user=user, update_fields=[*compared, "name_initials"])
     return outcome
+
+
+def _each_once(errors: dict) -> dict[str, list[str]]:
+    """Each field's problems once: a field's validator and Member.clean can find the same one (the ID number's
+    check digit, R-MB-04) — the person reads it once."""
+    return {
+        name: distinct_sentences(m for e in found for m in ValidationError(e).messages)
+        for name, found in errors.items()
+    }
 
 
 def _write(outcome: MemberImportOutcome, *, user, update_fields: list[str]) -> None:
@@ -223,13 +234,38 @@ def import_export_result(outcome: MemberImportOutcome, dataset) -> Result:
         result.totals[RowResult.IMPORT_TYPE_INVALID] += 1
     if result.invalid_rows:
         return result  # all or nothing: no row counts as imported
+    shown = _preview(headers)
     for number, import_type, member in outcome.rows:
         row = RowResult()
         row.import_type = import_type
         row.instance = member
         row.add_instance_info(member)
-        row.diff = ["" if value is None else value for value in dataset[number - 1]]  # the file's cells
+        row.diff = [
+            shown(header, value, member) for header, value in zip(headers, dataset[number - 1], strict=False)
+        ]
         result.append_row_result(row)
         result.increment_row_result_total(row)
     result.total_rows = len(outcome.rows)
     return result
+
+
+def _preview(headers: list[str]):
+    """How the preview shows a cell: a date column as the date read from it (2026年3月12日, whatever the file
+    wrote: 1985-03-12, an Excel date cell), a whole number without “.0”, other cells as the file has them."""
+    dates = {
+        f.column_name: f.attribute
+        for f in MemberResource().get_import_fields()
+        if isinstance(f.widget, ChineseDateWidget) and f.column_name in headers
+    }
+
+    def shown(header: str, value, member) -> str:
+        if header in dates:
+            day = getattr(member, dates[header])
+            return f"{day:%Y年%-m月%-d日}" if day else ""
+        if value is None:
+            return ""
+        if isinstance(value, float) and value.is_integer():
+            return str(int(value))
+        return str(value)
+
+    return shown

@@ -21,6 +21,7 @@ from simple_history.models import HistoricalRecords
 from core.fields import CodeField
 from core.idnumbers import validate_id_number
 from core.models import Organization
+from core.phones import validate_phone
 from core.transitions import ChangeRow
 from members.search import NameGrams
 
@@ -52,6 +53,14 @@ class Member(models.Model):
         BACHELOR = "bachelor", "本科"
         POSTGRADUATE = "postgraduate", "研究生"
 
+    class CommitteeRole(models.TextChoices):
+        SECRETARY = "secretary", "书记"
+        DEPUTY = "deputy", "副书记"
+        ORGANIZATION = "organization", "组织委员"
+        PUBLICITY = "publicity", "宣传委员"
+        DISCIPLINE = "discipline", "纪检委员"
+        MEMBER = "member", "委员"
+
     name = models.CharField("姓名", max_length=30, db_index=True)
     name_initials = models.CharField(
         "姓名拼音首字母", max_length=30, blank=True, db_index=True, editable=False
@@ -61,7 +70,7 @@ class Member(models.Model):
     birth_date = models.DateField("出生日期")
     id_number = CodeField("公民身份号码", max_length=18, unique=True, validators=[validate_id_number])
     education = models.CharField("学历", max_length=20, choices=Education.choices, blank=True)
-    phone = CodeField("联系电话", max_length=20, blank=True, db_index=True)
+    phone = CodeField("联系电话", max_length=20, blank=True, db_index=True, validators=[validate_phone])
     address = models.CharField("家庭住址", max_length=200, blank=True)
     village = models.CharField("户籍所在村（社区）", max_length=50, blank=True)
     work_unit = models.CharField("工作单位及职务", max_length=100, blank=True)
@@ -87,6 +96,13 @@ class Member(models.Model):
         "每月应交党费（元）", max_digits=8, decimal_places=2, default=Decimal("2.00")
     )
     is_reserve_cadre = models.BooleanField("后备干部", default=False)
+    committee_role = models.CharField(
+        "支部委员会职务",
+        max_length=20,
+        choices=CommitteeRole.choices,
+        blank=True,
+        help_text="支部委员会成员填写；支部委员会会议的出勤名单列出这些党员（R-MB-08）",
+    )
     notes = models.TextField("备注", blank=True, max_length=2000)
     created_at = models.DateTimeField("建档时间", auto_now_add=True)
     history = HistoricalRecords()
@@ -664,7 +680,7 @@ class Meeting(models.Model):
         indexes = [models.Index(fields=["organization", "kind", "held_on"], name="meeting_org_kind_date")]
 
     def __str__(self) -> str:
-        return f"{self.held_on} {self.organization} {self.get_kind_display()}"
+        return f"{self.held_on:%Y年%-m月%-d日} {self.organization} {self.get_kind_display()}"
 
 
 class Attendance(models.Model):
@@ -680,6 +696,9 @@ class Attendance(models.Model):
     member = models.ForeignKey(
         Member, verbose_name="党员", on_delete=models.PROTECT, related_name="attendance"
     )
+    # R-MB-08: the reasons a roll offers for an absence (病假/事假/公差 are excused, 无故 is not).
+    ABSENCE_REASONS = ("病假", "事假", "公差", "无故")
+
     present = models.BooleanField("出席")
     absence_reason = models.CharField("缺席原因", max_length=200, blank=True)
     history = HistoricalRecords()

@@ -2,6 +2,7 @@
 
 from django.core.exceptions import ValidationError
 
+from core.dates import local_today
 from core.idnumbers import id_number_problem, normalize_id_number
 from core.models import Organization
 from members.models import Member
@@ -23,6 +24,8 @@ def validate_member(member: Member) -> None:
             member.party_group.kind != Organization.Kind.PARTY_GROUP or member.party_group.parent_id != org.pk
         ):
             errors["party_group"] = "所选党小组不属于该党员所在的党支部（R-MB-01）。"
+    if member.birth_date and member.birth_date > local_today():
+        errors["birth_date"] = "出生日期不能晚于今天，请核对。"
     if member.joined_on and member.birth_date and member.joined_on <= member.birth_date:
         errors["joined_on"] = "入党日期不能早于出生日期。"
     if member.full_member_on and member.joined_on and member.full_member_on < member.joined_on:

@@ -23,7 +23,9 @@ from core import jobs
 from core.exports import FORMULA_STARTS, escape_formula
 from core.idnumbers import mask_id_number, mask_phone, normalize_id_number
 from core.models import Organization
+from core.phones import phone_problem
 from core.spreadsheets import ChineseDateWidget
+from core.text import normalize_code
 from members.models import Member
 
 
@@ -42,6 +44,17 @@ class TextWidget(widgets.Widget):
 
     def render(self, value, obj=None, **kwargs):
         return "" if value is None else str(value)
+
+
+class PhoneWidget(TextWidget):
+    """A phone column: a mobile or a landline with its area code (core.phones); a 7-digit number is refused."""
+
+    def clean(self, value, row=None, **kwargs):
+        text = normalize_code(super().clean(value, row, **kwargs))
+        problem = phone_problem(text)
+        if problem:
+            raise ValueError(problem)
+        return text
 
 
 class IdNumberWidget(TextWidget):
@@ -198,10 +211,54 @@ class ChineseResourceMixin:
     def export_field(self, field, instance, **kwargs):
         return escape_formula(super().export_field(field, instance, **kwargs))
 
+    template_example: dict[str, str] = {}  # one filled-in row of the template, by column header
+
+    def template_notes(self) -> list[tuple[str, str, str]]:
+        """The template's note sheet: each column, whether it must be filled and how (from its widget)."""
+        notes = []
+        for f in self.get_import_fields():
+            widget = f.widget
+            if isinstance(widget, ChineseDateWidget):
+                how = "日期，写成2026年3月12日、2026-03-12或2026/3/12，也可用Excel日期格式"
+            elif isinstance(widget, ChoiceLabelWidget):
+                how = "填写其中之一：" + "、".join(widget.by_label)
+            elif isinstance(widget, YesNoWidget):
+                how = "填写“是”或“否”，空白视为“否”"
+            elif isinstance(widget, OrganizationWidget):
+                how = "党组织全称（与系统中一致），同名时填组织代码"
+            elif isinstance(widget, PhoneWidget):
+                how = "以1开头的11位手机号码，或带区号的固定电话（如0512-65123456）"
+            elif isinstance(widget, IdNumberWidget):
+                how = "18位公民身份号码，末位X大写；按号码识别同一人，重复导入不会重复建档"
+            elif isinstance(widget, MoneyWidget):
+                how = "金额（元），如2.00；空白按2.00元"
+            elif isinstance(widget, widgets.IntegerWidget):
+                how = "整数"
+            else:
+                how = "文字"
+            required = "必填" if f.column_name in self.required_columns else "选填"
+            notes.append((f.column_name, required, how))
+        return notes
+
 
 class OrganizationResource(ChineseResourceMixin, resources.ModelResource):
     key_column = "组织代码"
     required_columns = ("组织代码", "组织名称", "组织类型")
+    template_example = {
+        "组织代码": "D0101",
+        "组织名称": "东村党支部",
+        "简称": "东村",
+        "组织类型": "党支部",
+        "组织类别": "村（社区）",
+        "上级组织": "中共某某镇委员会",
+        "所在村（社区）": "东村",
+        "是中心党支部": "否",
+        "有审批预备党员权限": "否",
+        "书记": "王建国",
+        "联系电话": "0512-65123456",
+        "在用": "是",
+        "排序": "10",
+    }
 
     code = fields.Field("code", "组织代码", widget=TextWidget())
     name = fields.Field("name", "组织名称", widget=TextWidget())
@@ -226,7 +283,7 @@ class OrganizationResource(ChineseResourceMixin, resources.ModelResource):
         "has_approval_authority", "有审批预备党员权限", widget=YesNoWidget()
     )
     secretary_name = fields.Field("secretary_name", "书记", widget=TextWidget())
-    phone = fields.Field("phone", "联系电话", widget=TextWidget())
+    phone = fields.Field("phone", "联系电话", widget=PhoneWidget())
     is_active = fields.Field("is_active", "在用", widget=YesNoWidget())
     sort_order = fields.Field("sort_order", "排序", widget=widgets.IntegerWidget())
 
@@ -262,6 +319,26 @@ class MemberResource(ChineseResourceMixin, resources.ModelResource):
 
     key_column = "公民身份号码"
     required_columns = ("姓名", "性别", "出生日期", "公民身份号码", "所在党组织", "党员状态")
+    template_example = {
+        "姓名": "王建国",
+        "性别": "男",
+        "民族": "汉族",
+        "出生日期": "1985年3月12日",
+        "公民身份号码": "320102198503120012",
+        "学历": "高中/中专",
+        "联系电话": "13812345678",
+        "家庭住址": "东村3组12号",
+        "户籍所在村（社区）": "东村",
+        "工作单位及职务": "东村村民委员会 委员",
+        "所在党组织": "东村党支部",
+        "所在党小组": "",
+        "党员状态": "正式党员",
+        "入党日期": "2010年7月1日",
+        "转正日期": "2011年7月1日",
+        "每月应交党费（元）": "2.00",
+        "后备干部": "否",
+        "备注": "",
+    }
 
     name = fields.Field("name", "姓名", widget=TextWidget())
     gender = fields.Field("gender", "性别", widget=ChoiceLabelWidget(Member.Gender.choices))
@@ -271,7 +348,7 @@ class MemberResource(ChineseResourceMixin, resources.ModelResource):
     education = fields.Field(
         "education", "学历", widget=ChoiceLabelWidget(Member.Education.choices, required=False)
     )
-    phone = fields.Field("phone", "联系电话", widget=TextWidget())
+    phone = fields.Field("phone", "联系电话", widget=PhoneWidget())
     address = fields.Field("address", "家庭住址", widget=TextWidget())
     village = fields.Field("village", "户籍所在村（社区）", widget=TextWidget())
     work_unit = fields.Field("work_unit", "工作单位及职务", widget=TextWidget())

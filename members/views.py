@@ -59,7 +59,7 @@ from members.forms import (
     TransferStartForm,
 )
 from members.importing import export_members, import_file, may_import
-from members.meetings import expected_attendees, meeting_create, record_attendance
+from members.meetings import attendee_basis, expected_attendees, meeting_create, record_attendance
 from members.models import Discipline, FloatingCertificate, FloatingMember, Meeting, Member, RelationTransfer
 from members.search import search_members
 from members.status import change_status, discipline_record, discipline_restore_rights
@@ -384,7 +384,16 @@ def meeting_list(request):
         )
         .order_by("-held_on", "-pk")
     )
-    return render(request, "members/meeting_list.html", {"page_obj": _page(request, meetings)})
+    organization = None
+    if request.GET.get("organization", "").isdigit():
+        organization = _organizations(request.user).filter(pk=int(request.GET["organization"])).first()
+        if organization is not None:
+            meetings = meetings.filter(organization=organization)
+    return render(
+        request,
+        "members/meeting_list.html",
+        {"page_obj": _page(request, meetings), "organization": organization},
+    )
 
 
 @staff_required(write=True)
@@ -392,6 +401,7 @@ def meeting_create_view(request):
     form = MeetingForm(
         request.POST or None,
         organizations=_organizations(request.user).exclude(kind=Organization.Kind.TOWN_COMMITTEE),
+        preferred=getattr(getattr(request.user, "staff_profile", None), "organization", None),
     )
     meeting = run_form(
         request,
@@ -412,12 +422,16 @@ def meeting_detail(request, pk: int):
     expected = list(expected_attendees(meeting).order_by("name"))
     members = expected + [a.member for a in roll.values() if a.member not in expected]
     initial = {"present": [str(m.pk) for m in members if roll.get(m.pk) is None or roll[m.pk].present]}
-    form = AttendanceForm(request.POST or None, members=members, initial=initial)
+    reasons = {pk: a.absence_reason for pk, a in roll.items()}
+    form = AttendanceForm(request.POST or None, members=members, initial=initial, reasons=reasons)
     roll_call = run_form(
         request,
         form,
         lambda data: record_attendance(
-            meeting=meeting, present_ids=form.present_ids(), recorded_by=request.user
+            meeting=meeting,
+            present_ids=form.present_ids(),
+            absence_reasons=form.absence_reasons(),
+            recorded_by=request.user,
         ),
         success=lambda roll_call: _attendance_saved(len(form.present_ids()), len(members)),
     )
@@ -426,7 +440,14 @@ def meeting_detail(request, pk: int):
     return render(
         request,
         "members/meeting_detail.html",
-        {"meeting": meeting, "form": form, "roll": roll, "recorded": bool(roll)},
+        {
+            "meeting": meeting,
+            "form": form,
+            "roll": roll,
+            "recorded": bool(roll),
+            "roll_basis": attendee_basis(meeting)[0],
+            "empty_roll": attendee_basis(meeting)[1],
+        },
     )
 
 

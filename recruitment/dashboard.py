@@ -34,7 +34,7 @@ def items(user) -> list[DashboardItem]:
         (CONVERSION_NOT_APPLIED, _conversion_not_applied(candidates, today), "warning"),
     ]
     return [
-        DashboardItem(section=SECTION, label=label, count=count, url=url, level=level)
+        DashboardItem(section=SECTION, label=label, count=count, url=f"{url}?flag={KEYS[label]}", level=level)
         for label, count, level in found
         if count
     ]
@@ -47,6 +47,24 @@ APPROVAL_OVERDUE = "审批超过3个月（最长6个月）（R-RC-16）"
 PROBATION_ENDING = "预备期将满（R-RC-17、R-RC-19）"
 FILING_OVERDUE = "入党后超过1个月未备案（R-RC-16）"
 CONVERSION_NOT_APPLIED = "预备期满前一周未递交转正申请（R-RC-19）"
+NOTICE_RUNNING = "公示进行中（R-RC-12）"
+APPROVAL_NEARLY_DUE = "审批临近3个月期限（R-RC-16）"
+NO_OATH = "尚未入党宣誓（R-RC-18）"
+
+# Each counter's key in the board's ``?flag=``: the board lists the candidates the counter counts (``flagged``).
+KEYS = {
+    TALK_DUE: "talk_due",
+    REPORT_MISSING: "report_missing",
+    ACTIVIST_YEAR: "activist_year",
+    NOTICE_RUNNING: "notice_running",
+    APPROVAL_NEARLY_DUE: "approval_nearly_due",
+    APPROVAL_OVERDUE: "approval_overdue",
+    PROBATION_ENDING: "probation_ending",
+    NO_OATH: "no_oath",
+    FILING_OVERDUE: "filing_overdue",
+    CONVERSION_NOT_APPLIED: "conversion_not_applied",
+}
+LABELS = {key: label for label, key in KEYS.items()}
 
 # The same questions for one candidate (its page): the rule forms beside the queryset forms used in ``flags``.
 ONE_CANDIDATE = (
@@ -76,14 +94,14 @@ def flags(*, candidates, votes, today) -> list[tuple[str, object, str]]:
         # R-RC-07 / R-GN-01: activist for at least a year (complete on the last day of the year).
         (ACTIVIST_YEAR, candidates.activist_year_complete(today), "info"),
         # R-RC-12: notices running today.
-        ("公示进行中（R-RC-12）", candidates.filter(stage=Stage.TARGET, publicnotices__starts_on__lte=today, publicnotices__ends_on__gte=today).distinct(), "info"),
+        (NOTICE_RUNNING, candidates.filter(stage=Stage.TARGET, publicnotices__starts_on__lte=today, publicnotices__ends_on__gte=today).distinct(), "info"),
         # R-RC-16: resolutions awaiting approval near the 3-month deadline, and past it (moved past days off).
-        ("审批临近3个月期限（R-RC-16）", votes.approval_nearly_due(today), "warning"),
+        (APPROVAL_NEARLY_DUE, votes.approval_nearly_due(today), "warning"),
         (APPROVAL_OVERDUE, votes.approval_overdue(today), "danger"),
         # R-RC-17 / R-RC-21 / R-RC-19: probation (with any extension) ending within a month.
         (PROBATION_ENDING, candidates.probation_ending(today), "warning"),
         # R-RC-18: probationary members without the oath.
-        ("尚未入党宣誓（R-RC-18）", candidates.filter(stage=Stage.PROBATIONARY).exclude(Exists(Oath.objects.filter(candidate=OuterRef("pk")))), "warning"),
+        (NO_OATH, candidates.filter(stage=Stage.PROBATIONARY).exclude(Exists(Oath.objects.filter(candidate=OuterRef("pk")))), "warning"),
     ]  # fmt: skip
     return counts
 
@@ -99,3 +117,22 @@ def _conversion_not_applied(candidates, today) -> int:
     """R-RC-19: probationary members without an application from a week before probation (with any extension)
     ends."""
     return candidates.conversion_not_applied(today).count()
+
+
+def flagged(key: str, *, user, candidates, today):
+    """The candidates (of ``candidates``, already scoped and filtered) a 工作台 counter counts — the same
+    querysets as ``items`` — for the board's ``?flag=``; None for an unknown key. A counter of resolutions or
+    approvals lists their candidates."""
+    votes = scope_queryset(CandidateVote.objects.all(), user, "candidate__organization")
+    for label, queryset, _level in flags(candidates=candidates, votes=votes, today=today):
+        if KEYS[label] == key:
+            column = "candidate" if queryset.model is CandidateVote else "pk"
+            return candidates.filter(pk__in=queryset.values(column))
+    if key == KEYS[FILING_OVERDUE]:
+        approvals = scope_queryset(
+            Approval.objects.filing_overdue(today), user, "vote__candidate__organization"
+        )
+        return candidates.filter(pk__in=approvals.values("vote__candidate"))
+    if key == KEYS[CONVERSION_NOT_APPLIED]:
+        return candidates.filter(pk__in=candidates.conversion_not_applied(today).values("pk"))
+    return None

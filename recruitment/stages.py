@@ -154,6 +154,13 @@ MACHINE = Machine(
 )
 
 
+SIDE_EXITS = (
+    "withdraw",
+    "not_approve",
+    "cancel",
+)  # the ways out of the procedure: behind a disclosure, confirmed
+
+
 def transitions_from(stage: str) -> list[Transition]:
     return [t for t in TRANSITIONS.values() if stage in t.sources]
 
@@ -252,7 +259,7 @@ def next_steps(candidate: Candidate, on: date, *, shared: dict | None = None) ->
     date. Fetch the candidate with ``Candidate.objects.with_file()`` to keep this free of queries."""
     steps = []
     for t in transitions_from(candidate.stage):
-        if t.action in ("withdraw", "not_approve", "cancel"):
+        if t.action in SIDE_EXITS:
             continue
         problems = evaluate(candidate, t.action, on, shared=shared)
         blocking = [p for p in problems if p.blocking]

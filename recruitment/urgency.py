@@ -77,6 +77,7 @@ class Urgency:
     due: date | None
     late: bool  # ``due`` is a deadline and it is over
     overdue: bool  # late, or a reminder stands
+    days_late: int = 0  # calendar days since ``due`` when late (the card says by how much)
 
     def label(self, stage: str) -> str:
         return LABELS.get(stage, "")
@@ -113,7 +114,7 @@ def urgency(candidate, on: date, *, shared: dict | None = None, reminders: list 
         due = probation_end(candidate)
     if reminders is None:
         reminders = stages.reminders(candidate, on, shared=shared)
-    return Urgency(due, late, late or bool(reminders))
+    return Urgency(due, late, late or bool(reminders), (on - due).days if late and due else 0)
 
 
 # --- the same in SQL --------------------------------------------------------------------------------------

@@ -12,7 +12,7 @@ from core.access import Role, get_object_for_user, roles_of, scope_queryset, sta
 from core.dates import local_today
 from core.models import Organization
 from core.operations import run_form
-from recruitment import forms, records, stages, urgency, votes
+from recruitment import dashboard, forms, records, stages, urgency, votes
 from recruitment.checklist import candidate_file, checklist
 from recruitment.dashboard import candidate_flags
 from recruitment.models import Approval, BranchMeeting, Candidate, CandidateVote, Stage
@@ -54,12 +54,28 @@ def board(request):
     """The pipeline board: a column per stage with how many candidates it holds and how many are overdue, and
     its most urgent cards with the next step and when (recruitment.urgency)."""
     form = _filter_form(request, search=False)
-    candidates = form.filter(_candidates(request.user))
+    candidates, flag = _flagged(request, form.filter(_candidates(request.user)))
     columns = urgency.board_columns(candidates, BOARD_STAGES, on=local_today(), per_stage=BOARD_CARDS)
     # the branch list as a list: one plain query (a form widget would read it through a server-side cursor)
     branches = list(form.fields["org"].queryset)
-    context = {"columns": columns, "form": form, "branches": branches, "per_column": BOARD_CARDS}
+    context = {
+        "columns": columns,
+        "form": form,
+        "branches": branches,
+        "per_column": BOARD_CARDS,
+        "flag": flag,
+        "flag_label": dashboard.LABELS.get(flag or "", ""),
+    }
     return render(request, "recruitment/board.html", context)
+
+
+def _flagged(request, candidates):
+    """``?flag=`` from a 工作台 counter: only the candidates that counter counts (recruitment.dashboard)."""
+    flag = request.GET.get("flag", "")
+    if flag not in dashboard.LABELS:
+        return candidates, None
+    found = dashboard.flagged(flag, user=request.user, candidates=candidates, today=local_today())
+    return found, flag
 
 
 @staff_required
@@ -68,11 +84,17 @@ def stage_list(request, stage):
     if stage not in BOARD_STAGES:
         raise Http404("没有这个发展阶段。")
     form = _filter_form(request)
-    candidates = urgency.StageList(form.filter(_candidates(request.user)), stage, on=local_today(), shared={})
+    filtered, flag = _flagged(request, form.filter(_candidates(request.user)))
+    candidates = urgency.StageList(filtered, stage, on=local_today(), shared={})
     page = Paginator(candidates, STAGE_PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(
-        request, "recruitment/stage_list.html", {"stage": Stage(stage), "form": form, "page_obj": page}
-    )
+    context = {
+        "stage": Stage(stage),
+        "form": form,
+        "page_obj": page,
+        "flag": flag,
+        "flag_label": dashboard.LABELS.get(flag or "", ""),
+    }
+    return render(request, "recruitment/stage_list.html", context)
 
 
 @staff_required(write=True)
@@ -114,11 +136,7 @@ def candidate_detail(request, pk):
             filed_on__isnull=True,
         ),
         "record_kinds": [(k, f[0]._meta.model._meta.verbose_name) for k, f in forms.RECORD_FORMS.items()],
-        "side_exits": [
-            t
-            for t in stages.transitions_from(candidate.stage)
-            if t.action in ("withdraw", "not_approve", "cancel")
-        ],
+        "side_exits": [t for t in stages.transitions_from(candidate.stage) if t.action in stages.SIDE_EXITS],
         "today": today,
     }
     return render(request, "recruitment/candidate.html", context)
@@ -162,14 +180,15 @@ def transition(request, pk, action):
         request,
         form,
         lambda data: stages.transition(candidate=candidate, action=action, recorded_by=request.user, **data),
-        success=f"{candidate.name}：{t.label}。",
+        success=lambda change: f"已为{candidate.name}办理“{t.label}”，现为{Stage(change.to_state).label}。",
     )
     if change is not None:
         return redirect("recruitment:candidate", pk=candidate.pk)
+    confirm = f"“{t.label}”后发展程序即告结束，确定办理吗？" if action in stages.SIDE_EXITS else ""
     return render(
         request,
         "recruitment/form.html",
-        {"form": form, "title": f"{candidate.name} · {t.label}", "candidate": candidate},
+        {"form": form, "title": f"{candidate.name} · {t.label}", "candidate": candidate, "confirm": confirm},
     )
 
 

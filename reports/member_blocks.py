@@ -110,17 +110,6 @@ def dues_block(scope: Scope, period: Period) -> Block:
     )
 
 
-def analysis_tables(a: analysis.QuarterlyAnalysis) -> list[Table]:
-    """The tables of the printed quarterly analysis (R-MB-10): the same tables as the page's member blocks."""
-    return [
-        *composition_tables(a.composition),
-        flows_table(a.flows),
-        floating_table(a.floating),
-        *meeting_tables(a.meetings),
-        *dues_tables(a.dues),
-    ]
-
-
 def register() -> None:
     register_block("members", "党员队伍", members_block, order=10)
     register_block("flows", "党员增减", flows_block, order=12)

@@ -38,8 +38,10 @@ def dashboard_items(user) -> list[DashboardItem]:
     cases = AccountabilityCase.objects.filter(state=AccountabilityCase.State.OPEN).count()
     queue = reverse("services:queue")
     items = [
-        DashboardItem(SECTION, "超期办件", counts["overdue"], f"{queue}?scope=all", "danger"),
-        DashboardItem(SECTION, "两个工作日内到期", counts["due_soon"], f"{queue}?scope=all", "warning"),
+        DashboardItem(SECTION, "超期办件", counts["overdue"], f"{queue}?scope=all&due=overdue", "danger"),
+        DashboardItem(
+            SECTION, "两个工作日内到期", counts["due_soon"], f"{queue}?scope=all&due=soon", "warning"
+        ),
         DashboardItem(
             SECTION, "待补充材料", counts["supplements"], f"{queue}?scope=all&state=awaiting_materials"
         ),

@@ -3,6 +3,7 @@ from django.contrib.auth.models import User
 
 from core.fields import CodeFormField, CodeRegexField
 from core.people import person_name
+from core.phones import validate_phone
 from services.models import INTAKE_KINDS, Appointment, Channel, Complaint, Sanction, Service, Violation
 
 
@@ -23,7 +24,9 @@ class IntakeForm(forms.Form):
         label="服务事项", queryset=Service.objects.filter(is_active=True), required=False
     )
     applicant_name = forms.CharField(label="办事人姓名", max_length=50)
-    applicant_phone = CodeFormField(label="联系电话", max_length=20, required=False)
+    applicant_phone = CodeFormField(
+        label="联系电话", max_length=20, required=False, validators=[validate_phone]
+    )
     applicant_id_number = CodeFormField(label="身份证号", max_length=18, required=False)
     applicant_address = forms.CharField(label="住址", max_length=200, required=False)
     request = forms.CharField(
@@ -168,6 +171,7 @@ class AppointmentForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         _offer_staff(self.fields["assigned_staff"])
+        self.fields["phone"].validators.append(validate_phone)  # a mobile, or a landline with its area code
 
 
 class LookupForm(forms.Form):

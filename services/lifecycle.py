@@ -21,6 +21,7 @@ from services.models import (
 
 S = MatterState
 K = MatterKind
+NEXT = {"next": True}  # the step a matter page leads with (core.transitions.Machine.next_steps)
 COUNTED = (K.IMMEDIATE, K.PROMISED, K.JOINT, K.REPORTED_UP, K.PETITION)
 
 
@@ -76,7 +77,13 @@ MACHINE = Machine(
         t.action: t
         for t in (
             Transition(
-                "accept", "受理", (S.REGISTERED,), S.ACCEPTED, (deadline_of_reported_up,), applies=_counted
+                "accept",
+                "受理",
+                (S.REGISTERED,),
+                S.ACCEPTED,
+                (deadline_of_reported_up,),
+                applies=_counted,
+                extra=NEXT,
             ),
             Transition(
                 "request_supplement",
@@ -87,7 +94,12 @@ MACHINE = Machine(
                 applies=_counted,
             ),
             Transition(
-                "materials_complete", "材料补齐", (S.AWAITING_MATERIALS,), S.ACCEPTED, applies=_counted
+                "materials_complete",
+                "材料补齐",
+                (S.AWAITING_MATERIALS,),
+                S.ACCEPTED,
+                applies=_counted,
+                extra=NEXT,
             ),
             Transition(
                 "return",
@@ -104,6 +116,7 @@ MACHINE = Machine(
                 S.COMPLETED,
                 note_required=Problem("请填写办理结果（R-SV-17）。", "R-SV-17"),
                 applies=_counted,
+                extra=NEXT,
             ),
             Transition(
                 "answer",
@@ -112,6 +125,7 @@ MACHINE = Machine(
                 S.ANSWERED,
                 note_required=Problem("请记录答复内容（R-SV-17）。", "R-SV-17"),
                 applies=lambda matter: matter.kind == K.CONSULTATION,
+                extra=NEXT,
             ),
             Transition(
                 "refer", "转介其他单位", (S.REGISTERED,), S.REFERRED, applies=lambda m: m.kind in INTAKE_KINDS
@@ -128,3 +142,9 @@ MACHINE = Machine(
 
 def available_actions(matter: Matter) -> list[str]:
     return [t.action for t in MACHINE.available(matter)]
+
+
+def next_steps(matter: Matter) -> tuple[list[str], list[str]]:
+    """The matter page's buttons: the next step(s) the state allows, then the other transitions."""
+    primary, rest = MACHINE.next_steps(matter)
+    return [t.action for t in primary], [t.action for t in rest]

@@ -15,6 +15,7 @@ from django.contrib.postgres.fields import ArrayField
 from django.db import models
 from django.utils import timezone
 
+from core.dates import working_days_between
 from core.fields import CodeField
 from core.transitions import ChangeRow
 
@@ -242,6 +243,18 @@ class Matter(models.Model):
         if self.overdue_at is not None:
             return True
         return self.deadline_at is not None and self.deadline_at <= now and not self.delay_reason
+
+    def overdue_working_days(self, now: datetime | None = None) -> int:
+        """How many working days past its deadline an overdue matter is (core.dates, R-SV-05 counts in working
+        days); 0 when it is not overdue (``is_overdue_at``) or is overdue on its last day itself."""
+        now = now or timezone.now()
+        if not self.is_overdue_at(now) or self.deadline_date is None:
+            return 0
+        return working_days_between(self.deadline_date, timezone.localdate(now))
+
+    @property
+    def overdue_days(self) -> int:
+        return self.overdue_working_days()
 
     @property
     def is_overdue(self) -> bool:

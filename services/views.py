@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 from django import forms as django_forms
 from django.contrib import messages
@@ -27,7 +28,7 @@ from core.login_throttle import client_ip
 from core.operations import flash_form_errors, run_form
 from core.people import person_name
 from core.text import normalize_code
-from services import accountability, contact, desk, forms, statistics
+from services import accountability, contact, desk, forms, lifecycle, statistics
 from services.access import DESK_ROLES
 from services.deadlines import due_soon_limit
 from services.materials import notice_ticks
@@ -40,6 +41,8 @@ from services.models import (
     MatterState,
     Service,
     YearArchive,
+    due_soon_condition,
+    overdue_condition,
 )
 
 desk_reader = staff_required(roles=DESK_ROLES)
@@ -70,6 +73,14 @@ def queue(request):
     if request.GET.get("state") in OPEN_STATES:
         matters = matters.filter(state=request.GET["state"])
     now, soon = timezone.now(), due_soon_limit(local_today()).date
+    # The 工作台's counters open the queue with the same predicates they count (services.dashboard).
+    due = request.GET.get("due")
+    if due == "overdue":
+        matters = matters.filter(overdue_condition(now))
+    elif due == "soon":
+        matters = matters.filter(due_soon_condition(now, soon))
+    else:
+        due = None
     # A page at a time, by deadline (index matter_open_queue: the open matters in this order).
     page_obj = Paginator(matters.order_by("deadline_at", "registered_at", "pk"), QUEUE_PAGE_SIZE).get_page(
         request.GET.get("page")
@@ -81,11 +92,11 @@ def queue(request):
             level = "danger"
         elif matter.is_due_soon_at(now, soon):
             level = "warning"
-        rows.append((matter, level))
+        rows.append((matter, level, matter.overdue_working_days(now) if level == "danger" else 0))
     return render(
         request,
         "services/queue.html",
-        {"rows": rows, "scope": scope, "page_obj": page_obj, "window": window},
+        {"rows": rows, "scope": scope, "page_obj": page_obj, "window": window, "due": due},
     )
 
 
@@ -118,27 +129,46 @@ def _register(data: dict, *, first_contact) -> Matter:
 @desk_reader
 def matter_detail(request, pk: int):
     matter = _get_matter(request, pk)
-    actions = desk.available_actions(matter)
-    materials = matter.service.materials if matter.service else []
+    notice = getattr(matter, "supplement_notice", None)
+    primary, more = _matter_buttons(matter, notice) if _may_write(request) else ([], [])
     context = {
         "matter": matter,
-        "actions": actions if _may_write(request) else [],
         "changes": matter.changes.select_related("by"),
         "handovers": matter.handovers.select_related("from_user", "to_user"),
-        "notice": getattr(matter, "supplement_notice", None),
+        "notice": notice,
         "notice_ticks": notice_ticks(matter),
         "fees": matter.fees.all(),
         "case": getattr(matter, "accountability_case", None),
         "can_write": _may_write(request),
-        "supplement_form": forms.SupplementForm(materials=materials),
-        "complete_form": forms.CompleteForm(),
-        "text_form": forms.TextForm(),
-        "refer_form": forms.ReferForm(),
-        "handover_form": forms.HandoverForm(),
-        "fee_form": forms.FeeForm(),
-        "reported_up_form": forms.ReportedUpForm(),
+        "primary_buttons": primary,
+        "more_buttons": more,
     }
     return render(request, "services/matter.html", context)
+
+
+def _matter_buttons(matter: Matter, notice) -> tuple[list[dict], list[dict]]:
+    """The matter page leads with the next step(s) its state allows (services.lifecycle.next_steps, from the
+    table), as primary buttons; the other transitions and the recorded actions of an open matter follow behind
+    a disclosure. Each button carries its form and, for a step that cannot be undone, the confirmation."""
+    primary, rest = lifecycle.next_steps(matter)
+    if notice is not None:  # R-SV-08: one notice only; the guard would refuse a second one
+        rest = [action for action in rest if action != "request_supplement"]
+    if matter.is_open:
+        rest += ["handover", *([] if matter.overdue_at else ["delay_reason"]), "fee"]
+    materials = matter.service.materials if matter.service else []
+
+    def button(action: str) -> dict:
+        spec = MATTER_ACTIONS[action]
+        form = spec.form(materials=materials) if spec.form is forms.SupplementForm else spec.form()
+        return {
+            "action": action,
+            "heading": spec.heading,
+            "form": None if spec.form is forms.ConfirmForm else form,
+            "confirm": spec.confirm,
+            "danger": spec.danger,
+        }
+
+    return [button(a) for a in primary], [button(a) for a in rest]
 
 
 def _may_write(request) -> bool:
@@ -195,30 +225,84 @@ def _fee(matter: Matter, by: User, data: dict) -> object:
     return desk.fee_record(matter=matter, by=by, **data)
 
 
+def _handed_over(handover) -> str:
+    if handover.to_user is None:
+        return f"已移交给{handover.to_unit}。"
+    window = handover.to_window or handover.matter.window
+    return f"已移交给{person_name(handover.to_user)}" + (f"（{window}）" if window else "") + "。"
+
+
+def _completed(matter: Matter) -> str:
+    public = "，已列入办结公告" if matter.is_public else ""
+    return f"{matter.receipt_number}已办结{public}，办理结果已记录。"
+
+
 @dataclass(frozen=True)
 class MatterAction:
-    """A button of the matter page: the form it posts, the step it runs, what is said when it is done."""
+    """A button of the matter page: its heading, the form it posts, the step it runs, what is said when it is
+    done (a function of what the step returned), and the question asked first for a step not undone."""
 
+    heading: str
     form: type[django_forms.Form]
     step: Callable[[Matter, User, dict], object]
-    done: str
+    done: Callable[[Any], str]
+    confirm: str = ""
+    danger: bool = False
 
 
 MATTER_ACTIONS = {
-    "accept": MatterAction(forms.ReportedUpForm, _accept, "已受理，受理通知书可打印。"),
-    "request_supplement": MatterAction(
-        forms.SupplementForm, _request_supplement, "已一次性告知需补充的材料。"
+    "accept": MatterAction(
+        "受理（出具受理通知书）",
+        forms.ReportedUpForm,
+        _accept,
+        lambda m: (
+            f"已受理{m.receipt_number}"
+            + (f"，办结期限{m.deadline_label}" if m.deadline_label else "")
+            + "，受理通知书可打印。"
+        ),
+    ),
+    "answer": MatterAction("当场答复", forms.TextForm, _answer, lambda m: f"已当场答复{m.applicant_name}。"),
+    "complete": MatterAction(
+        "办结",
+        forms.CompleteForm,
+        _complete,
+        _completed,
+        confirm="办结后不能再修改办理结果，确定办结吗？",
     ),
     "materials_complete": MatterAction(
-        forms.ConfirmForm, _materials_complete, "材料已补齐，办理期限重新起算。"
+        "材料已补齐，重新起算",
+        forms.ConfirmForm,
+        _materials_complete,
+        lambda m: (
+            "材料已补齐，办理期限重新起算"
+            + (f"，办结期限{m.deadline_label}" if m.deadline_label else "")
+            + "。"
+        ),
     ),
-    "return": MatterAction(forms.TextForm, _return, "已退回，并已写明理由。"),
-    "complete": MatterAction(forms.CompleteForm, _complete, "已办结。"),
-    "answer": MatterAction(forms.TextForm, _answer, "已当场答复。"),
-    "refer": MatterAction(forms.ReferForm, _refer, "已转介。"),
-    "handover": MatterAction(forms.HandoverForm, _handover, "已移交。"),
-    "delay_reason": MatterAction(forms.TextForm, _delay_reason, "延期正当理由已登记。"),
-    "fee": MatterAction(forms.FeeForm, _fee, "法定收费已登记。"),
+    "request_supplement": MatterAction(
+        "一次性告知补充材料",
+        forms.SupplementForm,
+        _request_supplement,
+        lambda m: "已出具一次性告知书，暂停计时，材料补齐后重新起算。",
+    ),
+    "return": MatterAction(
+        "退回（写明理由）",
+        forms.TextForm,
+        _return,
+        lambda m: f"已退回{m.receipt_number}，退回通知书可打印。",
+        confirm="退回后办件即告终结，确定退回吗？",
+        danger=True,
+    ),
+    "refer": MatterAction(
+        "非本中心事项，转介", forms.ReferForm, _refer, lambda m: f"已转介{m.referred_unit}。"
+    ),
+    "handover": MatterAction(
+        "移交", forms.HandoverForm, _handover, _handed_over, confirm="移交后由接收人办理，确定移交吗？"
+    ),
+    "delay_reason": MatterAction(
+        "登记延期正当理由", forms.TextForm, _delay_reason, lambda m: "延期正当理由已登记，不计超期。"
+    ),
+    "fee": MatterAction("登记法定收费", forms.FeeForm, _fee, lambda fee: f"已登记收费{fee.amount}元。"),
 }
 
 

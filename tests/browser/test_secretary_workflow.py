@@ -38,11 +38,13 @@ def village(db):
         address="东村12组8号",
         village="东村",
         work_unit="东村村民委员会 委员",
+        committee_role=Member.CommitteeRole.SECRETARY,
     )
     DuesPayment.objects.create(
         member=zhang, month=date(2026, 1, 1), amount=Decimal("2.00"), paid_on=date(2026, 1, 10)
     )
-    lisi = factories.make_member(branch, name="李四")
+    lisi = factories.make_member(branch, name="李四", committee_role=Member.CommitteeRole.ORGANIZATION)
+    factories.make_member(branch, name="王五")  # not on the committee: not on the committee meeting's roll
     return {"branch": branch, "secretary": secretary, "zhang": zhang, "lisi": lisi}
 
 
@@ -89,7 +91,11 @@ def test_secretary_records_a_meeting_and_the_dashboard_changes_R_MB_08(
     page.fill("input[name=topic]", "学习党的二十届四中全会精神")
     with page.expect_navigation():
         page.click("button[type=submit] >> text=下一步")
+    # The committee meeting's roll lists the committee (issue 18), not every member of the branch.
+    roll = page.locator("ul.roll").inner_text()
+    assert "张三" in roll and "李四" in roll and "王五" not in roll
     page.uncheck("label:has-text('李四') input")
+    page.select_option(f"select[name=reason_{village['lisi'].pk}]", "公差")
     with page.expect_navigation():
         page.click("button:has-text('保存出勤名单')")
     assert "出席1人，缺席1人" in page.locator(".alert-success").inner_text()

@@ -194,3 +194,26 @@ def test_dashboard_counts_below_three_cases_awaiting_a_decision_R_CV_06(case, cl
 def test_member_timeline_shows_the_case(case, clerk):
     titles = [event.title for event in timeline_for(case.member, clerk)]
     assert "纳入转化管理" in titles
+
+
+def test_case_page_leads_with_the_next_step_and_points_to_the_center_roll_R_CV_04(
+    client, case, clerk, center
+):
+    """Issue 18: the next step as a primary button; an absence is recorded through the center branch's roll."""
+    html = _login(client, clerk).get(reverse("conversion:case_detail", args=[case.pk])).content.decode()
+    header = html[html.index('<div class="page-header">') : html.index("</div>", html.index("page-header"))]
+    assert reverse("conversion:task_add", args=[case.pk]) in header and "btn btn-primary" in header
+    hint = html[html.index('id="absence-hint"') :]
+    assert f"{reverse('members:meetings')}?organization={center.pk}" in hint[:600]
+
+
+def test_a_due_review_leads_and_the_tasks_wait_behind_a_disclosure_R_CV_07(client, case, clerk):
+    bring_to(case, Decimal("15"), by=clerk)
+    html = _login(client, clerk).get(reverse("conversion:case_detail", args=[case.pk])).content.decode()
+    header = html[html.index('<div class="page-header">') : html.index("</div>", html.index("page-header"))]
+    assert reverse("conversion:review_schedule", args=[case.pk]) in header
+    details = html[html.index("<details") : html.index("</details>")]
+    assert reverse("conversion:task_add", args=[case.pk]) in details
+    for name, question in [("discipline_referral_add", "确定移交吗？"), ("case_close", "确定结案吗？")]:
+        form = client.get(reverse(f"conversion:{name}", args=[case.pk])).content.decode()
+        assert question in form and "data-confirm" in form and "js/confirm.js" in form

@@ -57,7 +57,7 @@ def _decide(page, label, decided_on):
     page.locator(f"#next-steps a:has-text('办理：{label}')").first.click()
     _fill(page, decided_on=decided_on)
     _submit(page)
-    assert f"：{label}。" in page.inner_text("main"), page.inner_text("main")
+    assert f"办理“{label}”" in page.inner_text("main"), page.inner_text("main")
 
 
 def _branch_meeting(page, held_on, proposal, yes):

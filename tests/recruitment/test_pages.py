@@ -88,3 +88,17 @@ def test_dashboard_counts_overdue_talks_in_the_users_scope_R_RC_02(clerk, secret
     labels = {item.label: item.count for item in dashboard_for(clerk)}
     assert labels.get("入党谈话到期或超期（R-RC-02）") == 1
     assert "入党谈话到期或超期（R-RC-02）" not in {item.label for item in dashboard_for(secretary_b)}
+
+
+def test_candidate_page_puts_the_ways_out_behind_a_disclosure_and_confirms_them(client, clerk, branch_a):
+    """Issue 18: the next steps lead; 转接 and the exits (退出发展程序 …) are behind 其他办理 and ask first."""
+    c = b.candidate(branch_a)
+    client.force_login(clerk)
+    html = client.get(reverse("recruitment:candidate", args=[c.pk])).content.decode()
+    details = html[html.index('id="more-actions"') : html.index("</details>")]
+    assert reverse("recruitment:transfer", args=[c.pk]) in details
+    assert reverse("recruitment:transition", args=[c.pk, "withdraw"]) in details
+    next_steps = html[html.index('id="next-steps"') : html.index('id="more-actions"')]
+    assert "btn-danger" not in next_steps
+    form = client.get(reverse("recruitment:transition", args=[c.pk, "withdraw"])).content.decode()
+    assert 'data-confirm="“退出发展程序”后发展程序即告结束，确定办理吗？"' in form

@@ -229,3 +229,16 @@ def test_dashboard_counts_overdue_and_supplements(client, clerk):
     matter_request_supplement(matter=register(clerk), items=["身份证"], by=clerk)
     items = {item.label: item.count for item in dashboard_items(clerk)}
     assert items["超期办件"] == 1 and items["待补充材料"] == 1
+
+
+def test_intake_refuses_a_seven_digit_phone_beside_the_field(client, clerk):
+    """Issue 18: a phone is a mobile or a landline with its area code (core.phones)."""
+    client.force_login(clerk)
+    data = {"kind": "promised", "channel": "visit", "applicant_name": "王建国", "request": "转入组织关系"}
+    response = client.post(reverse("services:intake"), data | {"applicant_phone": "6512345"})
+    assert response.status_code == 200 and "缺少区号" in response.content.decode()
+    assert not Matter.objects.exists()
+    assert (
+        client.post(reverse("services:intake"), data | {"applicant_phone": "0512-65123456"}).status_code
+        == 302
+    )

@@ -58,7 +58,7 @@ def test_meeting_with_roll_is_recorded_by_the_branch_secretary_R_MB_08(
         reverse("members:meeting_create"),
         {
             "organization": branch_a.pk,
-            "kind": Meeting.Kind.COMMITTEE_MEETING,
+            "kind": Meeting.Kind.MEMBER_MEETING,  # every member is on its roll (a committee's: the committee)
             "held_on": "2026-03-04",
             "topic": "学习",
         },
