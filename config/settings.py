@@ -289,7 +289,9 @@ AXES_VERBOSE = False
 # The address citizens reach the public pages at: the QR code on the service desk's notices opens its progress
 # lookup (services/lookup.py). Set it where the system is deployed; by default the first allowed host.
 PUBLIC_SITE_URL = env_str("PUBLIC_SITE_URL") or (
-    f"http://{ALLOWED_HOSTS[0]}:8000" if DEBUG and ALLOWED_HOSTS else f"https://{(ALLOWED_HOSTS or ['localhost'])[0]}"
+    f"http://{ALLOWED_HOSTS[0]}:8000"
+    if DEBUG and ALLOWED_HOSTS
+    else f"https://{(ALLOWED_HOSTS or ['localhost'])[0]}"
 )
 
 # --- Two-factor sign-in (django-otp; core/two_factor.py) -------------------------------------------------

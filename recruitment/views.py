@@ -12,6 +12,7 @@ from core.access import Role, get_object_for_user, roles_of, scope_queryset, sta
 from core.dates import local_today
 from core.models import Organization
 from core.operations import run_form
+from core.rules import citation
 from recruitment import dashboard, forms, records, stages, urgency, votes
 from recruitment.checklist import candidate_file, checklist
 from recruitment.dashboard import candidate_flags
@@ -156,7 +157,9 @@ def record_add(request, pk, kind):
     )
     if record is not None:
         return redirect("recruitment:candidate", pk=candidate.pk)
-    title = f"{candidate.name} · {form._meta.model._meta.verbose_name}（{forms.RECORD_FORMS[kind][1]}）"
+    title = (
+        f"{candidate.name} · {form._meta.model._meta.verbose_name}（{citation(forms.RECORD_FORMS[kind][1])}）"
+    )
     return render(request, "recruitment/form.html", {"form": form, "title": title, "candidate": candidate})
 
 

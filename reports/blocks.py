@@ -27,6 +27,7 @@ from datetime import date
 from django.db.models import QuerySet
 
 from core.access import scoped_organization_ids
+from core.rules import cite
 from members.analysis import counting_day
 from reports.periods import Period
 
@@ -83,6 +84,13 @@ class Table:
     percent_columns: Sequence[int] = ()
     note: str = ""
 
+    def __post_init__(self) -> None:
+        # Rows and titles are written with rule IDs; the page, the chart and the Excel file show the
+        # regulations (core.rules.cite).
+        object.__setattr__(self, "title", cite(self.title))
+        object.__setattr__(self, "note", cite(self.note))
+        object.__setattr__(self, "rows", [[cite(row[0]), *row[1:]] if row else row for row in self.rows])
+
     def cell(self, row: Sequence, index: int) -> str:
         value = row[index]
         if value is None:
@@ -103,6 +111,10 @@ class Block:
     key: str = ""
     title: str = ""
     order: int = 100
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "note", cite(self.note))
+        object.__setattr__(self, "title", cite(self.title))
 
 
 Compute = Callable[[Scope, Period], Block]

@@ -301,7 +301,9 @@ def matter_handover(
     if not reason.strip():
         problems.append("请填写移交原因（R-SV-01）。")
     if to_user is not None and not may_handle_matters(to_user):
-        problems.append(f"{person_name(to_user)}不能办理办件，请移交给中心工作人员或镇党委管理员（R-SV-01）。")
+        problems.append(
+            f"{person_name(to_user)}不能办理办件，请移交给中心工作人员或镇党委管理员（R-SV-01）。"
+        )
     _require(problems, "R-SV-01")
     matter = _locked(matter)
     if not matter.is_open:

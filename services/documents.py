@@ -134,7 +134,8 @@ def supplement_notice(matter: Matter) -> Document:
         template="supplement_notice",
         dated=_local_date(notice.issued_at),
         context=_with_lookup_qr(
-            matter, {"notice": notice, "items": list(notice.items), "issued_by": person_name(notice.issued_by)}
+            matter,
+            {"notice": notice, "items": list(notice.items), "issued_by": person_name(notice.issued_by)},
         ),
     )
 

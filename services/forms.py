@@ -188,7 +188,9 @@ class LookupForm(forms.Form):
         label="受理编号",
         max_length=40,
         help_text="按受理通知书填写，括号可用任意写法；也可只填数字，如2026031，或今年的序号031",
-        widget=forms.TextInput(attrs={"autocomplete": "off", "placeholder": "如 便民〔2026〕031号 或 2026031"}),
+        widget=forms.TextInput(
+            attrs={"autocomplete": "off", "placeholder": "如 便民〔2026〕031号 或 2026031"}
+        ),
     )
     phone_suffix = CodeRegexField(
         label="联系电话后四位",

@@ -82,7 +82,9 @@ def answer(matter: Matter) -> Answer:
     return Answer(
         receipt_number=matter.receipt_number,
         service=matter.service.name if matter.service else matter.get_kind_display(),
-        state=matter.kind_label if matter.state == MatterState.AWAITING_MATERIALS else matter.get_state_display(),
+        state=matter.kind_label
+        if matter.state == MatterState.AWAITING_MATERIALS
+        else matter.get_state_display(),
         registered_on=timezone.localtime(matter.registered_at).date(),
         accepted_at=timezone.localtime(matter.accepted_at) if matter.accepted_at else None,
         deadline=matter.deadline_label if matter.is_open else "",
