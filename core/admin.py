@@ -5,6 +5,7 @@ from django import forms
 from django.contrib import admin
 from django.contrib.auth.admin import GroupAdmin as DjangoGroupAdmin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.contrib.auth.forms import AdminUserCreationForm
 from django.contrib.auth.models import Group, User
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
@@ -245,9 +246,41 @@ admin.site.register(models.Authenticator, TwoFactorDeviceAdmin)
 admin.site.register(models.RecoveryCodeSet, TwoFactorDeviceAdmin)
 
 
+class StaffUserCreationForm(AdminUserCreationForm):
+    """A new account is made with the person's name: pages and printed documents name people (core.people),
+    never their login names."""
+
+    class Meta(AdminUserCreationForm.Meta):
+        fields = ("username", "last_name", "first_name")
+
+    def clean(self):
+        data = super().clean()
+        if not (data.get("last_name", "").strip() or data.get("first_name", "").strip()):
+            self.add_error("first_name", "请填写姓名：页面和打印文书显示姓名，不显示用户名。")
+        return data
+
+
 class UserAdmin(DjangoUserAdmin):
     """An account made (or a password set) by an administrator must have its password changed by its owner at
-    the first sign-in (core.two_factor.require_password_change)."""
+    the first sign-in (core.two_factor.require_password_change); it is made with the person's name (姓、名)."""
+
+    add_form = StaffUserCreationForm
+    add_fieldsets = (
+        (
+            None,
+            {
+                "classes": ("wide",),
+                "fields": (
+                    "username",
+                    "last_name",
+                    "first_name",
+                    "usable_password",
+                    "password1",
+                    "password2",
+                ),
+            },
+        ),
+    )
 
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)

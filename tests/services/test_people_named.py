@@ -74,3 +74,15 @@ def test_the_chain_and_the_notices_name_the_people_R_SV_01(client, clerk, desk_s
     desk.matter_request_supplement(matter=matter, items=["身份证复印件"], by=zhou)
     told = pdf_compact_text(render_document(documents.supplement_notice(matter)))
     assert "告知人：周海涛" in told
+
+
+def test_an_account_is_made_with_the_persons_name(client, admin_user):
+    client.force_login(admin_user)
+    data = {"username": "newclerk", "password1": "Xy-secret-2026", "password2": "Xy-secret-2026"}
+    data["usable_password"] = "true"
+    refused = client.post(reverse("admin:auth_user_add"), data)
+    assert refused.status_code == 200 and "请填写姓名" in refused.content.decode()
+    assert not User.objects.filter(username="newclerk").exists()
+    made = client.post(reverse("admin:auth_user_add"), {**data, "last_name": "周", "first_name": "小红"})
+    assert made.status_code == 302
+    assert person_name(User.objects.get(username="newclerk")) == "周小红"
