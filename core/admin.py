@@ -207,7 +207,8 @@ class TwoFactorDeviceAdmin(admin.ModelAdmin):
     and deletes them — a lost phone: delete the user's 验证器 and 恢复码, the user enrols again."""
 
     list_display = ["person", "device_name", "created", "last_used", "is_confirmed"]
-    fields = readonly_fields = list_display
+    fields = ["person", "device_name", "created", "last_used", "is_confirmed"]
+    readonly_fields = ["person", "device_name", "created", "last_used", "is_confirmed"]
     list_select_related = ["user"]
     search_fields = ["user__username", "user__first_name", "user__last_name"]
     search_help_text = "按用户名或姓名搜索"

@@ -268,5 +268,5 @@ class ChangeRow(models.Model):
     def state_label(self, value: str) -> str:
         """A state of the record in Chinese (「办理中」, not ``accepted``); 「—」 for none."""
         machine = machine_for(self)
-        choices = dict(machine.model._meta.get_field(machine.state_field).flatchoices)
+        choices = dict(getattr(machine.model._meta.get_field(machine.state_field), "flatchoices", ()))
         return str(choices.get(value, value)) if value else "—"

@@ -25,7 +25,7 @@ from core.pdf import Document
 from core.people import person_name
 from core.profile import rule_profile
 from core.qr import qr_png_data_uri
-from services.lookup import lookup_url
+from services.lookup import lookup_page, lookup_url
 from services.models import AccountabilityCase, Matter, MatterKind, MatterState
 
 MATTER_RELATED = ("service", "first_contact", "handler")
@@ -58,8 +58,7 @@ def _document(matter: Matter, *, title: str, template: str, dated, context: dict
 
 def _with_lookup_qr(matter: Matter, context: dict | None = None) -> dict:
     """The notices a citizen takes home carry a QR code that opens the progress lookup, number filled in."""
-    url = lookup_url(matter.receipt_number)
-    return {**(context or {}), "lookup_url": url, "lookup_qr": qr_png_data_uri(url)}
+    return {**(context or {}), "lookup_page": lookup_page(), "lookup_qr": qr_png_data_uri(lookup_url(matter))}
 
 
 # --- R-SV-04/07: acceptance ------------------------------------------------------------------------------

@@ -116,9 +116,12 @@ def _next_step(matter: Matter, window: str) -> str:
     return ""
 
 
-def lookup_url(receipt_number: str) -> str:
-    """The public lookup with ``receipt_number`` filled in, as an absolute address (the QR code on notices).
+def lookup_page() -> str:
+    """The public lookup's absolute address (``settings.PUBLIC_SITE_URL``: set it where the system is deployed)."""
+    return f"{settings.PUBLIC_SITE_URL.rstrip('/')}{reverse('services:public_lookup')}"
 
-    The site's public address is ``settings.PUBLIC_SITE_URL`` (set it where the system is deployed)."""
-    base = settings.PUBLIC_SITE_URL.rstrip("/")
-    return f"{base}{reverse('services:public_lookup')}?{urlencode({'n': receipt_number})}"
+
+def lookup_url(matter: Matter) -> str:
+    """The public lookup with the matter's number filled in, for the QR code on its notices: the number as
+    digits (「2026031」, which ``parse_receipt_number`` reads), so the address stays short and the code small."""
+    return f"{lookup_page()}?{urlencode({'n': f'{matter.year}{matter.sequence:03d}'})}"

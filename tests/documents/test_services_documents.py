@@ -267,17 +267,14 @@ def test_the_notices_carry_a_qr_code_that_opens_the_lookup_with_the_number_fille
     returned_matter = register(clerk, when=at(2026, 9, 29, 9), accept=False)
     desk.matter_return(matter=returned_matter, reason="不属于本中心受理范围", by=clerk)
     returned = render_document(documents.return_notice(returned_matter))
-    for pdf, number in (
-        (accepted, matter.receipt_number),
-        (supplement, matter.receipt_number),
-        (returned, returned_matter.receipt_number),
-    ):
+    for pdf, owner in ((accepted, matter), (supplement, matter), (returned, returned_matter)):
+        number = owner.receipt_number
         text = pdf_compact_text(pdf)
         assert "扫描二维码查询办理进度" in text
-        assert "/services/lookup/?n=" in text
+        assert "/services/lookup/" in text and f"输入受理编号{number}查询" in text
         images = pdf_images(pdf)
         assert len(images) == 1
-        wanted = [[bool(m) for m in row] for row in qr_code(lookup_url(number)).matrix]
+        wanted = [[bool(m) for m in row] for row in qr_code(lookup_url(owner)).matrix]
         assert qr_modules(images[0], scale=QR_SCALE, border=QR_BORDER) == wanted
         assert wanted != qr_modules(images[0], scale=QR_SCALE, border=QR_BORDER + 1)  # the reading can fail
     assert pdf_page_count(accepted) == 1

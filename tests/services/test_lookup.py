@@ -106,7 +106,8 @@ def test_a_wrong_suffix_and_an_unknown_number_in_any_form_give_the_same_answer(c
 
 def test_the_qr_address_opens_the_lookup_with_the_number_filled_in(client, clerk):
     matter = register(clerk)
-    url = lookup_url(matter.receipt_number)
-    assert url.startswith("http") and "/services/lookup/?n=" in url
-    html = client.get(url.split("://", 1)[1].split("/", 1)[1].join(["/", ""])).content.decode()
-    assert 'value="便民〔2026〕001号"' in html
+    url = lookup_url(matter)
+    assert url.startswith("http") and url.endswith("/services/lookup/?n=2026001")
+    html = client.get("/" + url.split("://", 1)[1].split("/", 1)[1]).content.decode()
+    assert 'value="2026001"' in html
+    assert 'id="lookup-result"' in _lookup(client, "2026001")
