@@ -192,8 +192,6 @@ def _every_state(services: dict[str, Service], staff: list[User], now) -> int:
     contact.complaint_reply(complaint=replied, reply="已调整值班安排，感谢监督", by=admin)
 
     def book(name, hours, **extra):
-        # Two days back may be a weekend (R-SV-13: a holiday booking names the staff member on duty).
-        extra.setdefault("assigned_staff", clerk)
         return contact.appointment_book(
             name=name,
             phone="13800009876",
