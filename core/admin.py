@@ -1,6 +1,7 @@
 """Admin for the shared settings: the working-day calendar (with the State Council notice import), the
 versioned rule profile, the center's facts and staff profiles."""
 
+from axes.admin import AccessAttemptAdmin as AxesAttemptAdmin
 from django import forms
 from django.contrib import admin
 from django.contrib.auth.admin import GroupAdmin as DjangoGroupAdmin
@@ -239,6 +240,10 @@ class TwoFactorDeviceAdmin(admin.ModelAdmin):
     def has_change_permission(self, request, obj=None):
         return False
 
+
+# django-axes' lock list: two columns without a name of their own (they read 「Status」, 「Expiration」).
+AxesAttemptAdmin.status.short_description = "状态"
+AxesAttemptAdmin.expiration.short_description = "失效时间"
 
 for third_party in (TOTPDevice, StaticDevice):
     if admin.site.is_registered(third_party):
