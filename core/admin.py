@@ -327,7 +327,12 @@ class AttachmentAdmin(ReadOnlyAdmin):
         "uploaded_by",
         "voided",
     ]
-    list_filter = ["owner_type", "kind", ("voided_at", admin.EmptyFieldListFilter)]
+    # Only the kinds of record that hold materials (every content type would list the third-party models).
+    list_filter = [
+        ("owner_type", admin.RelatedOnlyFieldListFilter),
+        "kind",
+        ("voided_at", admin.EmptyFieldListFilter),
+    ]
     search_fields = ["kind_label", "original_name", "sha256"]
     readonly_fields = ["file_link"]
 
