@@ -6,7 +6,7 @@ from django.db import migrations
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('core', '0012_attachments'),
+        ('core', '0013_merge_0012_attachments_0012_taskrun_user_jobs'),
         ('otp_static', '0003_add_timestamps'),
         ('otp_totp', '0003_add_timestamps'),
     ]
