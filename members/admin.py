@@ -111,11 +111,6 @@ class ImportExportAdmin(ImportExportMixin, ScopedModelAdmin):
     def get_export_filename(self, request, queryset, file_format):
         return export_names(self.model, file_format.get_extension(), on=local_today())[0]
 
-    def _do_file_export(self, file_format, request, queryset, export_form=None):
-        response = super()._do_file_export(file_format, request, queryset, export_form=export_form)
-        response["Content-Disposition"] = attachment(self.get_export_filename(request, queryset, file_format))
-        return response
-
     def has_import_permission(self, request):
         return self.has_add_permission(request) and self.has_change_permission(request)
 
@@ -197,7 +192,12 @@ class ImportExportAdmin(ImportExportMixin, ScopedModelAdmin):
         admin lands on its page and 我的任务 keeps the file."""
         count = queryset.count()
         if count <= settings.JOB_ROWS_THRESHOLD:
-            return super()._do_file_export(file_format, request, queryset, export_form=export_form)
+            response = super()._do_file_export(file_format, request, queryset, export_form=export_form)
+            # 「党员-2026年12月1日.xlsx」: a Chinese file name needs RFC 5987 (core.exports.attachment)
+            response["Content-Disposition"] = attachment(
+                self.get_export_filename(request, queryset, file_format)
+            )
+            return response
         from members.tasks import admin_export_job
 
         run = start(
