@@ -5,7 +5,7 @@ PORT ?= 8000
 DEMO_MEMBERS ?= 600
 SIZE ?= SL
 
-.PHONY: run test setup lint bench check load load-clerks backup
+.PHONY: run test setup lint bench check load load-clerks backup messages
 
 setup:
 	@bash scripts/bootstrap.sh
@@ -47,3 +47,8 @@ load-clerks: setup
 # A consistent pg_dump (custom format) of DATABASE_URL into var/backups/.
 backup:
 	@bash scripts/backup.sh
+
+# Compile the project's translations (locale/zh_Hans/LC_MESSAGES/django.po → django.mo, committed; needs msgfmt
+# from the gettext package). tests/core/test_admin_language.py fails when the committed .mo is stale.
+messages:
+	msgfmt --check-format -o locale/zh_Hans/LC_MESSAGES/django.mo locale/zh_Hans/LC_MESSAGES/django.po

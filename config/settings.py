@@ -92,6 +92,8 @@ TEMPLATES = [
                 "core.context_processors.workspace",
                 "core.context_processors.reminders",
             ],
+            # ``|cite`` (rule IDs shown as their regulations, core/rules.py) and ``|person`` (core/people.py).
+            "builtins": ["core.templatetags.citations", "core.templatetags.people"],
         },
     },
 ]
@@ -283,6 +285,14 @@ AXES_COOLOFF_MESSAGE = (
 )
 AXES_PERMALOCK_MESSAGE = "登录失败次数过多，该账号已被锁定，请联系管理员解锁。"
 AXES_VERBOSE = False
+
+# The address citizens reach the public pages at: the QR code on the service desk's notices opens its progress
+# lookup (services/lookup.py). Set it where the system is deployed; by default the first allowed host.
+PUBLIC_SITE_URL = env_str("PUBLIC_SITE_URL") or (
+    f"http://{ALLOWED_HOSTS[0]}:8000"
+    if DEBUG and ALLOWED_HOSTS
+    else f"https://{(ALLOWED_HOSTS or ['localhost'])[0]}"
+)
 
 # --- Two-factor sign-in (django-otp; core/two_factor.py) -------------------------------------------------
 # Administrators, center clerks and auditors read personal data in bulk (等保 2.0): a password and a code

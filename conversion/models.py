@@ -192,7 +192,7 @@ class CaseStateChange(ChangeRow):
         ordering = ["at", "pk"]
 
     def __str__(self) -> str:
-        return f"{self.case} {self.from_state or '—'}→{self.to_state}"
+        return f"{self.case} {self.state_label(self.from_state)}→{self.state_label(self.to_state)}"
 
 
 class ConversionTaskQuerySet(models.QuerySet):

@@ -1,14 +1,19 @@
 """Admin for the shared settings: the working-day calendar (with the State Council notice import), the
 versioned rule profile, the center's facts and staff profiles."""
 
+from axes.admin import AccessAttemptAdmin as AxesAttemptAdmin
 from django import forms
 from django.contrib import admin
+from django.contrib.auth.admin import GroupAdmin as DjangoGroupAdmin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
-from django.contrib.auth.models import User
+from django.contrib.auth.forms import AdminUserCreationForm
+from django.contrib.auth.models import Group, User
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
+from django_otp.plugins.otp_static.models import StaticDevice
+from django_otp.plugins.otp_totp.models import TOTPDevice
 from procrastinate.contrib.django.models import ProcrastinateJob
 
 from core import models
@@ -16,6 +21,9 @@ from core.admin_scope import ReadOnlyAdmin, ScopedModelAdmin
 from core.calendar_notice import parse_notice
 from core.exceptions import DomainError
 from core.jobs import start
+from core.localization import permission_label
+from core.numbering import series_name
+from core.people import person_name
 from core.two_factor import require_password_change
 
 
@@ -90,13 +98,30 @@ class CalendarDayAdmin(SettingsAdmin):
     date_hierarchy = "date"
 
 
+class SeriesFilter(admin.SimpleListFilter):
+    title = "编号系列"
+    parameter_name = "series"
+
+    def lookups(self, request, model_admin):
+        series = models.NumberSequence.objects.values_list("series", flat=True).distinct().order_by("series")
+        return [(code, series_name(code)) for code in series]
+
+    def queryset(self, request, queryset):
+        return queryset.filter(series=self.value()) if self.value() else queryset
+
+
 @admin.register(models.NumberSequence)
 class NumberSequenceAdmin(ReadOnlyAdmin):
     """Read-only: numbers are only ever taken by core.numbering.next_number (gap-free)."""
 
     scope_field = None
-    list_display = ["series", "year", "last"]
-    list_filter = ["series", "year"]
+    list_display = ["series_label", "year", "last"]
+    fields = readonly_fields = ["series_label", "year", "last"]
+    list_filter = [SeriesFilter, "year"]
+
+    @admin.display(description="编号系列", ordering="series")
+    def series_label(self, sequence) -> str:
+        return series_name(sequence.series)
 
     def history_view(self, request, object_id, extra_context=None):
         return redirect("admin:core_numbersequence_changelist")
@@ -176,14 +201,103 @@ class SignInEventAdmin(admin.ModelAdmin):
         return False
 
 
+class TwoFactorDeviceAdmin(admin.ModelAdmin):
+    """A user's authenticator or recovery codes (django-otp), in Chinese, instead of django-otp's English pages.
+
+    Devices are enrolled by their owners at sign-in (core/two_factor.py); the administrator only looks them up
+    and deletes them — a lost phone: delete the user's 验证器 and 恢复码, the user enrols again."""
+
+    list_display = ["person", "device_name", "created", "last_used", "is_confirmed"]
+    fields = ["person", "device_name", "created", "last_used", "is_confirmed"]
+    readonly_fields = ["person", "device_name", "created", "last_used", "is_confirmed"]
+    list_select_related = ["user"]
+    search_fields = ["user__username", "user__first_name", "user__last_name"]
+    search_help_text = "按用户名或姓名搜索"
+
+    @admin.display(description="用户", ordering="user__username")
+    def person(self, device) -> str:
+        return f"{person_name(device.user)}（{device.user.username}）"
+
+    @admin.display(description="名称")
+    def device_name(self, device) -> str:
+        return device.name
+
+    @admin.display(description="绑定时间", ordering="created_at")
+    def created(self, device):
+        return device.created_at
+
+    @admin.display(description="最近使用", ordering="last_used_at")
+    def last_used(self, device):
+        return device.last_used_at or "尚未使用"
+
+    @admin.display(description="已确认", boolean=True)
+    def is_confirmed(self, device) -> bool:
+        return device.confirmed
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+# django-axes' lock list: two columns without a name of their own (they read 「Status」, 「Expiration」).
+AxesAttemptAdmin.status.short_description = "状态"
+AxesAttemptAdmin.expiration.short_description = "失效时间"
+
+for third_party in (TOTPDevice, StaticDevice):
+    if admin.site.is_registered(third_party):
+        admin.site.unregister(third_party)
+admin.site.register(models.Authenticator, TwoFactorDeviceAdmin)
+admin.site.register(models.RecoveryCodeSet, TwoFactorDeviceAdmin)
+
+
+class StaffUserCreationForm(AdminUserCreationForm):
+    """A new account is made with the person's name: pages and printed documents name people (core.people),
+    never their login names."""
+
+    class Meta(AdminUserCreationForm.Meta):
+        fields = ("username", "last_name", "first_name")
+
+    def clean(self):
+        data = super().clean()
+        if not (data.get("last_name", "").strip() or data.get("first_name", "").strip()):
+            self.add_error("first_name", "请填写姓名：页面和打印文书显示姓名，不显示用户名。")
+        return data
+
+
 class UserAdmin(DjangoUserAdmin):
     """An account made (or a password set) by an administrator must have its password changed by its owner at
-    the first sign-in (core.two_factor.require_password_change)."""
+    the first sign-in (core.two_factor.require_password_change); it is made with the person's name (姓、名)."""
+
+    add_form = StaffUserCreationForm
+    add_fieldsets = (
+        (
+            None,
+            {
+                "classes": ("wide",),
+                "fields": (
+                    "username",
+                    "last_name",
+                    "first_name",
+                    "usable_password",
+                    "password1",
+                    "password2",
+                ),
+            },
+        ),
+    )
 
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)
         if not change:
             require_password_change(obj)
+
+    def formfield_for_manytomany(self, db_field, request=None, **kwargs):
+        field = super().formfield_for_manytomany(db_field, request=request, **kwargs)
+        if db_field.name == "user_permissions" and field is not None:
+            field.label_from_instance = permission_label  # in Chinese, with its app (core.localization)
+        return field
 
     def user_change_password(self, request, id, form_url=""):
         response = super().user_change_password(request, id, form_url)
@@ -213,7 +327,12 @@ class AttachmentAdmin(ReadOnlyAdmin):
         "uploaded_by",
         "voided",
     ]
-    list_filter = ["owner_type", "kind", ("voided_at", admin.EmptyFieldListFilter)]
+    # Only the kinds of record that hold materials (every content type would list the third-party models).
+    list_filter = [
+        ("owner_type", admin.RelatedOnlyFieldListFilter),
+        "kind",
+        ("voided_at", admin.EmptyFieldListFilter),
+    ]
     search_fields = ["kind_label", "original_name", "sha256"]
     readonly_fields = ["file_link"]
 
@@ -236,3 +355,17 @@ class AttachmentViewAdmin(ReadOnlyAdmin):
     scope_field = None
     list_display = ["attachment", "viewed_by", "viewed_at", "ip_address"]
     list_select_related = ["attachment", "viewed_by"]
+
+
+class GroupAdmin(DjangoGroupAdmin):
+    """Django's group page, each permission named in Chinese with its app (core.localization)."""
+
+    def formfield_for_manytomany(self, db_field, request=None, **kwargs):
+        field = super().formfield_for_manytomany(db_field, request=request, **kwargs)
+        if db_field.name == "permissions" and field is not None:
+            field.label_from_instance = permission_label
+        return field
+
+
+admin.site.unregister(Group)
+admin.site.register(Group, GroupAdmin)

@@ -36,6 +36,7 @@ from core.access import can_write, scope_queryset, scoped_organization_ids, sees
 from core.changelist import QuickLinksChangeList
 from core.exceptions import DomainError
 from core.paginator import EstimatedCountPaginator
+from core.rules import cite
 
 
 class HostileInputSafeForm:
@@ -50,6 +51,11 @@ class HostileInputSafeForm:
     * an autocomplete field re-rendered with a posted value that is no key (a crafted POST) makes Django's
       widget query with it and fail: such a value is dropped from the data once it has been refused.
     """
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():  # a rule ID in a label or help text reads as its regulation
+            field.label, field.help_text = cite(field.label), cite(field.help_text)
 
     def add_error(self, field, error):
         if field is None and isinstance(error, ValidationError) and hasattr(error, "error_dict"):
@@ -78,6 +84,11 @@ class HostileInputSafeForm:
 
     def full_clean(self):
         super().full_clean()
+        for name, errors in list((self._errors or {}).items()):  # refusals name rules: shown as regulations
+            kind = errors.error_class.removeprefix("errorlist").strip() or None
+            self._errors[name] = type(errors)(
+                [cite(m) for m in errors], error_class=kind, renderer=errors.renderer
+            )
         refused = [
             name
             for name, field in self.fields.items()
@@ -267,7 +278,7 @@ class ScopedAdminMixin(ScopedChoicesMixin):
         try:
             return super().changeform_view(request, object_id, form_url, extra_context)
         except DomainError as error:
-            messages.error(request, str(error))
+            messages.error(request, cite(str(error)))
             return HttpResponseRedirect(request.get_full_path())
 
     def get_form(self, request, obj=None, change=False, **kwargs):

@@ -41,6 +41,11 @@ class CoreConfig(AppConfig):
 
         post_migrate.connect(sync_after_migrate, dispatch_uid="core.sync_role_permissions")
 
+        from core.localization import name_apps_in_chinese, rename_after_migrate
+
+        name_apps_in_chinese()  # 「Axes」, 「Otp」 … in Chinese (core/localization.py)
+        post_migrate.connect(rename_after_migrate, dispatch_uid="core.rename_permissions")
+
         from core import sign_ins
 
         sign_ins.connect()  # the sign-in audit (core.SignInEvent)

@@ -22,6 +22,7 @@ from core.access import sees_full_id_numbers
 from core.idnumbers import mask_id_number, mask_phone
 from core.login_throttle import client_ip
 from core.models import IdNumberView
+from core.people import person_name
 from core.registry import IdNumberHolder, id_number_holder
 
 # Fields shown masked on the history pages to users who do not work with full numbers (R-MB-04).
@@ -202,8 +203,8 @@ def _entry(model: type[Model], version, changes: list[FieldChange]) -> HistoryEn
 def _user_name(user) -> str:
     if user is None:
         return "系统（无登录用户）"
-    full = user.get_full_name()
-    return f"{full}（{user.username}）" if full else user.username
+    full = person_name(user)  # 姓名 the Chinese way (core.people); the login name beside it for the auditors
+    return f"{full}（{user.username}）" if full != user.username else user.username
 
 
 def _shown(f: Field, value, viewer) -> str:

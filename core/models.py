@@ -6,9 +6,12 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import connection, models
 from django.db.models import Q
 from django.utils import timezone
+from django_otp.plugins.otp_static.models import StaticDevice
+from django_otp.plugins.otp_totp.models import TOTPDevice
 from simple_history.models import HistoricalRecords
 
 from core.fields import CodeField
+from core.people import person_name
 
 
 class CalendarYear(models.Model):
@@ -66,7 +69,9 @@ class NumberSequence(models.Model):
         constraints = [models.UniqueConstraint(fields=["series", "year"], name="uniq_number_sequence")]
 
     def __str__(self) -> str:
-        return f"{self.series} {self.year}: {self.last}"
+        from core.numbering import series_name  # core.numbering imports this module
+
+        return f"{series_name(self.series)} {self.year}年：已用到{self.last}号"
 
 
 class CenterProfile(models.Model):
@@ -624,3 +629,29 @@ class AttachmentView(models.Model):
 
     def __str__(self) -> str:
         return f"{self.viewed_by} 查看 {self.attachment} {timezone.localtime(self.viewed_at):%Y-%m-%d %H:%M}"
+
+
+class Authenticator(TOTPDevice):
+    """A user's authenticator app (django-otp's TOTP device), as the administrator's page names it: the same
+    rows, a Chinese name (the third-party model's own name is a plain English string). A lost phone: delete it
+    here, and the user enrols again at the next sign-in (core/two_factor.py)."""
+
+    class Meta:
+        proxy = True
+        verbose_name = "验证器（两步验证）"
+        verbose_name_plural = verbose_name
+
+    def __str__(self) -> str:
+        return f"{person_name(self.user)}的验证器"
+
+
+class RecoveryCodeSet(StaticDevice):
+    """A user's one-time recovery codes (django-otp's static device), named in Chinese."""
+
+    class Meta:
+        proxy = True
+        verbose_name = "恢复码（两步验证）"
+        verbose_name_plural = verbose_name
+
+    def __str__(self) -> str:
+        return f"{person_name(self.user)}的恢复码"

@@ -16,6 +16,19 @@ from core.models import CenterProfile, NumberSequence
 #: the same printed prefix would print the same number twice.
 CENTER_DOCUMENT_SERIES = "center_document"
 
+# The series' names as the administrator reads them (each app names its series' code beside its operation).
+SERIES_NAMES = {
+    CENTER_DOCUMENT_SERIES: "中心文书",
+    "floating_certificate": "流动党员活动证",
+    "introduction_letter": "组织关系介绍信",
+    "application_form": "入党志愿书",
+    "service_matter": "便民服务受理编号",
+}
+
+
+def series_name(series: str) -> str:
+    return SERIES_NAMES.get(series, series)
+
 
 def next_number(series: str, year: int) -> int:
     if not connection.in_atomic_block:

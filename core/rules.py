@@ -13,6 +13,7 @@ the Organisation Department (2008).
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 XIZE = "《中国共产党发展党员工作细则》"
@@ -418,3 +419,39 @@ BY_ID: dict[str, Rule] = {rule.id: rule for rule in RULES}
 def citation(rule_id: str) -> str:
     """The regulation a user should read for ``rule_id`` (users see this, not the ID)."""
     return BY_ID[rule_id].citation
+
+
+RULE_ID = re.compile(r"R-[A-Z]{2}-\d{2}")
+# One ID, or several joined by 、 / , ， 和 及 — 「（R-SV-07、R-SV-10）」 reads as one citation.
+_ID_GROUP = re.compile(r"R-[A-Z]{2}-\d{2}(?:\s*(?:、|/|,|，|和|及|或)\s*R-[A-Z]{2}-\d{2})*")
+_BOOK = re.compile(r"^(《[^》]+》)(.*)$")
+
+
+def citations(rule_ids: list[str]) -> str:
+    """Several rules' citations as one: the same regulation named once (「《细则》第九条、第十条」).
+
+    An ID not in the table is left as it is (``tests/core/test_rules_index.py`` fails on it)."""
+    parts: list[str] = []
+    texts = [BY_ID[rule_id].citation if rule_id in BY_ID else rule_id for rule_id in dict.fromkeys(rule_ids)]
+    for text in (segment.strip() for cited in texts for segment in cited.split("；")):
+        book = _BOOK.match(text)
+        previous = _BOOK.match(parts[-1]) if parts else None
+        if book and previous and book.group(1) == previous.group(1) and book.group(2) and previous.group(2):
+            if book.group(2) not in previous.group(2):
+                parts[-1] = f"{parts[-1]}、{book.group(2)}"
+        elif text not in parts:
+            parts.append(text)
+    return "；".join(parts)
+
+
+def cite(text: str) -> str:
+    """Text for a user: every rule ID in it (「请勿重复登记（R-RC-04）」) replaced by the regulation to read
+    (「请勿重复登记（《中国共产党发展党员工作细则》第五条）」).
+
+    Messages, refusals and labels are written with rule IDs — the code's and the logs' language — and pass
+    through here where they reach a person: the messages and form errors of every page (the ``cite`` template
+    filter in ``templates/base.html`` and ``templates/includes/form.html``), the admin's, the 工作台 cards and
+    import reports."""
+    if not isinstance(text, str) or "R-" not in text:
+        return text
+    return _ID_GROUP.sub(lambda m: citations(RULE_ID.findall(m.group(0))), text)

@@ -264,3 +264,9 @@ class ChangeRow(models.Model):
     def action_label(self) -> str:
         """The action in Chinese: a transition's label from the table, or one of the recorded actions."""
         return machine_for(self).label(self.action)
+
+    def state_label(self, value: str) -> str:
+        """A state of the record in Chinese (「办理中」, not ``accepted``); 「—」 for none."""
+        machine = machine_for(self)
+        choices = dict(getattr(machine.model._meta.get_field(machine.state_field), "flatchoices", ()))
+        return str(choices.get(value, value)) if value else "—"

@@ -13,14 +13,15 @@ from django.shortcuts import redirect
 from django.urls import path, reverse
 from import_export.admin import ImportExportMixin
 from import_export.formats.base_formats import CSV, XLSX
-from import_export.forms import ImportForm, SelectableFieldsExportForm
+from import_export.forms import ImportForm
 from simple_history.template_utils import HistoricalRecordContextHelper
 
 from core.access import is_admin, sees_full_id_numbers
 from core.admin_scope import ReadOnlyAdmin, ReadOnlyInline, ScopedModelAdmin
 from core.audit import id_number_for_display, log_id_number_views
 from core.changelist import IndexedYearsChangeList
-from core.exports import AdminCSV, AdminXLSX, write_template_xlsx
+from core.dates import local_today
+from core.exports import AdminCSV, AdminXLSX, ChineseExportForm, attachment, export_names, write_template_xlsx
 from core.idnumbers import mask_id_number, mask_phone
 from core.jobs import start
 from core.models import Organization
@@ -88,7 +89,7 @@ class SafeImportForm(ImportForm):
         return cleaned
 
 
-class XlsxFirstExportForm(SelectableFieldsExportForm):
+class XlsxFirstExportForm(ChineseExportForm):
     def __init__(self, formats, *args, **kwargs):
         super().__init__(formats, *args, **kwargs)
         _xlsx_first(self, formats)
@@ -101,6 +102,14 @@ class ImportExportAdmin(ImportExportMixin, ScopedModelAdmin):
 
     import_form_class = SafeImportForm
     export_form_class = XlsxFirstExportForm
+
+    def get_data_for_export(self, request, queryset, **kwargs):
+        data = super().get_data_for_export(request, queryset, **kwargs)
+        data.title = export_names(self.model, "xlsx", on=local_today())[1]  # the sheet: 「党员」
+        return data
+
+    def get_export_filename(self, request, queryset, file_format):
+        return export_names(self.model, file_format.get_extension(), on=local_today())[0]
 
     def has_import_permission(self, request):
         return self.has_add_permission(request) and self.has_change_permission(request)
@@ -183,7 +192,12 @@ class ImportExportAdmin(ImportExportMixin, ScopedModelAdmin):
         admin lands on its page and 我的任务 keeps the file."""
         count = queryset.count()
         if count <= settings.JOB_ROWS_THRESHOLD:
-            return super()._do_file_export(file_format, request, queryset, export_form=export_form)
+            response = super()._do_file_export(file_format, request, queryset, export_form=export_form)
+            # 「党员-2026年12月1日.xlsx」: a Chinese file name needs RFC 5987 (core.exports.attachment)
+            response["Content-Disposition"] = attachment(
+                self.get_export_filename(request, queryset, file_format)
+            )
+            return response
         from members.tasks import admin_export_job
 
         run = start(

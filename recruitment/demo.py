@@ -88,7 +88,7 @@ def _step(candidate: Candidate, action: str, on: date, *, by: str = BRANCH, reas
 
 def _make_activist(candidate: Candidate, *, on: date) -> None:
     talk_on = min(period_end(candidate.applied_on, days=5), on)
-    _add(Talk(candidate=candidate, talked_on=talk_on, talker="支部书记"))
+    _add(Talk(candidate=candidate, talked_on=talk_on, talker="张卫东（支部书记）"))
     _add(Recommendation(candidate=candidate, purpose="activist", kind="members", recommended_on=talk_on))
     _step(candidate, "make_activist", on)
 
@@ -151,7 +151,11 @@ def _approve(vote, on: date) -> None:
 def _admit(candidate: Candidate, introducers: list[Member], *, meeting_on: date) -> None:
     _pre_meeting_file(candidate, introducers, meeting_on=meeting_on)
     vote = _vote(candidate, "admit", meeting_on)
-    _add(UpperTalk(candidate=candidate, talked_on=period_end(meeting_on, days=3), talker="镇党委组织委员"))
+    _add(
+        UpperTalk(
+            candidate=candidate, talked_on=period_end(meeting_on, days=3), talker="刘志强（镇党委组织委员）"
+        )
+    )
     approved_on = period_end(meeting_on, days=14)
     _approve(vote, approved_on)
     _step(candidate, "admit", approved_on, by=COMMITTEE)

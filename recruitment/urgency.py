@@ -53,10 +53,10 @@ from recruitment.rules import (
 )
 
 LABELS: dict[str, str] = {
-    Stage.APPLICANT: "入党谈话期限（R-RC-02）",
-    Stage.ACTIVIST: "培养考察期限（R-RC-06）",
-    Stage.TARGET: "上级党委审批期限（R-RC-16）",
-    Stage.PROBATIONARY: "预备期满（R-RC-17）",
+    Stage.APPLICANT: "入党谈话期限",
+    Stage.ACTIVIST: "培养考察期限",
+    Stage.TARGET: "上级党委审批期限",
+    Stage.PROBATIONARY: "预备期满",
 }
 
 # What a card reads of the file (recruitment.guards for the stage's next steps, stages.reminders and

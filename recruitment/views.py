@@ -12,6 +12,7 @@ from core.access import Role, get_object_for_user, roles_of, scope_queryset, sta
 from core.dates import local_today
 from core.models import Organization
 from core.operations import run_form
+from core.rules import citation
 from recruitment import dashboard, forms, records, stages, urgency, votes
 from recruitment.checklist import candidate_file, checklist
 from recruitment.dashboard import candidate_flags
@@ -156,7 +157,9 @@ def record_add(request, pk, kind):
     )
     if record is not None:
         return redirect("recruitment:candidate", pk=candidate.pk)
-    title = f"{candidate.name} · {form._meta.model._meta.verbose_name}（{forms.RECORD_FORMS[kind][1]}）"
+    title = (
+        f"{candidate.name} · {form._meta.model._meta.verbose_name}（{citation(forms.RECORD_FORMS[kind][1])}）"
+    )
     return render(request, "recruitment/form.html", {"form": form, "title": title, "candidate": candidate})
 
 
@@ -210,7 +213,7 @@ def transfer(request, pk):
     return render(
         request,
         "recruitment/form.html",
-        {"form": form, "title": f"{candidate.name} · 转接（R-MB-05）", "candidate": candidate},
+        {"form": form, "title": f"{candidate.name} · 转接", "candidate": candidate},
     )
 
 
@@ -236,7 +239,7 @@ def meeting_create(request, pk):
         "recruitment/form.html",
         {
             "form": form,
-            "title": f"{candidate.organization} · 召开支部大会（R-RC-14）",
+            "title": f"{candidate.organization} · 召开支部大会",
             "candidate": candidate,
         },
     )
@@ -265,7 +268,7 @@ def vote_add(request, meeting_pk, pk):
     )
     if vote is not None:
         return redirect("recruitment:candidate", pk=candidate.pk)
-    title = f"{meeting} · {candidate.name}单独表决（R-RC-14）"
+    title = f"{meeting} · {candidate.name}单独表决"
     return render(request, "recruitment/form.html", {"form": form, "title": title, "candidate": candidate})
 
 
@@ -295,7 +298,7 @@ def approval_add(request, vote_pk):
     )
     if approval is not None:
         return redirect("recruitment:candidate", pk=vote.candidate_id)
-    title = f"{vote.candidate.name} · {vote.get_proposal_display()} · 上级党委审批（R-RC-16）"
+    title = f"{vote.candidate.name} · {vote.get_proposal_display()} · 上级党委审批"
     return render(
         request, "recruitment/form.html", {"form": form, "title": title, "candidate": vote.candidate}
     )
@@ -320,7 +323,7 @@ def approval_filing(request, approval_pk):
     )
     if filed is not None:
         return redirect("recruitment:candidate", pk=candidate.pk)
-    title = f"{candidate.name} · 报上级组织部门备案（R-RC-16）"
+    title = f"{candidate.name} · 报上级组织部门备案"
     return render(request, "recruitment/form.html", {"form": form, "title": title, "candidate": candidate})
 
 
@@ -362,4 +365,4 @@ def plan_edit(request):
     )
     if plan is not None:
         return redirect(f"{reverse('recruitment:plans')}?year={plan.year}")
-    return render(request, "recruitment/form.html", {"form": form, "title": "年度发展计划（R-RC-24）"})
+    return render(request, "recruitment/form.html", {"form": form, "title": "年度发展计划"})

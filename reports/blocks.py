@@ -27,6 +27,7 @@ from datetime import date
 from django.db.models import QuerySet
 
 from core.access import scoped_organization_ids
+from core.rules import RULE_ID, cite
 from members.analysis import counting_day
 from reports.periods import Period
 
@@ -67,6 +68,13 @@ class Scope:
         return queryset.filter(**{f"{organization_field}__in": self.organization_ids})
 
 
+def _cited(row: Sequence) -> Sequence:
+    """A row whose label names a rule ID, with the regulation instead; any other row as it is."""
+    if not row or not isinstance(row[0], str) or not RULE_ID.search(row[0]):
+        return row
+    return type(row)([cite(row[0]), *row[1:]]) if type(row) in (list, tuple) else row
+
+
 @dataclass(frozen=True)
 class Table:
     """One table of figures: the first column labels the rows, ``series`` are the columns drawn as bars.
@@ -82,6 +90,13 @@ class Table:
     chart: str = "bar"
     percent_columns: Sequence[int] = ()
     note: str = ""
+
+    def __post_init__(self) -> None:
+        # Rows and titles are written with rule IDs; the page, the chart and the Excel file show the
+        # regulations (core.rules.cite).
+        object.__setattr__(self, "title", cite(self.title))
+        object.__setattr__(self, "note", cite(self.note))
+        object.__setattr__(self, "rows", [_cited(row) for row in self.rows])
 
     def cell(self, row: Sequence, index: int) -> str:
         value = row[index]
@@ -103,6 +118,10 @@ class Block:
     key: str = ""
     title: str = ""
     order: int = 100
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "note", cite(self.note))
+        object.__setattr__(self, "title", cite(self.title))
 
 
 Compute = Callable[[Scope, Period], Block]

@@ -9,6 +9,7 @@ from django.contrib import admin
 from core.access import is_admin
 from core.admin_scope import ReadOnlyAdmin, ReadOnlyInline, ScopedModelAdmin
 from core.idnumbers import mask_id_number, mask_phone
+from core.people import person_name
 from services.models import AccountabilityCase, Appointment, Complaint, Matter, MatterChange, Service
 
 
@@ -35,7 +36,23 @@ class DeskAdmin(ReadOnlyAdmin):
 class MatterChangeInline(ReadOnlyInline):
     model = MatterChange
     extra = 0
-    readonly_fields = ["at", "action", "from_state", "to_state", "by", "note"]
+    fields = readonly_fields = ["at", "what", "from_label", "to_label", "who", "note"]
+
+    @admin.display(description="事项")
+    def what(self, change):
+        return change.action_label
+
+    @admin.display(description="原状态")
+    def from_label(self, change):
+        return change.state_label(change.from_state)
+
+    @admin.display(description="新状态")
+    def to_label(self, change):
+        return change.state_label(change.to_state)
+
+    @admin.display(description="记录人")
+    def who(self, change):
+        return person_name(change.by)
 
 
 @admin.register(Matter)
@@ -66,13 +83,26 @@ class MatterAdmin(DeskAdmin):
 
 @admin.register(AccountabilityCase)
 class AccountabilityCaseAdmin(DeskAdmin):
-    list_display = ["pk", "matter", "responsible", "state", "violation", "opened_at"]
+    list_display = ["number", "matter_number", "responsible", "state", "violation", "opened_at"]
     list_filter = ["state"]
+
+    @admin.display(description="编号", ordering="pk")
+    def number(self, obj):
+        return obj.pk
+
+    @admin.display(description="办件", ordering="matter__receipt_number")
+    def matter_number(self, obj):
+        return obj.matter
 
 
 @admin.register(Complaint)
 class ComplaintAdmin(DeskAdmin):
-    list_display = ["pk", "complainant_name", "against_staff", "state", "received_at"]
+    list_display = ["number", "complainant_name", "against_staff", "state", "received_at"]
+
+    @admin.display(description="编号", ordering="pk")
+    def number(self, obj):
+        return obj.pk
+
     list_filter = ["state"]
 
 

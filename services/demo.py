@@ -19,6 +19,7 @@ from django.utils import timezone
 
 from core.access import is_admin
 from services import accountability, contact, desk
+from services.access import desk_workers
 from services.models import Appointment, Matter, MatterKind, Sanction, Service, Violation
 
 CATALOG = [
@@ -60,7 +61,7 @@ def generate_demo(*, size: int, rng, stdout=None) -> str:
         )
     if Matter.objects.filter(request__endswith=MARK).exists():
         return "便民服务：演示数据已存在"
-    staff = list(User.objects.filter(is_active=True, groups__isnull=False).distinct().order_by("pk")[:3])
+    staff = list(desk_workers().order_by("pk")[:3])  # who works at the desk: not a secretary, not an auditor
     if not staff:
         staff = [User.objects.filter(is_superuser=True).order_by("pk").first()]
     if staff[0] is None:

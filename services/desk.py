@@ -19,6 +19,7 @@ from core.numbering import format_number, next_number
 from core.people import person_name
 from core.transitions import Problem, perform, record
 from services import deadlines, lifecycle
+from services.access import may_handle_matters
 from services.exceptions import ServiceDeskError
 from services.models import (
     INTAKE_KINDS,
@@ -299,15 +300,21 @@ def matter_handover(
         problems.append("请选择接收人或填写接收单位（R-SV-01）。")
     if not reason.strip():
         problems.append("请填写移交原因（R-SV-01）。")
+    if to_user is not None and not may_handle_matters(to_user):
+        problems.append(
+            f"{person_name(to_user)}不能办理办件，请移交给中心工作人员或镇党委管理员（R-SV-01）。"
+        )
     _require(problems, "R-SV-01")
     matter = _locked(matter)
     if not matter.is_open:
         raise ServiceDeskError("已办结的办件不能移交（R-SV-01）。", rule="R-SV-01")
+    # The chain says where the receiver sits: the window given, else the receiver's own desk window.
+    to_window = to_window.strip() or (_window_of(to_user) if to_user is not None else "")
     handover = Handover.objects.create(
         matter=matter,
         from_user=matter.handler,
         to_user=to_user,
-        to_window=to_window.strip(),
+        to_window=to_window,
         to_unit=to_unit.strip(),
         at=at,
         reason=reason.strip(),
@@ -316,7 +323,7 @@ def matter_handover(
     record(matter, "handover", by=by, at=at, note=f"移交给{receiver}：{reason.strip()}")
     if to_user is not None:
         matter.handler = to_user
-        matter.window = to_window.strip() or _window_of(to_user) or matter.window
+        matter.window = to_window or matter.window
         matter.save(update_fields=["handler", "window"])
     return handover
 

@@ -24,6 +24,8 @@ from core.idnumbers import mask_phone
 from core.pdf import Document
 from core.people import person_name
 from core.profile import rule_profile
+from core.qr import qr_png_data_uri
+from services.lookup import lookup_page, lookup_url
 from services.models import AccountabilityCase, Matter, MatterKind, MatterState
 
 MATTER_RELATED = ("service", "first_contact", "handler")
@@ -52,6 +54,11 @@ def _document(matter: Matter, *, title: str, template: str, dated, context: dict
             **(context or {}),
         },
     )
+
+
+def _with_lookup_qr(matter: Matter, context: dict | None = None) -> dict:
+    """The notices a citizen takes home carry a QR code that opens the progress lookup, number filled in."""
+    return {**(context or {}), "lookup_page": lookup_page(), "lookup_qr": qr_png_data_uri(lookup_url(matter))}
 
 
 # --- R-SV-04/07: acceptance ------------------------------------------------------------------------------
@@ -102,11 +109,14 @@ def acceptance_notice(matter: Matter) -> Document:
         title="受理通知书",
         template="acceptance_notice",
         dated=_local_date(matter.accepted_at),
-        context={
-            "deadline": deadline_text(matter),
-            "limit_label": limit_label(matter),
-            "restarted_on": supplement.completed_on if supplement else None,
-        },
+        context=_with_lookup_qr(
+            matter,
+            {
+                "deadline": deadline_text(matter),
+                "limit_label": limit_label(matter),
+                "restarted_on": supplement.completed_on if supplement else None,
+            },
+        ),
     )
 
 
@@ -122,7 +132,10 @@ def supplement_notice(matter: Matter) -> Document:
         title="一次性告知书",
         template="supplement_notice",
         dated=_local_date(notice.issued_at),
-        context={"notice": notice, "items": list(notice.items), "issued_by": person_name(notice.issued_by)},
+        context=_with_lookup_qr(
+            matter,
+            {"notice": notice, "items": list(notice.items), "issued_by": person_name(notice.issued_by)},
+        ),
     )
 
 
@@ -130,7 +143,11 @@ def return_notice(matter: Matter) -> Document:
     """R-SV-09: a returned matter and its written reason."""
     matter = _matter(matter)
     return _document(
-        matter, title="退回通知书", template="return_notice", dated=_local_date(matter.completed_at)
+        matter,
+        title="退回通知书",
+        template="return_notice",
+        dated=_local_date(matter.completed_at),
+        context=_with_lookup_qr(matter),
     )
 
 

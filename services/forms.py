@@ -2,19 +2,26 @@ from django import forms
 from django.contrib.auth.models import User
 
 from core.fields import CodeFormField, CodeRegexField
-from core.people import person_name
+from core.people import person_with_post
 from core.phones import validate_phone
+from services.access import desk_workers
 from services.models import INTAKE_KINDS, Appointment, Channel, Complaint, Sanction, Service, Violation
 
 
 def _staff_users():
-    return User.objects.filter(is_active=True, groups__isnull=False).distinct().order_by("username")
+    return (
+        User.objects.filter(is_active=True, groups__isnull=False)
+        .distinct()
+        .select_related("staff_profile")
+        .prefetch_related("groups")
+        .order_by("last_name", "first_name", "username")
+    )
 
 
-def _offer_staff(field: forms.ModelChoiceField) -> None:
-    """The desk's staff as choices, each by name (core.people), not by login name."""
-    field.queryset = _staff_users()
-    field.label_from_instance = person_name
+def _offer_staff(field: forms.ModelChoiceField, users=None) -> None:
+    """Staff as choices, each by name and window or role (core.people), never by login name."""
+    field.queryset = _staff_users() if users is None else users
+    field.label_from_instance = person_with_post
 
 
 class IntakeForm(forms.Form):
@@ -93,14 +100,16 @@ class SupplementForm(forms.Form):
 
 
 class HandoverForm(forms.Form):
-    to_user = forms.ModelChoiceField(label="接收人", queryset=_staff_users(), required=False)
+    to_user = forms.ModelChoiceField(
+        label="接收人", queryset=desk_workers(), required=False, help_text="中心工作人员或镇党委管理员"
+    )
     to_window = forms.CharField(label="接收窗口", max_length=50, required=False)
     to_unit = forms.CharField(label="或接收单位", max_length=100, required=False)
     reason = forms.CharField(label="移交原因", max_length=200)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        _offer_staff(self.fields["to_user"])
+        _offer_staff(self.fields["to_user"], desk_workers())
 
 
 class FeeForm(forms.Form):
@@ -170,12 +179,23 @@ class AppointmentForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        _offer_staff(self.fields["assigned_staff"])
+        _offer_staff(self.fields["assigned_staff"], desk_workers())
         self.fields["phone"].validators.append(validate_phone)  # a mobile, or a landline with its area code
 
 
 class LookupForm(forms.Form):
-    receipt_number = CodeFormField(label="受理编号", max_length=40)
+    receipt_number = CodeFormField(
+        label="受理编号",
+        max_length=40,
+        help_text="按受理通知书填写，括号可用任意写法；也可只填数字，如2026031，或今年的序号031",
+        widget=forms.TextInput(
+            attrs={"autocomplete": "off", "placeholder": "如 便民〔2026〕031号 或 2026031"}
+        ),
+    )
     phone_suffix = CodeRegexField(
-        label="联系电话后四位", regex=r"^[0-9]{4}$", max_length=4, error_messages={"invalid": "请输入4位数字"}
+        label="联系电话后四位",
+        regex=r"^[0-9]{4}$",
+        max_length=4,
+        error_messages={"invalid": "请输入4位数字"},
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
     )

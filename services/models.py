@@ -322,7 +322,7 @@ class MatterChange(ChangeRow):
         ordering = ["at", "pk"]
 
     def __str__(self) -> str:
-        return f"{self.matter_id} {self.action} {self.from_state}→{self.to_state}"
+        return f"{self.matter_id} {self.action_label} {self.state_label(self.from_state)}→{self.state_label(self.to_state)}"
 
 
 # Actions written to the change log that are not state transitions (services.desk, services.accountability).

@@ -28,7 +28,7 @@ from core.login_throttle import client_ip
 from core.operations import flash_form_errors, run_form
 from core.people import person_name
 from core.text import normalize_code
-from services import accountability, contact, desk, forms, lifecycle, statistics
+from services import accountability, contact, desk, forms, lifecycle, lookup, statistics
 from services.access import DESK_ROLES
 from services.deadlines import due_soon_limit
 from services.materials import notice_ticks
@@ -38,7 +38,6 @@ from services.models import (
     Appointment,
     Complaint,
     Matter,
-    MatterState,
     Service,
     YearArchive,
     due_soon_condition,
@@ -601,33 +600,22 @@ def _lookup_allowed(request) -> bool:
 
 
 def public_lookup(request):
-    """Progress lookup: receipt number + last four digits of the phone → state and deadline only.
-    A wrong suffix and an unknown number give the same answer; attempts are rate-limited per IP."""
-    form = forms.LookupForm(request.POST or None)
+    """Progress lookup: receipt number (typed any way: services.lookup) + last four digits of the phone → the
+    matter's progress. A wrong suffix and an unknown number give the same answer; attempts are rate-limited
+    per IP. ``?n=`` fills the number in (the QR code on the printed notices)."""
+    form = forms.LookupForm(request.POST or None, initial={"receipt_number": request.GET.get("n", "")[:40]})
     result, not_found, status = None, False, 200
     if request.method == "POST":
         if not _lookup_allowed(request):
             form, status = forms.LookupForm(), 429
             messages.error(request, "查询过于频繁，请10分钟后再试。")
         elif form.is_valid():
-            matter = (
-                Matter.objects.filter(
-                    receipt_number=form.cleaned_data["receipt_number"].strip(),
-                    applicant_phone__endswith=form.cleaned_data["phone_suffix"],
-                )
-                .exclude(applicant_phone="")
-                .first()
-            )
+            data = form.cleaned_data
+            matter = lookup.find(data["receipt_number"], data["phone_suffix"], today=local_today())
             if matter is None:
                 not_found = True
             else:
-                result = {
-                    "state": matter.kind_label
-                    if matter.state == MatterState.AWAITING_MATERIALS
-                    else matter.get_state_display(),
-                    "deadline": matter.deadline_label if matter.is_open else "",
-                    "provisional": matter.deadline_provisional,
-                }
+                result = lookup.answer(matter)
     return render(
         request,
         "services/public_lookup.html",

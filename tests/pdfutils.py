@@ -134,3 +134,23 @@ def pdf_metadata(pdf: bytes) -> dict:
         info["xmp"] = root["/Metadata"].get_object().get_data().decode("utf-8", "replace")
     info["output_intents"] = len(root.get("/OutputIntents", []))
     return info
+
+
+def pdf_images(pdf: bytes) -> list:
+    """Every raster image in the PDF, as PIL images (pypdf), page by page."""
+    reader = PdfReader(io.BytesIO(pdf))
+    return [image.image for page in reader.pages for image in page.images]
+
+
+def qr_modules(image, *, scale: int, border: int) -> list[list[bool]]:
+    """Read a QR code drawn ``scale`` pixels per module with a ``border`` of quiet modules back into its
+    modules (True = dark), by sampling each module's centre — to compare with the code the text should give."""
+    grey = image.convert("L")
+    size = grey.width // scale - 2 * border
+    return [
+        [
+            grey.getpixel(((border + x) * scale + scale // 2, (border + y) * scale + scale // 2)) < 128
+            for x in range(size)
+        ]
+        for y in range(size)
+    ]

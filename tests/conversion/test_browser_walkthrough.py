@@ -13,6 +13,7 @@ from django.urls import reverse
 
 from conversion.models import ConversionCase
 from core.dates import local_today
+from core.rules import citation
 from members.meetings import meeting_create, record_attendance
 from members.models import Meeting
 from tests import factories
@@ -137,7 +138,7 @@ def test_clerk_runs_a_case_from_enrolment_to_the_transition_period_in_the_browse
         page.fill(f"input[name=form-{i}-village]", village)
     _submit(page)
     refusal = page.inner_text(".alert-error")
-    assert "本村（东村）人员4人" in refusal and "超过50%" in refusal and "R-CV-08" in refusal
+    assert "本村（东村）人员4人" in refusal and "超过50%" in refusal and citation("R-CV-08") in refusal
     page.fill("input[name=form-6-village]", "北村")
     _submit(page)
     assert "参加人员名单已保存" in page.inner_text("main")

@@ -88,6 +88,8 @@ def test_an_account_added_by_an_administrator_must_change_its_password_first(cli
         reverse("admin:auth_user_add"),
         {
             "username": "newclerk",
+            "last_name": "周",
+            "first_name": "小红",
             "password1": "Xy-secret-2026",
             "password2": "Xy-secret-2026",
             "usable_password": "true",

@@ -251,3 +251,30 @@ def test_matter_page_offers_the_print_buttons_of_what_exists(client, clerk, retu
     assert "打印受理通知书" not in returned_page
     assert reverse("services_print:acceptance_notice", args=[accepted.pk]) in accepted_page
     assert "打印退回通知书" not in accepted_page
+
+
+def test_the_notices_carry_a_qr_code_that_opens_the_lookup_with_the_number_filled_in(profile, clerk, service):
+    """Issue 18: the acceptance, supplement and return notices; the code is made locally (segno) and read back
+    from the PDF module for module."""
+    from core.qr import QR_BORDER, QR_SCALE, qr_code
+    from services.lookup import lookup_url
+    from tests.pdfutils import pdf_images, qr_modules
+
+    matter = register(clerk, service=service, when=at(2026, 9, 28, 15))
+    accepted = render_document(documents.acceptance_notice(matter))
+    desk.matter_request_supplement(matter=matter, items=["身份证复印件"], by=clerk)
+    supplement = render_document(documents.supplement_notice(matter))
+    returned_matter = register(clerk, when=at(2026, 9, 29, 9), accept=False)
+    desk.matter_return(matter=returned_matter, reason="不属于本中心受理范围", by=clerk)
+    returned = render_document(documents.return_notice(returned_matter))
+    for pdf, owner in ((accepted, matter), (supplement, matter), (returned, returned_matter)):
+        number = owner.receipt_number
+        text = pdf_compact_text(pdf)
+        assert "扫描二维码查询办理进度" in text
+        assert "/services/lookup/" in text and f"输入受理编号{number}查询" in text
+        images = pdf_images(pdf)
+        assert len(images) == 1
+        wanted = [[bool(m) for m in row] for row in qr_code(lookup_url(owner)).matrix]
+        assert qr_modules(images[0], scale=QR_SCALE, border=QR_BORDER) == wanted
+        assert wanted != qr_modules(images[0], scale=QR_SCALE, border=QR_BORDER + 1)  # the reading can fail
+    assert pdf_page_count(accepted) == 1

@@ -6,6 +6,7 @@ import pytest
 from django.urls import reverse
 
 from core.models import StaffProfile
+from core.rules import citation
 from members.models import Member, RelationTransfer
 from members.transfers import transfer_start
 from tests import factories
@@ -39,7 +40,7 @@ def test_a_joined_on_after_the_read_only_full_member_date_is_a_form_error_naming
 
     assert response.status_code == 200
     errors = response.context["adminform"].form.non_field_errors()
-    assert any("转正日期：" in e and "R-MB-03" in e for e in errors)
+    assert any("转正日期：" in e and citation("R-MB-03") in e for e in errors)  # the regulation, not the ID
     member.refresh_from_db()
     assert member.joined_on == date(2005, 7, 1)
 

@@ -9,6 +9,7 @@ from datetime import date
 import pytest
 
 from core.dates import period_end
+from core.rules import cite
 from recruitment import dashboard, rules, stages, votes
 from recruitment.models import Candidate, CandidateVote, Stage, ThoughtReport
 from recruitment.urgency import urgency_by_id
@@ -56,7 +57,7 @@ def test_activist_year_is_complete_on_the_last_day_of_the_year_everywhere_R_RC_0
                 assert rules.activist_year_complete(fresh(c), day) is expected, (day, c.name)
                 guard = [p for p in stages.evaluate(fresh(c), "make_target", day) if p.rule == "R-RC-07"]
                 assert (not guard) is expected, (day, c.name)
-                assert (dashboard.ACTIVIST_YEAR in standing(client, c)) is expected, (day, c.name)
+                assert (cite(dashboard.ACTIVIST_YEAR) in standing(client, c)) is expected, (day, c.name)
                 assert ("培养考察未满1年" not in page(client, c)) is expected, (day, c.name)
 
 
@@ -110,7 +111,10 @@ def test_probation_ending_counts_the_extension_everywhere_R_RC_17_R_RC_21(client
                 end = rules.probation_end(fresh(c))
                 assert board[c.pk][0] == end  # the board's date is the rule's end of probation
                 assert rules.probation_ending(fresh(c), day) is (c.pk in ending), (day, c.pk)
-                assert (dashboard.PROBATION_ENDING in standing(client, c)) is (c.pk in ending), (day, c.pk)
+                assert (cite(dashboard.PROBATION_ENDING) in standing(client, c)) is (c.pk in ending), (
+                    day,
+                    c.pk,
+                )
 
 
 def test_approval_is_overdue_after_its_deadline_moved_past_national_day_everywhere_R_RC_16_R_GN_02(
@@ -164,7 +168,10 @@ def test_a_missing_thought_report_is_flagged_only_for_a_quarter_that_was_due_R_R
             assert dashboard_count(admin_user, dashboard.REPORT_MISSING) == len(missing)
             for c in (april, march, reported):
                 assert rules.last_quarter_report_missing(fresh(c), day) is (c.pk in missing), (day, c.pk)
-                assert (dashboard.REPORT_MISSING in standing(client, c)) is (c.pk in missing), (day, c.pk)
+                assert (cite(dashboard.REPORT_MISSING) in standing(client, c)) is (c.pk in missing), (
+                    day,
+                    c.pk,
+                )
 
 
 def test_the_talk_is_due_on_its_deadline_moved_past_a_holiday_everywhere_R_RC_02_R_GN_02(
@@ -180,7 +187,7 @@ def test_the_talk_is_due_on_its_deadline_moved_past_a_holiday_everywhere_R_RC_02
             assert Candidate.objects.talk_due(day).filter(pk=national.pk).exists() is due
             assert rules.talk_due(fresh(national), day) is due
             assert dashboard_count(admin_user, dashboard.TALK_DUE) == int(due)
-            assert (dashboard.TALK_DUE in standing(client, national)) is due
+            assert (cite(dashboard.TALK_DUE) in standing(client, national)) is due
     makeup = b.candidate(branch_a, applied_on=date(2026, 1, 31))
     assert rules.talk_deadline(makeup).date == date(2026, 2, 28)
     for day, due in {date(2026, 2, 27): False, date(2026, 2, 28): True}.items():

@@ -7,6 +7,7 @@ import pytest
 from django.urls import reverse
 
 from core.registry import dashboard_for
+from core.rules import cite
 from recruitment import records, stages
 from recruitment.models import Approval, ConversionApplication
 from tests.factories import recruitment as b
@@ -81,6 +82,6 @@ def test_missing_conversion_application_is_on_the_dashboard_and_the_candidate_pa
     assert {i.label: i.count for i in dashboard_for(clerk)}.get(CONVERSION) == 1
     client.force_login(clerk)
     page = client.get(reverse("recruitment:candidate", args=[c.pk])).content.decode()
-    assert "尚未递交转正申请，请党支部提醒本人递交（R-RC-19）" in page
+    assert cite("尚未递交转正申请，请党支部提醒本人递交（R-RC-19）") in page
     b.add(ConversionApplication(candidate=c, submitted_on=date(2026, 6, 20)))
     assert CONVERSION not in {i.label for i in dashboard_for(clerk)}

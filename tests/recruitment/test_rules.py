@@ -8,6 +8,7 @@ from django.urls import reverse
 
 from core.dates import SHANGHAI
 from core.models import RuleProfile
+from core.rules import citation
 from members.models import Discipline, Member
 from recruitment import records, stages, votes
 from recruitment.exceptions import RecruitmentError
@@ -176,7 +177,7 @@ def test_a_duplicate_contact_posted_on_the_page_is_a_form_error_not_a_server_err
     assert client.post(url, data).status_code == 302
     response = client.post(url, data)
     assert response.status_code == 200
-    assert "请勿重复登记（R-RC-04）" in response.content.decode()
+    assert f"请勿重复登记（{citation('R-RC-04')}）" in response.content.decode()  # the regulation, not the ID
     assert c.contacts.count() == 1
 
 

@@ -13,6 +13,7 @@ from openpyxl import load_workbook
 from conversion.models import ConversionCase, ConversionTask, DemocraticReview, LedgerEntry
 from core.dates import SHANGHAI, working_days_between
 from core.idnumbers import make_id_number
+from core.rules import cite
 from recruitment.models import Candidate, DevelopmentPlan, Stage, StageChange
 from reports.blocks import Scope
 from reports.conversion_blocks import conversion_block
@@ -118,7 +119,7 @@ def test_conversion_figures_of_the_quarter_R_CV_06_R_CV_07_R_CV_10_R_CV_11(cases
         ("15分及以上", 1),
     ]
     flags = dict(rows(block, "积分预警与民主评议"))
-    assert flags["积分低于3分（R-CV-06）"] == 1 and flags["积分达到15分（R-CV-07）"] == 1
+    assert flags[cite("积分低于3分（R-CV-06）")] == 1 and flags[cite("积分达到15分（R-CV-07）")] == 1
     assert flags["本期民主评议合格"] == 1 and flags["本期民主评议不合格"] == 1
 
 
@@ -210,8 +211,8 @@ def test_recruitment_funnel_time_per_stage_and_plan_of_the_town_R_RC_24(pipeline
     assert times["入党积极分子"] == (None, 0)
     assert rows(block, "2026年度发展计划") == [("东村党支部", 1, 1, 1, 0), ("西村党支部", None, 1, 1, 1)]
     overdue = dict(rows(block, "逾期及临期事项"))
-    assert overdue["入党谈话到期或超期（R-RC-02）"] == 1
-    assert overdue["尚未入党宣誓（R-RC-18）"] == 2
+    assert overdue[cite("入党谈话到期或超期（R-RC-02）")] == 1
+    assert overdue[cite("尚未入党宣誓（R-RC-18）")] == 2
 
 
 def test_recruitment_funnel_matches_candidate_counts_per_stage(pipeline, branch_a):
@@ -226,7 +227,7 @@ def test_secretary_recruitment_figures_count_only_their_branch(pipeline, branch_
     block = recruitment_block(Scope.for_organization(branch_a), Q1)
     assert dict((label, now) for label, now, _ in rows(block, "发展流程各阶段人数"))["预备党员"] == 1
     assert rows(block, "2026年度发展计划") == [("东村党支部", 1, 1, 1, 0)]
-    assert dict(rows(block, "逾期及临期事项"))["尚未入党宣誓（R-RC-18）"] == 1
+    assert dict(rows(block, "逾期及临期事项"))[cite("尚未入党宣誓（R-RC-18）")] == 1
 
 
 # --- services -------------------------------------------------------------------------------------------
@@ -325,7 +326,7 @@ def test_xlsx_downloads_carry_the_new_figures(client, admin_user, cases, pipelin
     recruitment = sheet_rows(client.get(reverse("reports:block_xlsx", args=["recruitment"]), q1))
     assert ("西村党支部", "—", 1, 1, 1) in recruitment
     conversion = sheet_rows(client.get(reverse("reports:block_xlsx", args=["conversion"]), q1))
-    assert ("积分低于3分（R-CV-06）", 1) in conversion
+    assert (cite("积分低于3分（R-CV-06）"), 1) in conversion
 
 
 def test_secretary_page_has_no_other_branch_in_the_new_blocks(client, secretary_a, cases, pipeline, desk):

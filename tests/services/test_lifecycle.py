@@ -4,6 +4,7 @@ from decimal import Decimal
 
 import pytest
 
+from core.access import Role
 from services import desk
 from services.exceptions import ServiceDeskError
 from services.models import Fee, Handover, MatterChange, MatterKind, MatterState, YearArchive
@@ -18,7 +19,7 @@ def test_receipt_numbers_are_gap_free_per_year_R_SV_17(clerk):
 
 
 def test_first_contact_stays_through_handovers_and_the_chain_is_kept_R_SV_01(clerk, admin_user):
-    colleague = factories.make_user(username="window_2")
+    colleague = factories.make_user(Role.CLERK, username="window_2")
     matter = register(clerk)
     desk.matter_handover(
         matter=matter, by=clerk, to_user=colleague, to_window="二号窗口", reason="属社保窗口"

@@ -7,6 +7,7 @@ import pytest
 from django.core.management import call_command
 from django.db import connection
 
+from core.access import Role
 from services import accountability, desk
 from services.exceptions import ServiceDeskError
 from services.models import AccountabilityCase, Matter, MatterChange, MatterKind, Sanction, Violation
@@ -51,7 +52,7 @@ def test_recorded_justified_reason_prevents_overdue_R_SV_10(clerk):
 
 
 def test_case_is_against_the_current_handler_R_SV_10(clerk):
-    colleague = factories.make_user(username="handler_2")
+    colleague = factories.make_user(Role.CLERK, username="handler_2")
     matter = register(clerk, when=at(2026, 11, 2))
     desk.matter_handover(matter=matter, by=clerk, to_user=colleague, reason="转二号窗口")
     accountability.mark_overdue(now=at(2026, 12, 1))

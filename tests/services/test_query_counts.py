@@ -5,6 +5,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from core.access import Role
 from services import desk
 from services.models import MatterKind
 from tests import factories
@@ -15,7 +16,7 @@ QUEUE = reverse("services:queue") + "?scope=all"
 
 @pytest.fixture
 def colleague(db):
-    return factories.make_user(username="window_2", first_name="赵敏")
+    return factories.make_user(Role.CLERK, username="window_2", first_name="赵敏")
 
 
 def _add_matters(clerk, colleague, service, count):
