@@ -302,7 +302,8 @@ def test_archive_checklist_shows_what_an_open_file_still_lacks_R_RC_23(profile, 
 
     text = _text(documents.archive_checklist(c))
 
-    assert "谈话记录R-RC-02缺" in text
+    assert "谈话记录" in text and "工作细则》第十条缺" in text  # R-RC-02, shown as its regulation
+    assert "R-RC-" not in text
     assert "以上材料缺2项" in text  # talk and recommendation
 
 

@@ -110,6 +110,15 @@ def members_documents(branch_a, branch_b, clerk) -> dict[str, tuple[str, list[st
     Meeting.objects.filter(pk=meeting.pk).update(
         minutes=hostile("会议记录"), host=SHORT, location=hostile("地点")
     )
+    from members.dues import dues_pay
+
+    dues_pay(
+        member=member,
+        months=[date(2026, 3, 1)],
+        paid_on=date(2026, 3, 5),
+        recorded_by=clerk,
+        paid_by=hostile("代交人"),
+    )
     return {
         "members_print:introduction_letter": (
             reverse("members_print:introduction_letter", args=[letter.pk]),
@@ -122,6 +131,14 @@ def members_documents(branch_a, branch_b, clerk) -> dict[str, tuple[str, list[st
         "members_print:meeting_minutes": (
             reverse("members_print:meeting_minutes", args=[meeting.pk]),
             [NAME, SHORT, hostile("主题"), hostile("缺席原因"), hostile("会议记录"), hostile("地点")],
+        ),
+        "members_print:dues_sheet": (
+            reverse("members_print:dues_sheet", args=[branch_a.pk, 2026, 3]),
+            [NAME, hostile("代交人")],
+        ),
+        "members_print:dues_statement": (
+            reverse("members_print:dues_statement", args=[member.pk, 2026]),
+            [NAME],
         ),
     }
 
@@ -396,6 +413,8 @@ COVERED = {
     "members_print:introduction_letter",
     "members_print:floating_certificate",
     "members_print:meeting_minutes",
+    "members_print:dues_sheet",
+    "members_print:dues_statement",
     "members_print:member_archive",  # test_the_member_archive_prints_html_literally_in_every_registered_part
     "conversion_print:enrolment_decision",
     "conversion_print:ledger_statement",
