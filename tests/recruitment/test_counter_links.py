@@ -4,8 +4,10 @@ from datetime import date
 
 import pytest
 from django.urls import reverse
+from django.utils.html import escape
 
 from core.registry import dashboard_for
+from core.rules import cite
 from recruitment import dashboard
 from tests.factories import recruitment as b
 
@@ -39,7 +41,7 @@ def test_the_filtered_board_lists_exactly_the_counted_candidates_R_RC_02_R_RC_07
     html = client.get(item.url).content.decode()
     shown = {c.name for c in (late, fresh, year, elsewhere) if c.name in html}
     assert shown == counted and item.count == len(counted)
-    assert f"仅显示：{label}" in html
+    assert f"仅显示：{escape(cite(label))}" in html and "R-RC-" not in html
     stage = "applicant" if label == dashboard.TALK_DUE else "activist"
     url = reverse("recruitment:stage_list", args=[stage]) + f"?flag={dashboard.KEYS[label]}"
     more = client.get(url).content.decode()
