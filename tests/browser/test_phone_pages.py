@@ -38,6 +38,11 @@ NOT_PAGES = (
     "task_retry",
     "two_factor",
     "password_change_done",
+    "analysis_job",  # buttons that queue a background job (POST)
+    "records_job",
+    "dues_template",  # the XLSX template of the bases import
+    "my_job_file",  # a job's file
+    "my_job_status",  # the progress bar's JSON
 )
 
 

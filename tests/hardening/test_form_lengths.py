@@ -28,7 +28,20 @@ WRITES_TO = {
     "members.FloatingContactForm": {"note": "members.FloatingContact.note"},
     "members.FloatingRegisterForm": {
         f: f"members.FloatingMember.{f}"
-        for f in ["destination", "current_work", "home_address", "contact_phone", "activity_participation"]
+        for f in [
+            "destination",
+            "current_work",
+            "home_address",
+            "contact_phone",
+            "activity_participation",
+            "dues_paid_where",
+        ]
+    },
+    "members.DuesForm": {"paid_by": "members.DuesReceipt.paid_by"},
+    "members.DuesLapseForm": {"note": "members.DuesLapseHandling.note"},
+    "members.DuesReductionForm": {
+        "branch_decision": "members.DuesBase.branch_decision",
+        "committee_approval": "members.DuesBase.committee_approval",
     },
     "members.FloatingReturnForm": {"note": "members.FloatingMember.activity_participation"},
     "members.MeetingForm": {f: f"members.Meeting.{f}" for f in ["topic", "location", "host", "minutes"]},

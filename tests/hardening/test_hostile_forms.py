@@ -72,6 +72,11 @@ POST_ONLY_INPUTS = {
     "core:task_retry": [],
     "core:reminders_read": [],
     "core:reminder_read": [],
+    # the buttons that queue a background job: no form (the period of the analysis is its query string)
+    "members_print:member_archive_job": [],
+    "recruitment_print:candidate_archive_job": [],
+    "reports:analysis_job": [],
+    "services:records_job": [],
 }
 
 

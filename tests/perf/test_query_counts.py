@@ -29,7 +29,7 @@ MAX_QUERIES = {
     "statistics": 41,  # member, conversion, recruitment and services blocks
     "statistics_year": 41,  # the same blocks over the whole year
     "case_list": 10,
-    "case_page": 23,  # with the ledger paginator's count; the busiest demo case has a failed and a scheduled review
+    "case_page": 25,  # the scanned materials (2); with the ledger paginator's count; the busiest demo case has a failed and a scheduled review
     "pipeline_board": 19,  # ranked in one query; the file read only for the cards shown, of the stages shown
     "service_queue": 9,  # with the paginator's count
     "public_lookup": 8,  # the shared rate limit (core.rate_limits): read the slots, claim one in the cache table

@@ -366,7 +366,9 @@ def test_member_page_shows_print_buttons_for_archive_letter_and_certificate(
     as_user, secretary_a, member_a, certificate_a, letter_a
 ):
     html = as_user(secretary_a).get(reverse("members:detail", args=[member_a.pk])).content.decode()
-    assert reverse("members_print:member_archive", args=[member_a.pk]) in html
+    assert (
+        reverse("members_print:member_archive_job", args=[member_a.pk]) in html
+    )  # built as a background job
     assert reverse("members_print:introduction_letter", args=[letter_a.pk]) in html
     assert reverse("members_print:floating_certificate", args=[certificate_a.pk]) in html
     assert reverse("members:transfer_cancel", args=[letter_a.pk]) in html
