@@ -102,6 +102,24 @@ class ImportExportAdmin(ImportExportMixin, ScopedModelAdmin):
 
     import_form_class = SafeImportForm
     export_form_class = XlsxFirstExportForm
+    import_template_name = "admin/import_cited.html"  # every problem by row, regulations cited (not rule IDs)
+
+    def _numbered_as_spreadsheet(self, response):
+        """The check's problems as the staff import states them: rows numbered as the spreadsheet shows them
+        (the header is row 1) and each problem under its column's header, not the model field's name."""
+        result = (getattr(response, "context_data", None) or {}).get("result")
+        if result is not None and not getattr(result, "spreadsheet_rows", False):
+            labels = {f.attribute: f.column_name for f in self.resource_classes[0]().fields.values()}
+            for invalid in result.invalid_rows:
+                invalid.number += 1
+                invalid.error_dict = {
+                    labels.get(name, name): errors for name, errors in invalid.error_dict.items()
+                }
+            # (data row, errors) → (spreadsheet row, errors), as the template reads them
+            errors = result.row_errors()
+            result.row_errors = lambda: [(number + 1, row_errors) for number, row_errors in errors]
+            result.spreadsheet_rows = True
+        return response
 
     def get_data_for_export(self, request, queryset, **kwargs):
         data = super().get_data_for_export(request, queryset, **kwargs)
@@ -181,7 +199,7 @@ class ImportExportAdmin(ImportExportMixin, ScopedModelAdmin):
                     )
                     return redirect("core:my_job", run.pk)
                 upload.seek(0)
-        return super().import_action(request, **kwargs)
+        return self._numbered_as_spreadsheet(super().import_action(request, **kwargs))
 
     def get_export_formats(self):
         return [AdminXLSX, AdminCSV]  # the one export writer (core.exports)

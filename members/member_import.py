@@ -232,6 +232,7 @@ def import_export_result(outcome: MemberImportOutcome, dataset) -> Result:
             )
         result.append_invalid_row(number + 1, row, error)
         result.totals[RowResult.IMPORT_TYPE_INVALID] += 1
+    result.spreadsheet_rows = True  # numbered already (ImportExportAdmin.import_action)
     if result.invalid_rows:
         return result  # all or nothing: no row counts as imported
     shown = _preview(headers)

@@ -12,6 +12,7 @@ from django.urls import reverse
 
 from core.idnumbers import make_id_number
 from core.models import Organization
+from core.rules import cite
 from members.models import Member, MemberStatusEvent
 from tests import factories
 
@@ -133,3 +134,29 @@ def test_the_admin_organisation_import_reads_files_the_same_way_R_MB_01(client, 
     assert "confirm_form" in response.context
     _confirm(client, response, reverse("admin:core_organization_process_import"))
     assert Organization.objects.get(code="N1").parent == town
+
+
+def test_the_admin_organisation_import_lists_each_bad_row_citing_the_regulation_R_MB_01(
+    client, admin_user, town
+):
+    """An organisation import's row errors read like the member import's: the row as the spreadsheet numbers it,
+    the regulation cited, never our rule ID; nothing is imported."""
+    data = tablib.Dataset(
+        ["N1", "北村党支部", "党支部", town.name],
+        ["N2", "南村党支部", "党支部", ""],
+        headers=["组织代码", "组织名称", "组织类型", "上级组织"],
+    )
+    client.force_login(admin_user)
+    response = client.post(
+        reverse("admin:core_organization_import"),
+        {
+            "resource": "0",
+            "format": CSV,
+            "import_file": SimpleUploadedFile("o.csv", data.export("csv").encode("gb18030")),
+        },
+    )
+    html = response.content.decode()
+    assert "confirm_form" not in response.context
+    assert "第3行：上级组织：请选择上级组织" in html
+    assert "R-MB-01" not in html and cite("（R-MB-01）") in html
+    assert not Organization.objects.filter(code__in=["N1", "N2"]).exists()
