@@ -90,6 +90,12 @@ def make_member(organization: Organization | None = None, **extra) -> Member:
     return Member.objects.create(**fields)
 
 
+# Staff are people with names, as in the demo town (pages and PDFs name them, core.people): 姓 + 名, drawn by
+# the factory's sequence — names no test gives a member.
+_STAFF_FAMILY = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗"
+_STAFF_GIVEN = "晓岚 思远 嘉怡 子涵 雨桐 浩然 若溪 俊杰 静怡 梓萱 明轩 欣悦".split()
+
+
 def make_user(
     role: Role | None = None,
     *,
@@ -98,10 +104,12 @@ def make_user(
     **extra,
 ) -> User:
     n = next(_seq)
+    if "first_name" not in extra and "last_name" not in extra:  # a name given whole stays as given
+        extra["last_name"] = _STAFF_FAMILY[n % len(_STAFF_FAMILY)]
+        extra["first_name"] = _STAFF_GIVEN[(n // len(_STAFF_FAMILY)) % len(_STAFF_GIVEN)]
     user = User.objects.create_user(
         username=username or f"user{n}",
         password="Test-pass-2026",
-        first_name=extra.pop("first_name", f"用户{n}"),
         is_staff=role == Role.ADMIN,
         **extra,
     )
