@@ -203,10 +203,15 @@ IMPORT_MAX_UPLOAD_BYTES = env_int("IMPORT_MAX_UPLOAD_BYTES", 5 * 1024 * 1024)
 DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("DATA_UPLOAD_MAX_MEMORY_SIZE", 10 * 1024 * 1024)
 FILE_UPLOAD_MAX_MEMORY_SIZE = IMPORT_MAX_UPLOAD_BYTES
 # A request body above this is refused before it is read (core.request_limits); anonymous visitors may post
-# only small forms (login, the public lookup), never files. Set the proxy's limit to the same (README).
+# only small forms (login, the public lookup), never files. Only the upload of scanned materials (several phone
+# photos at once) may send more, up to ATTACHMENT_REQUEST_MAX_BODY_BYTES. Set the proxy's limits to the same
+# (README).
 REQUEST_MAX_BODY_BYTES = env_int(
-    "REQUEST_MAX_BODY_BYTES",
-    max(IMPORT_MAX_UPLOAD_BYTES, DATA_UPLOAD_MAX_MEMORY_SIZE, ATTACHMENT_MAX_UPLOAD_BYTES) + 1024 * 1024,
+    "REQUEST_MAX_BODY_BYTES", max(IMPORT_MAX_UPLOAD_BYTES, DATA_UPLOAD_MAX_MEMORY_SIZE) + 1024 * 1024
+)
+ATTACHMENT_REQUEST_MAX_BODY_BYTES = env_int(
+    "ATTACHMENT_REQUEST_MAX_BODY_BYTES",
+    max(REQUEST_MAX_BODY_BYTES, ATTACHMENT_MAX_UPLOAD_BYTES + 1024 * 1024),
 )
 ANONYMOUS_MAX_BODY_BYTES = env_int("ANONYMOUS_MAX_BODY_BYTES", 64 * 1024)
 

@@ -129,6 +129,21 @@ def test_a_body_over_the_request_limit_is_refused_even_when_signed_in(client, ad
     assert response.status_code == 413
 
 
+def test_only_the_scan_upload_takes_a_body_above_the_request_limit(client, admin_user, settings):
+    """Several phone photos may go to the scan upload at once; every other signed-in POST keeps the smaller
+    limit (an import is at most IMPORT_MAX_UPLOAD_BYTES), and the scan upload has its own ceiling."""
+    settings.REQUEST_MAX_BODY_BYTES, settings.ATTACHMENT_REQUEST_MAX_BODY_BYTES = 100_000, 300_000
+    client.force_login(admin_user)
+    body, content_type = _multipart(200_000)
+    upload = reverse("core:attachment_upload", args=["members.member", 999_999])
+    reached = client.generic("POST", upload, body, content_type=content_type)
+    assert reached.status_code == 404  # past the limit: the view answered (no such record)
+    response = client.generic("POST", reverse("admin:members_member_import"), body, content_type=content_type)
+    assert response.status_code == 413
+    body, content_type = _multipart(400_000)
+    assert client.generic("POST", upload, body, content_type=content_type).status_code == 413
+
+
 def test_the_public_lookup_still_accepts_its_small_form(client):
     response = client.post(reverse("services:public_lookup"), {"receipt_number": "X", "phone_suffix": "1234"})
     assert response.status_code == 200
