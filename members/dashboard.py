@@ -6,14 +6,15 @@ overdue_letters); this module only scopes them and counts in SQL.
 
 from __future__ import annotations
 
-from django.db.models import Count, Q, Sum
+from django.db.models import Count, Q
 from django.urls import reverse
 
 from core.access import scope_queryset, scoped_organization_ids
 from core.dates import local_today
 from core.models import Organization
 from core.registry import DashboardItem
-from members.dues import members_in_arrears, six_months_unpaid_members, with_arrears
+from members.dues import arrears_totals as dues_arrears_totals
+from members.dues import members_in_arrears, six_months_unpaid_members
 from members.floating import lost_or_marked_condition, stale_condition, with_last_reached
 from members.meetings import MONTHLY_KINDS, QUARTERLY_KINDS, missing_meetings
 from members.models import FloatingMember, Meeting, Member
@@ -125,9 +126,7 @@ def arrears_totals(user, today=None) -> dict:
 
 def arrears_totals_of(members, today) -> dict:
     """How many of ``members`` owe dues and how much in all, in one query."""
-    return with_arrears(members, today).aggregate(
-        members=Count("pk", filter=Q(arrears_count__gt=0)), amount=Sum("arrears_amount")
-    )
+    return dues_arrears_totals(members, today)
 
 
 def _dues_item(user, today) -> DashboardItem:

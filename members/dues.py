@@ -33,6 +33,7 @@ from typing import Any
 from django.db import IntegrityError, transaction
 from django.db.models import (
     Case,
+    Count,
     DecimalField,
     Exists,
     ExpressionWrapper,
@@ -43,6 +44,7 @@ from django.db.models import (
     OuterRef,
     Q,
     QuerySet,
+    Sum,
     Value,
     When,
 )
@@ -54,6 +56,7 @@ from members.exceptions import MemberError
 from members.models import (
     DuesBase,
     DuesCategory,
+    DuesGap,
     DuesLapseHandling,
     DuesPayment,
     DuesReceipt,
@@ -335,6 +338,16 @@ def with_due_months(queryset: QuerySet, *, first: date, last: date) -> QuerySet:
     )
 
 
+def _may_owe(queryset: QuerySet, *, first: date, last: date) -> QuerySet:
+    """The members of ``queryset`` with a month of [first, last] unpaid (members.DuesGap, kept by the database):
+    a superset of those who owe one, found from the index of the runs without reading every member. The
+    predicates below narrow to them first, then decide exactly."""
+    runs = DuesGap.objects.filter(
+        Q(last__isnull=True, first__lte=last) | Q(last__isnull=False, last__gte=first, first__lte=last)
+    )
+    return queryset.filter(pk__in=runs.values("member_id"))
+
+
 def with_arrears(queryset: QuerySet, on: date) -> QuerySet:
     """Annotate members with ``arrears_count`` and ``arrears_amount``: months owed as of ``on`` and their money,
     computed in SQL (R-MB-07, R-MB-13) — THE home of arrears for lists, the 工作台 and exports."""
@@ -343,9 +356,21 @@ def with_arrears(queryset: QuerySet, on: date) -> QuerySet:
 
 
 def members_in_arrears(queryset: QuerySet, on: date) -> QuerySet:
-    """Members who owe at least one month as of ``on`` (R-MB-07)."""
+    """Members who owe at least one month as of ``on`` (R-MB-07): only those with an unpaid month in the window
+    (``_may_owe``) are read."""
     first, last = _expected_range(on)
-    return _with_month_masks(queryset, first=first, last=last).filter(_dues_unpaid__gt=0)
+    return _with_month_masks(_may_owe(queryset, first=first, last=last), first=first, last=last).filter(
+        _dues_unpaid__gt=0
+    )
+
+
+def arrears_totals(queryset: QuerySet, on: date) -> dict:
+    """How many of the members of ``queryset`` owe dues as of ``on`` and how much in all (R-MB-07, R-MB-13), in
+    one query that reads only the members who may owe (``_may_owe``): ``{"members": n, "amount": yuan}``."""
+    first, last = _expected_range(on)
+    return with_arrears(_may_owe(queryset, first=first, last=last), on).aggregate(
+        members=Count("pk", filter=Q(arrears_count__gt=0)), amount=Sum("arrears_amount")
+    )
 
 
 def arrears_months(member: Member, on: date) -> int:
@@ -462,8 +487,15 @@ def six_months_unpaid_members(queryset: QuerySet, on: date) -> QuerySet:
     """R-MB-15: the members of ``queryset`` who, as of ``on``, paid nothing for the six months up to the last
     month due, owed all six (active, joined before them, none exempted) and have no handling in force (a
     proper reason until a month of the six or later, or a deadline to pay not yet past). The one home of the
-    six-month predicate; ``six_months_unpaid`` is the one-record form."""
+    six-month predicate; ``six_months_unpaid`` is the one-record form.
+
+    Only the members with a run of unpaid months covering the six (members.DuesGap, kept by the database) are
+    read: the predicate below is then applied to those few."""
     first, last = _six_month_window(on)
+    runs = DuesGap.objects.filter(
+        Q(last__isnull=True, first__lte=first) | Q(last__gte=last, first__lte=first)
+    )
+    queryset = queryset.filter(pk__in=runs.values("member_id"))
     this_mask = _mask(first.month if first.year == last.year else 1, last.month)
     prev_mask = _mask(first.month, 12) if first.year != last.year else 0
     handled = DuesLapseHandling.objects.filter(member=OuterRef("pk")).filter(

@@ -651,6 +651,43 @@ class DuesYear(models.Model):
         return f"{self.member} {self.year}"
 
 
+class DuesGap(models.Model):
+    """R-MB-07, R-MB-15, derived: one run of consecutive months (first days) without a payment, from the month
+    the member joined (January 1900 for a member without a joining date); ``last`` is empty for the run after
+    the latest payment, which never ends.
+
+    Written only by the database triggers on DuesPayment and Member (migration 0012), in the statement that
+    writes the payments or changes a member's joining date, whoever writes them. Every month a member owes and
+    has not paid lies in one of these runs, so ``members.dues`` finds the few members who can be in arrears or
+    six months behind from the two partial indexes below, then applies its exact predicate to them alone.
+    """
+
+    member = models.ForeignKey(
+        Member,
+        verbose_name="党员",
+        on_delete=models.DO_NOTHING,  # the delete trigger on members removes the member's runs
+        db_constraint=False,
+        related_name="dues_gaps",
+    )
+    first = models.DateField("首个未交月份")
+    last = models.DateField("最后未交月份", null=True, blank=True, help_text="空：此后再无交纳")
+
+    class Meta:
+        verbose_name = "党费未交月份区间（派生）"
+        verbose_name_plural = verbose_name
+        indexes = [
+            # The run after the latest payment: behind since ``first`` (index-only, member included).
+            models.Index(fields=["first", "member"], condition=Q(last__isnull=True), name="dues_gap_open"),
+            # A run between two payments: found by its end.
+            models.Index(
+                fields=["last", "first", "member"], condition=Q(last__isnull=False), name="dues_gap_closed"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.member_id} {self.first}–{self.last or ''}"
+
+
 class Meeting(models.Model):
     """R-MB-08: 三会一课 and party day, with an attendance roll."""
 
