@@ -342,9 +342,7 @@ def _may_owe(queryset: QuerySet, *, first: date, last: date) -> QuerySet:
     """The members of ``queryset`` with a month of [first, last] unpaid (members.DuesGap, kept by the database):
     a superset of those who owe one, found from the index of the runs without reading every member. The
     predicates below narrow to them first, then decide exactly."""
-    runs = DuesGap.objects.filter(
-        Q(last__isnull=True, first__lte=last) | Q(last__isnull=False, last__gte=first, first__lte=last)
-    )
+    runs = DuesGap.objects.filter(Q(open_from__lte=last) | Q(last__gte=first, first__lte=last))
     return queryset.filter(pk__in=runs.values("member_id"))
 
 
@@ -492,9 +490,7 @@ def six_months_unpaid_members(queryset: QuerySet, on: date) -> QuerySet:
     Only the members with a run of unpaid months covering the six (members.DuesGap, kept by the database) are
     read: the predicate below is then applied to those few."""
     first, last = _six_month_window(on)
-    runs = DuesGap.objects.filter(
-        Q(last__isnull=True, first__lte=first) | Q(last__gte=last, first__lte=first)
-    )
+    runs = DuesGap.objects.filter(Q(open_from__lte=first) | Q(last__gte=last, first__lte=first))
     queryset = queryset.filter(pk__in=runs.values("member_id"))
     this_mask = _mask(first.month if first.year == last.year else 1, last.month)
     prev_mask = _mask(first.month, 12) if first.year != last.year else 0
@@ -504,22 +500,26 @@ def six_months_unpaid_members(queryset: QuerySet, on: date) -> QuerySet:
     )
     queryset = queryset.alias(
         _six_this=FilteredRelation("dues_years", condition=Q(dues_years__year=last.year)),
-        _six_prev=FilteredRelation("dues_years", condition=Q(dues_years__year=last.year - 1)),
         _six_base=FilteredRelation("dues_bases", condition=Q(dues_bases__year=last.year)),
-        _six_base_prev=FilteredRelation("dues_bases", condition=Q(dues_bases__year=last.year - 1)),
     ).alias(
         _six_paid_this=Coalesce(F("_six_this__paid_months"), Value(0)).bitand(Value(this_mask)),  # type: ignore[arg-type]
-        _six_paid_prev=Coalesce(F("_six_prev__paid_months"), Value(0)).bitand(Value(prev_mask)),  # type: ignore[arg-type]
     )
+    unpaid = Q(_six_paid_this=0)
     exempt = Q(_six_base__reduced_amount=0, _six_base__reduced_from__lte=last.month)
-    if prev_mask:
+    if prev_mask:  # the six months began last year
+        queryset = queryset.alias(
+            _six_prev=FilteredRelation("dues_years", condition=Q(dues_years__year=last.year - 1)),
+            _six_base_prev=FilteredRelation("dues_bases", condition=Q(dues_bases__year=last.year - 1)),
+        ).alias(
+            _six_paid_prev=Coalesce(F("_six_prev__paid_months"), Value(0)).bitand(Value(prev_mask)),  # type: ignore[arg-type]
+        )
+        unpaid &= Q(_six_paid_prev=0)
         exempt |= Q(_six_base_prev__reduced_amount=0)
     return (
         queryset.filter(
+            unpaid,
             Q(status__in=Member.ACTIVE_STATUSES),
             Q(joined_on__isnull=True) | Q(joined_on__lt=add_months(first, 1)),
-            _six_paid_this=0,
-            _six_paid_prev=0,
         )
         .exclude(exempt)
         .exclude(Exists(handled))

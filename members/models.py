@@ -671,13 +671,23 @@ class DuesGap(models.Model):
     )
     first = models.DateField("首个未交月份")
     last = models.DateField("最后未交月份", null=True, blank=True, help_text="空：此后再无交纳")
+    # ``first`` of the run after the latest payment, empty for the others: a column of its own so that the
+    # planner's statistics see only those runs (one per member) when it estimates how many are behind.
+    open_from = models.GeneratedField(
+        expression=models.Case(models.When(last__isnull=True, then=models.F("first"))),
+        output_field=models.DateField(),
+        db_persist=True,
+        verbose_name="未交起始月份（其后再无交纳）",
+    )
 
     class Meta:
         verbose_name = "党费未交月份区间（派生）"
         verbose_name_plural = verbose_name
         indexes = [
-            # The run after the latest payment: behind since ``first`` (index-only, member included).
-            models.Index(fields=["first", "member"], condition=Q(last__isnull=True), name="dues_gap_open"),
+            # The run after the latest payment: behind since ``open_from`` (index-only, member included).
+            models.Index(
+                fields=["open_from", "member"], condition=Q(open_from__isnull=False), name="dues_gap_open"
+            ),
             # A run between two payments: found by its end.
             models.Index(
                 fields=["last", "first", "member"], condition=Q(last__isnull=False), name="dues_gap_closed"

@@ -80,7 +80,7 @@ BACKWARD = "".join(
 )
 
 # The members and payments recorded before this migration.
-FILL = "DO $$ BEGIN " + _REFRESH.format(ids=_ALL) + " END $$;"
+FILL = "DO $$ BEGIN " + _REFRESH.format(ids=_ALL) + " END $$; ANALYZE members_duesgap;"
 
 
 class Migration(migrations.Migration):
@@ -106,6 +106,15 @@ class Migration(migrations.Migration):
                     ),
                 ),
                 (
+                    "open_from",
+                    models.GeneratedField(
+                        db_persist=True,
+                        expression=models.Case(models.When(last__isnull=True, then=models.F("first"))),
+                        output_field=models.DateField(),
+                        verbose_name="未交起始月份（其后再无交纳）",
+                    ),
+                ),
+                (
                     "member",
                     models.ForeignKey(
                         db_constraint=False,
@@ -121,8 +130,8 @@ class Migration(migrations.Migration):
                 "verbose_name_plural": "党费未交月份区间（派生）",
                 "indexes": [
                     models.Index(
-                        condition=models.Q(("last__isnull", True)),
-                        fields=["first", "member"],
+                        condition=models.Q(("open_from__isnull", False)),
+                        fields=["open_from", "member"],
                         name="dues_gap_open",
                     ),
                     models.Index(

@@ -1,5 +1,6 @@
 """Clerks recording and removing one member's dues at the same moment: the months-paid record loses no month
-and keeps none that was removed (members.DuesYear, R-MB-07)."""
+and keeps none that was removed (members.DuesYear, R-MB-07), and the runs of unpaid months stay exact
+(members.DuesGap: each transaction recomputes them after the others commit)."""
 
 import threading
 import time
@@ -11,6 +12,7 @@ from django.db import connection, transaction
 
 from members.models import DuesPayment, DuesYear
 from tests import factories
+from tests.members.test_dues_gap import kept_runs, recomputed_runs
 
 MONTHS = [date(2026, m, 1) for m in range(1, 13)]
 
@@ -47,9 +49,12 @@ def test_months_paid_and_removed_at_the_same_time_are_all_counted_R_MB_07():
 
     _in_parallel(pay, MONTHS)
     assert DuesYear.objects.get(member=member, year=2026).paid_months == 0b1111_1111_1111
+    assert kept_runs() == recomputed_runs()
 
     _in_parallel(lambda month: DuesPayment.objects.filter(member=member, month=month).delete(), MONTHS[1:])
     assert DuesYear.objects.get(member=member, year=2026).paid_months == 0b1
+    assert kept_runs() == recomputed_runs()
 
     _in_parallel(lambda month: DuesPayment.objects.filter(member=member, month=month).delete(), MONTHS[:1])
     assert not DuesYear.objects.filter(member=member).exists()
+    assert kept_runs() == recomputed_runs()
