@@ -31,7 +31,7 @@ from members.dues import period_due_range, with_due_months
 from members.meetings import MEETING_EVERY_MONTHS
 from members.models import (
     Attendance,
-    DuesPayment,
+    DuesMonthTally,
     FloatingMember,
     Meeting,
     MeetingTally,
@@ -528,9 +528,10 @@ def dues(*, org_ids: OrgIds, start: date, end: date, today: date | None = None) 
         .values_list("organization_id", "expected", "short", "n")
         .order_by()
     }
+    # Collected: the payments' sums per organisation and month, kept by the database (members.DuesMonthTally).
     collected = dict(
-        scoped(DuesPayment.objects.filter(month__range=(start, end)), org_ids, "member__organization")
-        .values_list("member__organization_id")
+        scoped(DuesMonthTally.objects.filter(month__range=(start, end)), org_ids)
+        .values_list("organization_id")
         .annotate(s=Sum("amount"))
         .order_by()
     )

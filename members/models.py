@@ -698,6 +698,32 @@ class DuesGap(models.Model):
         return f"{self.member_id} {self.first}–{self.last or ''}"
 
 
+class DuesMonthTally(models.Model):
+    """Derived: the dues paid (``DuesPayment.amount``) per organisation of the member and month paid for — the
+    statistics' 实交 column without reading every payment (issue 21). Kept by the triggers on DuesPayment and
+    Member (migration 0013) in the statement that writes the payments or moves a member, whoever writes them."""
+
+    organization = models.ForeignKey(
+        Organization,
+        verbose_name="党组织",
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        db_index=False,  # dues_month_tally_key leads with it
+        related_name="+",
+    )
+    month = models.DateField("所属月份")
+    amount = models.DecimalField("金额（元）", max_digits=14, decimal_places=2)
+    payments = models.IntegerField("笔数")
+
+    class Meta:
+        verbose_name = "党费按月实交统计（派生）"
+        verbose_name_plural = verbose_name
+        constraints = [models.UniqueConstraint(fields=["organization", "month"], name="dues_month_tally_key")]
+
+    def __str__(self) -> str:
+        return f"{self.organization_id} {self.month:%Y-%m} {self.amount}"
+
+
 class Meeting(models.Model):
     """R-MB-08: 三会一课 and party day, with an attendance roll."""
 
