@@ -25,11 +25,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Q
+from django.utils import timezone
 from import_export.results import Error, Result, RowResult
-from simple_history.utils import bulk_create_with_history, bulk_update_with_history
+from psycopg import sql
+from simple_history.utils import bulk_update_with_history
 
 from core import jobs
 from core.access import scoped_organization_ids
@@ -182,35 +185,81 @@ def _each_once(errors: dict) -> dict[str, list[str]]:
 def _write(outcome: MemberImportOutcome, *, user, update_fields: list[str]) -> None:
     """All rows in one transaction: members, their first status event (R-MB-02), their history rows."""
     total = len(outcome.created) + len(outcome.updated)
-    written = 0
     jobs.progress(0, total, WRITING)
     with transaction.atomic():
-        for start in range(0, len(outcome.created), BATCH):
-            created = bulk_create_with_history(
-                outcome.created[start : start + BATCH], Member, batch_size=BATCH, default_user=user
-            )
-            MemberStatusEvent.objects.bulk_create(
-                [
-                    MemberStatusEvent(
-                        member=member,
-                        action="create",
-                        from_state="",
-                        to_state=member.status,
-                        effective_on=member.joined_on or member.created_at.date(),
-                        note=IMPORT_REASON,
-                        by=user,
-                    )
-                    for member in created
-                ],
-                batch_size=BATCH,
-            )
-            written += len(created)
-            jobs.progress(written, total, WRITING)
+        _copy_created(outcome.created, user=user, total=total)
+        written = len(outcome.created)
         for start in range(0, len(outcome.updated), BATCH):
             chunk = outcome.updated[start : start + BATCH]
             bulk_update_with_history(chunk, Member, update_fields, batch_size=BATCH, default_user=user)
             written += len(chunk)
             jobs.progress(written, total, WRITING)
+
+
+def _copy_created(members: list[Member], *, user, total: int) -> None:
+    """The new members, their history rows and their first status events, each table in one COPY (issue 21).
+
+    bulk_create_with_history prepared every value of 30,000 objects one by one (members, history rows,
+    status events: ≈ 40% of the commit); here the checked instances' values go to the database as they are,
+    in rows simple-history and bulk_create would write: the member's columns; the history row the same
+    columns with history_type “+”, the importing user, no change reason and the time of the import
+    (simple_history.manager.bulk_history_create); the status event “create” from nothing to the member's
+    status, effective on the joining day or else the day the record was made, noted IMPORT_REASON. The
+    primary keys are taken from the members' sequence first (one query), so the three tables are written
+    with them. Row triggers and statement triggers (the kept roll tallies) fire for COPY as for INSERT."""
+    if not members:
+        return
+    now = timezone.now()
+    table = Member._meta.db_table
+    fields = [f for f in Member._meta.concrete_fields if not f.primary_key]
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT nextval(pg_get_serial_sequence(%s, 'id')) FROM generate_series(1, %s)",
+            [table, len(members)],
+        )
+        for member, (pk,) in zip(members, cursor.fetchall(), strict=True):
+            member.pk, member.created_at = pk, now
+            member._state.adding, member._state.db = False, connection.alias
+        columns = ["id", *(f.column for f in fields)]
+        attnames = ["id", *(f.attname for f in fields)]
+        with cursor.copy(_copy_sql(table, columns)) as copy:
+            for done, member in enumerate(members, 1):
+                copy.write_row([getattr(member, name) for name in attnames])
+                if done % BATCH == 0:  # the members are a third of the rows written
+                    jobs.progress(done // 3, total, WRITING)
+        if getattr(settings, "SIMPLE_HISTORY_ENABLED", True):
+            history = Member.history.model
+            tracked = [f.attname for f in history.tracked_fields]
+            extra = ["history_date", "history_change_reason", "history_type", "history_user_id"]
+            columns = [history._meta.get_field(n).column for n in tracked] + extra
+            user_id = user.pk if user is not None else None
+            with cursor.copy(_copy_sql(history._meta.db_table, columns)) as copy:
+                for member in members:
+                    copy.write_row([*(getattr(member, name) for name in tracked), now, None, "+", user_id])
+        jobs.progress(2 * len(members) // 3, total, WRITING)
+        events = MemberStatusEvent._meta
+        columns = ["member_id", "action", "from_state", "to_state", "effective_on", "note", "at", "by_id"]
+        with cursor.copy(_copy_sql(events.db_table, [events.get_field(n).column for n in columns])) as copy:
+            for member in members:
+                copy.write_row(
+                    [
+                        member.pk,
+                        "create",
+                        "",
+                        member.status,
+                        member.joined_on or member.created_at.date(),
+                        IMPORT_REASON,
+                        now,
+                        user.pk if user is not None else None,
+                    ]
+                )
+    jobs.progress(len(members), total, WRITING)
+
+
+def _copy_sql(table: str, columns: list[str]):
+    return sql.SQL("COPY {} ({}) FROM STDIN").format(
+        sql.Identifier(table), sql.SQL(", ").join(map(sql.Identifier, columns))
+    )
 
 
 def import_export_result(outcome: MemberImportOutcome, dataset) -> Result:
