@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 
 import tablib
 from django.core.exceptions import ValidationError
+from django.db.models import CharField, TextField
 
 from core import jobs
 from core.access import can_write, is_admin
@@ -21,7 +22,7 @@ from core.idnumbers import mask_id_number, mask_phone
 from core.spreadsheets import ImportFileError, load_dataset, read_upload
 from core.text import distinct_sentences, join_sentences
 from members.models import Member
-from members.resources import MemberResource, OrganizationResource, OrganizationWidget
+from members.resources import MemberResource, OrganizationResource, OrganizationWidget, TextWidget
 
 
 @dataclass
@@ -159,11 +160,19 @@ def export_members(*, queryset, file_format: str, user) -> bytes:
     columns = [
         f"{f.attribute}__name" if isinstance(f.widget, OrganizationWidget) else f.attribute for f in fields
     ]
-    renderers = [_export_renderer(resource, f) for f in fields]
+    # Only the columns whose text is not already the stored text are rendered (issue 21: 900,000 cells).
+    renderers = [
+        (index, render)
+        for index, render in enumerate(_export_renderer(resource, f) for f in fields)
+        if render is not None
+    ]
 
     def rows():
         for values in queryset.values_list(*columns).iterator(chunk_size=2000):
-            yield [render(value) for render, value in zip(renderers, values, strict=True)]
+            row = list(values)
+            for index, render in renderers:
+                row[index] = render(row[index])
+            yield row
 
     if file_format == "xlsx":
         return write_xlsx(headers, rows(), title=str(Member._meta.verbose_name))
@@ -173,13 +182,18 @@ def export_members(*, queryset, file_format: str, user) -> bytes:
 
 
 def _export_renderer(resource: MemberResource, field):
-    """The cell text of one column, as MemberResource.export_field renders it (mask, widget)."""
+    """The cell text of one column, as MemberResource.export_field renders it (mask, widget); None for a
+    text column that is never empty in the database (TextWidget renders its text as it is)."""
     if resource.mask and field.attribute == "id_number":
         return lambda value: mask_id_number(value or "")
     if resource.mask and field.attribute == "phone":
         return lambda value: mask_phone(value or "")
     if isinstance(field.widget, OrganizationWidget):
         return lambda value: value or ""
+    model_field = Member._meta.get_field(field.attribute)
+    if type(field.widget).render is TextWidget.render and isinstance(model_field, CharField | TextField):
+        if not model_field.null:
+            return None
     return field.widget.render
 
 
