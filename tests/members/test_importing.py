@@ -198,6 +198,34 @@ def test_organisations_import_builds_the_tree_R_MB_01(town, clerk):
     assert ok.errors == [] and Organization.objects.get(code="N1G1").parent.code == "N1"
 
 
+def test_an_imported_member_has_the_history_row_and_status_event_simple_history_and_R_MB_02_give(
+    branch_a, clerk
+):
+    """The new members, their history rows and status events are written with COPY (issue 21): the history
+    row is the member's columns as simple-history copies them (created “+”, by the importing user, no reason,
+    at the time the record was made); the status event is R-MB-02's first one, effective on the joining day
+    or, without one, on the day the record was made."""
+    rows = [_row("张伟", date(1980, 5, 1), 11), _row("李娜", date(1990, 2, 3), 12, 入党日期="", 转正日期="")]
+    result = _import(_file(rows), clerk)
+    assert result.errors == [] and result.created == 2
+    for member in Member.objects.filter(name__in=["张伟", "李娜"]):
+        (history,) = Member.history.filter(id=member.pk)
+        for field in Member.history.model.tracked_fields:
+            assert getattr(history, field.attname) == getattr(member, field.attname), field.name
+        assert (history.history_type, history.history_user, history.history_change_reason) == (
+            "+",
+            clerk,
+            None,
+        )
+        assert history.history_date == member.created_at
+        (event,) = MemberStatusEvent.objects.filter(member=member)
+        assert (event.action, event.from_state, event.to_state, event.by) == ("create", "", "full", clerk)
+        assert event.effective_on == (member.joined_on or member.created_at.date())
+        assert event.note == "批量导入建立党员档案" and event.at == member.created_at
+    assert Member.objects.get(name="李娜").joined_on is None
+    assert Member.objects.get(name="张伟").joined_on == date(2005, 7, 1)
+
+
 @pytest.mark.parametrize("rows", [20, 200])
 def test_import_asks_a_bounded_number_of_queries_whatever_the_rows(
     branch_a, clerk, rows, django_assert_max_num_queries

@@ -237,6 +237,41 @@ def test_the_roll_tallies_follow_every_write_R_MB_02_R_MB_03(roll, branch_a, bra
     assert_same_composition()
 
 
+def test_the_roll_tallies_follow_an_import_written_with_copy_R_MB_03(roll, branch_a, clerk):
+    """The member import writes new members with COPY (members.member_import, issue 21): the statement
+    trigger that keeps the tallies fires for it as for an INSERT."""
+    import tablib
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from core.idnumbers import make_id_number
+    from members.importing import import_members
+
+    headers = ["姓名", "性别", "出生日期", "公民身份号码", "所在党组织", "党员状态", "转正日期"]
+    data = tablib.Dataset(headers=headers)
+    for n, (born, status, full) in enumerate(
+        [
+            (date(1996, 3, 31), "正式党员", "2021-03-31"),  # 30 on a counting day, 5 years a full member
+            (date(1956, 2, 29), "预备党员", ""),
+            (date(1995, 3, 16), "正式党员", "2016-03-15"),
+        ]
+    ):
+        data.append(
+            [
+                f"导入{n}",
+                "女",
+                born.isoformat(),
+                make_id_number("320102", born, 700 + n),
+                branch_a.name,
+                status,
+                full,
+            ]
+        )
+    upload = SimpleUploadedFile("members.csv", data.export("csv").encode("utf-8-sig"))
+    result = import_members(file=upload, file_format="csv", user=clerk)
+    assert result.errors == [] and result.created == 3
+    assert_same_composition()
+
+
 def test_a_branch_is_still_counted_from_its_members(roll, branch_a):
     from core.models import Organization as Org
 
