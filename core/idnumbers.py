@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from operator import mul
 
 from django.core.exceptions import ValidationError
 
@@ -13,7 +14,9 @@ _CHECK = "10X98765432"
 
 
 def check_digit(first17: str) -> str:
-    return _CHECK[sum(int(c) * w for c, w in zip(first17, _WEIGHTS, strict=True)) % 11]
+    if len(first17) != len(_WEIGHTS):
+        raise ValueError("check_digit needs the first 17 characters of an ID number")
+    return _CHECK[sum(map(mul, map(int, first17), _WEIGHTS)) % 11]  # (an import checks 10,000: issue 21)
 
 
 def normalize_id_number(value: str) -> str:

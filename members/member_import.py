@@ -3,9 +3,9 @@
 Same rules and the same Chinese messages as MemberResource row by row (members.resources), but the data a row
 is checked against is fetched once for the whole file: the members with the file's ID numbers (one query) and
 the organisations named in it (one query). Nothing else is queried per row. Then, only when no row has a
-problem (all or nothing), one transaction writes the new members with bulk_create and their first dated
-status event (R-MB-02), the changed members with bulk_update, and the simple-history rows of both with the
-acting user. Unchanged rows are skipped, so re-importing a file changes nothing (R-MB-04).
+problem (all or nothing), one transaction writes the new members, their simple-history rows and their first
+dated status event (R-MB-02) with COPY (issue 21), and the changed members and their history rows with
+bulk_update_with_history, all with the acting user. Unchanged rows are skipped, so re-importing a file changes nothing (R-MB-04).
 
 Rules checked per row (each in the function that owns it, called here without a query):
 * duplicate ID numbers inside the file — MemberResource.before_import_row;
@@ -36,10 +36,12 @@ from simple_history.utils import bulk_update_with_history
 
 from core import jobs
 from core.access import scoped_organization_ids
+from core.dates import local_today
 from core.models import Organization
 from core.spreadsheets import ChineseDateWidget
 from core.text import distinct_sentences
 from members.models import Member, MemberStatusEvent
+from members.records import validate_member
 from members.resources import MemberResource, OrganizationWidget
 from members.search import name_initials
 
@@ -107,6 +109,7 @@ def import_member_dataset(dataset, *, user, dry_run: bool) -> MemberImportOutcom
     orgs = _org_lookup(rows, [f.column_name for f in org_fields])
 
     scope = scoped_organization_ids(user)
+    today = local_today()
     jobs.progress(0, len(rows), CHECKING)
     for number, row in enumerate(rows, 1):
         jobs.progress(number - 1, len(rows), CHECKING)  # a no-op in a request; throttled in a job
@@ -151,7 +154,7 @@ def import_member_dataset(dataset, *, user, dry_run: bool) -> MemberImportOutcom
         except ValidationError as exc:
             checked = exc.update_error_dict(checked)
         try:
-            instance.clean()
+            validate_member(instance, today=today)  # Member.clean, the day asked once per file
         except ValidationError as exc:
             checked = exc.update_error_dict(checked)
         if checked:
