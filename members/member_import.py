@@ -234,15 +234,15 @@ def _copy_created(members: list[Member], *, user, total: int) -> None:
             history = Member.history.model
             tracked = [f.attname for f in history.tracked_fields]
             extra = ["history_date", "history_change_reason", "history_type", "history_user_id"]
-            columns = [history._meta.get_field(n).column for n in tracked] + extra
+            columns = [f.column for f in history.tracked_fields] + extra
             user_id = user.pk if user is not None else None
             with cursor.copy(_copy_sql(history._meta.db_table, columns)) as copy:
                 for member in members:
                     copy.write_row([*(getattr(member, name) for name in tracked), now, None, "+", user_id])
         jobs.progress(2 * len(members) // 3, total, WRITING)
-        events = MemberStatusEvent._meta
+        events = MemberStatusEvent._meta  # its fields' columns are their attribute names
         columns = ["member_id", "action", "from_state", "to_state", "effective_on", "note", "at", "by_id"]
-        with cursor.copy(_copy_sql(events.db_table, [events.get_field(n).column for n in columns])) as copy:
+        with cursor.copy(_copy_sql(events.db_table, [*columns])) as copy:
             for member in members:
                 copy.write_row(
                     [
@@ -259,10 +259,11 @@ def _copy_created(members: list[Member], *, user, total: int) -> None:
     jobs.progress(len(members), total, WRITING)
 
 
-def _copy_sql(table: str, columns: list[str]):
-    return sql.SQL("COPY {} ({}) FROM STDIN").format(
-        sql.Identifier(table), sql.SQL(", ").join(map(sql.Identifier, columns))
-    )
+def _copy_sql(table: str, columns: list[str | None]) -> sql.Composed:
+    """COPY … FROM STDIN into ``columns`` of ``table`` (columns of concrete fields: never None)."""
+    names = [sql.Identifier(column) for column in columns if column is not None]
+    assert len(names) == len(columns)
+    return sql.SQL("COPY {} ({}) FROM STDIN").format(sql.Identifier(table), sql.SQL(", ").join(names))
 
 
 def import_export_result(outcome: MemberImportOutcome, dataset) -> Result:
