@@ -58,7 +58,8 @@ def vacuum_written() -> list[str]:
     from django.db import connection
 
     with connection.cursor() as cursor:
-        cursor.execute("SELECT pg_stat_force_next_flush()")  # this session's counts, visible from the next query
+        # this session's counts of dead rows, visible from the next query
+        cursor.execute("SELECT pg_stat_force_next_flush()")
         cursor.execute(
             "SELECT relname FROM pg_stat_user_tables WHERE schemaname = 'public' AND n_dead_tup >= %s",
             [DEAD_ROWS_TO_VACUUM],
