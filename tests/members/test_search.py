@@ -139,7 +139,7 @@ def test_a_whole_id_number_is_found_by_equality_through_the_unique_index_R_MB_04
 
 def test_member_rows_are_autovacuumed_after_a_thousand_writes_so_searches_stay_flat():
     """Issue 21: the GIN indexes' pending lists (every written, rolled-back or deleted row) are read by each
-    search until a vacuum merges them; migration members.0012 lets autovacuum come after 1,000 such rows
+    search until a vacuum merges them; migration members.0014 lets autovacuum come after 1,000 such rows
     instead of after 20% of the roll (10,000 in a town of 50,000)."""
     with connection.cursor() as cursor:
         cursor.execute("SELECT reloptions FROM pg_class WHERE relname = 'members_member'")

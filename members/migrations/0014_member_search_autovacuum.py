@@ -22,7 +22,7 @@ NAMES = (
 
 
 class Migration(migrations.Migration):
-    dependencies = [("members", "0011_merge_dues_committee_role")]
+    dependencies = [("members", "0013_dues_month_tally")]
 
     operations = [
         migrations.RunSQL(
