@@ -1,7 +1,12 @@
 """Batch jobs of the benchmark, one per process: ``python -m bench.jobs <name> --size S`` prints one JSON line.
 
 Peak memory is the process's ru_maxrss (Django and the data included), so it is an upper bound of the job's
-own memory. Jobs that write roll their writes back, so the dataset stays as generated.
+own memory. Jobs that write roll their writes back, so the dataset stays as generated — and then vacuum the
+tables they wrote (``vacuum_written``): a rolled-back insert still leaves its dead rows and, in every GIN index
+(the members' trigram indexes), an entry in the index's pending list that each search reads through until a
+vacuum merges it. 10,000 rolled-back members made every search by ID number or phone scan 10,000 pending
+entries of two indexes, ≈ 20–40 ms a query, at L only (the jobs run at the largest size): issue 21's
+"党员查询：身份证号 grows L/S 2.5×".
 """
 
 from __future__ import annotations
@@ -12,6 +17,7 @@ import resource
 import subprocess
 import sys
 import time
+from contextlib import contextmanager
 from pathlib import Path
 
 CACHE = Path(__file__).resolve().parent / ".cache"
@@ -39,6 +45,29 @@ def _clerk():
     from django.contrib.auth.models import User
 
     return User.objects.get(username="clerk")
+
+
+#: tables with at least this many dead rows after a writing job are vacuumed
+DEAD_ROWS_TO_VACUUM = 100
+
+
+def vacuum_written() -> list[str]:
+    """VACUUM (ANALYZE) every table a job left dead rows in (rolled-back or deleted writes): the dead rows and
+    the GIN pending lists go, so the pages of the next run are timed on the dataset as generated. Autovacuum
+    would get there too, but not before the next run's pages (and never for fewer than its threshold)."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        # this session's counts of dead rows, visible from the next query
+        cursor.execute("SELECT pg_stat_force_next_flush()")
+        cursor.execute(
+            "SELECT relname FROM pg_stat_user_tables WHERE schemaname = 'public' AND n_dead_tup >= %s",
+            [DEAD_ROWS_TO_VACUUM],
+        )
+        tables = [row[0] for row in cursor.fetchall()]
+        for table in tables:
+            cursor.execute(f'VACUUM (ANALYZE) "{table}"')
+    return tables
 
 
 def make_import_file(size: str) -> dict:
@@ -209,88 +238,176 @@ def _scanned_pdf(pages: int) -> bytes:
     return out.getvalue()
 
 
-def _photo(width: int, height: int) -> bytes:
-    """A phone photo of a handwritten page (JPEG)."""
+def _photo(width: int, height: int, seed: int = 0) -> bytes:
+    """A phone photo of a handwritten page (JPEG, quality 90 as phones save them): paper with sensor noise and
+    dark strokes, so that it compresses like a real photo (about 1 MB for 3024×4032), not like a flat image."""
     import io
+    import random
 
-    from PIL import Image
+    from PIL import Image, ImageDraw
 
+    rng = random.Random(seed)
+    paper = Image.effect_noise((width, height), 12).point(lambda v: min(255, v + 100))
+    draw = ImageDraw.Draw(paper)
+    for line in range(30):
+        y = height // 12 + line * (height * 5 // 6) // 30
+        x = width // 12
+        while x < width * 11 // 12:
+            w = rng.randint(width // 100, width // 30)
+            draw.line([(x, y + rng.randint(-9, 9)), (x + w, y + rng.randint(-9, 9))], fill=40, width=7)
+            x += w + rng.randint(width // 300, width // 80)
     out = io.BytesIO()
-    Image.frombytes("L", (width, height), bytes(range(256)) * (width * height // 256)).convert("RGB").save(
-        out, format="JPEG", quality=85
-    )
+    paper.convert("RGB").save(out, format="JPEG", quality=90)
     return out.getvalue()
 
 
-def bundle_with_scans(member, user, *, scanned_pages: int = 10) -> bytes:
-    """The member's archive bundle plus ``scanned_pages`` scanned pages (core.attachments.scan_document):
-    two materials, one a scanner's PDF, one a phone photo each. Unsaved materials over a temporary storage,
-    so nothing is written (materials are never deleted)."""
-    import tempfile
-    from datetime import date
+@contextmanager
+def _rolled_back():
+    """A transaction that is rolled back at the end, as a test case's: the job's writes (materials filed) never
+    stay in the dataset. Marked like the atomic block Django's TestCase wraps around a test, which is the one
+    block core.pdf.ensure_outside_transaction lets a PDF be rendered in (the test suite renders bundles the
+    same way); WeasyPrint still runs with queries refused (core.pdf.html_to_pdf)."""
+    from django.db import transaction
 
-    from django.core.files.base import ContentFile
+    atomic = transaction.atomic()
+    atomic._from_testcase = True  # type: ignore[attr-defined]
+    atomic.__enter__()
+    try:
+        yield
+    finally:
+        transaction.set_rollback(True)
+        atomic.__exit__(None, None, None)
+
+
+@contextmanager
+def _temporary_attachment_storage():
+    """STORAGES["attachments"] in a temporary folder, removed afterwards with the files the job stored."""
+    import tempfile
+
+    from django.conf import settings
     from django.test import override_settings
 
-    from core.archive import (
-        ORDER_MEMBER_RECORDS,
-        ArchiveCover,
-        ArchivePart,
-        member_archive_parts,
-        render_archive,
-    )
-    from core.attachments import attachment_storage, scan_document
-    from core.models import Attachment
-
-    photos = scanned_pages // 2
     with tempfile.TemporaryDirectory() as folder:
         storage = {"BACKEND": "django.core.files.storage.FileSystemStorage", "OPTIONS": {"location": folder}}
-        from django.conf import settings
-
         with override_settings(STORAGES={**settings.STORAGES, "attachments": storage}):
-            store = attachment_storage()
-            materials = [
-                Attachment(
-                    kind="transfer-letter",
-                    kind_label="组织关系介绍信（收到）",
-                    storage_name=store.save("scan.pdf", ContentFile(_scanned_pdf(scanned_pages - photos))),
-                    content_type="application/pdf",
-                    page_count=scanned_pages - photos,
-                    received_on=date(2026, 3, 2),
-                )
-            ]
-            for n in range(photos):
-                materials.append(
-                    Attachment(
-                        kind="other",
-                        kind_label=f"手写材料照片{n + 1}",
-                        storage_name=store.save(f"photo{n}.jpg", ContentFile(_photo(1200, 1600))),
-                        content_type="image/jpeg",
-                        page_count=1,
-                        received_on=date(2026, 3, 3),
+            yield
+
+
+def _bundle_member():
+    """A member who joined through the system (their recruitment file is part of their bundle, as in real
+    life), the one with the most meetings on record: the largest bundle of the dataset without scans."""
+    from django.db.models import Count
+
+    from members.models import Member
+
+    return (
+        Member.objects.filter(candidate__isnull=False)
+        .annotate(meetings=Count("attendance"))
+        .order_by("-meetings", "pk")
+        .first()
+    )
+
+
+def file_scans(member, user) -> list:
+    """10 scanned pages filed with ``member``'s record the way the electronic file does it
+    (core.attachments.attach_files: checked by content, images re-encoded, stored, one row each): on the member,
+    the 5-page scan of a transfer letter received; on their recruitment file (the candidate), phone photos of
+    the handwritten application (3 photos uploaded together: one 3-page PDF) and two thought reports (one
+    photo each: JPEG materials)."""
+    from datetime import timedelta
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.utils import timezone
+
+    from core.attachments import attach_files
+    from recruitment.models import Candidate
+
+    candidate = Candidate.objects.get(member=member)
+    photo = lambda n: SimpleUploadedFile(f"IMG_{n:04d}.jpg", _photo(3024, 4032, n))  # noqa: E731
+    day = timezone.localdate() - timedelta(days=30)
+    return [
+        attach_files(
+            owner=member,
+            kind="transfer-letter",
+            files=[SimpleUploadedFile("介绍信扫描.pdf", _scanned_pdf(5))],
+            uploaded_by=user,
+            received_on=day,
+        ),
+        attach_files(
+            owner=candidate,
+            kind="application",
+            files=[photo(1), photo(2), photo(3)],
+            uploaded_by=user,
+            received_on=candidate.applied_on or day,
+        ),
+        *[
+            attach_files(
+                owner=candidate, kind="thought-report", files=[photo(n)], uploaded_by=user, received_on=day
+            )
+            for n in (4, 5)
+        ],
+    ]
+
+
+def meeting_history(member, *, years: int = 2) -> int:
+    """``years`` of the organisational life of ``member``'s branch with ``member`` on every roll (支部党员大会,
+    党小组会 and 主题党日 monthly, 党课 quarterly: 80 meetings in 2 years), as a member of some years has it:
+    the bundle's attendance excerpt runs over several pages. Bulk-written (the kept meeting tallies follow by
+    their triggers); for the rolled-back bundle job only."""
+    from datetime import date
+
+    from django.utils import timezone
+
+    from members.models import Attendance, Meeting
+
+    today = timezone.localdate()
+    kinds = [
+        (Meeting.Kind.MEMBER_MEETING, 5, 1),
+        (Meeting.Kind.GROUP_MEETING, 12, 1),
+        (Meeting.Kind.PARTY_DAY, 1, 1),
+        (Meeting.Kind.PARTY_LECTURE, 20, 3),
+    ]
+    meetings = []
+    for back in range(1, years * 12 + 1):
+        year, month = divmod(today.year * 12 + today.month - 1 - back, 12)
+        for kind, day, every in kinds:
+            if (month + 1) % every == 0:
+                meetings.append(
+                    Meeting(
+                        organization_id=member.organization_id,
+                        kind=kind,
+                        held_on=date(year, month + 1, day),
+                        topic=f"{month + 1}月{kind.label}",
                     )
                 )
-            parts = member_archive_parts(member, user)
-            scans = [scan_document(m, header=f"{member.name}　党员档案") for m in materials]
-            parts.append(
-                ArchivePart(title="档案扫描材料（测试）", order=ORDER_MEMBER_RECORDS + 6, documents=scans)
-            )
-            cover = ArchiveCover(
-                title="党员档案", subtitle=f"{member.name}　一人一档", header=f"{member.name}　党员档案"
-            )
-            return render_archive(cover=cover, parts=parts)
+    meetings = Meeting.objects.bulk_create(meetings)
+    Attendance.objects.bulk_create(
+        Attendance(meeting=m, member=member, present=n % 9 != 0, absence_reason="" if n % 9 else "事假")
+        for n, m in enumerate(meetings)
+    )
+    return len(meetings)
 
 
 def pdf_bundle_scans(size: str) -> dict:
-    """A bundle of about 30 pages of which 10 are scanned pages: the busiest member's file with a 5-page scan
-    and 5 phone photos (issue 20)."""
-    member, user = _busiest_member(), _clerk()
-    started = time.monotonic()
-    pdf = bundle_with_scans(member, user, scanned_pages=10)
+    """The archive bundle of a member who joined through the system (recruitment file, records, two years of
+    meetings: ``meeting_history``) with 10 scanned pages filed with it (``file_scans``): about 30 pages, end to end: ``members.documents.member_archive_pdf``, the
+    function the archive job calls (PDF/A-3u, table of contents, outline). The materials and their files are
+    rolled back and removed afterwards."""
+    from members.documents import member_archive_pdf
+
+    member, user = _bundle_member(), _clerk()
+    if member is None:
+        return {"skipped": "没有经系统发展入党的党员"}
+    with _temporary_attachment_storage(), _rolled_back():
+        meeting_history(member)
+        materials = file_scans(member, user)
+        started = time.monotonic()
+        pdf = member_archive_pdf(member, user)
+        seconds = time.monotonic() - started
     return {
-        "seconds": round(time.monotonic() - started, 2),
+        "seconds": round(seconds, 2),
         "pages": _pages(pdf),
-        "scanned_pages": 10,
+        "scanned_pages": sum(m.page_count for m in materials),
         "bytes": len(pdf),
         "peak_mb": _peak_mb(),
     }
@@ -483,6 +600,8 @@ JOBS = {
     "deadline_recompute": deadline_recompute,
 }
 HELPERS = {"make_import_file": make_import_file}
+#: jobs that write (rolled back or deleted afterwards): the tables they wrote are vacuumed after them
+WRITING_JOBS = {"import_members", "queue_jobs", "pdf_bundle_scans", "overdue_marking", "deadline_recompute"}
 
 
 def main() -> None:
@@ -494,6 +613,8 @@ def main() -> None:
 
     django.setup()
     result = {**JOBS, **HELPERS}[args.job](args.size)
+    if args.job in WRITING_JOBS:
+        result["vacuumed"] = vacuum_written()
     print(json.dumps(result, ensure_ascii=False, default=str))
 
 

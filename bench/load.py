@@ -11,6 +11,12 @@ when the time limit cuts the run short. ``make load`` starts gunicorn, runs this
 queue and the public progress lookup (a POST). The lookup is rate-limited per address, so 429s are expected:
 they are counted apart and are not failures; only 5xx (and connection errors) fail the run.
 
+With ``--clerks`` the same session also takes ``--requests`` requests of the *floor* (/bench/floor/<pk>/, the
+benchmark's cheapest staff page: session, user, one primary-key query; mounted with BENCH=1, which
+scripts/load.sh sets), half before the clerk mix and half after it, with the same threads: the clerk mix's
+throughput is reported as a ratio of the floor's measured in the same run (issue 21: ≥ 0.25, zero 5xx), and
+printed as a row for bench/results.md.
+
 ``--queue`` runs the queue probe beside the load (``python -m bench.jobs queue_jobs``: a worker in that process,
 the 10,000-row import through the job and 40 small jobs) and prints the import's rows/s and the queue's
 enqueue → start p50/p95 under the load.
@@ -41,6 +47,9 @@ CLERK_MIX = [
     ("POST", "/services/lookup/", {"receipt_number": "不存在-0000", "phone_suffix": "1234"}),
 ]
 LOOKUP = "/services/lookup/"
+FLOOR = "/bench/floor/{pk}/"
+#: issue 21: the clerk mix's throughput through gunicorn at least this share of the floor's in the same run
+TARGET_FLOOR_RATIO = 0.25
 
 
 class Session:
@@ -125,13 +134,26 @@ def run(base: str, paths: list[str], total: int, threads: int, time_limit: float
     return {"statuses": statuses, "latencies": latencies, "seconds": time.monotonic() - started}
 
 
-def run_clerks(
-    base: str, total: int, threads: int, time_limit: float, username: str, password: str, otp_secret: str = ""
-) -> dict:
-    """The clerk signs in once (password and two-factor code: one code is accepted once); every thread works
-    in that session, taking the next request of the clerk mix in turn."""
+def sign_in_clerk(base: str, username: str, password: str, otp_secret: str = "") -> Session | None:
+    """The clerk signed in once (password and two-factor code: one code is accepted once), or None."""
     if urlsplit(base).hostname not in ("127.0.0.1", "localhost"):
         raise SystemExit("load runs only against 127.0.0.1")
+    signed_in = Session(base)
+    try:
+        return signed_in if signed_in.login(username, password, otp_secret) else None
+    except OSError:
+        return None
+
+
+def run_clerks(
+    base: str,
+    total: int,
+    threads: int,
+    time_limit: float,
+    signed_in: Session | None,
+    mix: list[tuple[str, str, dict | None]] = CLERK_MIX,
+) -> dict:
+    """Every thread works in the signed-in clerk's session, taking the next request of ``mix`` in turn."""
     counter = itertools.count()
     lock = threading.Lock()
     statuses: Counter = Counter()
@@ -140,17 +162,11 @@ def run_clerks(
     logins: Counter = Counter()
     deadline = time.monotonic() + time_limit
 
-    signed_in = Session(base)
-    try:
-        logged_in_once = signed_in.login(username, password, otp_secret)
-    except OSError:
-        logged_in_once = False
-
     def worker() -> None:
         session = Session(base)
-        for cookie in signed_in.jar:
+        for cookie in signed_in.jar if signed_in else []:
             session.jar.set_cookie(cookie)
-        logged_in = logged_in_once
+        logged_in = signed_in is not None
         with lock:
             logins["ok" if logged_in else "failed"] += 1
         if not logged_in:
@@ -159,7 +175,7 @@ def run_clerks(
             n = next(counter)
             if n >= total:
                 return
-            method, path, data = CLERK_MIX[n % len(CLERK_MIX)]
+            method, path, data = mix[n % len(mix)]
             started = time.perf_counter()
             try:
                 status, _ = session.request(method, path, data)
@@ -209,6 +225,48 @@ def report(result: dict, total: int) -> bool:
     return ok
 
 
+def throughput(result: dict) -> float:
+    return len(result["latencies"]) / max(result["seconds"], 1e-9)
+
+
+def floor_ratio(mix: dict, floors: list[dict]) -> dict:
+    """The clerk mix's requests per second over the floor's, the floor over all its phases of the run."""
+    floor_done = sum(len(f["latencies"]) for f in floors)
+    floor_rate = floor_done / max(sum(f["seconds"] for f in floors), 1e-9)
+    floor_bad = sum(c for f in floors for s, c in f["statuses"].items() if not isinstance(s, int) or s >= 500)
+    floor_ok = sum(c for f in floors for s, c in f["statuses"].items() if s == 200)
+    return {
+        "mix_rps": throughput(mix),
+        "floor_rps": floor_rate,
+        "ratio": throughput(mix) / floor_rate if floor_rate else 0.0,
+        "floor_5xx": floor_bad,
+        "floor_not_200": floor_done - floor_ok,
+    }
+
+
+def report_floor_ratio(found: dict, mix: dict, threads: int) -> bool:
+    """Prints the ratio and a row for bench/results.md; whether it meets issue 21's target."""
+    q = statistics.quantiles(sorted(mix["latencies"]), n=100) if len(mix["latencies"]) > 1 else [0] * 99
+    mix_5xx = sum(c for s, c in mix["statuses"].items() if not isinstance(s, int) or s >= 500)
+    ok = found["ratio"] >= TARGET_FLOOR_RATIO and mix_5xx == 0 and found["floor_5xx"] == 0
+    ok = ok and found["floor_not_200"] == 0
+    print(
+        f"throughput: clerk mix {found['mix_rps']:.1f}/s, floor {found['floor_rps']:.1f}/s "
+        f"(same session and threads, this run): ratio {found['ratio']:.2f} (target ≥ {TARGET_FLOOR_RATIO})"
+    )
+    if found["floor_not_200"]:
+        print(f"  the floor answered {found['floor_not_200']} requests without 200: is BENCH=1 set?")
+    print("for bench/results.md:")
+    print("| load run | threads | clerk mix req/s | floor req/s | ratio | mix p50 / p99 ms | 5xx | target |")
+    print("|---|---:|---:|---:|---:|---|---:|---|")
+    print(
+        f"| `make load-clerks` (gunicorn, 2 workers) | {threads} | {found['mix_rps']:.1f} | {found['floor_rps']:.1f} "
+        f"| {found['ratio']:.2f} | {q[49]:.0f} / {q[98]:.0f} | {mix_5xx + found['floor_5xx']} "
+        f"| {'✅' if ok else '❌'} ≥ {TARGET_FLOOR_RATIO}, 0 5xx |"
+    )
+    return ok
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--base", default="http://127.0.0.1:8765")
@@ -217,6 +275,9 @@ def main() -> int:
     parser.add_argument("--threads", type=int, default=4)
     parser.add_argument("--time-limit", type=float, default=60)
     parser.add_argument("--clerks", action="store_true", help="logged-in clerks + public lookups")
+    parser.add_argument(
+        "--floor-pk", type=int, default=1, help="the member the floor reads (any key: one query either way)"
+    )
     parser.add_argument("--username", default="clerk")
     parser.add_argument("--password", default="Demo-2026")
     parser.add_argument(
@@ -229,22 +290,24 @@ def main() -> int:
     )
     args = parser.parse_args()
     probe = start_queue_probe() if args.queue else None
+    ratio_ok = True
     if args.clerks:
-        result = run_clerks(
-            args.base,
-            args.requests,
-            args.threads,
-            args.time_limit,
-            args.username,
-            args.password,
-            args.otp_secret,
+        signed_in = sign_in_clerk(args.base, args.username, args.password, args.otp_secret)
+        floor = [("GET", FLOOR.format(pk=args.floor_pk), None)]
+        half = args.requests // 2
+        floors = [run_clerks(args.base, half, args.threads, args.time_limit, signed_in, floor)]
+        result = run_clerks(args.base, args.requests, args.threads, args.time_limit, signed_in)
+        floors.append(
+            run_clerks(args.base, args.requests - half, args.threads, args.time_limit, signed_in, floor)
         )
     else:
         result = run(args.base, args.paths or DEFAULT_PATHS, args.requests, args.threads, args.time_limit)
     ok = report(result, args.requests)
+    if args.clerks:
+        ratio_ok = report_floor_ratio(floor_ratio(result, floors), result, args.threads)
     if probe is not None:
         report_queue_probe(probe)
-    return 0 if ok else 1
+    return 0 if ok and ratio_ok else 1
 
 
 def start_queue_probe():

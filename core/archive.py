@@ -103,8 +103,9 @@ def render_archive(
         "parts": toc_parts,
     }
     html = page_html(sections, title=f"{cover.title} {cover.subtitle}", center=center, bundle=bundle)
+    resources = {name: item for section in sections for name, item in section.resources.items()}
     release_connection()
-    return html_to_pdf(html, variant=variant)
+    return html_to_pdf(html, variant=variant, resources=resources)
 
 
 def member_archive_parts(member, user) -> list[ArchivePart]:

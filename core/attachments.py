@@ -455,20 +455,38 @@ def read_file(attachment: Attachment) -> bytes:
 # --- printing ---------------------------------------------------------------------------------------------
 
 
-def page_images(attachment: Attachment, *, dpi: int = 110) -> list[tuple[str, bytes]]:
-    """The material's pages as images for the archive bundle: (mime type, bytes) per page. A PDF's pages are
-    rasterised with poppler's pdftoppm (the system package the project installs, scripts/bootstrap.sh)."""
+#: the resolution a scanned page is printed at in the archive bundle
+PRINT_DPI = 110
+#: … so the longest side of an A4 page's image at PRINT_DPI, in pixels (297 mm)
+A4_LONG_MM = 297
+
+
+def print_long_side(dpi: int = PRINT_DPI) -> int:
+    return round(A4_LONG_MM / 25.4 * dpi)
+
+
+def page_images(attachment: Attachment, *, dpi: int = PRINT_DPI) -> list[tuple[str, bytes]]:
+    """The material's pages as images for the archive bundle: (mime type, bytes) per page, an A4 page's worth
+    of pixels at ``dpi`` (the bundle prints each on an A4 page). A PDF's pages are rasterised with poppler's
+    pdftoppm (the system package the project installs, scripts/bootstrap.sh), the long side of each page at
+    ``print_long_side(dpi)`` pixels: an A4 page exactly as at ``dpi``, a page of phone photos combined at
+    150 dpi (20 inches tall) no larger. An image larger than that is scaled down (``print_image``); the stored
+    file is never changed."""
     data = read_file(attachment)
+    long_side = print_long_side(dpi)
     if not attachment.is_pdf:
-        return [(attachment.content_type, data)]
+        return [print_image(data, attachment.content_type, long_side)]
+    photos = whole_page_jpegs(data, long_side)
+    if photos is not None:  # a scanner's or the phone photos' PDF: each page is one JPEG, printed as an image
+        return [print_image(photo, JPEG, long_side) for photo in photos]
     with tempfile.TemporaryDirectory() as folder:
         source = Path(folder) / "in.pdf"
         source.write_bytes(data)
         subprocess.run(
             [
                 "pdftoppm",
-                "-r",
-                str(dpi),
+                "-scale-to",
+                str(long_side),
                 "-jpeg",
                 "-jpegopt",
                 "quality=80",
@@ -483,23 +501,92 @@ def page_images(attachment: Attachment, *, dpi: int = 110) -> list[tuple[str, by
         return [(JPEG, page.read_bytes()) for page in pages]
 
 
+def whole_page_jpegs(data: bytes, long_side: int) -> list[bytes] | None:
+    """The JPEG of each page when every page of the PDF is exactly one JPEG image covering the whole page and
+    nothing else, of at least ``long_side`` pixels (what a scanner writes, and what ``combine`` makes of phone
+    photos), else None. Such pages print from their JPEG scaled down to ``long_side`` (``print_image``): the
+    image pdftoppm would draw, of the same size, without decoding a 12-megapixel photo at full size. Anything
+    else — text, several images, a mask, a rotation, an image not filling the page or smaller than the print,
+    CMYK — returns None, and the whole file is rasterised."""
+    from pypdf import PdfReader
+    from pypdf.errors import PdfReadError
+    from pypdf.generic import ArrayObject, NameObject
+
+    try:
+        reader = PdfReader(io.BytesIO(data), strict=False)
+        photos = []
+        for page in reader.pages:
+            if page.get("/Annots") or int(page.get("/Rotate", 0) or 0) % 360 or page.cropbox != page.mediabox:
+                return None
+            contents = page.get_contents()
+            if contents is None or [op for _, op in contents.operations] != [b"q", b"cm", b"Do", b"Q"]:
+                return None
+            (matrix, _), ((name,), _) = contents.operations[1], contents.operations[2]
+            xobject: Any = page["/Resources"]["/XObject"][name].get_object()  # type: ignore[index]
+            box = [float(v) for v in page.mediabox]
+            a, b, c, d, e, f = (float(v) for v in matrix)
+            fills = (
+                abs(b) < 1e-6
+                and abs(c) < 1e-6
+                and abs(e - box[0]) < 0.5
+                and abs(f - box[1]) < 0.5
+                and abs(a - (box[2] - box[0])) < 0.5
+                and abs(d - (box[3] - box[1])) < 0.5
+            )
+            simple = (
+                xobject.get("/Subtype") == "/Image"
+                and xobject.get("/Filter") in ("/DCTDecode", ArrayObject([NameObject("/DCTDecode")]))
+                and xobject.get("/ColorSpace") in ("/DeviceGray", "/DeviceRGB")
+                and "/SMask" not in xobject
+                and "/Mask" not in xobject
+                and "/Decode" not in xobject
+                and max(int(xobject["/Width"]), int(xobject["/Height"])) >= long_side
+            )
+            if not (fills and simple):
+                return None
+            photos.append(xobject._data)
+        return photos or None
+    except (PdfReadError, KeyError, ValueError, TypeError, AttributeError, IndexError):
+        return None
+
+
+def print_image(data: bytes, content_type: str, long_side: int) -> tuple[str, bytes]:
+    """An image material as the bundle prints it: as stored when its longest side is at most ``long_side``
+    pixels, else scaled down to it (a phone photo of 4032 pixels: the JPEG decoder's own reduction first, then
+    a resampling) and encoded as JPEG quality 80 like the rasterised PDF pages (PNG stays PNG)."""
+    from PIL import Image
+
+    image: Image.Image = Image.open(io.BytesIO(data))
+    if max(image.size) <= long_side:
+        return content_type, data
+    if content_type == JPEG:
+        image.draft(image.mode, (long_side, long_side))  # decode at 1/2, 1/4 … of the size: much faster
+    image.thumbnail((long_side, long_side), Image.Resampling.LANCZOS)
+    out = io.BytesIO()
+    if content_type == PNG:
+        image.save(out, format="PNG")
+        return PNG, out.getvalue()
+    image.convert("RGB" if image.mode not in ("RGB", "L") else image.mode).save(
+        out, format="JPEG", quality=80
+    )
+    return JPEG, out.getvalue()
+
+
 def scan_document(attachment: Attachment, *, header: str = ""):
     """The material as a ``core.pdf.Document`` of the archive bundle: a heading saying what it is and when
-    it was received, then its pages, one per printed page (in the table of contents and the outline)."""
-    import base64
+    it was received, then its pages, one per printed page (in the table of contents and the outline). The page
+    images are the document's resources (served to WeasyPrint from memory, not written into the HTML)."""
+    from core.pdf import Document, resource_url
 
-    from core.pdf import Document
-
-    pages = [
-        f"data:{mime};base64,{base64.b64encode(data).decode('ascii')}"
-        for mime, data in page_images(attachment)
-    ]
+    key = uuid.uuid4().hex
+    resources = {f"scan-{key}-{n}": page for n, page in enumerate(page_images(attachment), start=1)}
     return Document(
         title=f"{attachment.kind_label}（扫描件）",
         template_name="documents/scan.html",
         dated=attachment.received_on,
         header=header,
-        context={"attachment": attachment, "pages": pages},
+        context={"attachment": attachment, "pages": [resource_url(name) for name in resources]},
+        resources=resources,
     )
 
 

@@ -13,7 +13,11 @@ Two guarantees:
 * Nothing is fetched from the network: fonts come from the system's fontconfig (Debian ``fonts-noto-cjk``),
   or from the cut-down print faces built from them (core.print_fonts, much faster to embed), and
   ``LocalOnlyURLFetcher`` refuses any URL that is not ``data:`` or a file under the project's ``static/``
-  or ``templates/`` folders or the print fonts' folder.
+  or ``templates/`` folders or the print fonts' folder, or one of the document's own resources.
+
+Large images (the pages of scanned materials) are a document's ``resources``, not ``data:`` URLs: the fragment
+refers to them as ``resource_url(name)`` and the fetcher hands WeasyPrint their bytes from memory. Megabytes of
+base64 in the HTML cost seconds of HTML parsing in a 30-page bundle.
 """
 
 from __future__ import annotations
@@ -33,7 +37,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from weasyprint import CSS, HTML
 from weasyprint.text.fonts import FontConfiguration
-from weasyprint.urls import URLFetcher
+from weasyprint.urls import URLFetcher, URLFetcherResponse
 
 from core.print_fonts import font_dir, font_face_css
 
@@ -43,6 +47,8 @@ PRINT_CSS = Path(settings.BASE_DIR) / "templates" / "documents" / "print.css"
 PAGE_TEMPLATE = "documents/print.html"
 #: WeasyPrint's name for PDF/A-3u (long-term archiving, Unicode text); used for archive bundles.
 PDFA_VARIANT = "pdf/a-3u"
+#: the URL scheme of a document's in-memory resources (``resource_url``)
+RESOURCE_SCHEME = "print-resource"
 
 
 class PdfRenderError(RuntimeError):
@@ -67,6 +73,8 @@ class Document:
     filename: str = ""
     #: what the page header shows right when the document has no number (e.g. the member's name)
     header: str = ""
+    #: images the fragment shows, by name: (mime type, bytes); the fragment links them with ``resource_url``
+    resources: dict[str, tuple[str, bytes]] = field(default_factory=dict)
 
     def render_fragment(self, *, center=None) -> str:
         from core.models import CenterProfile
@@ -91,16 +99,33 @@ class RenderedSection:
     html: str
     part: str = ""
     header: str = ""  # the archive part that starts with this section (outline level 1), if any
+    resources: dict[str, tuple[str, bytes]] = field(default_factory=dict)
+
+
+def resource_url(name: str) -> str:
+    """The URL by which a fragment shows its document's resource ``name`` (an ``<img src>``)."""
+    return f"{RESOURCE_SCHEME}:{quote(name)}"
 
 
 class LocalOnlyURLFetcher(URLFetcher):
-    """Refuses every URL except ``data:`` and files inside the project's static/ and templates/ folders.
+    """Refuses every URL except ``data:``, files inside the project's static/ and templates/ folders, and the
+    documents' own ``resources`` (``resource_url``), served from memory.
 
     A refused URL is logged by WeasyPrint and left out of the document; nothing ever goes to the network.
     """
 
+    def __init__(self, resources: dict[str, tuple[str, bytes]] | None = None, **kwargs):
+        super().__init__(**kwargs)
+        self.resources = resources or {}
+
     def fetch(self, url, headers=None):
         scheme = urlsplit(url).scheme.lower()
+        if scheme == RESOURCE_SCHEME:
+            name = unquote(url.split(":", 1)[1])
+            if name not in self.resources:
+                raise ValueError(f"打印文书缺少资源：{name}")
+            mime, data = self.resources[name]
+            return URLFetcherResponse(url, body=data, headers={"Content-Type": mime})
         if scheme == "data":
             return super().fetch(url, headers)
         if scheme == "file" and _is_allowed_file(url):
@@ -165,10 +190,13 @@ def reset_font_setup() -> None:
     _fonts.__dict__.pop("setup", None)
 
 
-def html_to_pdf(html: str, *, variant: str | None = None) -> bytes:
-    """WeasyPrint with the print stylesheet, no database and no network. ``variant``: e.g. ``PDFA_VARIANT``."""
+def html_to_pdf(
+    html: str, *, variant: str | None = None, resources: dict[str, tuple[str, bytes]] | None = None
+) -> bytes:
+    """WeasyPrint with the print stylesheet, no database and no network. ``variant``: e.g. ``PDFA_VARIANT``;
+    ``resources``: the documents' images by name (``resource_url``)."""
     ensure_outside_transaction()
-    fetcher = LocalOnlyURLFetcher()
+    fetcher = LocalOnlyURLFetcher(resources)
     base_url = (Path(settings.BASE_DIR) / "static").resolve().as_uri() + "/"
     font_config, font_sheets = _font_setup()
     with connection.execute_wrapper(_refuse_queries):
@@ -210,6 +238,7 @@ def render_section(document: Document, *, anchor: str, center, part: str = "") -
         html=document.render_fragment(center=center),
         part=part,
         header=document.number or document.header,
+        resources=document.resources,
     )
 
 
@@ -221,7 +250,7 @@ def render_document(document: Document, *, variant: str | None = None) -> bytes:
     center = CenterProfile.current()
     section = render_section(document, anchor="doc-1", center=center)
     html = page_html([section], title=document.title, center=center)
-    return html_to_pdf(html, variant=variant)
+    return html_to_pdf(html, variant=variant, resources=section.resources)
 
 
 def render_pdf(template_name: str, context: dict, *, variant: str | None = None) -> bytes:

@@ -7,6 +7,7 @@ port=${LOAD_PORT:-8765}
 static_root=$(mktemp -d)
 export DEBUG=0 ALLOWED_HOSTS=127.0.0.1,localhost SECURE_SSL_REDIRECT=0 SESSION_COOKIE_SECURE=0 CSRF_COOKIE_SECURE=0
 export SECURE_HSTS_SECONDS=0 STATIC_ROOT=$static_root LOG_LEVEL=WARNING
+export BENCH=1  # mounts the floor (/bench/floor/<pk>/), which the clerk run measures its throughput against
 export SECRET_KEY=${SECRET_KEY:-$(.venv/bin/python -c "import secrets; print(secrets.token_urlsafe(60))")}
 .venv/bin/python manage.py migrate --noinput -v0
 .venv/bin/python manage.py collectstatic --noinput -v0

@@ -128,6 +128,30 @@ def test_every_kind_of_term_is_looked_up_through_an_index(people, term, index):
     assert "Seq Scan on members_member" not in plan
 
 
+def test_a_whole_id_number_is_found_by_equality_through_the_unique_index_R_MB_04(people):
+    """18 characters are contained in an ID number only if they are all of it: the number is matched whole,
+    by the unique index, not by trigrams (the name and phone arms stay, so the result is the same)."""
+    member = people[0]
+    plan = _plan(search_members(Member.objects.all(), member.id_number.lower()))
+    assert f"(id_number)::text = '{member.id_number}'::text" in plan
+    assert "member_id_number_trgm" not in plan
+
+
+def test_member_rows_are_autovacuumed_after_a_thousand_writes_so_searches_stay_flat():
+    """Issue 21: the GIN indexes' pending lists (every written, rolled-back or deleted row) are read by each
+    search until a vacuum merges them; migration members.0014 lets autovacuum come after 1,000 such rows
+    instead of after 20% of the roll (10,000 in a town of 50,000)."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT reloptions FROM pg_class WHERE relname = 'members_member'")
+        options = set(cursor.fetchone()[0] or [])
+    assert {
+        "autovacuum_vacuum_threshold=1000",
+        "autovacuum_vacuum_scale_factor=0",
+        "autovacuum_vacuum_insert_threshold=1000",
+        "autovacuum_vacuum_insert_scale_factor=0",
+    } <= options
+
+
 def test_the_staff_list_finds_a_member_by_two_or_three_characters_or_the_last_six_id_digits(
     client, clerk, people
 ):
