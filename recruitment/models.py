@@ -143,7 +143,12 @@ class Candidate(models.Model):
     )
     created_by = models.ForeignKey(USER, verbose_name="登记人", null=True, on_delete=models.PROTECT)
     created_at = models.DateTimeField("登记时间", default=timezone.now)
-    history = HistoricalRecords()
+    # Derived (issue 21): ``rules.stage_since(candidate, ACTIVIST)`` kept by the database — the decision date of
+    # the latest change into 入党积极分子 (R-RC-05, R-RC-07), so the 工作台 and the statistics ask a column
+    # instead of one subquery per activist. Kept by the triggers of migration 0006 in the statement that writes
+    # the stage changes (and recomputed when anything else writes the column): never set it.
+    activist_since = models.DateField("列为入党积极分子日期（派生）", null=True, blank=True, editable=False)
+    history = HistoricalRecords(excluded_fields=["activist_since"])
 
     objects = CandidateQuerySet.as_manager()
 
@@ -188,8 +193,8 @@ class StageChange(ChangeRow):
         verbose_name_plural = verbose_name
         ordering = ["decided_on", "pk"]
         indexes = [
-            # The latest decision putting a candidate into a stage (recruitment.rules._latest_change_into: R-RC-05,
-            # R-RC-07), asked once per candidate by the 工作台 and the statistics: one index probe each.
+            # The latest decision putting a candidate into a stage (recruitment.rules.stage_since): one index probe
+            # for the trigger keeping Candidate.activist_since (R-RC-05, R-RC-07; migration 0006).
             models.Index(
                 "candidate",
                 "to_state",

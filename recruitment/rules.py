@@ -194,12 +194,11 @@ def plan_figures(*, year: int) -> dict[int, PlanFigure]:
 # both sides of its boundary days.
 
 
-def _latest_change_into(stage: str):
-    """SQL twin of ``stage_since``: the decision date of the latest change into ``stage``."""
-    from recruitment.models import StageChange
-
-    changes = StageChange.objects.filter(candidate=OuterRef("pk"), to_state=stage)
-    return Subquery(changes.order_by("-decided_on", "-pk").values("decided_on")[:1])
+def _activist_since():
+    """SQL twin of ``stage_since(candidate, ACTIVIST)``: the decision date of the latest change into activist,
+    kept on the candidate by the database (``Candidate.activist_since``, migration 0006) — a column, not one
+    subquery per activist (issue 21)."""
+    return F("activist_since")
 
 
 def target_allowed_from(activist_since: date) -> date:
@@ -219,9 +218,7 @@ def activist_year_complete(candidate, on: date) -> bool:
 def activist_year_complete_q(on: date) -> Q:
     from recruitment.models import Stage
 
-    return Q(stage=Stage.ACTIVIST) & Q(
-        LessThanOrEqual(PeriodEnd(_latest_change_into(Stage.ACTIVIST), years=1), on)
-    )
+    return Q(stage=Stage.ACTIVIST) & Q(LessThanOrEqual(PeriodEnd(_activist_since(), years=1), on))
 
 
 def talk_due(candidate, on: date) -> bool:
@@ -270,19 +267,24 @@ def last_quarter_report_missing(candidate, on: date) -> bool:
 
 
 def last_quarter_report_missing_q(on: date) -> Q:
-    from members.models import Member
     from recruitment.models import Stage, ThoughtReport
 
     first, last = quarter_bounds(*_previous_quarter(on))
-    start = Coalesce(_latest_change_into(Stage.ACTIVIST), F("applied_on"))
+    start = Coalesce(_activist_since(), F("applied_on"))
     reported = ThoughtReport.objects.filter(candidate=OuterRef("pk"), submitted_on__range=(first, last))
     # the quarter is due when it is a complete quarter after the start's: the start is before its first day
     activist = Q(stage=Stage.ACTIVIST) & Q(LessThan(start, first))
-    # The member's joining date looked up by primary key for the probationary ones only, not joined: a join
-    # (or an EXISTS, which the planner hashes) read every member of the roll to find them (issue 21).
-    joined_on = Subquery(Member.objects.filter(pk=OuterRef("member_id")).order_by().values("joined_on")[:1])
-    probationary = Q(stage=Stage.PROBATIONARY) & Q(LessThan(joined_on, first))
+    probationary = Q(stage=Stage.PROBATIONARY) & Q(LessThan(_joined_on(), first))
     return (activist | probationary) & ~Q(Exists(reported))
+
+
+def _joined_on():
+    """The candidate's member record's joining date (the branch meeting's resolution, R-RC-17), looked up by
+    primary key for the candidates asked about, not joined: a join (or an EXISTS, which the planner hashes) read
+    every member of the roll to find the few probationary ones (issue 21)."""
+    from members.models import Member
+
+    return Subquery(Member.objects.filter(pk=OuterRef("member_id")).order_by().values("joined_on")[:1])
 
 
 def _approved_extension_months():
@@ -297,7 +299,20 @@ def _approved_extension_months():
 
 def probation_end_sql():
     """SQL twin of ``probation_end``: 1 year from joined_on, plus the first approved extension (R-RC-17/21)."""
-    return PeriodEnd(PeriodEnd(F("member__joined_on"), years=1), months=_approved_extension_months())
+    return PeriodEnd(_unextended_probation_end_sql(), months=_approved_extension_months())
+
+
+def _unextended_probation_end_sql():
+    return PeriodEnd(_joined_on(), years=1)
+
+
+def _probation_ends_by(on: date, *, days: int = 0) -> Q:
+    """``probation_end_sql()`` shifted by ``days`` is ``on`` or before. An extension only lengthens probation
+    (R-RC-21: 6 to 12 months), so the year without it is checked first — the same answer, and the extension's
+    lookup is spared for every probationary member whose year alone already ends after ``on`` (issue 21)."""
+    return Q(LessThanOrEqual(PeriodEnd(_unextended_probation_end_sql(), days=days), on)) & Q(
+        LessThanOrEqual(PeriodEnd(probation_end_sql(), days=days), on)
+    )
 
 
 def probation_ending(candidate, on: date) -> bool:
@@ -312,7 +327,7 @@ def probation_ending(candidate, on: date) -> bool:
 def probation_ending_q(on: date) -> Q:
     from recruitment.models import Stage
 
-    return Q(stage=Stage.PROBATIONARY) & Q(LessThanOrEqual(probation_end_sql(), period_end(on, months=1)))
+    return Q(stage=Stage.PROBATIONARY) & _probation_ends_by(period_end(on, months=1))
 
 
 def approval_overdue(vote, on: date) -> bool:
@@ -359,8 +374,4 @@ def conversion_not_applied_q(on: date) -> Q:
     from recruitment.models import ConversionApplication, Stage
 
     applied = ConversionApplication.objects.filter(candidate=OuterRef("pk"))
-    return (
-        Q(stage=Stage.PROBATIONARY)
-        & ~Q(Exists(applied))
-        & Q(LessThanOrEqual(PeriodEnd(probation_end_sql(), days=-7), on))
-    )
+    return Q(stage=Stage.PROBATIONARY) & ~Q(Exists(applied)) & _probation_ends_by(on, days=-7)

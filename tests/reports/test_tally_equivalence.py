@@ -5,8 +5,10 @@ every kind of write: operations' rows, plain ORM updates, bulk statements, delet
 * 三会一课 (R-MB-08): members.MeetingTally against the meetings and attendance rows counted one by one;
 * 党员队伍 (R-MB-03 party age): members.RollTally / RollDateTally against the members themselves, on days that
   put a band's edge on a birthday, the day before and after, 29 February, a month's last day and mid-month.
+* 发展党员 (R-RC-05, R-RC-07): recruitment.Candidate.activist_since against the stage changes themselves
+  (``rules.stage_since``), and the flags that read it against the rule for one candidate.
 
-The other blocks count their rows directly (flows, floating members, conversion, recruitment) or are
+The other blocks count their rows directly (flows, floating members, conversion) or are
 proven against the former computation in their own module (services: tests/services/test_statistics_tallies.py;
 conversion: test_conversion_block_equivalence.py; dues: test_dues_block_equivalence.py); ``test_every_block_is_proven_here_or_counts_directly`` keeps
 that list honest.
@@ -283,12 +285,116 @@ def test_a_branch_is_still_counted_from_its_members(roll, branch_a):
 
 
 # Blocks counted from their own rows (no tally), and blocks proven against their former computation elsewhere.
-COUNTED_DIRECTLY = {"flows", "floating", "recruitment"}
+COUNTED_DIRECTLY = {"flows", "floating"}
 PROVEN_ELSEWHERE = {"services", "conversion", "dues"}
-PROVEN_HERE = {"members", "meetings"}
+PROVEN_HERE = {"members", "meetings", "recruitment"}
 
 
 def test_every_block_is_proven_here_or_counts_directly():
     from reports.blocks import registered_blocks
 
     assert {spec.key for spec in registered_blocks()} == COUNTED_DIRECTLY | PROVEN_ELSEWHERE | PROVEN_HERE
+
+
+# --- 发展党员 (R-RC-05, R-RC-07): the kept "latest change into activist" --------------------------------------
+
+
+def assert_activist_since_kept() -> None:
+    from recruitment.models import Candidate, Stage
+    from recruitment.rules import stage_since
+
+    for c in Candidate.objects.prefetch_related("stage_changes"):
+        assert c.activist_since == stage_since(c, Stage.ACTIVIST), (c.name, c.activist_since)
+
+
+def assert_flags_agree_with_the_rule() -> None:
+    """The flags that read the kept column count exactly the candidates the one-candidate rule names."""
+    from recruitment import rules
+    from recruitment.models import Candidate
+
+    candidates = list(Candidate.objects.with_file())
+    for on in (date(2025, 2, 28), date(2025, 3, 1), date(2025, 4, 10), date(2026, 1, 5), date(2026, 7, 1)):
+        for many, one in (
+            (Candidate.objects.activist_year_complete, rules.activist_year_complete),
+            (Candidate.objects.last_quarter_report_missing, rules.last_quarter_report_missing),
+        ):
+            assert set(many(on).values_list("pk", flat=True)) == {c.pk for c in candidates if one(c, on)}, (
+                one.__name__,
+                on,
+            )
+
+
+def test_the_kept_activist_date_follows_every_write_R_RC_05_R_RC_07(branch_a, branch_b):
+    from core.idnumbers import make_id_number
+    from recruitment.models import Candidate, Stage, StageChange
+    from tests.factories import recruitment as rc
+
+    applicant = rc.candidate(branch_a, applied_on=date(2024, 1, 10))
+    leap = rc.activist(
+        branch_a, since=date(2024, 2, 29), applied_on=date(2023, 11, 1)
+    )  # a year complete on 28 February 2025 (R-GN-01)
+    later = rc.activist(branch_b, since=date(2024, 4, 10))
+    target = rc.target(
+        branch_b, since=date(2024, 3, 1), decided_on=date(2025, 3, 5), applied_on=date(2023, 11, 1)
+    )
+    assert leap.activist_since == date(2024, 2, 29)
+    assert target.activist_since == date(2024, 3, 1)  # kept after leaving the stage, as stage_since is
+    assert applicant.activist_since is None
+    assert_activist_since_kept()
+    assert_flags_agree_with_the_rule()
+
+    def change(c, to_state, decided_on, from_state=Stage.APPLICANT):
+        return StageChange(
+            candidate=c,
+            from_state=from_state,
+            to_state=to_state,
+            decided_on=decided_on,
+            decided_by="党支部委员会",
+        )
+
+    # Rows written outside the operations: one, a later and an earlier one, several at once.
+    change(applicant, Stage.ACTIVIST, date(2025, 1, 6)).save()
+    change(leap, Stage.ACTIVIST, date(2023, 12, 1)).save()  # earlier: the latest stays
+    StageChange.objects.bulk_create(
+        [
+            change(later, Stage.ACTIVIST, date(2025, 4, 9), from_state=Stage.ACTIVIST),
+            change(later, Stage.ACTIVIST, date(2025, 4, 9), from_state=Stage.ACTIVIST),  # the same day twice
+            change(target, Stage.TARGET, date(2025, 6, 1), from_state=Stage.TARGET),  # not into activist
+        ]
+    )
+    assert_activist_since_kept()
+    assert_flags_agree_with_the_rule()
+
+    # Bulk updates: a date moved, a change moved to another candidate, a change into another stage.
+    StageChange.objects.filter(candidate=later, decided_on=date(2025, 4, 9)).update(
+        decided_on=date(2025, 3, 1)
+    )
+    assert_activist_since_kept()
+    StageChange.objects.filter(candidate=applicant, to_state=Stage.ACTIVIST).update(candidate=later)
+    assert_activist_since_kept()
+    StageChange.objects.filter(candidate=leap, decided_on=date(2024, 2, 29)).update(to_state=Stage.TARGET)
+    assert_activist_since_kept()
+    StageChange.objects.filter(candidate=target, to_state=Stage.TARGET).update(to_state=Stage.ACTIVIST)
+    assert_activist_since_kept()
+    assert_flags_agree_with_the_rule()
+
+    # Deletes, one and all of a candidate's.
+    StageChange.objects.filter(candidate=later, decided_on=date(2025, 3, 1)).delete()
+    assert_activist_since_kept()
+    StageChange.objects.filter(candidate=leap).delete()
+    assert_activist_since_kept()
+    assert_flags_agree_with_the_rule()
+
+    # Whatever else writes the column is overruled: a stale instance saved, a bulk update, a new row.
+    stale = Candidate.objects.get(pk=target.pk)
+    change(target, Stage.ACTIVIST, date(2026, 2, 2)).save()
+    stale.phone = "13900000000"
+    stale.save()
+    assert_activist_since_kept()
+    Candidate.objects.update(activist_since=date(2000, 1, 1))
+    assert_activist_since_kept()
+    copied = {f.attname: getattr(applicant, f.attname) for f in Candidate._meta.concrete_fields}
+    copied |= {"id": None, "id_number": make_id_number("320102", applicant.birth_date, 999)}
+    Candidate.objects.bulk_create([Candidate(**copied | {"activist_since": date(2001, 1, 1)})])
+    assert_activist_since_kept()
+    assert_flags_agree_with_the_rule()
