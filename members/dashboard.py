@@ -6,7 +6,7 @@ overdue_letters); this module only scopes them and counts in SQL.
 
 from __future__ import annotations
 
-from django.db.models import Count, Q
+from django.db.models import Count, OuterRef, Q, Subquery
 from django.urls import reverse
 
 from core.access import scope_queryset, scoped_organization_ids
@@ -57,7 +57,10 @@ def _meeting_items(user, today) -> list[DashboardItem]:
 
 
 def _floating(user):
-    away = FloatingMember.objects.filter(member__status__in=Member.ACTIVE_STATUSES)
+    # The member's status looked up by key for the floating members asked about, not joined: the planner hashed
+    # the whole roll (50,000 members) to find the few hundred away (issue 21).
+    status = Subquery(Member.objects.filter(pk=OuterRef("member_id")).order_by().values("status")[:1])
+    away = FloatingMember.objects.alias(member_status=status).filter(member_status__in=Member.ACTIVE_STATUSES)
     return scope_queryset(away, user, "member__organization")
 
 
