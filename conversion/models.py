@@ -11,7 +11,7 @@ from datetime import date
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Exists, F, OuterRef, Q, Subquery, Value
+from django.db.models import Case, Exists, F, OuterRef, Q, Subquery, Value, When
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
@@ -25,13 +25,23 @@ USER = settings.AUTH_USER_MODEL
 TRANSITION_WARNING_DAYS = 30
 
 
-def enrolment_profile_value(field: str):
+def enrolment_profile_value(field: str, versions: list[RuleProfile] | None = None):
     """SQL twin of ``ConversionCase.profile``: the value of ``field`` in the rule profile in force when the case
-    was enrolled (``core.profile.rule_profile(at=created_at)``; the 细则 default before the first version)."""
+    was enrolled (``core.profile.rule_profile(at=created_at)``; the 细则 default before the first version).
+
+    ``versions``: every saved version, already read (``core.profile.rule_profile_versions()``): the same answer
+    as a CASE over them, newest first, instead of one lookup of the versions per case (issue 21)."""
+    model_field = RuleProfile._meta.get_field(field)
+    if versions is not None:
+        newest_first = sorted(versions, key=lambda v: (v.effective_from, v.pk), reverse=True)
+        return Case(
+            *(When(created_at__gte=v.effective_from, then=Value(getattr(v, field))) for v in newest_first),
+            default=Value(model_field.default),
+            output_field=model_field,
+        )
     version = RuleProfile.objects.filter(effective_from__lte=OuterRef("created_at")).order_by(
         "-effective_from", "-pk"
     )
-    model_field = RuleProfile._meta.get_field(field)
     return Coalesce(Subquery(version.values(field)[:1]), Value(model_field.default), output_field=model_field)
 
 
@@ -58,10 +68,12 @@ def transition_ending_condition(today: date) -> Q:
 
 
 class ConversionCaseQuerySet(models.QuerySet):
-    def with_marks(self):
-        """Each case's low and high marks (R-CV-06/R-CV-07) from the profile it is judged by."""
+    def with_marks(self, versions: list[RuleProfile] | None = None):
+        """Each case's low and high marks (R-CV-06/R-CV-07) from the profile it is judged by (``versions``: see
+        ``enrolment_profile_value``)."""
         return self.annotate(
-            mark_low=enrolment_profile_value("points_low"), mark_high=enrolment_profile_value("points_high")
+            mark_low=enrolment_profile_value("points_low", versions),
+            mark_high=enrolment_profile_value("points_high", versions),
         )
 
     def review_due(self):

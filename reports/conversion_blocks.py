@@ -18,7 +18,7 @@ from django.db.models.functions import Coalesce
 
 from conversion.models import CommitteeReferral, ConversionCase, DemocraticReview, LedgerEntry
 from core.dates import day_end, on_local_days
-from core.profile import rule_profile
+from core.profile import rule_profile, rule_profile_versions
 from reports.blocks import Block, Scope, Table, period_counting_day
 from reports.periods import Period
 
@@ -57,7 +57,9 @@ def conversion_block(scope: Scope, period: Period) -> Block:
         return Block(tables=[], note=SECRETARY_NOTE)
     on = period_counting_day(period)
     start, end = period.start, period.end
-    profile = rule_profile()
+    # Every version in one query: today's for the bands, and each case's enrolment version for its marks.
+    versions = rule_profile_versions()
+    profile = rule_profile(versions=versions)
     bands = balance_bands(profile.points_low, profile.points_base, profile.points_high)
     open_on = Q(opened_on__lte=on) & (Q(returned_on__isnull=True) | Q(returned_on__gt=on))
     in_transition = Q(returned_on__lte=on) & (Q(closed_on__isnull=True) | Q(closed_on__gt=on))
@@ -67,7 +69,7 @@ def conversion_block(scope: Scope, period: Period) -> Block:
     # the bands below show the distribution against today's marks.
     per_case = (
         ConversionCase.objects.annotate(balance_on=_balance_on(on))
-        .with_marks()
+        .with_marks(versions)
         .values("pk")
         .annotate(points=Max("balance_on", filter=open_on), low=Max("mark_low"), high=Max("mark_high"))
     )

@@ -87,3 +87,51 @@ def test_balance_bands_on_the_counting_day_match_the_former_computation_R_CV_06_
 def test_band_edges_on_31_march_R_CV_06_R_CV_07(edge_cases):
     bands = dict(rows(conversion_block(Scope(None), Period("quarter", 2026, 1)), "在管转化对象积分分布"))
     assert bands == {"低于3分": 1, "3至5分以下": 1, "5至10分以下": 1, "10至15分以下": 2, "15分及以上": 1}
+
+
+def test_each_case_is_judged_by_its_enrolment_version_read_once_R_CV_06_R_CV_07(center, branch_a):
+    """The block reads the profile versions once and gives each case its marks from them (issue 21): the same
+    marks as the per-case lookup (``with_marks()``) for a case enrolled before the first version, exactly at a
+    version's start, between versions and after the newest, with a version still to come."""
+    from core.models import RuleProfile
+    from core.profile import rule_profile_versions
+
+    first, second = local(2026, 1, 10, 8), local(2026, 2, 10, 8)
+    RuleProfile.objects.create(effective_from=first, points_low=Decimal("2"), points_high=Decimal("12"))
+    RuleProfile.objects.create(effective_from=second, points_low=Decimal("4"), points_high=Decimal("18"))
+    # two versions at one moment: the later row wins, as rule_profile picks
+    RuleProfile.objects.create(effective_from=second, points_low=Decimal("3.5"), points_high=Decimal("16"))
+    RuleProfile.objects.create(
+        effective_from=local(2027, 1, 1), points_low=Decimal("1"), points_high=Decimal("30")
+    )
+    balances = {
+        local(2026, 1, 1): Decimal("2.5"),  # before any version: the 细则 defaults, 3 and 15
+        first: Decimal("11.5"),  # exactly at the first version: 2 and 12
+        local(2026, 1, 31): Decimal("12"),
+        second: Decimal("3.5"),  # the later of the two rows at that moment: 3.5 and 16
+        local(2026, 3, 1): Decimal("16"),
+    }
+    for created_at, balance in balances.items():
+        case = make_case(center, branch_a, opened_on=date(2026, 1, 5))
+        entry(case, balance, local(2026, 3, 20))
+        ConversionCase.objects.filter(pk=case.pk).update(created_at=created_at)
+
+    versions = rule_profile_versions()
+    marks = list(
+        ConversionCase.objects.with_marks().values_list("pk", "mark_low", "mark_high").order_by("pk")
+    )
+    assert marks == list(
+        ConversionCase.objects.with_marks(versions).values_list("pk", "mark_low", "mark_high").order_by("pk")
+    )
+    assert [(low, high) for _, low, high in marks] == [
+        (Decimal("3"), Decimal("15")),
+        (Decimal("2"), Decimal("12")),
+        (Decimal("2"), Decimal("12")),
+        (Decimal("3.5"), Decimal("16")),
+        (Decimal("3.5"), Decimal("16")),
+    ]
+    for at in (*balances, local(2027, 1, 1), local(2025, 1, 1)):
+        assert rule_profile(at, versions=versions).pk == rule_profile(at).pk, at
+    warnings = dict(rows(conversion_block(Scope(None), Period("quarter", 2026, 1)), "积分预警"))
+    # below its own low mark: 2.5 < 3 only (3.5 is not below 3.5); at or above its high mark: 12 ≥ 12, 16 ≥ 16
+    assert list(warnings.values())[:2] == [1, 2]
