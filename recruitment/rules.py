@@ -279,7 +279,7 @@ def last_quarter_report_missing_q(on: date) -> Q:
 
 
 def _joined_on():
-    """The candidate's member record's joining date (the branch meeting's resolution, R-RC-17), looked up by
+    """The candidate's member record's joining date (the branch meeting's resolution), looked up by
     primary key for the candidates asked about, not joined: a join (or an EXISTS, which the planner hashes) read
     every member of the roll to find the few probationary ones (issue 21)."""
     from members.models import Member
@@ -308,7 +308,7 @@ def _unextended_probation_end_sql():
 
 def _probation_ends_by(on: date, *, days: int = 0) -> Q:
     """``probation_end_sql()`` shifted by ``days`` is ``on`` or before. An extension only lengthens probation
-    (R-RC-21: 6 to 12 months), so the year without it is checked first — the same answer, and the extension's
+    (by 6 to 12 months, ``vote_extension_6_to_12_months``), so the year without it is checked first — the same answer, and the extension's
     lookup is spared for every probationary member whose year alone already ends after ``on`` (issue 21)."""
     return Q(LessThanOrEqual(PeriodEnd(_unextended_probation_end_sql(), days=days), on)) & Q(
         LessThanOrEqual(PeriodEnd(probation_end_sql(), days=days), on)
