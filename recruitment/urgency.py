@@ -36,7 +36,6 @@ from recruitment.models import (
     CandidateVote,
     ConversionApplication,
     Stage,
-    StageChange,
     Talk,
 )
 from recruitment.rules import (
@@ -144,12 +143,14 @@ def _urgency_sql(candidates: QuerySet, *, on: date, profile: RuleProfile) -> tup
     """
     try:
         scoped = (
-            candidates.order_by().values("id", "stage", "applied_on", "member_id").query.sql_with_params()
+            candidates.order_by()
+            .values("id", "stage", "applied_on", "member_id", "activist_since")
+            .query.sql_with_params()
         )
     except EmptyResultSet:  # candidates.none(): an invalid filter
         return None
     p = _Params()
-    t = {model.__name__: model._meta.db_table for model in (Talk, Assessment, StageChange, CandidateVote)}
+    t = {model.__name__: model._meta.db_table for model in (Talk, Assessment, CandidateVote)}
     t |= {"Meeting": BranchMeeting._meta.db_table, "Approval": Approval._meta.db_table}
     t |= {"Application": ConversionApplication._meta.db_table, "Member": Member._meta.db_table}
     applicant, activist, target, probationary = (
@@ -167,10 +168,6 @@ last_assessed AS (  -- R-RC-06: rules.latest_assessment, on or before the day
     SELECT a.candidate_id, max(a.assessed_on) AS assessed_on FROM {t["Assessment"]} a
     WHERE a.candidate_id IN (SELECT id FROM c WHERE stage = {activist}) AND a.assessed_on <= {p(on)}::date
     GROUP BY a.candidate_id),
-made_activist AS (  -- rules.stage_since(…, ACTIVIST): the latest change into the stage
-    SELECT DISTINCT ON (sc.candidate_id) sc.candidate_id, sc.decided_on FROM {t["StageChange"]} sc
-    WHERE sc.candidate_id IN (SELECT id FROM c WHERE stage = {activist}) AND sc.to_state = {activist}
-    ORDER BY sc.candidate_id, sc.decided_on DESC, sc.id DESC),
 admission AS (  -- rules.latest_vote(…, ADMIT) and its approval (R-RC-14, R-RC-16)
     SELECT DISTINCT ON (v.candidate_id) v.candidate_id, v.passed, m.held_on, ap.id AS approval_id,
         ap.approved, ap.decided_on, ap.filed_on
@@ -187,7 +184,8 @@ extension AS (  -- rules.probation_end: the first approved extension (R-RC-21)
 file AS (
     SELECT c.id, c.stage, c.applied_on,
         NOT EXISTS (SELECT 1 FROM {t["Talk"]} tk WHERE tk.candidate_id = c.id) AS talk_missing,
-        COALESCE(la.assessed_on, ma.decided_on) AS assessed_since,
+        -- the latest change into the stage: rules.stage_since, kept on the candidate (activist_since)
+        COALESCE(la.assessed_on, c.activist_since) AS assessed_since,
         CASE WHEN ad.passed AND ad.approval_id IS NULL THEN ad.held_on END AS awaiting_since,
         CASE WHEN c.stage = {probationary} THEN (
             SELECT mb.joined_on FROM {t["Member"]} mb WHERE mb.id = c.member_id) END AS joined_on,
@@ -199,7 +197,6 @@ file AS (
             THEN {p(cutoff)}::date ELSE {last_working_day_before_sql("ad.filed_on")} END END AS filing_late
     FROM c
     LEFT JOIN last_assessed la ON la.candidate_id = c.id
-    LEFT JOIN made_activist ma ON ma.candidate_id = c.id
     LEFT JOIN admission ad ON ad.candidate_id = c.id
     LEFT JOIN extension ex ON ex.candidate_id = c.id
 ),
