@@ -34,7 +34,7 @@ from django.db import (
     connections,
     transaction,
 )
-from django.http import Http404
+from django.http import Http404, HttpRequest
 from django.utils import timezone
 from procrastinate import RetryStrategy, exceptions
 from procrastinate.contrib.django import app
@@ -304,6 +304,27 @@ def still_allowed(what: str = "该记录"):
         yield
     except (Http404, PermissionDenied) as exc:
         raise DomainError(f"您已无权访问{what}（权限或管理范围已变更），任务未执行。") from exc
+
+
+def origin(request: HttpRequest) -> dict[str, str]:
+    """Where a job was asked from — the client's address as the request saw it and the path — passed with
+    its arguments (JSON), so the log rows the job writes (a full ID number shown, R-MB-04) name them as the
+    request would have."""
+    meta = {key: request.META[key] for key in ("REMOTE_ADDR", "HTTP_X_FORWARDED_FOR") if key in request.META}
+    return {**meta, "PATH": request.get_full_path()}
+
+
+def origin_request(user, asked_from: dict[str, str] | None) -> HttpRequest | None:
+    """A stand-in for the request that queued the running job (``origin``'s answer), for the functions that
+    log from a request; None when the job was queued without one."""
+    if not asked_from:
+        return None
+    request = HttpRequest()
+    request.user = user
+    path, _, query = asked_from.get("PATH", "").partition("?")
+    request.path = request.path_info = path
+    request.META.update({k: v for k, v in asked_from.items() if k != "PATH"}, QUERY_STRING=query)
+    return request
 
 
 def keep_upload(data: bytes, suffix: str) -> str:

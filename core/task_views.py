@@ -2,6 +2,7 @@
 我的任务: each user's own jobs, their progress bar, result and file."""
 
 from django import forms
+from django.conf import settings
 from django.http import FileResponse, Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -123,6 +124,20 @@ def my_job_status(request, pk: int):
     )
     response["Cache-Control"] = "no-store"
     return response
+
+
+def job_start_page(request, *, title: str, action: str, label: str, back_url: str):
+    """What the address of a large document (an archive bundle, the quarterly analysis, a year's records)
+    shows when it is opened directly: the button that posts to ``action`` — the view that queues its job, as
+    the record's page does. A GET changes nothing; the caller has made the page's access checks."""
+    context = {
+        "title": title,
+        "action": action,
+        "label": label,
+        "back_url": back_url,
+        "keep_days": settings.JOB_FILE_DAYS,
+    }
+    return render(request, "core/jobs/start_page.html", context)
 
 
 @require_safe

@@ -7,12 +7,14 @@ from __future__ import annotations
 
 from django.http import Http404
 from django.shortcuts import redirect
-from django.views.decorators.http import require_POST
+from django.urls import reverse
+from django.views.decorators.http import require_POST, require_safe
 
 from core.access import get_object_for_user, sees_full_id_numbers, staff_required
 from core.audit import log_full_id_number_shown
-from core.jobs import start
+from core.jobs import origin, start
 from core.pdf import pdf_response, render_document
+from core.task_views import job_start_page
 from members import documents
 from members.models import FloatingCertificate, Meeting, Member, RelationTransfer
 
@@ -55,13 +57,19 @@ def meeting_minutes(request, pk: int):
     return pdf_response(render_document(document), document.download_name)
 
 
+@require_safe
 @staff_required
 def member_archive(request, pk: int):
-    """R-RC-23: the member's whole file, one PDF."""
+    """R-RC-23: the member's whole file, one PDF — typeset by a job (``member_archive_job``), never in a
+    request: its address shows the button that starts the job (the job logs the full ID number, R-MB-04)."""
     member = get_object_for_user(Member.objects.all(), request.user, pk=pk)
-    pdf = documents.member_archive_pdf(member, request.user)
-    _log_full_id_number(request, member)
-    return pdf_response(pdf, documents.member_archive_name(member))
+    return job_start_page(
+        request,
+        title=f"打印档案：{member.name}",
+        action=reverse("members_print:member_archive_job", args=[member.pk]),
+        label="打印档案（一人一档）",
+        back_url=reverse("members:detail", args=[member.pk]),
+    )
 
 
 @require_POST
@@ -72,7 +80,13 @@ def member_archive_job(request, pk: int):
     from members.tasks import member_archive_job as task
 
     member = get_object_for_user(Member.objects.all(), request.user, pk=pk)
-    run = start(task, user=request.user, label=f"生成党员档案：{member.name}", member_id=member.pk)
+    run = start(
+        task,
+        user=request.user,
+        label=f"生成党员档案：{member.name}",
+        member_id=member.pk,
+        asked_from=origin(request),
+    )
     return redirect("core:my_job", run.pk)
 
 

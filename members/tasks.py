@@ -12,6 +12,7 @@ from core.jobs import (
     Outcome,
     job,
     keep_upload,
+    origin_request,
     progress,
     read_upload_kept,
     requester,
@@ -82,7 +83,7 @@ def start_import(*, user, kind: str, data: bytes, file_format: str, rows: int):
 
 
 @job("members.export_members", "导出党员名册", retry=USER_RETRY)
-def export_members_job(query: str) -> Outcome:
+def export_members_job(query: str, asked_from: dict[str, str] | None = None) -> Outcome:
     """A big member export: the staff list's search (``query``, its query string) in the user's scope, as
     the member_export view writes it (members.importing.export_members, ID numbers logged or masked)."""
     from django.http import QueryDict
@@ -101,7 +102,12 @@ def export_members_job(query: str) -> Outcome:
     progress(0, total, "生成文件")
     content = export_members(queryset=members, file_format="xlsx", user=user)
     if sees_full_id_numbers(user):
-        log_id_number_views(user=user, model=Member, ids=members.values_list("pk", flat=True))
+        log_id_number_views(
+            user=user,
+            model=Member,
+            ids=members.values_list("pk", flat=True),
+            request=origin_request(user, asked_from),
+        )
     return Outcome(
         summary=f"已导出党员{total}名。",
         file_name=f"members-{local_today():%Y%m%d}.xlsx",
@@ -110,7 +116,7 @@ def export_members_job(query: str) -> Outcome:
 
 
 @job("members.archive_pdf", "生成党员档案", retry=USER_RETRY)
-def member_archive_job(member_id: int) -> Outcome:
+def member_archive_job(member_id: int, asked_from: dict[str, str] | None = None) -> Outcome:
     """R-RC-23: the member's whole file (members.documents.member_archive_pdf, as the print view), for a user
     who may still see the member; the full ID number on it is logged for roles that see it (R-MB-04)."""
     from core.access import get_object_for_user, sees_full_id_numbers
@@ -124,7 +130,7 @@ def member_archive_job(member_id: int) -> Outcome:
     progress(0, None, "排版档案")
     pdf = documents.member_archive_pdf(member, user)
     if sees_full_id_numbers(user):
-        log_id_number_view(user=user, person=member)
+        log_id_number_view(user=user, person=member, request=origin_request(user, asked_from))
     return Outcome(
         summary=f"{member.name}的档案已生成。", file_name=documents.member_archive_name(member), content=pdf
     )

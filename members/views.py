@@ -13,6 +13,7 @@ from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 
 from core.access import (
     Role,
@@ -26,7 +27,7 @@ from core.access import (
 from core.attachments import member_file
 from core.audit import log_id_number_views
 from core.dates import local_today
-from core.jobs import start
+from core.jobs import origin, start
 from core.models import Organization
 from core.operations import run_form
 from core.registry import timeline_for
@@ -188,12 +189,20 @@ def member_import(request):
 
 @staff_required
 def member_export(request):
-    """The searched, scoped member list as XLSX; ID numbers and phones masked for roles that need it."""
+    """The searched, scoped member list as XLSX; ID numbers and phones masked for roles that need it.
+
+    Posted by the list's 导出Excel button (the search in its query string): a big list queues a job, so a GET
+    (an old link, a crawler) only goes back to the list with the same search — a GET changes nothing."""
+    if request.method != "POST":
+        query = request.GET.urlencode()
+        return redirect(reverse("members:list") + (f"?{query}" if query else ""))
     members = _search(request)[1]
     if members.count() > settings.JOB_ROWS_THRESHOLD:  # a big list is written by a job: 我的任务 has the file
         from members.tasks import export_members_job
 
-        run = start(export_members_job, user=request.user, query=request.GET.urlencode())
+        run = start(
+            export_members_job, user=request.user, query=request.GET.urlencode(), asked_from=origin(request)
+        )
         return redirect("core:my_job", run.pk)
     content = export_members(queryset=members, file_format="xlsx", user=request.user)
     if sees_full_id_numbers(request.user):  # full ID numbers in the file: one log row per exported member

@@ -7,12 +7,13 @@ Everything is read in autocommit mode (no ATOMIC_REQUESTS), so rendering never h
 from __future__ import annotations
 
 from django.shortcuts import redirect
-from django.views.decorators.http import require_POST
+from django.urls import reverse
+from django.views.decorators.http import require_POST, require_safe
 
 from core.access import get_object_for_user, staff_required
-from core.audit import log_full_id_number_shown
-from core.jobs import start
+from core.jobs import origin, start
 from core.pdf import pdf_response, render_document
+from core.task_views import job_start_page
 from recruitment import documents
 from recruitment.document_numbers import FILED_ACTIONS
 from recruitment.models import (
@@ -82,14 +83,20 @@ def archive_checklist(request, pk: int):
     return _print(documents.archive_checklist(candidate))
 
 
+@require_safe
 @staff_required
 def candidate_archive(request, pk: int):
-    """R-RC-23: the candidate's whole recruitment file, one PDF (cover, contents, outline)."""
+    """R-RC-23: the candidate's whole recruitment file, one PDF (cover, contents, outline) — typeset by a job
+    (``candidate_archive_job``), never in a request: its address shows the button that starts the job (the
+    job logs the full ID number on the cover, R-MB-04)."""
     candidate = get_object_for_user(Candidate.objects.all(), request.user, pk=pk)
-    pdf = documents.candidate_archive_pdf(candidate, request.user)
-    # The cover carries the full ID number for the roles that see it: that viewing is logged (R-MB-04).
-    log_full_id_number_shown(request=request, person=candidate)
-    return pdf_response(pdf, documents.candidate_archive_name(candidate))
+    return job_start_page(
+        request,
+        title=f"打印发展党员档案：{candidate.name}",
+        action=reverse("recruitment_print:candidate_archive_job", args=[candidate.pk]),
+        label="打印全部档案",
+        back_url=reverse("recruitment:candidate", args=[candidate.pk]),
+    )
 
 
 @require_POST
@@ -100,6 +107,10 @@ def candidate_archive_job(request, pk: int):
 
     candidate = get_object_for_user(Candidate.objects.all(), request.user, pk=pk)
     run = start(
-        task, user=request.user, label=f"生成发展党员档案：{candidate.name}", candidate_id=candidate.pk
+        task,
+        user=request.user,
+        label=f"生成发展党员档案：{candidate.name}",
+        candidate_id=candidate.pk,
+        asked_from=origin(request),
     )
     return redirect("core:my_job", run.pk)

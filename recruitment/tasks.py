@@ -2,11 +2,11 @@
 
 from core.access import get_object_for_user, sees_full_id_numbers
 from core.audit import log_id_number_view
-from core.jobs import USER_RETRY, Outcome, job, progress, requester, still_allowed
+from core.jobs import USER_RETRY, Outcome, job, origin_request, progress, requester, still_allowed
 
 
 @job("recruitment.archive_pdf", "生成发展党员档案", retry=USER_RETRY)
-def candidate_archive_job(candidate_id: int) -> Outcome:
+def candidate_archive_job(candidate_id: int, asked_from: dict[str, str] | None = None) -> Outcome:
     """recruitment.documents.candidate_archive_pdf, as the print view, for a user who may still see the
     candidate; the full ID number on the cover is logged for roles that see it (R-MB-04)."""
     from recruitment import documents
@@ -18,7 +18,7 @@ def candidate_archive_job(candidate_id: int) -> Outcome:
     progress(0, None, "排版档案")
     pdf = documents.candidate_archive_pdf(candidate, user)
     if sees_full_id_numbers(user):
-        log_id_number_view(user=user, person=candidate)
+        log_id_number_view(user=user, person=candidate, request=origin_request(user, asked_from))
     return Outcome(
         summary=f"{candidate.name}的发展党员档案已生成。",
         file_name=documents.candidate_archive_name(candidate),

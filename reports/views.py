@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_POST
+from django.urls import reverse
+from django.views.decorators.http import require_POST, require_safe
 
 from core.access import staff_required
 from core.dates import local_today
 from core.jobs import start
+from core.task_views import job_start_page
 from members.analysis import quarterly_analysis
 from reports.blocks import Scope, compute_block, compute_blocks, get_block_spec
 from reports.charts import bar_chart
@@ -82,11 +84,21 @@ def analysis_file(user, query) -> tuple[bytes, str]:
     return analysis_pdf(analysis), f"quarterly-analysis-{period.year}-q{period.quarter}.pdf"
 
 
+@require_safe
 @staff_required
 def analysis_download(request):
-    """R-MB-10: the quarter's analysis as a printed PDF, for the user's scope."""
-    pdf, filename = analysis_file(request.user, request.GET)
-    return _download(pdf, "application/pdf", filename)
+    """R-MB-10: the quarter's analysis as a printed PDF, for the user's scope — typeset by a job
+    (``analysis_job``), never in a request: its address shows the button that starts the job."""
+    period = Period.from_query(request.GET)
+    _analysis_organization(request.user)  # the same refusal as the job's
+    query = f"year={period.year}&part=q{period.quarter}"
+    return job_start_page(
+        request,
+        title=f"打印{period.year}年第{period.quarter}季度党员教育管理分析",
+        action=f"{reverse('reports:analysis_job')}?{query}",
+        label="生成分析（PDF）",
+        back_url=f"{reverse('reports:statistics')}?{query}",
+    )
 
 
 @require_POST

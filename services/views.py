@@ -14,10 +14,10 @@ from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Count, Q
-from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from core import rate_limits
 from core.access import Role, can_write, is_admin, staff_required
@@ -27,6 +27,7 @@ from core.jobs import start
 from core.login_throttle import client_ip
 from core.operations import flash_form_errors, run_form
 from core.people import person_name
+from core.task_views import job_start_page
 from core.text import normalize_code
 from services import accountability, contact, desk, forms, lifecycle, lookup, statistics
 from services.access import DESK_ROLES
@@ -513,13 +514,18 @@ def records_file(year: int) -> tuple[bytes, str, int]:
     return write_csv(RECORD_COLUMNS, rows), f"service-records-{year}.csv", matters.count()
 
 
+@require_safe
 @desk_reader
 def records_csv(request, year: int):
-    """R-SV-17: the year's service records as CSV."""
-    content, filename, _count = records_file(year)
-    response = HttpResponse(content, content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
+    """R-SV-17: the year's service records as CSV — written by a job (``records_job``), never in a request:
+    its address shows the button that starts the job."""
+    return job_start_page(
+        request,
+        title=f"导出{year}年便民服务记录",
+        action=reverse("services:records_job", args=[year]),
+        label="导出记录",
+        back_url=reverse("services:records"),
+    )
 
 
 @require_POST

@@ -17,6 +17,7 @@ from openpyxl import load_workbook
 from core.exports import AdminCSV, AdminXLSX, Cell, write_csv, write_xlsx
 from tests import factories
 from tests.factories.services import at, register
+from tests.jobs.inline import job_file
 
 HOSTILE = ['=HYPERLINK("http://x","y")', "+1+1", "-2+3", "@SUM(A1)", "\tcmd", "\rcmd"]
 
@@ -55,10 +56,11 @@ def test_admin_export_formats_use_the_writer():
 
 
 @pytest.mark.django_db
-def test_service_records_csv_escapes_what_an_applicant_typed_R_SV_17(client, clerk):
+def test_service_records_csv_escapes_what_an_applicant_typed_R_SV_17(client, clerk, monkeypatch):
     register(clerk, when=at(2026, 3, 2), applicant_name='=HYPERLINK("http://x")', request="@SUM(1)")
     client.force_login(clerk)
-    text = client.get(reverse("services:records_csv", args=[2026])).content.decode("utf-8-sig")
+    url = reverse("services:records_job", args=[2026])
+    text = job_file(client, url, monkeypatch).decode("utf-8-sig")
     assert "'=HYPERLINK" in text and "'@SUM(1)" in text
     assert ",=HYPERLINK" not in text and ",@SUM" not in text
 

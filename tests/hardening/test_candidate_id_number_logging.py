@@ -1,6 +1,6 @@
-"""A recruitment candidate's full ID number is logged like a member's wherever it is shown — the archive PDF,
-the admin form, the history page — masked for the roles that do not need it, and listed on the auditor's
-page (R-MB-04)."""
+"""A recruitment candidate's full ID number is logged like a member's wherever it is shown — the archive PDF
+(typeset by its job), the admin form, the history page — masked for the roles that do not need it, and listed
+on the auditor's page (R-MB-04)."""
 
 import pytest
 from django.contrib.contenttypes.models import ContentType
@@ -9,9 +9,10 @@ from django.urls import reverse
 
 from core.audit import id_number_for_display, log_id_number_view
 from core.idnumbers import mask_id_number
-from core.models import IdNumberView
+from core.models import IdNumberView, TaskRun
 from tests import factories
 from tests.factories import recruitment as b
+from tests.jobs.inline import file_of, run_started
 from tests.pdfutils import pdf_page_texts
 
 pytestmark = pytest.mark.django_db
@@ -33,32 +34,62 @@ def _cover(pdf: bytes) -> str:
     return "".join(pdf_page_texts(pdf)[0].split())
 
 
+def _print_archive(client, candidate, monkeypatch) -> bytes:
+    """The candidate page's 打印全部档案: the job typesets the bundle, 我的任务 hands over the file."""
+    response = client.post(
+        reverse("recruitment_print:candidate_archive_job", args=[candidate.pk]), REMOTE_ADDR="10.1.2.3"
+    )
+    run = run_started(response, monkeypatch)
+    assert run.state == TaskRun.State.SUCCEEDED, run.error
+    return file_of(client, run)
+
+
 @pytest.mark.parametrize("persona", ["clerk", "admin_user"])
 def test_printing_a_candidates_archive_in_full_logs_one_viewing_of_that_candidate_R_MB_04(
-    client, request, candidate, persona
+    client, request, candidate, persona, monkeypatch
 ):
     user = request.getfixturevalue(persona)
     client.force_login(user)
-    url = reverse("recruitment_print:candidate_archive", args=[candidate.pk])
 
-    response = client.get(url)
+    pdf = _print_archive(client, candidate, monkeypatch)
 
-    assert response.status_code == 200
-    assert candidate.id_number in _cover(response.content)
+    assert candidate.id_number in _cover(pdf)
     view = IdNumberView.objects.get()
-    assert (view.viewed_by, view.subject, view.path) == (user, candidate, url)
+    # Logged by the job as the request that asked for it: the user, the address and the button's path.
+    url = reverse("recruitment_print:candidate_archive_job", args=[candidate.pk])
+    assert (view.viewed_by, view.subject, view.path, view.ip_address) == (user, candidate, url, "10.1.2.3")
 
 
 @pytest.mark.parametrize("persona", ["secretary_a", "auditor"])
 def test_the_candidates_archive_is_masked_for_secretaries_and_auditors_and_logs_nothing_R_MB_04(
-    client, request, candidate, persona
+    client, request, candidate, persona, monkeypatch
 ):
     client.force_login(request.getfixturevalue(persona))
 
-    cover = _cover(client.get(reverse("recruitment_print:candidate_archive", args=[candidate.pk])).content)
+    cover = _cover(_print_archive(client, candidate, monkeypatch))
 
     assert candidate.id_number not in cover and mask_id_number(candidate.id_number) in cover
     assert not IdNumberView.objects.exists()
+
+
+def test_the_archives_address_shows_the_button_and_neither_typesets_nor_logs_nor_queues_R_MB_04(
+    client, clerk, secretary_b, candidate, monkeypatch
+):
+    """A GET changes nothing: opening the bundle's address (a bookmark) shows the button that queues the job."""
+    from recruitment import documents
+
+    monkeypatch.setattr(documents, "candidate_archive_pdf", lambda *a, **k: pytest.fail("typeset in a GET"))
+    url = reverse("recruitment_print:candidate_archive", args=[candidate.pk])
+    client.force_login(clerk)
+
+    page = client.get(url).content.decode()
+
+    job_url = reverse("recruitment_print:candidate_archive_job", args=[candidate.pk])
+    assert f'<form method="post" action="{job_url}"' in page and "csrfmiddlewaretoken" in page
+    assert not IdNumberView.objects.exists() and not TaskRun.objects.exists()
+    client.force_login(secretary_b)  # another branch's candidate: 404, as before
+    assert client.get(url).status_code == 404
+    assert client.post(job_url).status_code == 404 and not TaskRun.objects.exists()
 
 
 def test_the_candidate_change_form_in_admin_is_logged_for_the_administrator_R_MB_04(

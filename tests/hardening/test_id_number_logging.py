@@ -56,7 +56,7 @@ def test_secretary_searching_sees_masked_numbers_and_logs_nothing_R_MB_04(client
 def test_clerk_export_logs_one_row_per_exported_member_R_MB_04(client, clerk, member, branch_a, branch_b):
     factories.make_member(branch_b)
     client.force_login(clerk)
-    response = client.get(reverse("members:export"), {"organization": branch_a.pk})
+    response = client.post(reverse("members:export") + f"?organization={branch_a.pk}")
     assert response.status_code == 200
     assert list(IdNumberView.objects.values_list("subject_id", "viewed_by_id")) == [(member.pk, clerk.pk)]
     assert IdNumberView.objects.get().path.startswith("/members/export/")
@@ -65,7 +65,7 @@ def test_clerk_export_logs_one_row_per_exported_member_R_MB_04(client, clerk, me
 @pytest.mark.django_db
 def test_secretary_export_is_masked_and_logs_nothing_R_MB_04(client, secretary_a, member):
     client.force_login(secretary_a)
-    assert client.get(reverse("members:export")).status_code == 200
+    assert client.post(reverse("members:export")).status_code == 200
     assert not IdNumberView.objects.exists()
 
 

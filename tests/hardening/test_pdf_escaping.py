@@ -1,14 +1,15 @@
 """Hostile input in printed documents: HTML typed into a free-text field prints as the literal characters in
 every PDF — never as markup, never double-escaped (issue 10).
 
-Each document is fetched through its print URL, the way a user gets it, with ``<script>`` and ``<b>`` in a
-free-text field it prints and in the person's name (which every document, page header, cover and table of
-contents carries). ``test_every_printed_document_is_covered`` walks the URLconf: a new PDF URL fails until it
-is added here.
+Each document is fetched through its print URL, the way a user gets it (a large one through the job its
+address's button queues), with ``<script>`` and ``<b>`` in a free-text field it prints and in the person's
+name (which every document, page header, cover and table of contents carries).
+``test_every_printed_document_is_covered`` walks the URLconf: a new PDF URL fails until it is added here.
 """
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from decimal import Decimal
 
@@ -49,6 +50,7 @@ from tests.factories import recruitment as b
 from tests.factories.conversion import bring_to
 from tests.factories.members import make_certificate, make_floating, make_meeting
 from tests.factories.services import at, register
+from tests.jobs.inline import file_of, run_started
 from tests.pdfutils import pdf_compact_text
 
 pytestmark = pytest.mark.django_db
@@ -63,9 +65,20 @@ def hostile(label: str) -> str:
     return f"{label}{PAYLOAD}"
 
 
+START_BUTTON = re.compile(r'<form method="post" action="([^"]+)"')
+
+
 def _pdf_text(client, url: str) -> str:
+    """The document as a user gets it: the PDF itself, or — for a large one, whose address shows the button
+    that queues its job — the job's file (the job run here) from 我的任务."""
     response = client.get(url)
     assert response.status_code == 200, (url, response.status_code)
+    if response["Content-Type"].startswith("text/html"):
+        action = START_BUTTON.findall(response.content.decode())[-1].replace("&amp;", "&")
+        with pytest.MonkeyPatch.context() as monkeypatch:
+            run = run_started(client.post(action), monkeypatch)
+        assert run.output_name.endswith(".pdf"), (url, run.error)
+        return pdf_compact_text(file_of(client, run))
     assert response["Content-Type"] == "application/pdf"
     return pdf_compact_text(response.content)
 

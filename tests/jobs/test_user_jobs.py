@@ -190,7 +190,7 @@ def test_a_big_export_is_a_file_only_its_owner_downloads_until_it_expires(branch
     other = factories.make_user(Role.CLERK, username="other_clerk")
     admin = factories.make_user(Role.ADMIN, username="another_admin", is_superuser=True)
     client.force_login(clerk)
-    response = client.get(reverse("members:export"))
+    response = client.post(reverse("members:export"))
     run = TaskRun.objects.get(task_name="members.export_members")
     assert response.status_code == 302 and response["Location"] == reverse("core:my_job", args=[run.pk])
     run_workers()

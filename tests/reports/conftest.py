@@ -8,6 +8,7 @@ full on 1 Mar 2026, transferred within the town to A (accepted 5 Feb).
 
 from datetime import date
 from decimal import Decimal
+from urllib.parse import urlencode
 
 import pytest
 
@@ -108,3 +109,22 @@ def quarter(db, branch_a, branch_b):
     dues_row(m5, 1, "3")
     dues_row(m1, 4, "10")  # next quarter
     return {"m1": m1, "m2": m2, "m3": m3, "m4": m4, "m5": m5, "group": group}
+
+
+@pytest.fixture
+def print_analysis(client, monkeypatch):
+    """The statistics page's 打印…分析（PDF） as the logged-in user: the job typesets it (run here, in the
+    test's transaction), 我的任务 hands over the file."""
+    from django.urls import reverse
+
+    from core.models import TaskRun
+    from tests.jobs.inline import file_of, run_started
+
+    def printed(query: dict) -> bytes:
+        response = client.post(reverse("reports:analysis_job") + "?" + urlencode(query))
+        run = run_started(response, monkeypatch)
+        assert run.state == TaskRun.State.SUCCEEDED, run.error
+        assert run.output_name.endswith(".pdf")
+        return file_of(client, run)
+
+    return printed

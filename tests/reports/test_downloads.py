@@ -74,12 +74,10 @@ def pdf_text(tmp_path):
 
 
 def test_quarterly_analysis_pdf_prints_the_figures_with_an_embedded_cjk_font_R_MB_10(
-    client, admin_user, quarter, pdf_text
+    client, admin_user, quarter, pdf_text, print_analysis
 ):
     client.force_login(admin_user)
-    response = client.get(reverse("reports:analysis_pdf"), Q1)
-    assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
-    text, fonts = pdf_text(response.content)
+    text, fonts = pdf_text(print_analysis(Q1))
     flat = " ".join(text.split())
     assert "2026年第1季度党员教育管理情况分析" in flat
     assert "全镇共有党员4名" in flat
@@ -91,12 +89,12 @@ def test_quarterly_analysis_pdf_prints_the_figures_with_an_embedded_cjk_font_R_M
 
 
 def test_quarterly_analysis_pdf_has_the_shared_header_page_footer_and_cjk_font_R_MB_10(
-    client, admin_user, quarter, tmp_path
+    client, admin_user, quarter, tmp_path, print_analysis
 ):
     """Printed through core.pdf like every center document: the center's name and the quarter in the header,
     「第 1 页 共 N 页」 in the footer, a Noto CJK font embedded."""
     client.force_login(admin_user)
-    pdf = client.get(reverse("reports:analysis_pdf"), Q1).content
+    pdf = print_analysis(Q1)
     pages = pdf_page_texts(pdf)
     compact = ["".join(page.split()) for page in pages]
     center = CenterProfile.current().name
@@ -107,9 +105,32 @@ def test_quarterly_analysis_pdf_has_the_shared_header_page_footer_and_cjk_font_R
     assert "东村党支部" in extract_text(pdf)
 
 
-def test_secretary_prints_the_analysis_of_their_branch_only_R_MB_10(client, secretary_a, quarter, pdf_text):
+def test_secretary_prints_the_analysis_of_their_branch_only_R_MB_10(
+    client, secretary_a, quarter, pdf_text, print_analysis
+):
     client.force_login(secretary_a)
-    text, _ = pdf_text(client.get(reverse("reports:analysis_pdf"), Q1).content)
+    text, _ = pdf_text(print_analysis(Q1))
     flat = " ".join(text.split())
     assert "东村党支部共有党员3名" in flat
     assert "西村" not in flat
+
+
+def test_the_analysis_address_shows_the_button_and_neither_typesets_nor_queues_R_MB_10(
+    client, secretary_a, monkeypatch, db
+):
+    """A GET changes nothing: the PDF's address (a bookmark) shows the button that queues the job, for the
+    quarter asked; a scoped account without an organisation is refused there as by the job."""
+    from core.models import TaskRun
+    from reports import views
+
+    monkeypatch.setattr(views, "analysis_pdf", lambda *a, **k: pytest.fail("typeset in a GET"))
+    client.force_login(secretary_a)
+    response = client.get(reverse("reports:analysis_pdf"), Q1)
+    page = response.content.decode()
+    action = reverse("reports:analysis_job") + "?year=2026&amp;part=q1"
+    assert response.status_code == 200 and response["Content-Type"].startswith("text/html")
+    assert f'<form method="post" action="{action}"' in page and "csrfmiddlewaretoken" in page
+    assert "2026年第1季度" in page and not TaskRun.objects.exists()
+    secretary_a.staff_profile.organization = None
+    secretary_a.staff_profile.save(update_fields=["organization"])
+    assert client.get(reverse("reports:analysis_pdf"), Q1).status_code == 404

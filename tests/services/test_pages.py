@@ -5,8 +5,10 @@ from datetime import date
 import pytest
 from django.urls import reverse
 
+from core.models import TaskRun
 from services.models import AccountabilityCase, Appointment, Complaint, Matter, MatterState, Sanction
 from tests.factories.services import at, register
+from tests.jobs.inline import job_file
 
 
 def _post(client, user, name, data=None, **kwargs):
@@ -190,14 +192,18 @@ def test_monthly_statistics_show_kinds_on_time_rate_and_working_days(client, cle
     assert "<svg" in client.get(reverse("services:stats") + "?month=2026-11").content.decode()
 
 
-def test_records_export_and_archive_by_administrator_R_SV_17(client, clerk, admin_user):
+def test_records_export_and_archive_by_administrator_R_SV_17(client, clerk, admin_user, monkeypatch):
     from services.desk import matter_complete
 
     matter_complete(matter=register(clerk, when=at(2026, 3, 2)), result="已办结", by=clerk)
     client.force_login(clerk)
-    csv = client.get(reverse("services:records_csv", args=[2026])).content.decode()
+    csv = job_file(client, reverse("services:records_job", args=[2026]), monkeypatch).decode()
     assert "王建国" in csv and "已办结" in csv
     assert client.post(reverse("services:records_archive", args=[2026])).status_code == 403
+    # The CSV's address (a bookmark) shows the button that queues the job: a GET writes nothing.
+    page = client.get(reverse("services:records_csv", args=[2026])).content.decode()
+    assert f'<form method="post" action="{reverse("services:records_job", args=[2026])}"' in page
+    assert TaskRun.objects.count() == 1
     client.force_login(admin_user)
     client.post(reverse("services:records_archive", args=[2026]))
     from services.models import YearArchive
