@@ -1,5 +1,5 @@
 """Admin for the shared settings: the working-day calendar (with the State Council notice import), the
-versioned rule profile, the center's facts and staff profiles."""
+versioned rule profile, the center's facts and staff profiles; and, read only, the reminders sent."""
 
 from axes.admin import AccessAttemptAdmin as AxesAttemptAdmin
 from django import forms
@@ -24,6 +24,8 @@ from core.jobs import start
 from core.localization import permission_label
 from core.numbering import series_name
 from core.people import person_name
+from core.registry import reminder_kinds, reminder_sources
+from core.reminders import day_text
 from core.two_factor import require_password_change
 
 
@@ -369,3 +371,91 @@ class GroupAdmin(DjangoGroupAdmin):
 
 admin.site.unregister(Group)
 admin.site.register(Group, GroupAdmin)
+
+
+class ReminderKindFilter(admin.SimpleListFilter):
+    title = "提醒类别"
+    parameter_name = "kind"
+
+    def lookups(self, request, model_admin):
+        return [(source.kind, source.label) for source in reminder_kinds()]
+
+    def queryset(self, request, queryset):
+        if not self.value():
+            return queryset
+        # A kind nobody registered (a typed or hostile value) lists nothing; it never reaches the query.
+        return queryset.filter(kind=self.value()) if self.value() in reminder_sources else queryset.none()
+
+
+class ReminderReadFilter(admin.SimpleListFilter):
+    title = "阅读状态"
+    parameter_name = "read"
+
+    def lookups(self, request, model_admin):
+        return [("no", "未读"), ("yes", "已读")]
+
+    def queryset(self, request, queryset):
+        if self.value() in ("no", "yes"):
+            return queryset.filter(read_at__isnull=self.value() == "no")
+        return queryset
+
+
+def _moment(at) -> str:
+    """2026年12月1日 08:30 (Beijing), or 「—」 for what has not happened."""
+    if at is None:
+        return "—"
+    local = timezone.localtime(at)
+    return f"{day_text(local.date())} {local:%H:%M}"
+
+
+@admin.register(models.Reminder)
+class ReminderAdmin(ReadOnlyAdmin):
+    """What was sent to whom and when: every reminder of the hourly round (core/reminders.py), read only —
+    they are made by the round and marked read by their recipient. Scoped by the recipient's organisation."""
+
+    scope_field = "user__staff_profile__organization"
+    list_display = ["recipient", "kind_label", "text", "occasion_day", "created", "read", "emailed", "texted"]
+    list_select_related = ["user"]
+    list_filter = [ReminderKindFilter, ReminderReadFilter]
+    search_fields = ["text", "user__last_name", "user__first_name"]
+    search_help_text = "按内容或接收人姓名搜索"
+    fields = readonly_fields = [
+        "recipient",
+        "kind_label",
+        "text",
+        "occasion_day",
+        "url",
+        "created",
+        "read",
+        "emailed",
+        "texted",
+    ]
+
+    @admin.display(description="接收人", ordering="user__last_name")
+    def recipient(self, reminder) -> str:
+        return person_name(reminder.user)
+
+    @admin.display(description="提醒类别", ordering="kind")
+    def kind_label(self, reminder) -> str:
+        source = reminder_sources.get(reminder.kind)
+        return source.label if source else reminder.kind
+
+    @admin.display(description="事由日期", ordering="occasion")
+    def occasion_day(self, reminder) -> str:
+        return day_text(reminder.occasion)
+
+    @admin.display(description="提醒时间", ordering="created_at")
+    def created(self, reminder) -> str:
+        return _moment(reminder.created_at)
+
+    @admin.display(description="已读时间", ordering="read_at")
+    def read(self, reminder) -> str:
+        return _moment(reminder.read_at) if reminder.read_at else "未读"
+
+    @admin.display(description="邮件发送时间", ordering="emailed_at")
+    def emailed(self, reminder) -> str:
+        return _moment(reminder.emailed_at)
+
+    @admin.display(description="短信发送时间", ordering="texted_at")
+    def texted(self, reminder) -> str:
+        return _moment(reminder.texted_at)

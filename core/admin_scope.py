@@ -239,6 +239,13 @@ class ScopedAdminMixin(ScopedChoicesMixin):
         return scope_queryset(queryset, request.user, self.scope_field)
 
     def lookup_allowed(self, lookup, value, request):
+        if any(
+            isinstance(spec, type)
+            and issubclass(spec, admin.SimpleListFilter)
+            and spec.parameter_name == lookup
+            for spec in self.get_list_filter(request)
+        ):
+            return True  # a list filter of our own (「已读」「未读」): its queryset() reads the value, not the ORM
         fields, lookups = _lookup_path(self.model, lookup)
         if any(part not in ALLOWED_LOOKUPS for part in lookups):
             return False
