@@ -70,7 +70,9 @@ def test_reminders_are_read_only_in_the_admin(client, admin_user, sent):
 
     assert "陈小明" in page and "张丽" in page and 'name="_save"' not in page
     assert client.get(reverse("admin:core_reminder_add")).status_code == 403
-    assert client.post(reverse("admin:core_reminder_delete", args=[mine.pk]), {"post": "yes"}).status_code == 403
+    assert (
+        client.post(reverse("admin:core_reminder_delete", args=[mine.pk]), {"post": "yes"}).status_code == 403
+    )
     assert Reminder.objects.filter(pk=mine.pk, read_at__isnull=False).exists()
 
 
