@@ -310,7 +310,9 @@ def origin(request: HttpRequest) -> dict[str, str]:
     """Where a job was asked from — the client's address as the request saw it and the path — passed with
     its arguments (JSON), so the log rows the job writes (a full ID number shown, R-MB-04) name them as the
     request would have."""
-    meta = {key: request.META[key] for key in ("REMOTE_ADDR", "HTTP_X_FORWARDED_FOR") if key in request.META}
+    meta: dict[str, str] = {
+        key: str(request.META[key]) for key in ("REMOTE_ADDR", "HTTP_X_FORWARDED_FOR") if key in request.META
+    }
     return {**meta, "PATH": request.get_full_path()}
 
 

@@ -18,12 +18,14 @@ from django.test import Client, override_settings
 from django.urls import reverse
 
 from core import archive, pdf
+from core.dates import local_today
+from tests.hardening.tables import changed_tables, fingerprint
 from tests.smoke.every_state import every_state_pages
 
 pytestmark = pytest.mark.django_db
 
 INVALID = "⟦无效模板变量:%s⟧"
-SKIP = re.compile(r"^/(accounts/logout|static/|admin/)|\.(xlsx|csv)(\?|$)|/export")
+SKIP = re.compile(r"^/(accounts/logout|static/|admin/)|\.xlsx(\?|$)")
 PRINTED = re.compile(r"^/print/")
 LINK = re.compile(r'href="(/[^"#]*)"')
 # A rule ID is the code's name for a rule; users read the regulation (core.rules.cite).
@@ -109,13 +111,40 @@ def _crawl(client: Client, seeds: list[str], printed: Printed, limit: int = 600)
     return seen
 
 
+# Tables a GET may write without changing anything: the logs of who saw a full ID number (R-MB-04) or opened
+# a scanned material (tests/hardening/tables.py leaves out the session, throttling and rate limits).
+LOGS = ("core_idnumberview", "core_attachmentview")
+
+
+def _addresses_of_started_work() -> list[str]:
+    """What a GET used to start or build in the request: the export, the archive bundles, the quarterly
+    analysis and the year's records. Their addresses are no links now (the buttons post); a bookmark still
+    opens them, and that GET must queue nothing."""
+    from members.models import Member
+    from recruitment.models import Candidate
+
+    year = local_today().year
+    return [
+        reverse("members:export"),
+        reverse("members_print:member_archive", args=[Member.objects.order_by("pk").first().pk]),
+        reverse("recruitment_print:candidate_archive", args=[Candidate.objects.order_by("pk").first().pk]),
+        f"{reverse('reports:analysis_pdf')}?year={year}&part=q1",
+        reverse("services:records_csv", args=[year]),
+    ]
+
+
 @pytest.mark.parametrize("username", ROLES)
 def test_every_page_and_document_in_every_state_renders_for_each_demo_role(demo_site, printed, username):
     client = Client(raise_request_exception=True)
     client.force_login(User.objects.get(username=username))
     states = every_state_pages()
+    bookmarks = _addresses_of_started_work()
+    before = fingerprint(exclude=LOGS)
     with _flagging_templates():
-        visited = _crawl(client, [reverse("core:dashboard"), *states], printed)
+        visited = _crawl(client, [reverse("core:dashboard"), *states, *bookmarks], printed)
+    # A GET changes nothing: no job queued (core_taskrun, procrastinate_jobs), no record written.
+    assert changed_tables(before, fingerprint(exclude=LOGS)) == []
+    assert all(url in visited for url in bookmarks)
     assert len(visited) > 60, visited
     assert any(PRINTED.search(url) for url in visited), "no printed document was reached"
     errors = {url: code for url, code in visited.items() if isinstance(code, int) and code >= 500}
@@ -124,7 +153,7 @@ def test_every_page_and_document_in_every_state_renders_for_each_demo_role(demo_
     assert silent == {}  # neither an unresolved variable nor a rule ID where the regulation should stand
     # Every link a page shows is one the user may follow: no 403/404 behind a visible link. (A branch
     # secretary may be refused another branch's record when it was not reached through a link.)
-    out_of_scope = set(states) if username == "secretary" else set()
+    out_of_scope = {*states, *bookmarks} if username == "secretary" else set(bookmarks)
     refused = {url: code for url, code in visited.items() if code in (403, 404) and url not in out_of_scope}
     assert refused == {}
 
