@@ -166,7 +166,10 @@ def record_history(model: type[Model], pk, *, viewer) -> list[HistoryEntry]:
         .select_related("history_user")
         .order_by("history_date", "history_id")
     )
-    fields = [f for f in model._meta.concrete_fields if not f.primary_key]
+    # The fields the history keeps (a column the database keeps for itself, e.g. Candidate.activist_since, is
+    # excluded from it and has no past to show).
+    tracked = {f.attname for f in history_of(model).model._meta.concrete_fields}
+    fields = [f for f in model._meta.concrete_fields if not f.primary_key and f.attname in tracked]
     entries, previous = [], None
     for version in versions:
         changes = []
