@@ -118,12 +118,9 @@ def test_a_confirmed_file_that_no_longer_passes_imports_nothing_R_MB_05(client, 
     assert re.search("导入失败.*未导入任何数据", str(list(get_messages(done.wsgi_request))[0]))
 
 
-def test_the_admin_organisation_import_reads_files_the_same_way_R_MB_01(client, admin_user, town):
-    data = tablib.Dataset(
-        ["N1", "北村党支部", "党支部", town.name], headers=["组织代码", "组织名称", "组织类型", "上级组织"]
-    )
-    client.force_login(admin_user)
-    response = client.post(
+def _check_organisations(client, user, data: tablib.Dataset):
+    client.force_login(user)
+    return client.post(
         reverse("admin:core_organization_import"),
         {
             "resource": "0",
@@ -131,6 +128,13 @@ def test_the_admin_organisation_import_reads_files_the_same_way_R_MB_01(client, 
             "import_file": SimpleUploadedFile("o.csv", data.export("csv").encode("gb18030")),
         },
     )
+
+
+def test_the_admin_organisation_import_reads_files_the_same_way_R_MB_01(client, admin_user, town):
+    data = tablib.Dataset(
+        ["N1", "北村党支部", "党支部", town.name], headers=["组织代码", "组织名称", "组织类型", "上级组织"]
+    )
+    response = _check_organisations(client, admin_user, data)
     assert "confirm_form" in response.context
     _confirm(client, response, reverse("admin:core_organization_process_import"))
     assert Organization.objects.get(code="N1").parent == town
@@ -146,15 +150,7 @@ def test_the_admin_organisation_import_lists_each_bad_row_citing_the_regulation_
         ["N2", "南村党支部", "党支部", ""],
         headers=["组织代码", "组织名称", "组织类型", "上级组织"],
     )
-    client.force_login(admin_user)
-    response = client.post(
-        reverse("admin:core_organization_import"),
-        {
-            "resource": "0",
-            "format": CSV,
-            "import_file": SimpleUploadedFile("o.csv", data.export("csv").encode("gb18030")),
-        },
-    )
+    response = _check_organisations(client, admin_user, data)
     html = response.content.decode()
     assert "confirm_form" not in response.context
     assert "第3行：上级组织：请选择上级组织" in html
