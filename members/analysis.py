@@ -29,7 +29,7 @@ from django.db.models import (
 
 from core.dates import local_today, month_bounds, quarter_bounds
 from core.models import Organization
-from members.dues import period_due_range, with_due_months
+from members.dues import expected_by_organization, period_due_range, with_period_arrears
 from members.meetings import MEETING_EVERY_MONTHS
 from members.models import (
     Attendance,
@@ -524,16 +524,23 @@ def dues(*, org_ids: OrgIds, start: date, end: date, today: date | None = None) 
     """
     first, last = period_due_range(start, end, today or local_today())
     money = DecimalField(max_digits=12, decimal_places=2)
-    members = with_due_months(roll(org_ids), first=first, last=last)
-    per_branch = {
-        org_id: (expected or Decimal("0"), short or Decimal("0"), n)
-        for org_id, expected, short, n in members.values("organization_id")
+    # Expected: from the steps per organisation the database keeps (members.DuesDueTally); arrears: only the
+    # members who may owe a month of the period (members.DuesGap), each then counted exactly.
+    expected = {
+        org_id: amount or Decimal("0")
+        for org_id, amount in scoped(expected_by_organization(first=first, last=last), org_ids).values_list(
+            "organization_id", "expected_amount"
+        )
+    }
+    owing = {
+        org_id: (short or Decimal("0"), n)
+        for org_id, short, n in with_period_arrears(roll(org_ids), first=first, last=last)
+        .values("organization_id")
         .annotate(
-            expected=Sum("expected_amount", output_field=money),
             short=Sum("arrears_amount", output_field=money),
             n=Count("pk", filter=Q(arrears_count__gt=0)),
         )
-        .values_list("organization_id", "expected", "short", "n")
+        .values_list("organization_id", "short", "n")
         .order_by()
     }
     # Collected: the payments' sums per organisation and month, kept by the database (members.DuesMonthTally).
@@ -546,10 +553,10 @@ def dues(*, org_ids: OrgIds, start: date, end: date, today: date | None = None) 
     return [
         BranchDues(
             branch=name,
-            expected=per_branch.get(pk, (Decimal("0"),) * 2 + (0,))[0],
+            expected=expected.get(pk, Decimal("0")),
             collected=collected.get(pk) or Decimal("0"),
-            arrears=per_branch.get(pk, (Decimal("0"),) * 2 + (0,))[1],
-            members_in_arrears=per_branch.get(pk, (0, 0, 0))[2],
+            arrears=owing.get(pk, (Decimal("0"), 0))[0],
+            members_in_arrears=owing.get(pk, (Decimal("0"), 0))[1],
         )
         for pk, name in branches(org_ids).values_list("pk", "name")
     ]

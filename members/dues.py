@@ -48,7 +48,7 @@ from django.db.models import (
     Value,
     When,
 )
-from django.db.models.functions import Cast, Coalesce, ExtractMonth
+from django.db.models.functions import Cast, Coalesce, ExtractMonth, ExtractYear, Greatest
 
 from core.dates import add_months
 from core.numbering import format_number, next_number
@@ -56,6 +56,7 @@ from members.exceptions import MemberError
 from members.models import (
     DuesBase,
     DuesCategory,
+    DuesDueTally,
     DuesGap,
     DuesLapseHandling,
     DuesPayment,
@@ -344,6 +345,44 @@ def _may_owe(queryset: QuerySet, *, first: date, last: date) -> QuerySet:
     predicates below narrow to them first, then decide exactly."""
     runs = DuesGap.objects.filter(Q(open_from__lte=last) | Q(last__gte=first, first__lte=last))
     return queryset.filter(pk__in=runs.values("member_id"))
+
+
+def _month_index(expression) -> Any:
+    """year * 12 + month - 1 of a date expression: months counted from year 0."""
+    return ExtractYear(expression) * 12 + ExtractMonth(expression) - 1
+
+
+def expected_by_organization(*, first: date, last: date) -> QuerySet:
+    """The months owed in [first, last] and their money per organisation of the members on the roll (R-MB-07,
+    R-MB-13, R-MB-14): ``organization_id``, ``expected_count``, ``expected_amount`` — the sums of
+    ``with_due_months``' ``expected_count`` and ``expected_amount`` over the active members, from the steps the
+    database keeps (members.DuesDueTally, migration 0014) without reading a member. A step at a month up to
+    ``last`` counts once for each month of the window from it (or from ``first``) to ``last``."""
+    first, last = first.replace(day=1), last.replace(day=1)
+    rows = DuesDueTally.objects.filter(month__lte=last) if first <= last else DuesDueTally.objects.none()
+    end = Value(last.year * 12 + last.month)  # one past last's index
+    covered = ExpressionWrapper(
+        end - Greatest(_month_index(F("month")), Value(first.year * 12 + first.month - 1)),
+        output_field=IntegerField(),
+    )
+    return (
+        rows.values("organization_id")
+        .annotate(
+            expected_count=Sum(F("months") * covered, output_field=IntegerField()),
+            expected_amount=Sum(ExpressionWrapper(F("amount") * covered, output_field=MONEY)),
+        )
+        .order_by()
+    )
+
+
+def with_period_arrears(queryset: QuerySet, *, first: date, last: date) -> QuerySet:
+    """``with_due_months`` for the arrears of a report period: only the members of ``queryset`` who may owe a
+    month of [first, last] (members.DuesGap) are read; the others owe nothing there, so sums of
+    ``arrears_count`` and ``arrears_amount`` equal those over the whole of ``queryset``."""
+    first, last = first.replace(day=1), last.replace(day=1)
+    if first > last:
+        return with_due_months(queryset.none(), first=first, last=last)
+    return with_due_months(_may_owe(queryset, first=first, last=last), first=first, last=last)
 
 
 def with_arrears(queryset: QuerySet, on: date) -> QuerySet:

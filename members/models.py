@@ -724,6 +724,41 @@ class DuesMonthTally(models.Model):
         return f"{self.organization_id} {self.month:%Y-%m} {self.amount}"
 
 
+class DuesDueTally(models.Model):
+    """Derived: the dues expected (应交, R-MB-07, R-MB-13, R-MB-14) per organisation as changes from a month on —
+    the statistics' 应交 column without reading every member (issue 21).
+
+    The months owed and their money per month, summed over an organisation's members on the roll, are a step
+    function of the month; a row holds its step at ``month``: from that month on, ``months`` more months owed
+    each month and ``amount`` more yuan (negative to go down). The figure of a window of months is the sum over
+    the rows up to its last month of the step times the months of the window it covers
+    (``members.dues.expected_by_organization``). Kept by the triggers on Member and DuesBase (migration 0014) in
+    the statement that writes them, whoever writes them: each subtracts the steps of the members it touches as
+    they were and adds them as they are, from the same rule as ``members.dues.with_due_months`` — from the
+    joining month, active members only, the year's amount, else last year's, else the member record's, a
+    reduction from its month and an exemption (0) not owed."""
+
+    organization = models.ForeignKey(
+        Organization,
+        verbose_name="党组织",
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        db_index=False,  # dues_due_tally_key leads with it
+        related_name="+",
+    )
+    month = models.DateField("起始月份")
+    months = models.IntegerField("每月应交月数变化")
+    amount = models.DecimalField("每月应交金额变化（元）", max_digits=14, decimal_places=2)
+
+    class Meta:
+        verbose_name = "党费按月应交统计（派生）"
+        verbose_name_plural = verbose_name
+        constraints = [models.UniqueConstraint(fields=["organization", "month"], name="dues_due_tally_key")]
+
+    def __str__(self) -> str:
+        return f"{self.organization_id} {self.month:%Y-%m} {self.months} {self.amount}"
+
+
 class Meeting(models.Model):
     """R-MB-08: 三会一课 and party day, with an attendance roll."""
 

@@ -1,7 +1,9 @@
-"""The statistics' dues block (党费收缴, R-MB-07, R-MB-13) gives exactly the figures of a direct count, for every
-period the page offers and after every kind of write: the 实交 column from the sums the database keeps per
-organisation and month (members.DuesMonthTally, migration 0013), the rest from the months owed (with_due_months,
-whose arrears are proven in tests/members/test_dues_gap.py and test_dues_derived.py)."""
+"""The statistics' dues block (党费收缴, R-MB-07, R-MB-13, R-MB-14) gives exactly the figures of a direct count,
+for every period the page offers and after every kind of write: the 实交 column from the sums the database keeps
+per organisation and month (members.DuesMonthTally, migration 0013), the 应交 column from the steps it keeps per
+organisation and month (members.DuesDueTally, migration 0014), the arrears from the members who may owe
+(members.DuesGap) — each compared with with_due_months over every member on the roll, whose arrears are proven
+in tests/members/test_dues_gap.py and test_dues_derived.py."""
 
 from collections import Counter
 from datetime import date
@@ -9,10 +11,19 @@ from decimal import Decimal
 
 import pytest
 from django.db import connection
+from django.db.models import F
 
 from members import analysis
-from members.dues import dues_pay, period_due_range, with_due_months
-from members.models import DuesMonthTally, DuesPayment, Member
+from members.dues import (
+    dues_base_set,
+    dues_pay,
+    dues_reduction_record,
+    expected_by_organization,
+    period_due_range,
+    with_due_months,
+)
+from members.models import DuesBase, DuesDueTally, DuesMonthTally, DuesPayment, Member
+from members.status import change_status
 from reports.periods import Period
 from tests import factories
 
@@ -40,9 +51,9 @@ def kept_tally() -> dict:
     return {(o, m): a for o, m, a in DuesMonthTally.objects.values_list("organization_id", "month", "amount")}
 
 
-def direct_block(start: date, end: date) -> dict:
+def direct_block(start: date, end: date, today: date = TODAY) -> dict:
     """Per branch name: expected, collected, arrears, members in arrears — counted member by member."""
-    first, last = period_due_range(start, end, TODAY)
+    first, last = period_due_range(start, end, today)
     figures: dict[int, list] = {}
     for m in with_due_months(
         Member.objects.filter(status__in=Member.ACTIVE_STATUSES), first=first, last=last
@@ -134,3 +145,167 @@ def test_a_wrong_tally_is_seen_R_MB_07(branch_a):
     period = Period("quarter", 2026, 1)
     shown = analysis.dues(org_ids=None, start=period.start, end=period.end, today=TODAY)
     assert {b.collected for b in shown if b.branch == branch_a.name} == {Decimal("99.00")}
+
+
+# --- 应交: the kept steps (members.DuesDueTally) against with_due_months over every member ------------------
+
+# Every month of three years, each quarter and each year: a wrong step shows in the month it is wrong.
+WINDOWS = (
+    [(date(y, m, 1), date(y, m, 1)) for y in (2025, 2026, 2027) for m in range(1, 13)]
+    + [(date(y, q * 3 - 2, 1), date(y, q * 3, 1)) for y in (2025, 2026, 2027) for q in range(1, 5)]
+    + [(date(y, 1, 1), date(y, 12, 1)) for y in (2024, 2025, 2026, 2027)]
+)
+# The days the block is checked on: January (the window is last year), mid-year, the last day of the year.
+BLOCK_DAYS = [date(2026, 1, 10), date(2026, 7, 1), date(2026, 11, 22), date(2027, 1, 1), date(2027, 12, 31)]
+
+
+def direct_expected(first: date, last: date) -> dict:
+    figures: dict[int, tuple[int, Decimal]] = {}
+    for m in with_due_months(
+        Member.objects.filter(status__in=Member.ACTIVE_STATUSES), first=first, last=last
+    ):
+        count, amount = figures.get(m.organization_id, (0, Decimal("0")))
+        figures[m.organization_id] = (count + m.expected_count, amount + m.expected_amount)
+    return {org: figure for org, figure in figures.items() if figure != (0, Decimal("0"))}
+
+
+def kept_expected(first: date, last: date) -> dict:
+    figures = {
+        row["organization_id"]: (row["expected_count"], row["expected_amount"])
+        for row in expected_by_organization(first=first, last=last)
+    }
+    return {org: figure for org, figure in figures.items() if figure != (0, Decimal("0"))}
+
+
+def assert_expected_exact() -> None:
+    for first, last in WINDOWS:
+        assert kept_expected(first, last) == direct_expected(first, last), (first, last)
+    for today in BLOCK_DAYS:
+        for period in PERIODS:
+            shown = {
+                b.branch: (b.expected, b.collected, b.arrears, b.members_in_arrears)
+                for b in analysis.dues(org_ids=None, start=period.start, end=period.end, today=today)
+            }
+            assert shown == direct_block(period.start, period.end, today), (today, period)
+
+
+def _reduce(member, year, amount, from_month):
+    dues_reduction_record(
+        member=member,
+        year=year,
+        reduced_amount=Decimal(amount),
+        from_month=from_month,
+        branch_decision="支部决定",
+        branch_decided_on=date(year, 1, 2),
+        committee_approval="镇党委批准",
+        committee_approved_on=date(year, 1, 3),
+        recorded_by=None,
+    )
+
+
+def _base(member, year, base, set_on, clerk):
+    return dues_base_set(
+        member=member,
+        year=year,
+        category="salaried",
+        base=Decimal(base),
+        set_on=set_on,
+        set_by=clerk,
+    )
+
+
+def test_expected_equals_a_direct_count_after_every_kind_of_write_R_MB_07_R_MB_13_R_MB_14(
+    branch_a, branch_b, clerk
+):
+    old = factories.make_member(branch_a, joined_on=date(1990, 3, 15), monthly_dues=Decimal("1.50"))
+    undated = factories.make_member(branch_a, joined_on=None, monthly_dues=Decimal("3.00"))
+    mid = factories.make_member(
+        branch_b, joined_on=date(2026, 5, 20), status=Member.Status.PROBATIONARY
+    )  # joins mid-quarter, mid-year
+    january = factories.make_member(branch_b, joined_on=date(2026, 1, 1), status=Member.Status.PROBATIONARY)
+    late = factories.make_member(branch_b, joined_on=date(2027, 12, 31), status=Member.Status.PROBATIONARY)
+    probationary = factories.make_member(
+        branch_a, status=Member.Status.PROBATIONARY, joined_on=date(2025, 8, 1)
+    )
+    assert_expected_exact()
+    assert kept_expected(
+        date(2026, 1, 1), date(2026, 12, 1)
+    )  # the checks compare figures that are not all zero
+
+    # Bases: one for this year; one for last year only (this year is provisional at last year's amount,
+    # R-MB-14); one set late in the year; a re-set; a reduction from a month; an exemption from a month.
+    _base(old, 2026, "4000", date(2026, 1, 5), clerk)
+    _base(undated, 2025, "12000", date(2025, 2, 1), clerk)
+    assert_expected_exact()
+    _base(mid, 2026, "8000", date(2026, 11, 30), clerk)
+    _base(old, 2026, "6000", date(2026, 3, 1), clerk)
+    assert_expected_exact()
+    _base(january, 2026, "2000", date(2026, 1, 20), clerk)
+    _reduce(old, 2026, "20.00", 4)
+    _reduce(january, 2026, "0", 7)  # exempt from July: those months are not owed
+    assert_expected_exact()
+    _base(january, 2025, "9000", date(2025, 12, 1), clerk)  # before joining: owes nothing for 2025
+    _base(probationary, 2025, "3500", date(2025, 9, 1), clerk)
+    _base(probationary, 2027, "500", date(2027, 1, 5), clerk)  # 2026 on 2025's, 2027 its own
+    assert_expected_exact()
+    # Base rows written directly: an update of one, of many, a move of a base to another year, deletions.
+    DuesBase.objects.filter(member=undated, year=2025).update(monthly_amount=Decimal("99.99"))
+    DuesBase.objects.filter(year=2026).update(monthly_amount=F("monthly_amount") + Decimal("1.00"))
+    assert_expected_exact()
+    DuesBase.objects.filter(member=probationary, year=2025).update(year=2024)
+    DuesBase.objects.filter(member=old, year=2026).update(reduced_amount=Decimal("0"))
+    assert_expected_exact()
+    DuesBase.objects.filter(member=probationary, year=2024).delete()
+    DuesBase.objects.filter(member=january).delete()
+    assert_expected_exact()
+
+    # Members: joining date changed (later, earlier, removed), the record's amount, a move, a bulk move back,
+    # a member leaving (a dated status change) and a correction back, a bulk status update, a deletion.
+    Member.objects.filter(pk=mid.pk).update(joined_on=date(2026, 8, 31))
+    Member.objects.filter(pk=late.pk).update(joined_on=date(2026, 12, 1))
+    Member.objects.filter(pk=january.pk).update(joined_on=None)
+    assert_expected_exact()
+    Member.objects.filter(pk=undated.pk).update(monthly_dues=Decimal("0.20"))
+    Member.objects.filter(pk=old.pk).update(organization=branch_b)
+    assert_expected_exact()
+    Member.objects.filter(organization=branch_b).update(organization=branch_a, monthly_dues=Decimal("2.50"))
+    assert_expected_exact()
+    change_status(
+        member=mid,
+        to_status=Member.Status.DECEASED,
+        effective_on=date(2026, 10, 3),
+        reason="病故",
+        recorded_by=clerk,
+    )
+    assert_expected_exact()
+    Member.objects.filter(pk=mid.pk).update(status=Member.Status.PROBATIONARY)  # a correction in bulk
+    Member.objects.filter(pk__in=[old.pk, probationary.pk]).update(status=Member.Status.TRANSFERRED_OUT)
+    assert_expected_exact()
+    Member.objects.update(name="改名")  # a bulk update that changes nothing the figures depend on
+    late.delete()
+    assert_expected_exact()
+    # Members and bases added by SQL in bulk, as the demo data and the import do.
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "INSERT INTO members_duesbase (member_id, year, category, monthly_amount, set_on, "
+            "branch_decision, committee_approval) "
+            "SELECT m.id, 2027, 'relief', 0.20, DATE '2027-01-02', '', '' FROM members_member m "
+            "WHERE m.status IN ('full', 'probationary') AND NOT EXISTS ("
+            "SELECT 1 FROM members_duesbase b WHERE b.member_id = m.id AND b.year = 2027)"
+        )
+    assert_expected_exact()
+    with connection.cursor() as cursor:
+        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+        cursor.execute("TRUNCATE members_duesbase")
+    assert_expected_exact()
+
+
+def test_a_wrong_expected_step_is_seen_R_MB_07(branch_a):
+    """Proof that the check above can fail: the block's 应交 reads the kept steps, not the members."""
+    factories.make_member(branch_a)
+    first, last = date(2026, 1, 1), date(2026, 3, 1)
+    assert kept_expected(first, last) == direct_expected(first, last) == {branch_a.pk: (3, Decimal("6.00"))}
+    DuesDueTally.objects.create(organization=branch_a, month=date(2026, 3, 1), months=0, amount=Decimal("1"))
+    assert kept_expected(first, last) != direct_expected(first, last)
+    shown = analysis.dues(org_ids=None, start=first, end=date(2026, 3, 31), today=TODAY)
+    assert {b.expected for b in shown if b.branch == branch_a.name} == {Decimal("7.00")}
