@@ -24,6 +24,7 @@ from django.db.models import (
     Q,
     QuerySet,
     Sum,
+    Value,
     When,
 )
 
@@ -524,14 +525,7 @@ def dues(*, org_ids: OrgIds, start: date, end: date, today: date | None = None) 
     """
     first, last = period_due_range(start, end, today or local_today())
     money = DecimalField(max_digits=12, decimal_places=2)
-    # Expected: from the steps per organisation the database keeps (members.DuesDueTally); arrears: only the
-    # members who may owe a month of the period (members.DuesGap), each then counted exactly.
-    expected = {
-        org_id: amount or Decimal("0")
-        for org_id, amount in scoped(expected_by_organization(first=first, last=last), org_ids).values_list(
-            "organization_id", "expected_amount"
-        )
-    }
+    # Arrears: only the members who may owe a month of the period (members.DuesGap), each counted exactly.
     owing = {
         org_id: (short or Decimal("0"), n)
         for org_id, short, n in with_period_arrears(roll(org_ids), first=first, last=last)
@@ -543,18 +537,30 @@ def dues(*, org_ids: OrgIds, start: date, end: date, today: date | None = None) 
         .values_list("organization_id", "short", "n")
         .order_by()
     }
-    # Collected: the payments' sums per organisation and month, kept by the database (members.DuesMonthTally).
-    collected = dict(
+    # Expected and collected in one query, from what the database keeps: the steps of the months owed per
+    # organisation (members.DuesDueTally) and the payments' sums per organisation and month
+    # (members.DuesMonthTally).
+    expected_rows = (
+        scoped(expected_by_organization(first=first, last=last), org_ids)
+        .annotate(column=Value(0))
+        .values_list("organization_id", "column", "expected_amount")
+    )
+    collected_rows = (
         scoped(DuesMonthTally.objects.filter(month__range=(start, end)), org_ids)
-        .values_list("organization_id")
-        .annotate(s=Sum("amount"))
+        .values("organization_id")
+        .annotate(column=Value(1), s=Sum("amount"))
+        .values_list("organization_id", "column", "s")
         .order_by()
     )
+    sums: dict[tuple[int, int], Decimal] = {
+        (org_id, column): amount or Decimal("0")
+        for org_id, column, amount in expected_rows.union(collected_rows, all=True)
+    }
     return [
         BranchDues(
             branch=name,
-            expected=expected.get(pk, Decimal("0")),
-            collected=collected.get(pk) or Decimal("0"),
+            expected=sums.get((pk, 0), Decimal("0")),
+            collected=sums.get((pk, 1), Decimal("0")),
             arrears=owing.get(pk, (Decimal("0"), 0))[0],
             members_in_arrears=owing.get(pk, (Decimal("0"), 0))[1],
         )
