@@ -48,7 +48,7 @@ from django.db.models import (
     Value,
     When,
 )
-from django.db.models.functions import Cast, Coalesce, ExtractMonth, ExtractYear, Greatest
+from django.db.models.functions import Cast, Coalesce, ExtractMonth, Greatest
 
 from core.dates import add_months
 from core.numbering import format_number, next_number
@@ -347,22 +347,26 @@ def _may_owe(queryset: QuerySet, *, first: date, last: date) -> QuerySet:
     return queryset.filter(pk__in=runs.values("member_id"))
 
 
-def _month_index(expression) -> Any:
-    """year * 12 + month - 1 of a date expression: months counted from year 0."""
-    return ExtractYear(expression) * 12 + ExtractMonth(expression) - 1
-
-
 def expected_by_organization(*, first: date, last: date) -> QuerySet:
     """The months owed in [first, last] and their money per organisation of the members on the roll (R-MB-07,
     R-MB-13, R-MB-14): ``organization_id``, ``expected_count``, ``expected_amount`` — the sums of
     ``with_due_months``' ``expected_count`` and ``expected_amount`` over the active members, from the steps the
-    database keeps (members.DuesDueTally, migration 0014) without reading a member. A step at a month up to
-    ``last`` counts once for each month of the window from it (or from ``first``) to ``last``."""
+    database keeps (members.DuesDueTally, migration 0014) without reading a member. [first, last] lies within
+    one year Y: the steps before Y (summed per year) count once for each month of the window, a step of Y up to
+    ``last`` once for each month of the window from it (or from ``first``) to ``last``."""
     first, last = first.replace(day=1), last.replace(day=1)
-    rows = DuesDueTally.objects.filter(month__lte=last) if first <= last else DuesDueTally.objects.none()
-    end = Value(last.year * 12 + last.month)  # one past last's index
-    covered = ExpressionWrapper(
-        end - Greatest(_month_index(F("month")), Value(first.year * 12 + first.month - 1)),
+    if first > last:  # nothing owed yet (the window reaches past the last month due)
+        rows, last = DuesDueTally.objects.none(), first
+    elif first.year != last.year:
+        raise ValueError("the months owed are counted within one year")
+    else:
+        january = first.replace(month=1)
+        rows = DuesDueTally.objects.filter(
+            Q(per_year=True, month__lt=january) | Q(per_year=False, month__gte=january, month__lte=last)
+        )
+    covered = Case(
+        When(per_year=True, then=Value(last.month - first.month + 1)),
+        default=Value(last.month + 1) - Greatest(ExtractMonth("month"), Value(first.month)),
         output_field=IntegerField(),
     )
     return (

@@ -732,7 +732,9 @@ class DuesDueTally(models.Model):
     function of the month; a row holds its step at ``month``: from that month on, ``months`` more months owed
     each month and ``amount`` more yuan (negative to go down). The figure of a window of months is the sum over
     the rows up to its last month of the step times the months of the window it covers
-    (``members.dues.expected_by_organization``). Kept by the triggers on Member and DuesBase (migration 0014) in
+    (``members.dues.expected_by_organization``). So that a window does not read every step since the oldest
+    joining date, each organisation's steps are also summed per year (``per_year``, ``month`` its January): a
+    window within year Y reads the yearly sums before Y and the monthly steps of Y. Kept by the triggers on Member and DuesBase (migration 0014) in
     the statement that writes them, whoever writes them: each subtracts the steps of the members it touches as
     they were and adds them as they are, from the same rule as ``members.dues.with_due_months`` — from the
     joining month, active members only, the year's amount, else last year's, else the member record's, a
@@ -746,6 +748,7 @@ class DuesDueTally(models.Model):
         db_index=False,  # dues_due_tally_key leads with it
         related_name="+",
     )
+    per_year = models.BooleanField("全年合计", default=False)
     month = models.DateField("起始月份")
     months = models.IntegerField("每月应交月数变化")
     amount = models.DecimalField("每月应交金额变化（元）", max_digits=14, decimal_places=2)
@@ -753,7 +756,9 @@ class DuesDueTally(models.Model):
     class Meta:
         verbose_name = "党费按月应交统计（派生）"
         verbose_name_plural = verbose_name
-        constraints = [models.UniqueConstraint(fields=["organization", "month"], name="dues_due_tally_key")]
+        constraints = [
+            models.UniqueConstraint(fields=["organization", "per_year", "month"], name="dues_due_tally_key")
+        ]
 
     def __str__(self) -> str:
         return f"{self.organization_id} {self.month:%Y-%m} {self.months} {self.amount}"

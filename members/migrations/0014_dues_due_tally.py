@@ -12,7 +12,8 @@ from django.db import migrations, models
 # with its own base or following one: there the year's amount, else last year's; from a reduction's month the
 # reduced amount, and an exempted month (reduced to 0) is not owed. So each member has a step at the joining
 # month, and for each month of a year with a base or after one a step up to its real figure and back down the
-# month after (the steps of consecutive equal months cancel in the sums).
+# month after (the steps of consecutive equal months cancel in the sums). The steps are added per month and, summed,
+# per year (per_year, on its January).
 _ADD = """
     WITH mem AS (
         SELECT m0.id, m0.organization_id, m0.monthly_dues,
@@ -45,11 +46,20 @@ _ADD = """
         SELECT organization_id, month, months, amount FROM diffs
         UNION ALL
         SELECT organization_id, (month + interval '1 month')::date, -months, -amount FROM diffs
+    ), grouped AS (
+        SELECT organization_id, month, {sign} * sum(months) AS months, {sign} * sum(amount) AS amount
+        FROM steps GROUP BY 1, 2 HAVING sum(months) <> 0 OR sum(amount) <> 0
+    ), by_month AS (
+        INSERT INTO members_duesduetally (organization_id, per_year, month, months, amount)
+        SELECT organization_id, false, month, months, amount FROM grouped ORDER BY 1, 3
+        ON CONFLICT (organization_id, per_year, month) DO UPDATE
+        SET months = members_duesduetally.months + EXCLUDED.months,
+            amount = members_duesduetally.amount + EXCLUDED.amount
     )
-    INSERT INTO members_duesduetally (organization_id, month, months, amount)
-    SELECT organization_id, month, {sign} * sum(months), {sign} * sum(amount) FROM steps
-    GROUP BY 1, 2 HAVING sum(months) <> 0 OR sum(amount) <> 0 ORDER BY 1, 2
-    ON CONFLICT (organization_id, month) DO UPDATE
+    INSERT INTO members_duesduetally (organization_id, per_year, month, months, amount)
+    SELECT organization_id, true, date_trunc('year', month)::date, sum(months), sum(amount)
+    FROM grouped GROUP BY 1, 3 ORDER BY 1, 3
+    ON CONFLICT (organization_id, per_year, month) DO UPDATE
     SET months = members_duesduetally.months + EXCLUDED.months,
         amount = members_duesduetally.amount + EXCLUDED.amount;
 """
@@ -189,6 +199,7 @@ class Migration(migrations.Migration):
                         auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
                     ),
                 ),
+                ("per_year", models.BooleanField(default=False, verbose_name="全年合计")),
                 ("month", models.DateField(verbose_name="起始月份")),
                 ("months", models.IntegerField(verbose_name="每月应交月数变化")),
                 (
@@ -213,7 +224,9 @@ class Migration(migrations.Migration):
                 "verbose_name": "党费按月应交统计（派生）",
                 "verbose_name_plural": "党费按月应交统计（派生）",
                 "constraints": [
-                    models.UniqueConstraint(fields=("organization", "month"), name="dues_due_tally_key")
+                    models.UniqueConstraint(
+                        fields=("organization", "per_year", "month"), name="dues_due_tally_key"
+                    )
                 ],
             },
         ),

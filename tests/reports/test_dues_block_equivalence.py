@@ -181,7 +181,7 @@ def assert_expected_exact() -> None:
     for first, last in WINDOWS:
         assert kept_expected(first, last) == direct_expected(first, last), (first, last)
     for today in BLOCK_DAYS:
-        for period in PERIODS:
+        for period in [*PERIODS, Period("quarter", 2027, 1), Period("year", 2027)]:
             shown = {
                 b.branch: (b.expected, b.collected, b.arrears, b.members_in_arrears)
                 for b in analysis.dues(org_ids=None, start=period.start, end=period.end, today=today)
@@ -305,7 +305,9 @@ def test_a_wrong_expected_step_is_seen_R_MB_07(branch_a):
     factories.make_member(branch_a)
     first, last = date(2026, 1, 1), date(2026, 3, 1)
     assert kept_expected(first, last) == direct_expected(first, last) == {branch_a.pk: (3, Decimal("6.00"))}
-    DuesDueTally.objects.create(organization=branch_a, month=date(2026, 3, 1), months=0, amount=Decimal("1"))
+    DuesDueTally.objects.create(
+        organization=branch_a, per_year=False, month=date(2026, 3, 1), months=0, amount=Decimal("1")
+    )
     assert kept_expected(first, last) != direct_expected(first, last)
     shown = analysis.dues(org_ids=None, start=first, end=date(2026, 3, 31), today=TODAY)
     assert {b.expected for b in shown if b.branch == branch_a.name} == {Decimal("7.00")}
