@@ -128,14 +128,9 @@ FORWARD = (
     + _trigger(
         "members_member",
         "UPDATE",
-        # (transition tables cannot go with a trigger's column list: a bulk update of other fields only looks)
-        "IF EXISTS ("
-        + _CHANGED.format(side="o")
-        + ") THEN "
-        + _ADD.format(members=_CHANGED.format(side="o"), bases=_CURRENT_BASES, sign=-1)
+        _ADD.format(members=_CHANGED.format(side="o"), bases=_CURRENT_BASES, sign=-1)
         + _ADD.format(members=_CHANGED.format(side="n"), bases=_CURRENT_BASES, sign=1)
-        + _PRUNE
-        + " END IF;",
+        + _PRUNE,
     )
     + _trigger(
         "members_member",
