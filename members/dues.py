@@ -18,9 +18,12 @@ Older years are settled in the annual dues check, not carried forward here.
 Arrears in money are the amounts due of the months owed and not paid, month by month (a month is paid when it
 has a payment: members.DuesYear); a voluntary extra is on the receipt, never counted against arrears.
 
-This is the only definition of the months owed and the money: the statistics (``members.analysis.dues``) use the
-same SQL (``with_due_months``) with the report period as the window (``period_due_range``), and every page
-uses ``with_arrears`` (lists) or ``dues_summary`` (one member).
+This is the only definition of the months owed and the money: every page uses ``with_arrears`` (lists) or
+``dues_summary`` (one member); the statistics (``members.analysis.dues``) take the report period as the window
+(``period_due_range``) and read the months expected from the steps the database keeps by the same rule
+(members.DuesDueTally, ``expected_by_organization``, proven equal to ``with_due_months`` summed in
+tests/reports/test_dues_block_equivalence.py) and the arrears from ``with_due_months`` over the members who may
+owe (``with_period_arrears``).
 """
 
 from __future__ import annotations
