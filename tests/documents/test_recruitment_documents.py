@@ -23,6 +23,7 @@ from recruitment.models import (
 )
 from tests import factories
 from tests.factories import recruitment as b
+from tests.jobs.inline import job_file
 from tests.pdfutils import (
     body_start,
     has_cjk_font,
@@ -385,14 +386,23 @@ def test_every_recruitment_print_url_is_a_404_for_another_branchs_secretary(clie
         assert client.get(url).status_code == 404, kind
 
 
-def test_an_auditor_prints_every_recruitment_document(client, joined, auditor):
+def test_an_auditor_prints_every_recruitment_document(client, joined, auditor, monkeypatch):
+    """Each document prints at its address; the whole file (candidate_archive) is typeset by a job, which its
+    address offers as a button (issue 17) and the auditor downloads from 我的任务."""
     client.force_login(auditor)
 
     for kind, url in _urls(joined).items():
         response = client.get(url)
         assert response.status_code == 200, kind
-        assert response["Content-Type"] == "application/pdf"
-        assert "林晓雨" in pdf_compact_text(response.content)
+        if kind == "candidate_archive":
+            assert response["Content-Type"].startswith("text/html")
+            job_url = reverse("recruitment_print:candidate_archive_job", args=[joined.pk])
+            assert f'action="{job_url}"' in response.content.decode()
+            pdf = job_file(client, job_url, monkeypatch)
+        else:
+            assert response["Content-Type"] == "application/pdf", kind
+            pdf = response.content
+        assert "林晓雨" in pdf_compact_text(pdf), kind
 
 
 @pytest.mark.parametrize("persona, status", [("secretary_a", 200), ("clerk", 200), ("secretary_b", 404)])
