@@ -222,8 +222,9 @@ def _shown(f: Field, value, viewer) -> str:
         return str(dict(f.flatchoices).get(value, value))
     if isinstance(value, bool):
         return "是" if value else "否"
-    if isinstance(value, datetime):
-        return f"{timezone.localtime(value):%Y-%m-%d %H:%M:%S}"
+    if isinstance(value, datetime):  # Beijing time, written the Chinese way, as every page writes dates
+        moment = timezone.localtime(value)
+        return f"{moment.year}年{moment.month}月{moment.day}日 {moment:%H:%M:%S}"
     if isinstance(value, date):
-        return f"{value:%Y-%m-%d}"
+        return f"{value.year}年{value.month}月{value.day}日"
     return str(value)

@@ -36,6 +36,15 @@ def test_auditor_sees_who_changed_which_field_of_a_member_and_when(client, audit
 
 
 @pytest.mark.django_db
+def test_the_history_writes_dates_the_chinese_way(client, auditor, member):
+    """Dates in the history read as on every page (2005年7月1日), not as ISO dates."""
+    client.force_login(auditor)
+    page = client.get(history_url(member)).content.decode()
+    assert "2005年7月1日" in page and "2005-07-01" not in page
+    assert f"{member.created_at.year}年" in page and f"{member.created_at:%Y-%m-%d}" not in page
+
+
+@pytest.mark.django_db
 def test_auditor_sees_id_numbers_masked_in_history_and_nothing_is_logged(client, auditor, member):
     client.force_login(auditor)
     page = client.get(history_url(member)).content.decode()
