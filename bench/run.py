@@ -120,7 +120,8 @@ def verdict(page_l: dict, floor_l: dict, page_s: dict | None) -> str:
         growth = page_l["p95_ms"] / page_s["p95_ms"]
         if growth > TARGET_GROWTH:
             problems.append(f"L/S {growth:.2f}")
-        if page_l["queries"] != page_s["queries"]:
+        # Flat: no more queries at L than at S (the admin list estimates its count above 10,000 rows, one fewer).
+        if page_l["queries"] > page_s["queries"]:
             problems.append(f"queries {page_s['queries']} → {page_l['queries']}")
     return "❌ " + "; ".join(problems) if problems else "✅"
 
@@ -184,7 +185,7 @@ def markdown(results: dict) -> str:
         lines += [
             f"Targets at L (issue 21): every staff page p50 ≤ {TARGET_P50_X}× and p95 ≤ {TARGET_P95_X}× the floor's p50"
             + (
-                f"; every page L/S p95 ≤ {TARGET_GROWTH} and the same number of queries at S and L."
+                f"; every page L/S p95 ≤ {TARGET_GROWTH} and no more queries at L than at S."
                 if sizes == ["S", "L"]
                 else " (L/S needs both sizes in one run)."
             ),
