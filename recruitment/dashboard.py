@@ -1,43 +1,54 @@
-"""工作台 items of the recruitment pipeline; every count is one SQL query in the user's scope."""
+"""工作台 items of the recruitment pipeline, counted in the user's scope in one query (issue 21): per table
+(candidates, branch resolutions, approvals) one aggregate with a FILTERed count per flag, side by side.
+
+Each flag's condition is its predicate's SQL home in recruitment.rules (``…_q``, beside the rule for one
+candidate), the condition the querysets of recruitment.models filter with; the board's ``?flag=`` lists what a
+counter counts with that same condition (``flagged``).
+"""
 
 from __future__ import annotations
 
-from django.db.models import Exists, OuterRef
+from datetime import date
+from typing import NamedTuple
+
+from django.core.exceptions import EmptyResultSet
+from django.db import connection
+from django.db.models import Count, Q, QuerySet, Value
 from django.urls import reverse
 
 from core.access import scope_queryset
 from core.dates import local_today
 from core.registry import DashboardItem
 from recruitment import rules
-from recruitment.models import (
-    Approval,
-    Candidate,
-    CandidateVote,
-    Oath,
-    Stage,
-)
+from recruitment.models import Approval, Candidate, CandidateVote
 
 SECTION = "发展党员"
+
+# What a flag counts: candidates, branch resolutions (CandidateVote) or approvals.
+CANDIDATES, VOTES, APPROVALS = "candidates", "votes", "approvals"
 
 
 def items(user) -> list[DashboardItem]:
     url = reverse("recruitment:board")
-    candidates = scope_queryset(Candidate.objects.all(), user)
-    votes = scope_queryset(CandidateVote.objects.all(), user, "candidate__organization")
-    today = local_today()
-    found = [
-        (label, queryset.count(), level)
-        for label, queryset, level in flags(candidates=candidates, votes=votes, today=today)
-    ]
-    found += [
-        (FILING_OVERDUE, _filing_overdue(user, today), "danger"),
-        (CONVERSION_NOT_APPLIED, _conversion_not_applied(candidates, today), "warning"),
-    ]
+    found = dashboard_flags(local_today())
+    counts = count_where([(f.label, f.counts, f.condition) for f in found], **scoped(user))
     return [
-        DashboardItem(section=SECTION, label=label, count=count, url=f"{url}?flag={KEYS[label]}", level=level)
-        for label, count, level in found
-        if count
-    ]
+        DashboardItem(
+            section=SECTION, label=f.label, count=counts[f.label], url=f"{url}?flag={KEYS[f.label]}",
+            level=f.level,
+        )
+        for f in found
+        if counts[f.label]
+    ]  # fmt: skip
+
+
+def scoped(user) -> dict[str, QuerySet]:
+    """The candidates, resolutions and approvals ``user`` may see, by what a flag counts."""
+    return {
+        CANDIDATES: scope_queryset(Candidate.objects.all(), user),
+        VOTES: scope_queryset(CandidateVote.objects.all(), user, "candidate__organization"),
+        APPROVALS: scope_queryset(Approval.objects.all(), user, "vote__candidate__organization"),
+    }
 
 
 TALK_DUE = "入党谈话到期或超期（R-RC-02）"
@@ -66,7 +77,7 @@ KEYS = {
 }
 LABELS = {key: label for label, key in KEYS.items()}
 
-# The same questions for one candidate (its page): the rule forms beside the queryset forms used in ``flags``.
+# The same questions for one candidate (its page): the rule forms beside the conditions of ``dashboard_flags``.
 ONE_CANDIDATE = (
     (TALK_DUE, rules.talk_due, "danger"),
     (REPORT_MISSING, rules.last_quarter_report_missing, "warning"),
@@ -81,58 +92,91 @@ def candidate_flags(candidate, on) -> list[tuple[str, str]]:
     return [(label, level) for label, holds, level in ONE_CANDIDATE if holds(candidate, on)]
 
 
-def flags(*, candidates, votes, today) -> list[tuple[str, object, str]]:
-    """(label, queryset, level) of every flag on ``today``, for the given (scoped) candidates and votes; the
-    工作台 counts them, and the statistics page (reports/recruitment_blocks.py) counts the overdue ones. Each
-    flag is a predicate's queryset home (recruitment.models, with its SQL in recruitment.rules beside the rule
-    for one candidate)."""
-    counts = [
+class Flag(NamedTuple):
+    label: str
+    counts: str  # CANDIDATES, VOTES or APPROVALS
+    condition: Q  # over that table: the predicate's SQL home in recruitment.rules
+    level: str
+
+
+def statistics_flags(today: date) -> list[Flag]:
+    """The flags on ``today`` that the 工作台 counts and the statistics page (reports/recruitment_blocks.py)
+    counts the overdue ones of."""
+    return [
         # R-RC-02: no talk yet, the month since the application is over or ends today.
-        (TALK_DUE, candidates.talk_due(today), "danger"),
+        Flag(TALK_DUE, CANDIDATES, rules.talk_due_q(today), "danger"),
         # R-RC-05: no thought report in the last complete quarter.
-        (REPORT_MISSING, candidates.last_quarter_report_missing(today), "warning"),
+        Flag(REPORT_MISSING, CANDIDATES, rules.last_quarter_report_missing_q(today), "warning"),
         # R-RC-07 / R-GN-01: activist for at least a year (complete on the last day of the year).
-        (ACTIVIST_YEAR, candidates.activist_year_complete(today), "info"),
+        Flag(ACTIVIST_YEAR, CANDIDATES, rules.activist_year_complete_q(today), "info"),
         # R-RC-12: notices running today.
-        (NOTICE_RUNNING, candidates.filter(stage=Stage.TARGET, publicnotices__starts_on__lte=today, publicnotices__ends_on__gte=today).distinct(), "info"),
+        Flag(NOTICE_RUNNING, CANDIDATES, rules.notice_running_q(today), "info"),
         # R-RC-16: resolutions awaiting approval near the 3-month deadline, and past it (moved past days off).
-        (APPROVAL_NEARLY_DUE, votes.approval_nearly_due(today), "warning"),
-        (APPROVAL_OVERDUE, votes.approval_overdue(today), "danger"),
+        Flag(APPROVAL_NEARLY_DUE, VOTES, rules.approval_nearly_due_q(today), "warning"),
+        Flag(APPROVAL_OVERDUE, VOTES, rules.approval_overdue_q(today), "danger"),
         # R-RC-17 / R-RC-21 / R-RC-19: probation (with any extension) ending within a month.
-        (PROBATION_ENDING, candidates.probation_ending(today), "warning"),
+        Flag(PROBATION_ENDING, CANDIDATES, rules.probation_ending_q(today), "warning"),
         # R-RC-18: probationary members without the oath.
-        (NO_OATH, candidates.filter(stage=Stage.PROBATIONARY).exclude(Exists(Oath.objects.filter(candidate=OuterRef("pk")))), "warning"),
-    ]  # fmt: skip
-    return counts
+        Flag(NO_OATH, CANDIDATES, rules.oath_missing_q(), "warning"),
+    ]
 
 
-def _filing_overdue(user, today) -> int:
-    """R-RC-16: unfiled admissions whose month for filing (moved past holidays) is over."""
-    return scope_queryset(
-        Approval.objects.filing_overdue(today), user, "vote__candidate__organization"
-    ).count()
+def dashboard_flags(today: date) -> list[Flag]:
+    """Every 工作台 flag on ``today``, in the order the 工作台 shows them."""
+    return [
+        *statistics_flags(today),
+        # R-RC-16: unfiled admissions whose month for filing (moved past days off) is over.
+        Flag(FILING_OVERDUE, APPROVALS, rules.filing_overdue_q(today), "danger"),
+        # R-RC-19: probationary members without an application from a week before probation (with any
+        # extension) ends.
+        Flag(CONVERSION_NOT_APPLIED, CANDIDATES, rules.conversion_not_applied_q(today), "warning"),
+    ]
 
 
-def _conversion_not_applied(candidates, today) -> int:
-    """R-RC-19: probationary members without an application from a week before probation (with any extension)
-    ends."""
-    return candidates.conversion_not_applied(today).count()
+def flags(*, candidates, votes, today) -> list[tuple[str, QuerySet, str]]:
+    """(label, queryset, level) of ``statistics_flags``, each as the queryset of what it counts (of the given,
+    scoped, candidates or votes): the direct form of what ``count_where`` counts."""
+    bases = {CANDIDATES: candidates, VOTES: votes}
+    return [(f.label, bases[f.counts].filter(f.condition), f.level) for f in statistics_flags(today)]
+
+
+def count_where(conditions: list[tuple[str, str, Q]], **bases: QuerySet) -> dict[str, int]:
+    """For each (key, base, condition): how many rows of ``bases[base]`` meet the condition — in one query: per
+    base one aggregate with a FILTERed count per condition (one row without GROUP BY, even over no rows), the
+    bases' rows side by side. An empty base (``.none()``, a user without scope) counts 0 without SQL."""
+    counts = dict.fromkeys((key for key, _, _ in conditions), 0)
+    aliases = {key: f"n{i}" for i, key in enumerate(counts)}
+    parts, params = [], []
+    for name, base in bases.items():
+        aggregates = {aliases[key]: Count("pk", filter=q) for key, of, q in conditions if of == name}
+        if not aggregates:
+            continue
+        # ``values`` of a constant first: one aggregate row of the whole base, not one per row
+        query = base.order_by().values(one=Value(1)).annotate(**aggregates).values(*aggregates)
+        try:
+            sql, found = query.query.sql_with_params()
+        except EmptyResultSet:
+            continue
+        parts.append(f"({sql}) AS {name}")
+        params.extend(found)
+    if not parts:
+        return counts
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT * FROM " + " CROSS JOIN ".join(parts), params)
+        row = dict(zip((column.name for column in cursor.description), cursor.fetchone(), strict=True))
+    return {key: row.get(alias, 0) for key, alias in aliases.items()}
 
 
 def flagged(key: str, *, user, candidates, today):
     """The candidates (of ``candidates``, already scoped and filtered) a 工作台 counter counts — the same
-    querysets as ``items`` — for the board's ``?flag=``; None for an unknown key. A counter of resolutions or
+    conditions as ``items`` — for the board's ``?flag=``; None for an unknown key. A counter of resolutions or
     approvals lists their candidates."""
-    votes = scope_queryset(CandidateVote.objects.all(), user, "candidate__organization")
-    for label, queryset, _level in flags(candidates=candidates, votes=votes, today=today):
-        if KEYS[label] == key:
-            column = "candidate" if queryset.model is CandidateVote else "pk"
-            return candidates.filter(pk__in=queryset.values(column))
-    if key == KEYS[FILING_OVERDUE]:
-        approvals = scope_queryset(
-            Approval.objects.filing_overdue(today), user, "vote__candidate__organization"
-        )
-        return candidates.filter(pk__in=approvals.values("vote__candidate"))
-    if key == KEYS[CONVERSION_NOT_APPLIED]:
-        return candidates.filter(pk__in=candidates.conversion_not_applied(today).values("pk"))
+    for flag in dashboard_flags(today):
+        if KEYS[flag.label] != key:
+            continue
+        if flag.counts == CANDIDATES:
+            return candidates.filter(flag.condition)
+        counted = scoped(user)[flag.counts].filter(flag.condition)
+        column = "candidate" if flag.counts == VOTES else "vote__candidate"
+        return candidates.filter(pk__in=counted.values(column))
     return None

@@ -65,6 +65,18 @@ class CandidateQuerySet(models.QuerySet):
 
         return self.filter(probation_ending_q(on))
 
+    def notice_running(self, on):
+        """R-RC-12: development targets whose public notice runs on ``on`` (``rules.notice_running``)."""
+        from recruitment.rules import notice_running_q
+
+        return self.filter(notice_running_q(on))
+
+    def oath_missing(self):
+        """R-RC-18: probationary members without the oath (``rules.oath_missing``)."""
+        from recruitment.rules import oath_missing_q
+
+        return self.filter(oath_missing_q())
+
     def with_file(self, parts: tuple[str, ...] | None = None) -> CandidateQuerySet:
         """The whole file (一人一档) in a fixed number of queries however many candidates: what the guards,
         the checklist and the timeline read (recruitment.guards reads the file through ``.all()`` only).

@@ -1,7 +1,9 @@
 """Recruitment statistics (发展党员, issue 8): the funnel, time per stage, plan vs admissions (R-RC-24) and
 overdue steps. Scoped by the candidate's organisation, so a branch secretary counts only their branch.
 
-Every figure is an SQL aggregation: 4 queries plus one per flag of ``recruitment.dashboard.flags``.
+Every figure is an SQL aggregation, in 6 queries: the candidates per stage now and the overdue flags of
+``recruitment.dashboard.statistics_flags`` on the counting day together in one (``dashboard.count_where``),
+then the stages entered, the time per stage, the plans and the admissions.
 """
 
 from __future__ import annotations
@@ -29,11 +31,21 @@ def admissions(scope: Scope, start: date, end: date):
     return scope.filter(changes, "candidate__organization")
 
 
-def funnel_table(scope: Scope, period: Period) -> Table:
-    """Candidates per stage now, and how many entered each stage in the period."""
-    now = scope.filter(Candidate.objects.all()).aggregate(
-        **{stage.value: Count("pk", filter=Q(stage=stage)) for stage in (*PIPELINE, *EXITS)}
+def counted_now(scope: Scope, on: date) -> dict[str, int]:
+    """Candidates per stage (by the stage's value) and the overdue flags on ``on`` (by label), in one query."""
+    stages = [(stage.value, dashboard.CANDIDATES, Q(stage=stage)) for stage in (*PIPELINE, *EXITS)]
+    overdue = [(f.label, f.counts, f.condition) for f in dashboard.statistics_flags(on) if f.level != "info"]
+    return dashboard.count_where(
+        stages + overdue,
+        **{
+            dashboard.CANDIDATES: scope.filter(Candidate.objects.all()),
+            dashboard.VOTES: scope.filter(CandidateVote.objects.all(), "candidate__organization"),
+        },
     )
+
+
+def funnel_table(scope: Scope, period: Period, now: dict[str, int]) -> Table:
+    """Candidates per stage now (``counted_now``), and how many entered each stage in the period."""
     entered = dict(
         scope.filter(
             StageChange.objects.filter(decided_on__range=(period.start, period.end)).exclude(
@@ -125,25 +137,22 @@ def plan_table(scope: Scope, period: Period) -> Table:
     )
 
 
-def overdue_table(scope: Scope, period: Period) -> Table:
-    """Overdue and nearly-due steps on the counting day, the same flags as the 工作台 (recruitment.dashboard)."""
-    on = period_counting_day(period)
-    flags = dashboard.flags(
-        candidates=scope.filter(Candidate.objects.all()),
-        votes=scope.filter(CandidateVote.objects.all(), "candidate__organization"),
-        today=on,
-    )
-    rows = [(label, queryset.count()) for label, queryset, level in flags if level != "info"]
+def overdue_table(on: date, now: dict[str, int]) -> Table:
+    """Overdue and nearly-due steps on the counting day ``on``: the 工作台's flags (recruitment.dashboard)
+    that are not for information, counted by ``counted_now``."""
+    rows = [(f.label, now[f.label]) for f in dashboard.statistics_flags(on) if f.level != "info"]
     return Table(f"逾期及临期事项（截至{on:%Y年%-m月%-d日}）", ("事项", "人数/件数"), rows)
 
 
 def recruitment_block(scope: Scope, period: Period) -> Block:
+    on = period_counting_day(period)
+    now = counted_now(scope, on)
     return Block(
         tables=[
-            funnel_table(scope, period),
+            funnel_table(scope, period, now),
             time_per_stage_table(scope, period),
             plan_table(scope, period),
-            overdue_table(scope, period),
+            overdue_table(on, now),
         ],
         note="按发展对象所在党组织统计。",
     )
