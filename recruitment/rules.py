@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, time
 
-from django.db.models import BooleanField, Exists, F, OuterRef, Q, Subquery, Value
+from django.db.models import BooleanField, F, OuterRef, Q, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.db.models.lookups import LessThan, LessThanOrEqual
 
