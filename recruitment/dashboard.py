@@ -9,11 +9,11 @@ counter counts with that same condition (``flagged``).
 from __future__ import annotations
 
 from datetime import date
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from django.core.exceptions import EmptyResultSet
 from django.db import connection
-from django.db.models import Count, Q, QuerySet, Value
+from django.db.models import Aggregate, Count, Q, QuerySet, Value
 from django.urls import reverse
 
 from core.access import scope_queryset
@@ -141,30 +141,45 @@ def flags(*, candidates, votes, today) -> list[tuple[str, QuerySet, str]]:
 
 
 def count_where(conditions: list[tuple[str, str, Q]], **bases: QuerySet) -> dict[str, int]:
-    """For each (key, base, condition): how many rows of ``bases[base]`` meet the condition — in one query: per
-    base one aggregate with a FILTERed count per condition (one row without GROUP BY, even over no rows), the
-    bases' rows side by side. An empty base (``.none()``, a user without scope) counts 0 without SQL."""
-    counts = dict.fromkeys((key for key, _, _ in conditions), 0)
-    aliases = {key: f"n{i}" for i, key in enumerate(counts)}
-    parts, params = [], []
-    for name, base in bases.items():
-        aggregates = {aliases[key]: Count("pk", filter=q) for key, of, q in conditions if of == name}
+    """For each (key, base, condition): how many rows of ``bases[base]`` meet the condition, in one query
+    (``side_by_side``: per base one aggregate with a FILTERed count per condition)."""
+    return side_by_side(
+        {
+            name: (base, {key: Count("pk", filter=q) for key, of, q in conditions if of == name})
+            for name, base in bases.items()
+        }
+    )
+
+
+def side_by_side(parts: dict[str, tuple[QuerySet, dict[Any, Aggregate]]]) -> dict[Any, Any]:
+    """The aggregates of each part (name: (queryset, {key: aggregate})) over its queryset, in one query: per
+    part one aggregate row (no GROUP BY: one row even over no rows), the rows side by side. A part over an
+    empty queryset (``.none()``, a user without scope) gets each aggregate's value over no rows, without SQL."""
+    values: dict[Any, Any] = {}
+    aliases: dict[str, Any] = {}  # column alias → key
+    sql_parts, params = [], []
+    for queryset, aggregates in parts.values():
         if not aggregates:
             continue
-        # ``values`` of a constant first: one aggregate row of the whole base, not one per row
-        query = base.order_by().values(one=Value(1)).annotate(**aggregates).values(*aggregates)
+        values |= {key: aggregate.empty_result_set_value for key, aggregate in aggregates.items()}
+        named = {f"a{len(aliases) + i}": aggregate for i, aggregate in enumerate(aggregates.values())}
+        # ``values`` of a constant first: one aggregate row of the whole queryset, not one per row
+        query = queryset.order_by().values(one=Value(1)).annotate(**named).values(*named)
         try:
             sql, found = query.query.sql_with_params()
         except EmptyResultSet:
             continue
-        parts.append(f"({sql}) AS {name}")
+        aliases |= dict(zip(named, aggregates, strict=True))
+        sql_parts.append(f"({sql}) AS p{len(sql_parts)}")
         params.extend(found)
-    if not parts:
-        return counts
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT * FROM " + " CROSS JOIN ".join(parts), params)
-        row = dict(zip((column.name for column in cursor.description), cursor.fetchone(), strict=True))
-    return {key: row.get(alias, 0) for key, alias in aliases.items()}
+    if sql_parts:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT * FROM " + " CROSS JOIN ".join(sql_parts), params)
+            row = cursor.fetchone()
+            values |= {
+                aliases[column.name]: value for column, value in zip(cursor.description, row, strict=True)
+            }
+    return values
 
 
 def flagged(key: str, *, user, candidates, today):

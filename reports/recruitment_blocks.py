@@ -1,9 +1,8 @@
 """Recruitment statistics (发展党员, issue 8): the funnel, time per stage, plan vs admissions (R-RC-24) and
 overdue steps. Scoped by the candidate's organisation, so a branch secretary counts only their branch.
 
-Every figure is an SQL aggregation, in 6 queries: the candidates per stage now and the overdue flags of
-``recruitment.dashboard.statistics_flags`` on the counting day together in one (``dashboard.count_where``),
-then the stages entered, the time per stage, the plans and the admissions.
+Every figure is an SQL aggregation, in 3 queries: the plans, the admissions against them, and everything else
+side by side in one (``figures``).
 """
 
 from __future__ import annotations
@@ -31,33 +30,79 @@ def admissions(scope: Scope, start: date, end: date):
     return scope.filter(changes, "candidate__organization")
 
 
-def counted_now(scope: Scope, on: date) -> dict[str, int]:
-    """Candidates per stage (by the stage's value) and the overdue flags on ``on`` (by label), in one query."""
-    stages = [(stage.value, dashboard.CANDIDATES, Q(stage=stage)) for stage in (*PIPELINE, *EXITS)]
-    overdue = [(f.label, f.counts, f.condition) for f in dashboard.statistics_flags(on) if f.level != "info"]
-    return dashboard.count_where(
-        stages + overdue,
-        **{
-            dashboard.CANDIDATES: scope.filter(Candidate.objects.all()),
-            dashboard.VOTES: scope.filter(CandidateVote.objects.all(), "candidate__organization"),
-        },
-    )
-
-
-def funnel_table(scope: Scope, period: Period, now: dict[str, int]) -> Table:
-    """Candidates per stage now (``counted_now``), and how many entered each stage in the period."""
-    entered = dict(
-        scope.filter(
-            StageChange.objects.filter(decided_on__range=(period.start, period.end)).exclude(
-                from_state=F("to_state")
+def figures(scope: Scope, period: Period, on: date) -> dict:
+    """Every figure but the plan's, in one query (``dashboard.side_by_side``): the candidates per stage now and
+    the overdue flags on the counting day ``on`` (FILTERed counts over the candidates and the resolutions), the
+    stages entered in the period and the time spent in the stages left in it (over the period's stage
+    changes). Keyed by (figure, stage value or flag label)."""
+    stages = (*PIPELINE, *EXITS)
+    flags = overdue_flags(on)
+    span = ExpressionWrapper(F("decided_on") - F("since"), output_field=DurationField())
+    flag_counts = {
+        of: {("flag", f.label): Count("pk", filter=f.condition) for f in flags if f.counts == of}
+        for of in (dashboard.CANDIDATES, dashboard.VOTES)
+    }
+    return dashboard.side_by_side(
+        {
+            "candidates": (
+                scope.filter(Candidate.objects.all()),
+                {("now", s.value): Count("pk", filter=Q(stage=s)) for s in stages}
+                | flag_counts[dashboard.CANDIDATES],
             ),
-            "candidate__organization",
-        )
-        .values_list("to_state")
-        .annotate(n=Count("candidate", distinct=True))
-        .order_by()
+            "votes": (
+                scope.filter(CandidateVote.objects.all(), "candidate__organization"),
+                flag_counts[dashboard.VOTES],
+            ),
+            "entered": (
+                decisions(scope, period),
+                {
+                    ("entered", s.value): Count("candidate", distinct=True, filter=Q(to_state=s))
+                    for s in stages
+                },
+            ),
+            "left": (
+                stages_left(scope, period),
+                {("days", s.value): Avg(span, filter=Q(from_state=s)) for s in PIPELINE[:-1]}
+                | {("left", s.value): Count("pk", filter=Q(from_state=s)) for s in PIPELINE[:-1]},
+            ),
+        }
     )
-    rows = [(stage.label, now[stage.value], entered.get(stage.value, 0)) for stage in (*PIPELINE, *EXITS)]
+
+
+def overdue_flags(on: date) -> list[dashboard.Flag]:
+    """The 工作台's flags (recruitment.dashboard) that are not for information: overdue and nearly-due steps."""
+    return [f for f in dashboard.statistics_flags(on) if f.level != "info"]
+
+
+def decisions(scope: Scope, period: Period):
+    """The stage decisions made in the period (a change into another stage)."""
+    changes = StageChange.objects.filter(decided_on__range=(period.start, period.end))
+    return scope.filter(changes.exclude(from_state=F("to_state")), "candidate__organization")
+
+
+def stages_left(scope: Scope, period: Period):
+    """The decisions of the period that moved a candidate on from a stage, each with ``since``: the decision
+    that put the candidate in that stage (the application date for applicants)."""
+    entered = StageChange.objects.filter(
+        candidate=OuterRef("candidate"),
+        to_state=OuterRef("from_state"),
+        decided_on__lte=OuterRef("decided_on"),
+    ).exclude(pk=OuterRef("pk"))
+    return (
+        decisions(scope, period)
+        .exclude(from_state="")
+        .annotate(
+            since=Coalesce(
+                Subquery(entered.order_by("-decided_on", "-pk").values("decided_on")[:1]),
+                F("candidate__applied_on"),
+            )
+        )
+    )
+
+
+def funnel_table(figures: dict) -> Table:
+    """Candidates per stage now, and how many entered each stage in the period."""
+    rows = [(s.label, figures["now", s.value], figures["entered", s.value]) for s in (*PIPELINE, *EXITS)]
     return Table(
         "发展流程各阶段人数",
         ("阶段", "现有人数", "本期进入"),
@@ -67,39 +112,14 @@ def funnel_table(scope: Scope, period: Period, now: dict[str, int]) -> Table:
     )
 
 
-def time_per_stage_table(scope: Scope, period: Period) -> Table:
+def time_per_stage_table(figures: dict) -> Table:
     """Average days spent in a stage, for the candidates who left it in the period: from the decision that
     put them there (the application date for applicants) to the decision that moved them on."""
-    entered = StageChange.objects.filter(
-        candidate=OuterRef("candidate"),
-        to_state=OuterRef("from_state"),
-        decided_on__lte=OuterRef("decided_on"),
-    ).exclude(pk=OuterRef("pk"))
-    left = scope.filter(
-        StageChange.objects.filter(decided_on__range=(period.start, period.end))
-        .exclude(from_state="")
-        .exclude(from_state=F("to_state")),
-        "candidate__organization",
-    ).annotate(
-        since=Coalesce(
-            Subquery(entered.order_by("-decided_on", "-pk").values("decided_on")[:1]),
-            F("candidate__applied_on"),
-        )
-    )
-    spans = {
-        stage: (days, n)
-        for stage, days, n in left.values_list("from_state")
-        .annotate(
-            days=Avg(ExpressionWrapper(F("decided_on") - F("since"), output_field=DurationField())),
-            n=Count("pk"),
-        )
-        .values_list("from_state", "days", "n")
-        .order_by()
-    }
     rows = []
     for stage in PIPELINE[:-1]:
-        span, n = spans.get(stage.value, (None, 0))
-        rows.append((stage.label, round(span.total_seconds() / 86400, 1) if span is not None else None, n))
+        span = figures["days", stage.value]
+        days = round(span.total_seconds() / 86400, 1) if span is not None else None
+        rows.append((stage.label, days, figures["left", stage.value]))
     return Table("各阶段平均停留天数", ("阶段", "平均天数", "本期离开该阶段人数"), rows)
 
 
@@ -137,22 +157,21 @@ def plan_table(scope: Scope, period: Period) -> Table:
     )
 
 
-def overdue_table(on: date, now: dict[str, int]) -> Table:
-    """Overdue and nearly-due steps on the counting day ``on``: the 工作台's flags (recruitment.dashboard)
-    that are not for information, counted by ``counted_now``."""
-    rows = [(f.label, now[f.label]) for f in dashboard.statistics_flags(on) if f.level != "info"]
+def overdue_table(on: date, figures: dict) -> Table:
+    """Overdue and nearly-due steps on the counting day ``on``, the same flags as the 工作台."""
+    rows = [(f.label, figures["flag", f.label]) for f in overdue_flags(on)]
     return Table(f"逾期及临期事项（截至{on:%Y年%-m月%-d日}）", ("事项", "人数/件数"), rows)
 
 
 def recruitment_block(scope: Scope, period: Period) -> Block:
     on = period_counting_day(period)
-    now = counted_now(scope, on)
+    found = figures(scope, period, on)
     return Block(
         tables=[
-            funnel_table(scope, period, now),
-            time_per_stage_table(scope, period),
+            funnel_table(found),
+            time_per_stage_table(found),
             plan_table(scope, period),
-            overdue_table(on, now),
+            overdue_table(on, found),
         ],
         note="按发展对象所在党组织统计。",
     )
