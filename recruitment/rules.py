@@ -305,9 +305,11 @@ def _approved_extension_months():
     return Coalesce(Subquery(extensions.values("extension_months")[:1]), Value(0))
 
 
-def probation_end_sql():
-    """SQL twin of ``probation_end``: 1 year from joined_on, plus the first approved extension (R-RC-17/21)."""
-    return PeriodEnd(_unextended_probation_end_sql(), months=_approved_extension_months())
+def probation_end_sql(year=None):
+    """SQL twin of ``probation_end``: 1 year from joined_on, plus the first approved extension (R-RC-17/21).
+    ``year``: the year from joined_on (``_unextended_probation_end_sql()``) when the caller has it already."""
+    year = _unextended_probation_end_sql() if year is None else year
+    return PeriodEnd(year, months=_approved_extension_months())
 
 
 def _unextended_probation_end_sql():
@@ -320,10 +322,10 @@ def _probation_ends_by(on: date, *, days: int = 0) -> Q:
     lookup is spared for every probationary member whose year alone already ends after ``on`` (issue 21) — and
     for one without a joining date (no member record yet), whose unknown end is no end (false, not NULL: a NULL
     would make SQL look the extension up to tell NULL from false)."""
-    year_ends_by = LessThanOrEqual(PeriodEnd(_unextended_probation_end_sql(), days=days), on)
-    return Q(Coalesce(year_ends_by, Value(False), output_field=BooleanField())) & Q(
-        LessThanOrEqual(PeriodEnd(probation_end_sql(), days=days), on)
-    )
+    year = _unextended_probation_end_sql()
+    year_ends_by = LessThanOrEqual(PeriodEnd(year, days=days), on)
+    ends_by = LessThanOrEqual(PeriodEnd(probation_end_sql(year), days=days), on)
+    return Q(Coalesce(year_ends_by, Value(False), output_field=BooleanField())) & Q(ends_by)
 
 
 def probation_ending(candidate, on: date) -> bool:

@@ -30,13 +30,12 @@ def admissions(scope: Scope, start: date, end: date):
     return scope.filter(changes, "candidate__organization")
 
 
-def figures(scope: Scope, period: Period, on: date) -> dict:
+def figures(scope: Scope, period: Period, flags: list[dashboard.Flag]) -> dict:
     """Every figure but the plan's, in one query (``dashboard.side_by_side``): the candidates per stage now and
-    the overdue flags on the counting day ``on`` (FILTERed counts over the candidates and the resolutions), the
+    ``flags`` (FILTERed counts over the candidates and the resolutions), the
     stages entered in the period and the time spent in the stages left in it (over the period's stage
     changes). Keyed by (figure, stage value or flag label)."""
     stages = (*PIPELINE, *EXITS)
-    flags = overdue_flags(on)
     span = ExpressionWrapper(F("decided_on") - F("since"), output_field=DurationField())
     flag_counts = {
         of: {("flag", f.label): Count("pk", filter=f.condition) for f in flags if f.counts == of}
@@ -157,21 +156,22 @@ def plan_table(scope: Scope, period: Period) -> Table:
     )
 
 
-def overdue_table(on: date, figures: dict) -> Table:
-    """Overdue and nearly-due steps on the counting day ``on``, the same flags as the 工作台."""
-    rows = [(f.label, figures["flag", f.label]) for f in overdue_flags(on)]
+def overdue_table(on: date, flags: list[dashboard.Flag], figures: dict) -> Table:
+    """Overdue and nearly-due steps on the counting day ``on`` (``overdue_flags(on)``), as the 工作台 counts them."""
+    rows = [(f.label, figures["flag", f.label]) for f in flags]
     return Table(f"逾期及临期事项（截至{on:%Y年%-m月%-d日}）", ("事项", "人数/件数"), rows)
 
 
 def recruitment_block(scope: Scope, period: Period) -> Block:
     on = period_counting_day(period)
-    found = figures(scope, period, on)
+    flags = overdue_flags(on)
+    found = figures(scope, period, flags)
     return Block(
         tables=[
             funnel_table(found),
             time_per_stage_table(found),
             plan_table(scope, period),
-            overdue_table(on, found),
+            overdue_table(on, flags, found),
         ],
         note="按发展对象所在党组织统计。",
     )
