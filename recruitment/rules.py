@@ -6,6 +6,7 @@ query, and without it one query per record kind.
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from datetime import date, datetime, time
 
@@ -286,6 +287,12 @@ def last_quarter_report_missing_q(on: date) -> Q:
     return (activist | probationary) & ~_among(reported)
 
 
+# The two lookups below depend on nothing but the models: built once, as templates (an expression is copied
+# when a query resolves it, never changed), they spare each page building them again for every condition that
+# reads them (issue 21).
+
+
+@functools.cache
 def _joined_on():
     """The candidate's member record's joining date (the branch meeting's resolution), looked up by
     primary key for the candidates asked about, not joined: a join (or an EXISTS, which the planner hashes) read
@@ -295,6 +302,7 @@ def _joined_on():
     return Subquery(Member.objects.filter(pk=OuterRef("member_id")).order_by().values("joined_on")[:1])
 
 
+@functools.cache
 def _approved_extension_months():
     """SQL twin of the extension ``probation_end`` adds: the first approved extension's months (R-RC-21)."""
     from recruitment.models import CandidateVote
