@@ -197,9 +197,10 @@ def plan_figures(*, year: int) -> dict[int, PlanFigure]:
 
 def _among(records) -> Q:
     """The candidate has one of ``records`` (of a kind of file record): ``id IN (their candidate ids)``, which
-    PostgreSQL hashes once per query. The equivalent EXISTS is probed once per candidate inside a FILTERed count
-    (the planner counts a count's FILTER as evaluated once, and keeps the per-row plan), 3 ms for the
-    applicants' talks at L (issue 21); in a WHERE either is one hashed pass."""
+    PostgreSQL hashes once per query (the ids of a town's records fit its hash memory many times over; the
+    column is NOT NULL, so ``NOT IN`` means "none"). The equivalent EXISTS is probed once per candidate inside
+    a FILTERed count (the planner prices a count's FILTER as evaluated once, and keeps the per-row plan): 3 ms
+    for the applicants' talks at L (issue 21). In a WHERE either is one hashed pass."""
     return Q(pk__in=records.order_by().values("candidate_id"))
 
 
