@@ -32,9 +32,9 @@ def admissions(scope: Scope, start: date, end: date):
 
 def figures(scope: Scope, period: Period, flags: list[dashboard.Flag]) -> dict:
     """Every figure but the plan's, in one query (``dashboard.side_by_side``): the candidates per stage now and
-    ``flags`` (FILTERed counts over the candidates and the resolutions), the
-    stages entered in the period and the time spent in the stages left in it (over the period's stage
-    changes). Keyed by (figure, stage value or flag label)."""
+    the ``flags`` (FILTERed counts over the candidates and the resolutions), the stages entered in the period
+    and the time spent in the stages left in it (over the period's stage changes). Keyed by (figure, stage
+    value or flag label)."""
     stages = (*PIPELINE, *EXITS)
     span = ExpressionWrapper(F("decided_on") - F("since"), output_field=DurationField())
     flag_counts = {
