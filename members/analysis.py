@@ -35,6 +35,7 @@ from members.meetings import MEETING_EVERY_MONTHS
 from members.models import (
     Attendance,
     DuesMonthTally,
+    FloatingCertificate,
     FloatingMember,
     Meeting,
     MeetingTally,
@@ -370,16 +371,18 @@ class Floating:
 def floating(*, org_ids: OrgIds, on: date) -> Floating:
     """R-MB-06: floating members away on ``on`` (not yet returned) and those flagged as lost contact."""
     away = Q(flowed_out_on__lte=on) & (Q(returned_on__isnull=True) | Q(returned_on__gt=on))
+    # One row per floating member: holding a valid certificate is membership of the set of their holders (a
+    # hashed subplan), not a join counted DISTINCT (issue 21).
     valid = Q(
-        certificates__issued_on__lte=on,
-        certificates__valid_until__gte=on,
-        certificates__revoked_on__isnull=True,
+        pk__in=FloatingCertificate.objects.filter(
+            issued_on__lte=on, valid_until__gte=on, revoked_on__isnull=True
+        ).values("floating_id")
     )
     row = scoped(FloatingMember.objects.all(), org_ids, "member__organization").aggregate(
-        out=Count("pk", filter=away & Q(direction=FloatingMember.Direction.OUT), distinct=True),
-        came_in=Count("pk", filter=away & Q(direction=FloatingMember.Direction.IN), distinct=True),
-        lost_contact=Count("pk", filter=away & Q(lost_contact_since__lte=on), distinct=True),
-        certificates_valid=Count("pk", filter=away & valid, distinct=True),
+        out=Count("pk", filter=away & Q(direction=FloatingMember.Direction.OUT)),
+        came_in=Count("pk", filter=away & Q(direction=FloatingMember.Direction.IN)),
+        lost_contact=Count("pk", filter=away & Q(lost_contact_since__lte=on)),
+        certificates_valid=Count("pk", filter=away & valid),
     )
     return Floating(**row)
 
