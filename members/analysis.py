@@ -324,29 +324,63 @@ class Flows:
 
 
 def flows(*, org_ids: OrgIds, start: date, end: date) -> Flows:
-    """Movements in [start, end] from member records, status events (R-MB-02) and accepted transfers (R-MB-05)."""
-    joined = scoped(Member.objects.filter(joined_on__range=(start, end)), org_ids).count()
-    events = scoped(
-        MemberStatusEvent.objects.filter(effective_on__range=(start, end)), org_ids, "member__organization"
-    ).aggregate(
-        became_full=Count("pk", filter=Q(from_state=Member.Status.PROBATIONARY, to_state=Member.Status.FULL)),
-        left=Count("pk", filter=Q(to_state__in=LEAVING_STATUSES)),
+    """Movements in [start, end] from member records, status events (R-MB-02) and accepted transfers (R-MB-05).
+
+    One statement of three scalar subqueries (issue 21: was three queries): members joined; status events,
+    scoped by their member's organisation; accepted transfers, scoped by the organisation they go to or come
+    from (an internal move within the scope counts both ways)."""
+    from django.db import connection
+
+    status, direction = Member.Status, RelationTransfer.Direction
+    params: dict = {
+        "start": start,
+        "end": end,
+        "ids": list(org_ids or ()),
+        "probationary": status.PROBATIONARY,
+        "full": status.FULL,
+        "leaving": [str(s) for s in LEAVING_STATUSES],
+        "accepted": RelationTransfer.State.ACCEPTED,
+        "in": direction.IN,
+        "out": direction.OUT,
+        "internal": direction.INTERNAL,
+    }
+
+    def within(column: str) -> str:
+        return "" if org_ids is None else f" AND {column} = ANY(%(ids)s)"
+
+    member, event = Member._meta.db_table, MemberStatusEvent._meta.db_table
+    events_from = event if org_ids is None else f"{event} JOIN {member} ON {member}.id = {event}.member_id"
+    sql = f"""
+        SELECT
+          (SELECT count(*) FROM {member}
+            WHERE joined_on BETWEEN %(start)s AND %(end)s{within("organization_id")}),
+          events.became_full, events.leaving, transfers.*
+        FROM (
+          SELECT count(*) FILTER (WHERE from_state = %(probationary)s AND to_state = %(full)s) AS became_full,
+                 count(*) FILTER (WHERE to_state = ANY(%(leaving)s)) AS leaving
+          FROM {events_from}
+          WHERE effective_on BETWEEN %(start)s AND %(end)s{within(f"{member}.organization_id")}
+        ) AS events, (
+          SELECT count(*) FILTER (WHERE direction = %(in)s{within("to_organization_id")}),
+                 count(*) FILTER (WHERE direction = %(out)s{within("from_organization_id")}),
+                 count(*) FILTER (WHERE direction = %(internal)s{within("to_organization_id")}),
+                 count(*) FILTER (WHERE direction = %(internal)s{within("from_organization_id")})
+          FROM {RelationTransfer._meta.db_table}
+          WHERE state = %(accepted)s AND accepted_on BETWEEN %(start)s AND %(end)s
+        ) AS transfers
+    """
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        joined, became_full, left, transferred_in, transferred_out, moved_in, moved_out = cursor.fetchone()
+    return Flows(
+        joined=joined,
+        became_full=became_full,
+        transferred_in=transferred_in,
+        transferred_out=transferred_out,
+        moved_in=moved_in,
+        moved_out=moved_out,
+        left=left,
     )
-    accepted = RelationTransfer.objects.filter(
-        state=RelationTransfer.State.ACCEPTED, accepted_on__range=(start, end)
-    )
-    direction = RelationTransfer.Direction
-    transfers = accepted.aggregate(
-        transferred_in=Count("pk", filter=Q(direction=direction.IN) & _in_scope(org_ids, "to_organization")),
-        transferred_out=Count(
-            "pk", filter=Q(direction=direction.OUT) & _in_scope(org_ids, "from_organization")
-        ),
-        moved_in=Count("pk", filter=Q(direction=direction.INTERNAL) & _in_scope(org_ids, "to_organization")),
-        moved_out=Count(
-            "pk", filter=Q(direction=direction.INTERNAL) & _in_scope(org_ids, "from_organization")
-        ),
-    )
-    return Flows(joined=joined, **events, **transfers)
 
 
 # --- floating members -----------------------------------------------------------------------------------
