@@ -278,7 +278,8 @@ def _members_up_to(
     the day; and the full members with a date (party age) in all."""
     from django.db import connection
 
-    columns, params = [], []
+    columns: list[str] = []
+    params: list = []
     for field_name, day in wanted:
         columns.append("coalesce(sum(members) FILTER (WHERE field = %s AND month < %s), 0)")
         params += [field_name, _month_start(day)]
