@@ -76,7 +76,7 @@ def _band_sql(lo: Decimal | None, hi: Decimal | None) -> tuple[str, list]:
 def _figures(on, start, end, versions, bands: list[Band]) -> dict[str, int]:
     """Every figure of the block in one statement (issue 21): the cases counted over one row each — the
     balance on the counting day looked up for the open cases only, their marks from their enrolment versions
-    (``with_marks``) — and the reviews and referrals of the period as two scalar subqueries. Written as SQL
+    (``with_marks``) — and the reviews and referrals of the period as scalar subqueries. Written as SQL
     around the ORM's per-case query: the ORM's own aggregate over a grouped subquery cost twice the query."""
     open_on = Q(opened_on__lte=on) & (Q(returned_on__isnull=True) | Q(returned_on__gt=on))
     per_case = (
