@@ -10,11 +10,9 @@ on the last day of the period (or today, if the period has not ended).
 
 from __future__ import annotations
 
-from bisect import bisect_left
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
-from itertools import accumulate
 
 from django.db.models import (
     Case,
@@ -35,12 +33,14 @@ from members.meetings import MEETING_EVERY_MONTHS
 from members.models import (
     Attendance,
     DuesMonthTally,
+    FloatingCertificate,
     FloatingMember,
     Meeting,
     MeetingTally,
     Member,
     MemberStatusEvent,
     RelationTransfer,
+    RollDateTally,
     RollTally,
 )
 
@@ -195,9 +195,11 @@ def _composition_from_tallies(on: date) -> Composition:
     """``composition`` of the whole town from members.RollTally and RollDateTally (3 queries).
 
     A band counts the members whose date lies between two edges (``_band_filter``); the members up to an edge
-    are the monthly tally of every month before the edge's, plus — unless the edge is the last day of its
+    are the monthly tallies of every month before the edge's, plus — unless the edge is the last day of its
     month, which takes that month's whole tally — those of the edge's month up to the edge, counted through
-    the partial indexes member_roll_birth / member_roll_full_member_on (about one month of births)."""
+    the partial indexes member_roll_birth / member_roll_full_member_on (about one month of births). The
+    database sums the tallies (issue 21): a few hundred rows and one row of edges reach Python, not the
+    thousands of tally rows."""
     active = [str(s) for s in Member.ACTIVE_STATUSES]
     row: dict[str, int] = {"total": 0, "edu_none": 0}
     row.update({f"status_{s}": 0 for s in Member.ACTIVE_STATUSES})
@@ -205,16 +207,18 @@ def _composition_from_tallies(on: date) -> Composition:
     row.update({f"edu_{e}": 0 for e in Member.Education})
     per_organization: dict[int, int] = {}
     ethnicity: dict[str, int] = {}
-    for org_id, status, gender, education, people, n in RollTally.objects.filter(
-        status__in=active, members__gt=0
-    ).values_list("organization_id", "status", "gender", "education", "ethnicity", "members"):
-        row["total"] += n
-        row[f"status_{status}"] += n
-        for key in (f"gender_{gender}", f"edu_{education}" if education else "edu_none"):
+    for dimension, value, n in _roll_sums(active):
+        if dimension == "status":
+            row["total"] += n
+            row[f"status_{value}"] += n
+        elif dimension == "organization":
+            per_organization[int(value)] = n
+        elif dimension == "ethnicity":
+            ethnicity[value] = n
+        else:
+            key = f"gender_{value}" if dimension == "gender" else f"edu_{value}" if value else "edu_none"
             if key in row:  # (a value outside the choices is counted in no column, as over the members)
                 row[key] += n
-        per_organization[org_id] = per_organization.get(org_id, 0) + n
-        ethnicity[people] = ethnicity.get(people, 0) + n
     by_branch = [(name, per_organization.get(pk, 0)) for pk, name in branches(None).values_list("pk", "name")]
 
     # Edges: ("birth", day) for the age bands over the roll, ("full", day) for party age over full members.
@@ -223,78 +227,85 @@ def _composition_from_tallies(on: date) -> Composition:
         return sorted(years_before(on, n) for n in years)
 
     wanted = [("birth", day) for day in edges(AGE_BANDS)] + [("full", day) for day in edges(PARTY_AGE_BANDS)]
-    partial = [(field_name, day) for field_name, day in wanted if not _is_month_end(day)]
-    months: dict[tuple[str, date | None], int] = {}
-    up_to_edge: dict[tuple[str, date], int] = {}
-    for kind, key, month, n in _date_figures(active, partial):
-        if kind == "tally":
-            months[(key, month)] = months.get((key, month), 0) + n
-        else:
-            up_to_edge[partial[int(key)]] = n
-
-    # Running totals over the months in order: the members of every month before an edge's in one bisection,
-    # not a pass over some 1,800 month tallies per edge (issue 21).
-    running: dict[str, tuple[list[date], list[int]]] = {}
-    for field_name in ("birth", "full"):
-        ordered = sorted(
-            (month, n) for (f, month), n in months.items() if f == field_name and month is not None
-        )
-        running[field_name] = ([month for month, _ in ordered], [0, *accumulate(n for _, n in ordered)])
-
-    def members_up_to(field_name: str, day: date) -> int:
-        """Members on the roll (full members, for "full") whose date is on or before ``day``."""
-        starts, totals = running[field_name]
-        before = totals[bisect_left(starts, day.replace(day=1))]
-        edge = up_to_edge.get((field_name, day))
-        return before + (months.get((field_name, _month_start(day)), 0) if edge is None else edge)
+    up_to, with_date = _members_up_to(active, wanted)
 
     for i, (_, low, high) in enumerate(AGE_BANDS):
-        older = members_up_to("birth", years_before(on, low))
-        row[f"age_{i}"] = older - (
-            members_up_to("birth", years_before(on, high + 1)) if high is not None else 0
-        )
-    with_date = sum(n for (f, month), n in months.items() if f == "full" and month is not None)
+        older = up_to[("birth", years_before(on, low))]
+        row[f"age_{i}"] = older - (up_to[("birth", years_before(on, high + 1))] if high is not None else 0)
     for i, (_, low, high) in enumerate(PARTY_AGE_BANDS):
-        older = members_up_to("full", years_before(on, low))
-        row[f"party_{i}"] = older - (
-            members_up_to("full", years_before(on, high + 1)) if high is not None else 0
-        )
+        older = up_to[("full", years_before(on, low))]
+        row[f"party_{i}"] = older - (up_to[("full", years_before(on, high + 1))] if high is not None else 0)
     row["party_none"] = row["total"] - with_date
     # By count, then name, as the database's C collation orders them (code points).
     by_ethnicity = sorted(((name, n) for name, n in ethnicity.items() if n), key=lambda p: (-p[1], p[0]))
     return _composition(on, row, by_branch, by_ethnicity)
 
 
-def _date_figures(
-    active: list[str], partial: list[tuple[str, date]]
-) -> list[tuple[str, str, date | None, int]]:
-    """One query: the monthly tallies of the roll's dates (birth: the roll; full: full members) as ("tally",
-    field, month, members), and, for each edge of ``partial``, ("edge", its index, None, the members of the
-    edge's month up to the edge)."""
+# GROUPING(status, gender, education, ethnicity, organization_id) of each grouping set: 1 bits = not grouped.
+_ROLL_DIMENSIONS = {0b01111: "status", 0b10111: "gender", 0b11011: "education", 0b11101: "ethnicity"}
+
+
+def _roll_sums(active: list[str]) -> list[tuple[str, str, int]]:
+    """One query: the roll's members (members.RollTally) summed by status, gender, education, ethnicity and
+    organisation, as (dimension, value, members)."""
     from django.db import connection
 
-    edge_rows = " UNION ALL ".join(
-        f"SELECT 'edge', '{i}', NULL::date, count(*) FROM members_member WHERE "
-        + (
-            "status = ANY(%s) AND birth_date BETWEEN %s AND %s"
-            if field_name == "birth"
-            else "status = 'full' AND full_member_on BETWEEN %s AND %s"
-        )
-        for i, (field_name, _) in enumerate(partial)
-    )
-    params: list = [active, str(Member.Status.FULL)]
-    for field_name, day in partial:
-        params += ([active] if field_name == "birth" else []) + [_month_start(day), day]
     sql = (
-        "SELECT 'tally', field, month, sum(members) FROM members_rolldatetally"
-        " WHERE (field = 'birth' AND status = ANY(%s)) OR (field = 'full' AND status = %s)"
-        " GROUP BY field, month HAVING sum(members) <> 0"
+        "SELECT GROUPING(status, gender, education, ethnicity, organization_id),"
+        " status, gender, education, ethnicity, organization_id, sum(members)"
+        f" FROM {RollTally._meta.db_table} WHERE status = ANY(%s) AND members > 0"
+        " GROUP BY GROUPING SETS ((status), (gender), (education), (ethnicity), (organization_id))"
     )
-    if edge_rows:
-        sql += " UNION ALL " + edge_rows
     with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        return [(kind, key, month, int(n)) for kind, key, month, n in cursor.fetchall()]
+        cursor.execute(sql, [active])
+        rows = cursor.fetchall()
+    sums = []
+    for grouping, status, gender, education, people, org_id, n in rows:
+        dimension = _ROLL_DIMENSIONS.get(grouping, "organization")
+        value = {"status": status, "gender": gender, "education": education, "ethnicity": people}.get(
+            dimension, org_id
+        )
+        sums.append((dimension, value, int(n)))
+    return sums
+
+
+def _members_up_to(
+    active: list[str], wanted: list[tuple[str, date]]
+) -> tuple[dict[tuple[str, date], int], int]:
+    """One query, one row: for each edge (field, day) of ``wanted``, the members on the roll ("birth") or full
+    members ("full") whose date is on or before the day — the monthly tallies (members.RollDateTally) of the
+    months before the day's, plus the day's month: its whole tally if the day ends it, else its members up to
+    the day; and the full members with a date (party age) in all."""
+    from django.db import connection
+
+    columns: list[str] = []
+    params: list = []
+    for field_name, day in wanted:
+        columns.append("coalesce(sum(members) FILTER (WHERE field = %s AND month < %s), 0)")
+        params += [field_name, _month_start(day)]
+        if _is_month_end(day):
+            columns.append("coalesce(sum(members) FILTER (WHERE field = %s AND month = %s), 0)")
+            params += [field_name, _month_start(day)]
+        elif field_name == "birth":
+            columns.append(
+                "(SELECT count(*) FROM members_member WHERE status = ANY(%s) AND birth_date BETWEEN %s AND %s)"
+            )
+            params += [active, _month_start(day), day]
+        else:
+            columns.append(
+                "(SELECT count(*) FROM members_member WHERE status = 'full' AND full_member_on BETWEEN %s AND %s)"
+            )
+            params += [_month_start(day), day]
+    columns.append("coalesce(sum(members) FILTER (WHERE field = 'full' AND month IS NOT NULL), 0)")
+    sql = (
+        f"SELECT {', '.join(columns)} FROM {RollDateTally._meta.db_table}"
+        " WHERE (field = 'birth' AND status = ANY(%s)) OR (field = 'full' AND status = %s)"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*params, active, str(Member.Status.FULL)])
+        figures = [int(n) for n in cursor.fetchone()]
+    up_to = {edge: figures[2 * i] + figures[2 * i + 1] for i, edge in enumerate(wanted)}
+    return up_to, figures[-1]
 
 
 # --- flows ----------------------------------------------------------------------------------------------
@@ -323,29 +334,63 @@ class Flows:
 
 
 def flows(*, org_ids: OrgIds, start: date, end: date) -> Flows:
-    """Movements in [start, end] from member records, status events (R-MB-02) and accepted transfers (R-MB-05)."""
-    joined = scoped(Member.objects.filter(joined_on__range=(start, end)), org_ids).count()
-    events = scoped(
-        MemberStatusEvent.objects.filter(effective_on__range=(start, end)), org_ids, "member__organization"
-    ).aggregate(
-        became_full=Count("pk", filter=Q(from_state=Member.Status.PROBATIONARY, to_state=Member.Status.FULL)),
-        left=Count("pk", filter=Q(to_state__in=LEAVING_STATUSES)),
+    """Movements in [start, end] from member records, status events (R-MB-02) and accepted transfers (R-MB-05).
+
+    One statement of three scalar subqueries (issue 21: was three queries): members joined; status events,
+    scoped by their member's organisation; accepted transfers, scoped by the organisation they go to or come
+    from (an internal move within the scope counts both ways)."""
+    from django.db import connection
+
+    status, direction = Member.Status, RelationTransfer.Direction
+    params: dict = {
+        "start": start,
+        "end": end,
+        "ids": list(org_ids or ()),
+        "probationary": status.PROBATIONARY,
+        "full": status.FULL,
+        "leaving": [str(s) for s in LEAVING_STATUSES],
+        "accepted": RelationTransfer.State.ACCEPTED,
+        "in": direction.IN,
+        "out": direction.OUT,
+        "internal": direction.INTERNAL,
+    }
+
+    def within(column: str) -> str:
+        return "" if org_ids is None else f" AND {column} = ANY(%(ids)s)"
+
+    member, event = Member._meta.db_table, MemberStatusEvent._meta.db_table
+    events_from = event if org_ids is None else f"{event} JOIN {member} ON {member}.id = {event}.member_id"
+    sql = f"""
+        SELECT
+          (SELECT count(*) FROM {member}
+            WHERE joined_on BETWEEN %(start)s AND %(end)s{within("organization_id")}),
+          events.became_full, events.leaving, transfers.*
+        FROM (
+          SELECT count(*) FILTER (WHERE from_state = %(probationary)s AND to_state = %(full)s) AS became_full,
+                 count(*) FILTER (WHERE to_state = ANY(%(leaving)s)) AS leaving
+          FROM {events_from}
+          WHERE effective_on BETWEEN %(start)s AND %(end)s{within(f"{member}.organization_id")}
+        ) AS events, (
+          SELECT count(*) FILTER (WHERE direction = %(in)s{within("to_organization_id")}),
+                 count(*) FILTER (WHERE direction = %(out)s{within("from_organization_id")}),
+                 count(*) FILTER (WHERE direction = %(internal)s{within("to_organization_id")}),
+                 count(*) FILTER (WHERE direction = %(internal)s{within("from_organization_id")})
+          FROM {RelationTransfer._meta.db_table}
+          WHERE state = %(accepted)s AND accepted_on BETWEEN %(start)s AND %(end)s
+        ) AS transfers
+    """
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        joined, became_full, left, transferred_in, transferred_out, moved_in, moved_out = cursor.fetchone()
+    return Flows(
+        joined=joined,
+        became_full=became_full,
+        transferred_in=transferred_in,
+        transferred_out=transferred_out,
+        moved_in=moved_in,
+        moved_out=moved_out,
+        left=left,
     )
-    accepted = RelationTransfer.objects.filter(
-        state=RelationTransfer.State.ACCEPTED, accepted_on__range=(start, end)
-    )
-    direction = RelationTransfer.Direction
-    transfers = accepted.aggregate(
-        transferred_in=Count("pk", filter=Q(direction=direction.IN) & _in_scope(org_ids, "to_organization")),
-        transferred_out=Count(
-            "pk", filter=Q(direction=direction.OUT) & _in_scope(org_ids, "from_organization")
-        ),
-        moved_in=Count("pk", filter=Q(direction=direction.INTERNAL) & _in_scope(org_ids, "to_organization")),
-        moved_out=Count(
-            "pk", filter=Q(direction=direction.INTERNAL) & _in_scope(org_ids, "from_organization")
-        ),
-    )
-    return Flows(joined=joined, **events, **transfers)
 
 
 # --- floating members -----------------------------------------------------------------------------------
@@ -370,16 +415,18 @@ class Floating:
 def floating(*, org_ids: OrgIds, on: date) -> Floating:
     """R-MB-06: floating members away on ``on`` (not yet returned) and those flagged as lost contact."""
     away = Q(flowed_out_on__lte=on) & (Q(returned_on__isnull=True) | Q(returned_on__gt=on))
+    # One row per floating member: holding a valid certificate is membership of the set of their holders (a
+    # hashed subplan), not a join counted DISTINCT (issue 21).
     valid = Q(
-        certificates__issued_on__lte=on,
-        certificates__valid_until__gte=on,
-        certificates__revoked_on__isnull=True,
+        pk__in=FloatingCertificate.objects.filter(
+            issued_on__lte=on, valid_until__gte=on, revoked_on__isnull=True
+        ).values("floating_id")
     )
     row = scoped(FloatingMember.objects.all(), org_ids, "member__organization").aggregate(
-        out=Count("pk", filter=away & Q(direction=FloatingMember.Direction.OUT), distinct=True),
-        came_in=Count("pk", filter=away & Q(direction=FloatingMember.Direction.IN), distinct=True),
-        lost_contact=Count("pk", filter=away & Q(lost_contact_since__lte=on), distinct=True),
-        certificates_valid=Count("pk", filter=away & valid, distinct=True),
+        out=Count("pk", filter=away & Q(direction=FloatingMember.Direction.OUT)),
+        came_in=Count("pk", filter=away & Q(direction=FloatingMember.Direction.IN)),
+        lost_contact=Count("pk", filter=away & Q(lost_contact_since__lte=on)),
+        certificates_valid=Count("pk", filter=away & valid),
     )
     return Floating(**row)
 

@@ -1,22 +1,31 @@
 """The conversion block's balances on the counting day (issue 9: a range on recorded_at, each open case's
 balance computed once) give exactly the figures of the former computation (``recorded_at__date__lte`` and
 the balance repeated in every band), at the band edges of R-CV-06 (2.5 is below 3, 3.0 is not) and R-CV-07
-(15.0 reaches 15) and for entries recorded in the last and first second of the counting day (R-GN-03)."""
+(15.0 reaches 15) and for entries recorded in the last and first second of the counting day (R-GN-03).
+
+Issue 21: the block counts everything in one SQL statement; the warnings (each case against its own marks),
+the reviews and the referrals are proven here against the ORM aggregates the block ran before."""
 
 from datetime import date, datetime
 from decimal import Decimal
 
 import pytest
-from django.db.models import Count, OuterRef, Q, Subquery
+from django.db.models import Count, F, Max, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
 
-from conversion.models import ConversionCase, LedgerEntry
-from core.dates import SHANGHAI
+from conversion.models import (
+    CommitteeReferral,
+    ConversionCase,
+    DemocraticReview,
+    LedgerEntry,
+    ThresholdCrossing,
+)
+from core.dates import SHANGHAI, on_local_days
 from core.profile import rule_profile
 from reports.blocks import Scope, period_counting_day
 from reports.conversion_blocks import balance_bands, conversion_block
 from reports.periods import Period
-from tests.reports.test_app_figures import entry, make_case, rows
+from tests.reports.test_app_figures import entry, make_case, review, rows
 
 
 def former_figures(period: Period) -> dict:
@@ -43,6 +52,36 @@ def former_figures(period: Period) -> dict:
     )
 
 
+def former_warnings_and_events(period: Period) -> dict:
+    """The warnings, reviews and referrals as the block's ORM aggregates counted them (issue 21, before)."""
+    on, start, end = period_counting_day(period), period.start, period.end
+    last = (
+        LedgerEntry.objects.filter(case=OuterRef("pk"), recorded_at__date__lte=on)
+        .order_by("-recorded_at", "-pk")
+        .values("balance_after")[:1]
+    )
+    open_on = Q(opened_on__lte=on) & (Q(returned_on__isnull=True) | Q(returned_on__gt=on))
+    per_case = (
+        ConversionCase.objects.annotate(balance_on=Coalesce(Subquery(last), "base_points"))
+        .with_marks()  # each case's marks looked up per case
+        .values("pk")
+        .annotate(points=Max("balance_on", filter=open_on), low=Max("mark_low"), high=Max("mark_high"))
+    )
+    warnings = per_case.aggregate(
+        below=Count("pk", filter=open_on & Q(points__lt=F("low"))),
+        at_high=Count("pk", filter=open_on & Q(points__gte=F("high"))),
+    )
+    reviews = DemocraticReview.objects.filter(concluded_on__range=(start, end)).aggregate(
+        passed=Count("pk", filter=Q(state=DemocraticReview.State.PASSED)),
+        failed=Count("pk", filter=Q(state=DemocraticReview.State.FAILED)),
+    )
+    referrals = CommitteeReferral.objects.aggregate(
+        raised=Count("pk", filter=Q(**on_local_days("raised_at", start, end))),
+        decided=Count("pk", filter=Q(decided_on__range=(start, end))),
+    )
+    return {**warnings, **referrals, **reviews}
+
+
 def new_figures(period: Period) -> dict:
     block = conversion_block(Scope(None), period)
     counts = [n for _, n in rows(block, "转化对象")]
@@ -51,6 +90,11 @@ def new_figures(period: Period) -> dict:
         **dict(zip(["open", "transition", "opened", "returned", "completed"], counts, strict=True)),
         **{f"band_{i}": n for i, n in enumerate(bands)},
     }
+
+
+def new_warnings_and_events(period: Period) -> dict:
+    warnings = [n for _, n in rows(conversion_block(Scope(None), period), "积分预警")]
+    return dict(zip(["below", "at_high", "raised", "decided", "passed", "failed"], warnings, strict=True))
 
 
 def local(*args):
@@ -71,8 +115,34 @@ def edge_cases(db, center, branch_a):
         for balance, moment in entries:
             entry(case, balance, moment)
     make_case(center, branch_a, opened_on=date(2026, 1, 20))  # no entry: its base of 5
-    make_case(center, branch_a, opened_on=date(2025, 6, 1), returned_on=date(2026, 3, 31))
+    returned = make_case(center, branch_a, opened_on=date(2025, 6, 1), returned_on=date(2026, 3, 31))
     make_case(center, branch_a, opened_on=date(2026, 4, 1))  # after Q1
+    # Reviews concluded and referrals raised or decided on the edges of the quarter and the month.
+    for state, concluded_on in (
+        ("passed", date(2026, 3, 31)),
+        ("failed", date(2026, 4, 1)),
+        ("passed", date(2025, 12, 31)),
+        ("failed", date(2026, 1, 1)),
+    ):
+        review(returned, state, concluded_on, Decimal("80"))
+    first = LedgerEntry.objects.order_by("pk").first()
+    for raised_at, decided_on in (
+        (local(2026, 3, 31, 23, 59, 59), date(2026, 4, 1)),
+        (local(2026, 4, 1, 0, 0), None),
+        (local(2025, 12, 31, 23, 59, 59), date(2026, 3, 1)),
+        (local(2026, 1, 1, 0, 0), date(2026, 3, 31)),
+    ):
+        crossing = ThresholdCrossing.objects.create(
+            case=first.case, entry=first, kind="fell_below_low", balance=Decimal("2.5"), threshold=3
+        )
+        CommitteeReferral.objects.create(
+            case=first.case,
+            crossing=crossing,
+            state="decided" if decided_on else "awaiting",
+            raised_at=raised_at,
+            decision="诫勉谈话" if decided_on else "",
+            decided_on=decided_on,
+        )
 
 
 @pytest.mark.parametrize(
@@ -82,6 +152,15 @@ def edge_cases(db, center, branch_a):
 )
 def test_balance_bands_on_the_counting_day_match_the_former_computation_R_CV_06_R_CV_07(edge_cases, period):
     assert new_figures(period) == former_figures(period)
+
+
+@pytest.mark.parametrize(
+    "period",
+    [Period("quarter", 2026, 1), Period("month", 2026, 3), Period("quarter", 2026, 2), Period("year", 2026)],
+    ids=str,
+)
+def test_warnings_reviews_and_referrals_match_the_former_aggregates_R_CV_06_R_CV_07(edge_cases, period):
+    assert new_warnings_and_events(period) == former_warnings_and_events(period)
 
 
 def test_band_edges_on_31_march_R_CV_06_R_CV_07(edge_cases):
