@@ -17,7 +17,6 @@ from decimal import Decimal
 from django.db.models import (
     Case,
     Count,
-    DecimalField,
     IntegerField,
     Q,
     QuerySet,
@@ -28,7 +27,7 @@ from django.db.models import (
 
 from core.dates import local_today, month_bounds, quarter_bounds
 from core.models import Organization
-from members.dues import expected_by_organization, period_due_range, with_period_arrears
+from members.dues import OrganizationArrears, arrears_from, arrears_parts, period_due_range
 from members.meetings import MEETING_EVERY_MONTHS
 from members.models import (
     Attendance,
@@ -561,6 +560,9 @@ class BranchDues:
     members_in_arrears: int
 
 
+COLLECTED = 3  # the part of the rows of ``dues`` with the payments' sums, beside members.dues.arrears_parts
+
+
 def dues(*, org_ids: OrgIds, start: date, end: date, today: date | None = None) -> list[BranchDues]:
     """Expected (the amount due of each month owed), collected and arrears per branch for [start, end]
     (R-MB-07, R-MB-13).
@@ -571,45 +573,27 @@ def dues(*, org_ids: OrgIds, start: date, end: date, today: date | None = None) 
     every payment recorded for a month in the period (voluntary extra is on the receipts, not here).
     """
     first, last = period_due_range(start, end, today or local_today())
-    money = DecimalField(max_digits=12, decimal_places=2)
-    # Arrears: only the members who may owe a month of the period (members.DuesGap), each counted exactly.
-    owing = {
-        org_id: (short or Decimal("0"), n)
-        for org_id, short, n in with_period_arrears(roll(org_ids), first=first, last=last)
-        .values("organization_id")
-        .annotate(
-            short=Sum("arrears_amount", output_field=money),
-            n=Count("pk", filter=Q(arrears_count__gt=0)),
-        )
-        .values_list("organization_id", "short", "n")
-        .order_by()
-    }
-    # Expected and collected in one query, from what the database keeps: the steps of the months owed per
-    # organisation (members.DuesDueTally) and the payments' sums per organisation and month
-    # (members.DuesMonthTally).
-    expected_rows = (
-        scoped(expected_by_organization(first=first, last=last), org_ids)
-        .annotate(column=Value(0))
-        .values_list("organization_id", "column", "expected_amount")
-    )
+    # Expected, arrears and members in arrears from the tallies the database keeps (members.dues.arrears_parts:
+    # the steps of the months owed, members.DuesDueTally, and the months owed and paid, members.DuesPaidPattern),
+    # and collected from the payments' sums per organisation and month (members.DuesMonthTally): one query.
     collected_rows = (
         scoped(DuesMonthTally.objects.filter(month__range=(start, end)), org_ids)
         .values("organization_id")
-        .annotate(column=Value(1), s=Sum("amount"))
-        .values_list("organization_id", "column", "s")
+        .annotate(part=Value(COLLECTED), s=Sum("amount"), n=Value(0))
+        .values_list("organization_id", "part", "s", "n")
         .order_by()
     )
-    sums: dict[tuple[int, int], Decimal] = {
-        (org_id, column): amount or Decimal("0")
-        for org_id, column, amount in expected_rows.union(collected_rows, all=True)
-    }
+    rows = list(collected_rows.union(*arrears_parts(first=first, last=last, org_ids=org_ids), all=True))
+    collected = {org_id: amount or Decimal("0") for org_id, part, amount, _ in rows if part == COLLECTED}
+    owing = arrears_from(rows)
+    none = OrganizationArrears(Decimal("0"), Decimal("0"), 0)
     return [
         BranchDues(
             branch=name,
-            expected=sums.get((pk, 0), Decimal("0")),
-            collected=sums.get((pk, 1), Decimal("0")),
-            arrears=owing.get(pk, (Decimal("0"), 0))[0],
-            members_in_arrears=owing.get(pk, (Decimal("0"), 0))[1],
+            expected=owing.get(pk, none).expected,
+            collected=collected.get(pk, Decimal("0")),
+            arrears=owing.get(pk, none).arrears,
+            members_in_arrears=owing.get(pk, none).members,
         )
         for pk, name in branches(org_ids).values_list("pk", "name")
     ]

@@ -13,7 +13,7 @@ from core.access import scope_queryset, scoped_organization_ids
 from core.dates import local_today
 from core.models import Organization
 from core.registry import DashboardItem
-from members.dues import arrears_totals as dues_arrears_totals
+from members.dues import arrears_totals_in as dues_arrears_totals_in
 from members.dues import members_in_arrears, six_months_unpaid_members
 from members.floating import lost_or_marked_condition, stale_condition, with_last_reached
 from members.meetings import MONTHLY_KINDS, QUARTERLY_KINDS, missing_meetings
@@ -123,13 +123,9 @@ def six_months_unpaid(user, today=None):
 
 
 def arrears_totals(user, today=None) -> dict:
-    """How many members in scope owe dues and how much in all (R-MB-07, R-MB-13): one query."""
-    return arrears_totals_of(_active(user), today or local_today())
-
-
-def arrears_totals_of(members, today) -> dict:
-    """How many of ``members`` owe dues and how much in all, in one query."""
-    return dues_arrears_totals(members, today)
+    """How many members in scope owe dues and how much in all (R-MB-07, R-MB-13): one query of the tallies the
+    database keeps, whatever the number of members in arrears (members.dues.arrears_totals_in)."""
+    return dues_arrears_totals_in(scoped_organization_ids(user), today or local_today())
 
 
 def _dues_item(user, today) -> DashboardItem:

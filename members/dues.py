@@ -62,6 +62,7 @@ from members.models import (
     DuesDueTally,
     DuesGap,
     DuesLapseHandling,
+    DuesPaidPattern,
     DuesPayment,
     DuesReceipt,
     Member,
@@ -377,9 +378,142 @@ def expected_by_organization(*, first: date, last: date) -> QuerySet:
         .annotate(
             expected_count=Sum(F("months") * covered, output_field=IntegerField()),
             expected_amount=Sum(ExpressionWrapper(F("amount") * covered, output_field=MONEY)),
+            owing_first=Sum("months", filter=Q(per_year=True) | Q(month__lte=first)),
         )
         .order_by()
     )
+
+
+# The parts of ``arrears_parts``' rows.
+EXPECTED, PAID, JOINED = 0, 1, 2
+
+
+def arrears_parts(*, first: date, last: date, org_ids=None) -> list[QuerySet]:
+    """The arrears (R-MB-07) of the months [first, last] (within one year Y) per organisation, in parts read from
+    what the database keeps — none reads the members in arrears. Each part is a query of rows
+    ``(organization_id, part, amount, members)`` (to be combined in one UNION ALL, ``arrears_from``):
+
+    - EXPECTED: the money of the months owed in the window (members.DuesDueTally, ``expected_by_organization``)
+      and the members owing its first month (the step function of the months owed at that month: each member
+      owing it counts once);
+    - PAID: the money of the months owed and paid in the window, and the members who owe a month of it and
+      paid every month they owe there (members.DuesPaidPattern, year Y);
+    - JOINED (windows of more than a month): the members on the roll who joined after the first month of the
+      window and owe a month of it — their joining month, unless exempted from it. The months a member owes in
+      a year are one run (from the joining month, up to an exemption), so those owing a month of the window
+      are those owing its first month and those whose run starts later in it.
+
+    Arrears = EXPECTED − PAID in money; members in arrears = EXPECTED + JOINED − PAID in members. Equal to
+    ``with_due_months``' sums over the members on the roll (tests/reports/test_dues_block_equivalence.py).
+    ``org_ids`` None for every organisation. No parts when nothing of the window is owed yet (first > last)."""
+    first, last = first.replace(day=1), last.replace(day=1)
+    if first > last:
+        return []
+    if first.year != last.year:
+        raise ValueError("the months owed are counted within one year")
+
+    def in_scope(queryset: QuerySet) -> QuerySet:
+        return queryset if org_ids is None else queryset.filter(organization_id__in=org_ids)
+
+    parts = [
+        in_scope(expected_by_organization(first=first, last=last))
+        .annotate(part=Value(EXPECTED))
+        .values_list("organization_id", "part", "expected_amount", "owing_first")
+    ]
+    window = _mask(first.month, last.month)
+    paid_in = F("paid_mask").bitand(Value(window))  # type: ignore[arg-type]
+    parts.append(
+        in_scope(DuesPaidPattern.objects.filter(year=first.year))
+        .alias(_paid_in=paid_in, _owed_in=F("owed_mask").bitand(Value(window)))  # type: ignore[arg-type]
+        .filter(_paid_in__gt=0)
+        .values("organization_id")
+        .annotate(
+            part=Value(PAID),
+            paid_amount=Sum(
+                ExpressionWrapper(
+                    _MonthCount(F("_paid_in").bitand(Value(ALL_MONTHS) - F("reduced_mask"))) * F("amount")  # type: ignore[arg-type]
+                    + _MonthCount(F("_paid_in").bitand(F("reduced_mask"))) * F("reduced_amount"),  # type: ignore[arg-type]
+                    output_field=MONEY,
+                )
+            ),
+            # owed ∧ window ⊆ paid: the paid months are owed ones, so the two agree within the window
+            paid_members=Coalesce(Sum("members", filter=Q(_owed_in=F("_paid_in"))), 0),
+        )
+        .values_list("organization_id", "part", "paid_amount", "paid_members")
+        .order_by()
+    )
+    if first < last:
+        exempt_from_joining = DuesBase.objects.filter(
+            member=OuterRef("pk"),
+            year=first.year,
+            reduced_amount=0,
+            reduced_from__lte=ExtractMonth(OuterRef("joined_on")),
+        )
+        parts.append(
+            in_scope(
+                Member.objects.filter(
+                    status__in=Member.ACTIVE_STATUSES,
+                    joined_on__gte=add_months(first, 1),
+                    joined_on__lt=add_months(last, 1),
+                ).filter(~Exists(exempt_from_joining))
+            )
+            .values("organization_id")
+            .annotate(part=Value(JOINED), none=Value(ZERO, output_field=MONEY), joined=Count("pk"))
+            .values_list("organization_id", "part", "none", "joined")
+            .order_by()
+        )
+    return parts
+
+
+@dataclass(frozen=True)
+class OrganizationArrears:
+    """An organisation's dues of a window of months: expected (应交), arrears and members in arrears."""
+
+    expected: Decimal
+    arrears: Decimal
+    members: int
+
+
+def arrears_from(rows) -> dict[int, OrganizationArrears]:
+    """Combine the rows of ``arrears_parts`` per organisation (rows of other parts are skipped)."""
+    sums: dict[int, list] = {}
+    for org_id, part, amount, members in rows:
+        if part not in (EXPECTED, PAID, JOINED):
+            continue
+        row = sums.setdefault(org_id, [ZERO, ZERO, 0])
+        if part == EXPECTED:
+            row[0] += amount or ZERO
+            row[1] += amount or ZERO
+            row[2] += members or 0
+        elif part == PAID:
+            row[1] -= amount or ZERO
+            row[2] -= members or 0
+        else:
+            row[2] += members or 0
+    return {org_id: OrganizationArrears(*row) for org_id, row in sums.items()}
+
+
+def arrears_by_organization(*, first: date, last: date, org_ids=None) -> dict[int, OrganizationArrears]:
+    """THE figures of the statistics' dues block and the 工作台 (R-MB-07, R-MB-13, R-MB-14): per organisation
+    (of ``org_ids``, None for all) the money expected, the arrears and the members in arrears for the months
+    [first, last] within one year, in one query from the kept tallies (``arrears_parts``)."""
+    parts = arrears_parts(first=first, last=last, org_ids=org_ids)
+    if not parts:
+        return {}
+    return arrears_from(parts[0].union(*parts[1:], all=True))
+
+
+def arrears_totals_in(org_ids, on: date) -> dict:
+    """How many members of the organisations ``org_ids`` (None for all) owe dues as of ``on`` and how much in
+    all (R-MB-07, R-MB-13): ``{"members": n, "amount": yuan}`` — the sums of ``arrears_totals`` over them, in one
+    query that reads no member in arrears (``arrears_by_organization``)."""
+    if org_ids is not None and not org_ids:
+        return {"members": 0, "amount": None}
+    first, last = _expected_range(on)
+    figures = arrears_by_organization(first=first, last=last, org_ids=org_ids).values()
+    if not figures:
+        return {"members": 0, "amount": None}
+    return {"members": sum(f.members for f in figures), "amount": sum((f.arrears for f in figures), ZERO)}
 
 
 def with_period_arrears(queryset: QuerySet, *, first: date, last: date) -> QuerySet:

@@ -23,6 +23,7 @@ from core.operations import run_form
 from core.pdf import pdf_response, render_document
 from members import dashboard, dues_reports
 from members.dues import (
+    arrears_totals_in,
     base_standard,
     dues_base_set,
     dues_lapse_handle,
@@ -184,9 +185,7 @@ def branch_dues(request, pk: int):
         member.month_due, member.month_payment = dues[member.pk]
         member.rate = base_standard(member.month_due.base).rate_label if member.month_due.base else "—"
         member.six_months = member.pk in flagged
-    totals = dashboard.arrears_totals_of(
-        Member.objects.filter(organization=branch, status__in=Member.ACTIVE_STATUSES), today
-    )
+    totals = arrears_totals_in([branch.pk], today)
     return render(
         request,
         "members/branch_dues.html",

@@ -764,6 +764,53 @@ class DuesDueTally(models.Model):
         return f"{self.organization_id} {self.month:%Y-%m} {self.months} {self.amount}"
 
 
+class DuesPaidPattern(models.Model):
+    """Derived: the months owed AND paid per organisation and year (R-MB-07, R-MB-13, R-MB-14) — with
+    members.DuesDueTally, the statistics' and the 工作台's arrears without reading the members who owe (issue 21).
+
+    One row per organisation, year and pattern of months (12-bit masks, bit 0 = January): ``owed_mask`` the months
+    of the year the member owes (from the joining month, less an exemption; 0 for a member not on the roll),
+    ``paid_mask`` those of them paid (members.DuesYear), ``reduced_mask`` the months at the reduced amount;
+    ``members`` how many members of the organisation have that pattern, ``amount`` and ``reduced_amount`` the
+    sums of their monthly amount (the year's, else last year's, else the member record's) and reduced amount.
+    Only members with a month owed and paid in the year have a row: the others pay nothing of what they owe.
+    The paid months are mostly a run from January, so the patterns are few whatever the number of members.
+    Kept by the triggers on DuesYear, Member and DuesBase (migration 0016) in the statement that writes them,
+    whoever writes them: each subtracts the touched members as they were and adds them as they are, by the
+    rule of ``members.dues.with_due_months``; read by ``members.dues.arrears_by_organization``."""
+
+    organization = models.ForeignKey(
+        Organization,
+        verbose_name="党组织",
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        db_index=False,  # in dues_paid_pattern_key
+        related_name="+",
+    )
+    year = models.PositiveSmallIntegerField("年度")
+    owed_mask = models.IntegerField("应交月份（位图）")
+    paid_mask = models.IntegerField("应交且已交月份（位图）")
+    reduced_mask = models.IntegerField("减免月份（位图）")
+    members = models.IntegerField("党员人数")
+    amount = models.DecimalField("每月应交合计（元）", max_digits=14, decimal_places=2)
+    reduced_amount = models.DecimalField("减免后每月应交合计（元）", max_digits=14, decimal_places=2)
+
+    class Meta:
+        verbose_name = "党费已交月份统计（派生）"
+        verbose_name_plural = verbose_name
+        constraints = [
+            models.UniqueConstraint(
+                fields=["year", "organization", "owed_mask", "paid_mask", "reduced_mask"],
+                name="dues_paid_pattern_key",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return (
+            f"{self.organization_id} {self.year} {self.owed_mask:012b} {self.paid_mask:012b} {self.members}"
+        )
+
+
 class Meeting(models.Model):
     """R-MB-08: 三会一课 and party day, with an attendance roll."""
 
