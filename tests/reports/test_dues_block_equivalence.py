@@ -5,6 +5,7 @@ organisation and month (members.DuesDueTally, migration 0014), the arrears from 
 (members.DuesGap) — each compared with with_due_months over every member on the roll, whose arrears are proven
 in tests/members/test_dues_gap.py and test_dues_derived.py."""
 
+import random
 from collections import Counter
 from datetime import date
 from decimal import Decimal
@@ -13,8 +14,12 @@ import pytest
 from django.db import connection
 from django.db.models import F
 
+from core.models import Organization
 from members import analysis
 from members.dues import (
+    arrears_by_organization,
+    arrears_totals,
+    arrears_totals_in,
     dues_base_set,
     dues_pay,
     dues_reduction_record,
@@ -22,7 +27,7 @@ from members.dues import (
     period_due_range,
     with_due_months,
 )
-from members.models import DuesBase, DuesDueTally, DuesMonthTally, DuesPayment, Member
+from members.models import DuesBase, DuesDueTally, DuesMonthTally, DuesPaidPattern, DuesPayment, Member
 from members.status import change_status
 from reports.periods import Period
 from tests import factories
@@ -311,3 +316,218 @@ def test_a_wrong_expected_step_is_seen_R_MB_07(branch_a):
     assert kept_expected(first, last) != direct_expected(first, last)
     shown = analysis.dues(org_ids=None, start=first, end=date(2026, 3, 31), today=TODAY)
     assert {b.expected for b in shown if b.branch == branch_a.name} == {Decimal("7.00")}
+
+
+# --- arrears: the kept steps and the months owed and paid (members.DuesPaidPattern) against with_due_months --
+
+ARREARS_WINDOWS = WINDOWS + [(date(y, 1, 1), date(y, m, 1)) for y in (2025, 2026, 2027) for m in range(2, 12)]
+# The 工作台's days: its window is January … the last month due (_expected_range), last year's in January.
+TOTALS_DAYS = [date(2026, 1, 10), date(2026, 2, 1), date(2026, 6, 15), date(2026, 12, 7), date(2027, 4, 30)]
+
+
+def direct_arrears(first: date, last: date, org_ids=None) -> dict:
+    """Per organisation: the arrears and the members in arrears, counted member by member."""
+    members = Member.objects.filter(status__in=Member.ACTIVE_STATUSES)
+    if org_ids is not None:
+        members = members.filter(organization_id__in=org_ids)
+    figures: dict[int, tuple[Decimal, int]] = {}
+    for m in with_due_months(members, first=first, last=last):
+        amount, count = figures.get(m.organization_id, (Decimal("0"), 0))
+        figures[m.organization_id] = (amount + m.arrears_amount, count + (m.arrears_count > 0))
+    return {org: figure for org, figure in figures.items() if figure != (Decimal("0"), 0)}
+
+
+def kept_arrears(first: date, last: date, org_ids=None) -> dict:
+    figures = {
+        org: (f.arrears, f.members)
+        for org, f in arrears_by_organization(first=first, last=last, org_ids=org_ids).items()
+    }
+    return {org: figure for org, figure in figures.items() if figure != (Decimal("0"), 0)}
+
+
+def assert_arrears_exact(scopes) -> None:
+    assert not DuesPaidPattern.objects.filter(members__lte=0).exists()  # emptied patterns are removed
+    for first, last in ARREARS_WINDOWS:
+        for org_ids in scopes:
+            assert kept_arrears(first, last, org_ids) == direct_arrears(first, last, org_ids), (first, last)
+    for today in TOTALS_DAYS:
+        for org_ids in scopes:
+            members = Member.objects.filter(status__in=Member.ACTIVE_STATUSES)
+            if org_ids is not None:
+                members = members.filter(organization_id__in=org_ids)
+            kept, direct = arrears_totals_in(org_ids, today), arrears_totals(members, today)
+            assert kept["members"] == direct["members"], (today, org_ids)
+            assert (kept["amount"] or 0) == (direct["amount"] or 0), (today, org_ids)
+    for today in (date(2026, 7, 1), date(2027, 1, 1)):
+        for period in PERIODS:
+            shown = {
+                b.branch: (b.expected, b.collected, b.arrears, b.members_in_arrears)
+                for b in analysis.dues(org_ids=None, start=period.start, end=period.end, today=today)
+            }
+            assert shown == direct_block(period.start, period.end, today), (today, period)
+
+
+def _base_row(member, year, amount, reduced=None, reduced_from=None):
+    approval = {}
+    if reduced is not None:
+        approval = {
+            "reduced_amount": Decimal(reduced),
+            "reduced_from": reduced_from,
+            "branch_decision": "支部决定",
+            "branch_decided_on": date(year, 1, 2),
+            "committee_approval": "镇党委批准",
+            "committee_approved_on": date(year, 1, 3),
+        }
+    return DuesBase(
+        member=member,
+        year=year,
+        category="salaried",
+        monthly_amount=Decimal(amount),
+        set_on=date(year, 1, 5),
+        **approval,
+    )
+
+
+def _many_members(branch_a, branch_b, group):
+    """Members in every state the rule knows, drawn from a fixed seed: joining before the years checked, in
+    them (any month), after them, without a date; probationary, full and off the roll; bases of one year, of
+    the year before only, none; reductions and exemptions from a month; payments in several years, from
+    January on (the usual case), scattered, ahead."""
+    rng = random.Random(21)
+    statuses = [Member.Status.FULL] * 5 + [Member.Status.PROBATIONARY] * 2 + [Member.Status.TRANSFERRED_OUT]
+    joined = [None, date(1999, 5, 3), date(2024, 11, 30)] + [
+        date(y, m, d) for y in (2025, 2026, 2027) for m in (1, 2, 6, 11, 12) for d in (1, 17)
+    ]
+    members, bases, payments = [], [], []
+    for n in range(36):
+        members.append(
+            factories.make_member(
+                (branch_a, branch_b, group)[n % 3],
+                joined_on=rng.choice(joined),
+                status=rng.choice(statuses),
+                full_member_on=None,
+                monthly_dues=Decimal(rng.choice(["0.20", "1.50", "2.00", "12.35"])),
+            )
+        )
+    for member in members:
+        for year in (2025, 2026, 2027):
+            kind = rng.randrange(6)
+            if kind == 1:
+                bases.append(_base_row(member, year, rng.choice(["3.00", "45.10"])))
+            elif kind == 2:
+                bases.append(_base_row(member, year, "8.00", reduced="1.00", reduced_from=rng.randint(1, 12)))
+            elif kind == 3:
+                bases.append(_base_row(member, year, "8.00", reduced="0", reduced_from=rng.randint(1, 12)))
+            shape = rng.randrange(4)
+            if shape == 0:
+                months = []
+            elif shape == 1:
+                months = list(range(1, rng.randint(1, 12) + 1))  # from January
+            elif shape == 2:
+                months = rng.sample(range(1, 13), rng.randint(1, 6))  # scattered
+            else:
+                months = list(range(1, 13))
+            payments += [
+                DuesPayment(
+                    member=member, month=date(year, m, 1), amount=Decimal("2.00"), paid_on=date(year, m, 1)
+                )
+                for m in months
+            ]
+    DuesBase.objects.bulk_create(bases)
+    DuesPayment.objects.bulk_create(payments)
+    return members
+
+
+def test_arrears_equal_a_direct_count_after_every_kind_of_write_R_MB_07_R_MB_13_R_MB_14(
+    branch_a, branch_b, clerk
+):
+    group = factories.make_branch(
+        "东村第一党小组", kind=Organization.Kind.PARTY_GROUP, parent=branch_a, code="EAST1"
+    )
+    scopes = [None, {branch_a.pk}, {branch_b.pk, group.pk}]
+    members = _many_members(branch_a, branch_b, group)
+    assert DuesPaidPattern.objects.exists() and kept_arrears(date(2026, 1, 1), date(2026, 12, 1))
+    assert_arrears_exact(scopes)
+    on_roll = [m for m in members if m.status in Member.ACTIVE_STATUSES]
+    a, b, c, d = on_roll[:4]
+
+    # Payments through the operation, corrected, moved to another member, deleted one and in bulk.
+    fresh = factories.make_member(branch_b, joined_on=date(2026, 3, 9), status=Member.Status.PROBATIONARY)
+    dues_pay(
+        member=fresh,
+        months=[date(2026, m, 1) for m in range(3, 9)],
+        paid_on=date(2026, 9, 1),
+        recorded_by=clerk,
+    )
+    assert_arrears_exact(scopes)
+    DuesPayment.objects.filter(member=fresh, month=date(2026, 8, 1)).update(month=date(2026, 10, 1))
+    DuesPayment.objects.filter(member=a, month__year=2026, month__month__in=[1, 2, 11, 12]).update(
+        member=fresh
+    )
+    DuesPayment.objects.filter(member=b, month__in=[date(2026, 2, 1), date(2025, 12, 1)]).delete()
+    DuesPayment.objects.filter(member__organization=branch_b, month__year=2025, month__month__gte=6).delete()
+    assert_arrears_exact(scopes)
+
+    # Bases: next year's set (it stops falling back to this year's), this year's removed (next year falls back
+    # to the year before), an exemption and a reduction written directly, an amount changed in bulk.
+    DuesBase.objects.filter(member=c, year=2027).delete()
+    DuesBase.objects.bulk_create([_base_row(c, 2027, "6.60")])
+    DuesBase.objects.filter(member=d, year=2026).delete()
+    assert_arrears_exact(scopes)
+    DuesBase.objects.filter(year=2026, reduced_amount__isnull=False).update(reduced_amount=Decimal("0"))
+    DuesBase.objects.filter(year=2025).update(monthly_amount=F("monthly_amount") + Decimal("0.50"))
+    DuesBase.objects.filter(year=2027, reduced_from__isnull=False).update(reduced_from=3)
+    assert_arrears_exact(scopes)
+
+    # Members: joining dates, a move, a whole branch moved in bulk, the record's amount, off the roll and back
+    # (the operation and in bulk), a deletion.
+    Member.objects.filter(pk=a.pk).update(joined_on=date(2026, 7, 15))
+    Member.objects.filter(pk=b.pk).update(joined_on=None)
+    Member.objects.filter(pk=fresh.pk).update(organization=branch_a, monthly_dues=Decimal("5.55"))
+    assert_arrears_exact(scopes)
+    Member.objects.filter(organization=group).update(organization=branch_b)
+    change_status(
+        member=Member.objects.get(pk=c.pk),
+        to_status=Member.Status.DECEASED,
+        effective_on=date(2026, 10, 3),
+        reason="病故",
+        recorded_by=clerk,
+    )
+    assert_arrears_exact(scopes)
+    Member.objects.filter(status=Member.Status.TRANSFERRED_OUT).update(status=Member.Status.FULL)
+    Member.objects.filter(pk__in=[m.pk for m in members[10:20]]).update(status=Member.Status.TRANSFERRED_OUT)
+    Member.objects.update(name="改名")  # changes nothing the figures depend on
+    assert_arrears_exact(scopes)
+    DuesPayment.objects.filter(member=d).delete()
+    DuesBase.objects.filter(member=d).delete()
+    Member.objects.get(pk=d.pk).delete()
+    assert_arrears_exact(scopes)
+
+    # Bulk SQL as the demo data and the import write: a month paid by everyone, then everything removed.
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "INSERT INTO members_duespayment (member_id, month, amount, paid_on) "
+            "SELECT m.id, DATE '2026-05-01', 2, DATE '2026-05-01' FROM members_member m "
+            "WHERE NOT EXISTS (SELECT 1 FROM members_duespayment p "
+            "WHERE p.member_id = m.id AND p.month = DATE '2026-05-01')"
+        )
+    assert_arrears_exact(scopes)
+    with connection.cursor() as cursor:
+        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+        cursor.execute("TRUNCATE members_duesbase")
+    assert_arrears_exact(scopes)
+    with connection.cursor() as cursor:
+        cursor.execute("TRUNCATE members_duespayment")
+    assert_arrears_exact(scopes)
+    assert not DuesPaidPattern.objects.exists()
+
+
+def test_a_wrong_paid_pattern_is_seen_R_MB_07(branch_a):
+    """Proof that the checks above can fail: the arrears read the kept patterns, not the members."""
+    member = factories.make_member(branch_a)
+    _pay(member, date(2026, 1, 1), date(2026, 2, 1))
+    first, last = date(2026, 1, 1), date(2026, 3, 1)
+    assert kept_arrears(first, last) == direct_arrears(first, last) == {branch_a.pk: (Decimal("2.00"), 1)}
+    DuesPaidPattern.objects.update(paid_mask=0b111)
+    assert kept_arrears(first, last) != direct_arrears(first, last)
+    assert arrears_totals_in(None, date(2026, 4, 1)) == {"members": 0, "amount": Decimal("0.00")}
