@@ -121,8 +121,12 @@ class Member(models.Model):
             GinIndex(fields=["phone"], opclasses=["gin_trgm_ops"], name="member_phone_trgm"),
             # … and for a name fragment of 1 or 2 characters, which has no trigram (members.search).
             GinIndex(NameGrams(Upper("name")), name="member_name_grams"),
-            # The admin changelist's date hierarchy: first/last joining date and the years (MemberAdmin).
-            models.Index(fields=["joined_on"], name="member_joined_on"),
+            # The admin changelist's date hierarchy: first/last joining date and the years (MemberAdmin); the
+            # members who joined in a window of months per organisation, from the index alone
+            # (members.dues.arrears_parts).
+            models.Index(
+                fields=["joined_on"], include=["organization", "status", "id"], name="member_joined_on_org"
+            ),
             # The days of one month of births or full membership on the roll (members.analysis.composition:
             # the edge month of an age band, beside the monthly tallies).
             models.Index(
@@ -498,6 +502,11 @@ class DuesBase(models.Model):
                 name="dues_base_reduction_approved",
             ),
         ]
+        # The exemptions (reduced to 0) of a year, few: the members who joined in a window and owe its joining
+        # month are counted without reading the bases (members.dues.arrears_parts).
+        indexes = [
+            models.Index(fields=["year", "member"], condition=Q(reduced_amount=0), name="dues_base_exempt")
+        ]
 
     def __str__(self) -> str:
         return f"{self.member} {self.year}年"
@@ -758,6 +767,15 @@ class DuesDueTally(models.Model):
         verbose_name_plural = verbose_name
         constraints = [
             models.UniqueConstraint(fields=["organization", "per_year", "month"], name="dues_due_tally_key")
+        ]
+        # A window of months reads the yearly sums before its year and the steps of its year, of every
+        # organisation: from this index alone (members.dues.expected_by_organization).
+        indexes = [
+            models.Index(
+                fields=["per_year", "month"],
+                include=["organization", "months", "amount"],
+                name="dues_due_tally_month",
+            )
         ]
 
     def __str__(self) -> str:
