@@ -19,11 +19,12 @@ Arrears in money are the amounts due of the months owed and not paid, month by m
 has a payment: members.DuesYear); a voluntary extra is on the receipt, never counted against arrears.
 
 This is the only definition of the months owed and the money: every page uses ``with_arrears`` (lists) or
-``dues_summary`` (one member); the statistics (``members.analysis.dues``) take the report period as the window
-(``period_due_range``) and read the months expected from the steps the database keeps by the same rule
-(members.DuesDueTally, ``expected_by_organization``, proven equal to ``with_due_months`` summed in
-tests/reports/test_dues_block_equivalence.py) and the arrears from ``with_due_months`` over the members who may
-owe (``with_period_arrears``).
+``dues_summary`` (one member); the statistics (``members.analysis.dues``, the report period as the window,
+``period_due_range``) and the 工作台 (``arrears_totals_in``, the window of ``_expected_range``) read the figures
+per organisation from what the database keeps by the same rule (``arrears_parts``): the steps of the months
+expected (members.DuesDueTally, ``expected_by_organization``) and the months owed and paid
+(members.DuesPaidPattern) — proven equal to ``with_due_months`` summed in
+tests/reports/test_dues_block_equivalence.py.
 """
 
 from __future__ import annotations
