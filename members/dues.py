@@ -517,16 +517,6 @@ def arrears_totals_in(org_ids, on: date) -> dict:
     return {"members": sum(f.members for f in figures), "amount": sum((f.arrears for f in figures), ZERO)}
 
 
-def with_period_arrears(queryset: QuerySet, *, first: date, last: date) -> QuerySet:
-    """``with_due_months`` for the arrears of a report period: only the members of ``queryset`` who may owe a
-    month of [first, last] (members.DuesGap) are read; the others owe nothing there, so sums of
-    ``arrears_count`` and ``arrears_amount`` equal those over the whole of ``queryset``."""
-    first, last = first.replace(day=1), last.replace(day=1)
-    if first > last:
-        return with_due_months(queryset.none(), first=first, last=last)
-    return with_due_months(_may_owe(queryset, first=first, last=last), first=first, last=last)
-
-
 def with_arrears(queryset: QuerySet, on: date) -> QuerySet:
     """Annotate members with ``arrears_count`` and ``arrears_amount``: months owed as of ``on`` and their money,
     computed in SQL (R-MB-07, R-MB-13) — THE home of arrears for lists, the 工作台 and exports."""

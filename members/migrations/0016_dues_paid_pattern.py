@@ -6,10 +6,10 @@
 import django.db.models.deletion
 from django.db import migrations, models
 
-# ``{members}`` is a query of member rows, ``{years}`` one of DuesYear rows (member_id, year, paid_months) and
-# ``{bases}`` one of dues base rows (member_id, year, monthly_amount, reduced_amount, reduced_from); ``{sign}`` 1
-# or -1. The patterns of those members in the years they paid, computed with those bases, are added to the
-# tally. The rule is members.dues.with_due_months': an active member owes every month of a year from the joining
+# ``{members}`` is a query of member rows, ``{years}`` one of DuesYear rows with a sign (member_id, year,
+# paid_months, sign: 1 to add, -1 to subtract) and ``{bases}`` one of dues base rows (member_id, year,
+# monthly_amount, reduced_amount, reduced_from). The patterns of those members in those years, computed with
+# those bases, are added to the tally (or subtracted). The rule is members.dues.with_due_months': an active member owes every month of a year from the joining
 # month (all of it when joined before it or without a date), less the months exempted by the year's base
 # (reduced to 0 from reduced_from); the months from reduced_from are at the reduced amount, the others at the
 # year's amount, else last year's, else the member record's (monthly_dues). Members with no month both owed
@@ -19,13 +19,13 @@ _ADD = """
         SELECT m0.id, m0.organization_id, m0.monthly_dues, m0.joined_on
         FROM ({members}) m0 WHERE m0.status IN ('probationary', 'full')
     ), yrs AS (
-        SELECT y0.member_id, y0.year, y0.paid_months
+        SELECT y0.member_id, y0.year, y0.paid_months, y0.sign
         FROM ({years}) y0 WHERE y0.member_id IN (SELECT id FROM mem)
     ), bas AS (
         SELECT b0.member_id, b0.year, b0.monthly_amount, b0.reduced_amount, b0.reduced_from
         FROM ({bases}) b0 WHERE b0.member_id IN (SELECT member_id FROM yrs)
     ), masks AS (
-        SELECT m.organization_id, y.year, y.paid_months,
+        SELECT m.organization_id, y.year, y.paid_months, y.sign,
             (CASE WHEN m.joined_on IS NULL OR m.joined_on < make_date(y.year, 1, 1) THEN 4095
                   WHEN m.joined_on < make_date(y.year + 1, 1, 1)
                       THEN 4096 - (1 << (extract(month FROM m.joined_on)::integer - 1))
@@ -42,9 +42,10 @@ _ADD = """
     INSERT INTO members_duespaidpattern
         (organization_id, year, owed_mask, paid_mask, reduced_mask, members, amount, reduced_amount)
     SELECT organization_id, year, owed, owed & paid_months, reduced,
-           {sign} * count(*), {sign} * sum(amount), {sign} * sum(reduced_amount)
+           sum(sign), sum(sign * amount), sum(sign * reduced_amount)
     FROM masks WHERE owed & paid_months <> 0
-    GROUP BY 1, 2, 3, 4, 5 ORDER BY 2, 1, 3, 4, 5
+    GROUP BY 1, 2, 3, 4, 5 HAVING sum(sign) <> 0 OR sum(sign * amount) <> 0 OR sum(sign * reduced_amount) <> 0
+    ORDER BY 2, 1, 3, 4, 5
     ON CONFLICT (year, organization_id, owed_mask, paid_mask, reduced_mask) DO UPDATE
     SET members = members_duespaidpattern.members + EXCLUDED.members,
         amount = members_duespaidpattern.amount + EXCLUDED.amount,
@@ -52,7 +53,7 @@ _ADD = """
 """
 _PRUNE = "DELETE FROM members_duespaidpattern WHERE members = 0 AND amount = 0 AND reduced_amount = 0;"
 
-_YEARS = "SELECT member_id, year, paid_months FROM members_duesyear"
+_YEARS = "SELECT member_id, year, paid_months, {sign} AS sign FROM members_duesyear"
 _BASES = "SELECT member_id, year, monthly_amount, reduced_amount, reduced_from FROM {table}"
 _CURRENT_BASES = _BASES.format(table="members_duesbase")
 # A member's fields the patterns depend on.
@@ -105,11 +106,11 @@ def _trigger(table: str, event: str, body: str) -> str:
 
 
 _RECOMPUTE = "DELETE FROM members_duespaidpattern;" + _ADD.format(
-    members="SELECT * FROM members_member", years=_YEARS, bases=_CURRENT_BASES, sign=1
+    members="SELECT * FROM members_member", years=_YEARS.format(sign=1), bases=_CURRENT_BASES
 )
 _CLEAR = "DELETE FROM members_duespaidpattern;"
-_OLD_YEARS = "SELECT member_id, year, paid_months FROM old_rows"
-_NEW_YEARS = "SELECT member_id, year, paid_months FROM new_rows"
+_OLD_YEARS = "SELECT member_id, year, paid_months, -1 AS sign FROM old_rows"
+_NEW_YEARS = "SELECT member_id, year, paid_months, 1 AS sign FROM new_rows"
 
 FORWARD = (
     # Months paid: the (member, year) rows the statement wrote, as they were and as they are.
@@ -117,21 +118,24 @@ FORWARD = (
         "members_duesyear",
         "INSERT",
         _LOCK.format(ids="SELECT member_id FROM new_rows")
-        + _ADD.format(members=_members_of("new_rows"), years=_NEW_YEARS, bases=_CURRENT_BASES, sign=1),
+        + _ADD.format(members=_members_of("new_rows"), years=_NEW_YEARS, bases=_CURRENT_BASES),
     )
     + _trigger(
         "members_duesyear",
         "UPDATE",
         _LOCK.format(ids="SELECT member_id FROM old_rows UNION SELECT member_id FROM new_rows")
-        + _ADD.format(members=_members_of("old_rows"), years=_OLD_YEARS, bases=_CURRENT_BASES, sign=-1)
-        + _ADD.format(members=_members_of("new_rows"), years=_NEW_YEARS, bases=_CURRENT_BASES, sign=1)
+        + _ADD.format(
+            members=_members_of("old_rows", "new_rows"),
+            years=_OLD_YEARS + " UNION ALL " + _NEW_YEARS,
+            bases=_CURRENT_BASES,
+        )
         + _PRUNE,
     )
     + _trigger(
         "members_duesyear",
         "DELETE",
         _LOCK.format(ids="SELECT member_id FROM old_rows")
-        + _ADD.format(members=_members_of("old_rows"), years=_OLD_YEARS, bases=_CURRENT_BASES, sign=-1)
+        + _ADD.format(members=_members_of("old_rows"), years=_OLD_YEARS, bases=_CURRENT_BASES)
         + _PRUNE,
     )
     + _trigger("members_duesyear", "TRUNCATE", _CLEAR)
@@ -139,14 +143,14 @@ FORWARD = (
     + _trigger(
         "members_member",
         "UPDATE",
-        _ADD.format(members=_CHANGED.format(side="o"), years=_YEARS, bases=_CURRENT_BASES, sign=-1)
-        + _ADD.format(members=_CHANGED.format(side="n"), years=_YEARS, bases=_CURRENT_BASES, sign=1)
+        _ADD.format(members=_CHANGED.format(side="o"), years=_YEARS.format(sign=-1), bases=_CURRENT_BASES)
+        + _ADD.format(members=_CHANGED.format(side="n"), years=_YEARS.format(sign=1), bases=_CURRENT_BASES)
         + _PRUNE,
     )
     + _trigger(
         "members_member",
         "DELETE",
-        _ADD.format(members="SELECT * FROM old_rows", years=_YEARS, bases=_CURRENT_BASES, sign=-1) + _PRUNE,
+        _ADD.format(members="SELECT * FROM old_rows", years=_YEARS.format(sign=-1), bases=_CURRENT_BASES) + _PRUNE,
     )
     + _trigger("members_member", "TRUNCATE", _CLEAR)
     # Bases: a base of year Y sets the amounts of Y, and of Y + 1 while that year has none (R-MB-14).
@@ -156,11 +160,10 @@ FORWARD = (
         _LOCK.format(ids="SELECT member_id FROM new_rows")
         + _ADD.format(
             members=_members_of("new_rows"),
-            years=_YEARS,
+            years=_YEARS.format(sign=-1),
             bases=_bases_before(inserted=True, deleted=False),
-            sign=-1,
         )
-        + _ADD.format(members=_members_of("new_rows"), years=_YEARS, bases=_CURRENT_BASES, sign=1)
+        + _ADD.format(members=_members_of("new_rows"), years=_YEARS.format(sign=1), bases=_CURRENT_BASES)
         + _PRUNE,
     )
     + _trigger(
@@ -169,11 +172,10 @@ FORWARD = (
         _LOCK.format(ids="SELECT member_id FROM old_rows UNION SELECT member_id FROM new_rows")
         + _ADD.format(
             members=_members_of("old_rows", "new_rows"),
-            years=_YEARS,
+            years=_YEARS.format(sign=-1),
             bases=_bases_before(inserted=True, deleted=True),
-            sign=-1,
         )
-        + _ADD.format(members=_members_of("old_rows", "new_rows"), years=_YEARS, bases=_CURRENT_BASES, sign=1)
+        + _ADD.format(members=_members_of("old_rows", "new_rows"), years=_YEARS.format(sign=1), bases=_CURRENT_BASES)
         + _PRUNE,
     )
     + _trigger(
@@ -182,11 +184,10 @@ FORWARD = (
         _LOCK.format(ids="SELECT member_id FROM old_rows")
         + _ADD.format(
             members=_members_of("old_rows"),
-            years=_YEARS,
+            years=_YEARS.format(sign=-1),
             bases=_bases_before(inserted=False, deleted=True),
-            sign=-1,
         )
-        + _ADD.format(members=_members_of("old_rows"), years=_YEARS, bases=_CURRENT_BASES, sign=1)
+        + _ADD.format(members=_members_of("old_rows"), years=_YEARS.format(sign=1), bases=_CURRENT_BASES)
         + _PRUNE,
     )
     + _trigger("members_duesbase", "TRUNCATE", _RECOMPUTE)
