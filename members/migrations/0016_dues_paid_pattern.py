@@ -6,25 +6,27 @@
 import django.db.models.deletion
 from django.db import migrations, models
 
-# ``{members}`` is a query of member rows, ``{years}`` one of DuesYear rows with a sign (member_id, year,
-# paid_months, sign: 1 to add, -1 to subtract) and ``{bases}`` one of dues base rows (member_id, year,
-# monthly_amount, reduced_amount, reduced_from). The patterns of those members in those years, computed with
-# those bases, are added to the tally (or subtracted). The rule is members.dues.with_due_months': an active member owes every month of a year from the joining
-# month (all of it when joined before it or without a date), less the months exempted by the year's base
-# (reduced to 0 from reduced_from); the months from reduced_from are at the reduced amount, the others at the
-# year's amount, else last year's, else the member record's (monthly_dues). Members with no month both owed
-# and paid are left out: they add nothing to what is paid.
-_ADD = """
-    WITH mem AS (
+# A side is ``(members, years, bases)``: a query of member rows, one of DuesYear rows with a sign (member_id,
+# year, paid_months, sign: 1 to add, -1 to subtract) and one of dues base rows (member_id, year, monthly_amount,
+# reduced_amount, reduced_from). The patterns of those members in those years, computed with those bases, are
+# added to the tally (or subtracted); the sides of a statement (the rows as they were, as they are) are written
+# in ONE insert, in key order, so two writers lock the tally's rows in the same order. The rule is
+# members.dues.with_due_months': an active member owes every month of a year from the joining month (all of it
+# when joined before it or without a date), less the months exempted by the year's base (reduced to 0 from
+# reduced_from); the months from reduced_from are at the reduced amount, the others at the year's amount, else
+# last year's, else the member record's (monthly_dues). Members with no month both owed and paid are left out:
+# they add nothing to what is paid.
+_SIDE = """
+    mem{i} AS (
         SELECT m0.id, m0.organization_id, m0.monthly_dues, m0.joined_on
         FROM ({members}) m0 WHERE m0.status IN ('probationary', 'full')
-    ), yrs AS (
+    ), yrs{i} AS (
         SELECT y0.member_id, y0.year, y0.paid_months, y0.sign
-        FROM ({years}) y0 WHERE y0.member_id IN (SELECT id FROM mem)
-    ), bas AS (
+        FROM ({years}) y0 WHERE y0.member_id IN (SELECT id FROM mem{i})
+    ), bas{i} AS (
         SELECT b0.member_id, b0.year, b0.monthly_amount, b0.reduced_amount, b0.reduced_from
-        FROM ({bases}) b0 WHERE b0.member_id IN (SELECT member_id FROM yrs)
-    ), masks AS (
+        FROM ({bases}) b0 WHERE b0.member_id IN (SELECT member_id FROM yrs{i})
+    ), masks{i} AS (
         SELECT m.organization_id, y.year, y.paid_months, y.sign,
             (CASE WHEN m.joined_on IS NULL OR m.joined_on < make_date(y.year, 1, 1) THEN 4095
                   WHEN m.joined_on < make_date(y.year + 1, 1, 1)
@@ -35,15 +37,16 @@ _ADD = """
             coalesce(4096 - (1 << (c.reduced_from - 1)), 0) AS reduced,
             coalesce(c.monthly_amount, p.monthly_amount, m.monthly_dues) AS amount,
             coalesce(c.reduced_amount, 0) AS reduced_amount
-        FROM yrs y JOIN mem m ON m.id = y.member_id
-        LEFT JOIN bas c ON c.member_id = y.member_id AND c.year = y.year
-        LEFT JOIN bas p ON p.member_id = y.member_id AND p.year = y.year - 1
-    )
+        FROM yrs{i} y JOIN mem{i} m ON m.id = y.member_id
+        LEFT JOIN bas{i} c ON c.member_id = y.member_id AND c.year = y.year
+        LEFT JOIN bas{i} p ON p.member_id = y.member_id AND p.year = y.year - 1
+    )"""
+_INSERT = """
     INSERT INTO members_duespaidpattern
         (organization_id, year, owed_mask, paid_mask, reduced_mask, members, amount, reduced_amount)
     SELECT organization_id, year, owed, owed & paid_months, reduced,
            sum(sign), sum(sign * amount), sum(sign * reduced_amount)
-    FROM masks WHERE owed & paid_months <> 0
+    FROM ({masks}) masks WHERE owed & paid_months <> 0
     GROUP BY 1, 2, 3, 4, 5 HAVING sum(sign) <> 0 OR sum(sign * amount) <> 0 OR sum(sign * reduced_amount) <> 0
     ORDER BY 2, 1, 3, 4, 5
     ON CONFLICT (year, organization_id, owed_mask, paid_mask, reduced_mask) DO UPDATE
@@ -51,6 +54,18 @@ _ADD = """
         amount = members_duespaidpattern.amount + EXCLUDED.amount,
         reduced_amount = members_duespaidpattern.reduced_amount + EXCLUDED.reduced_amount;
 """
+
+
+def _add(*sides: tuple[str, str, str]) -> str:
+    """One statement adding (or subtracting, by the years' sign) the patterns of each side."""
+    ctes = ", ".join(
+        _SIDE.format(i=i, members=members, years=years, bases=bases)
+        for i, (members, years, bases) in enumerate(sides)
+    )
+    masks = " UNION ALL ".join(f"SELECT * FROM masks{i}" for i in range(len(sides)))
+    return "WITH " + ctes + _INSERT.format(masks=masks)
+
+
 _PRUNE = "DELETE FROM members_duespaidpattern WHERE members = 0 AND amount = 0 AND reduced_amount = 0;"
 
 _YEARS = "SELECT member_id, year, paid_months, {sign} AS sign FROM members_duesyear"
@@ -105,8 +120,8 @@ def _trigger(table: str, event: str, body: str) -> str:
     """
 
 
-_RECOMPUTE = "DELETE FROM members_duespaidpattern;" + _ADD.format(
-    members="SELECT * FROM members_member", years=_YEARS.format(sign=1), bases=_CURRENT_BASES
+_RECOMPUTE = "DELETE FROM members_duespaidpattern;" + _add(
+    ("SELECT * FROM members_member", _YEARS.format(sign=1), _CURRENT_BASES)
 )
 _CLEAR = "DELETE FROM members_duespaidpattern;"
 _OLD_YEARS = "SELECT member_id, year, paid_months, -1 AS sign FROM old_rows"
@@ -118,24 +133,20 @@ FORWARD = (
         "members_duesyear",
         "INSERT",
         _LOCK.format(ids="SELECT member_id FROM new_rows")
-        + _ADD.format(members=_members_of("new_rows"), years=_NEW_YEARS, bases=_CURRENT_BASES),
+        + _add((_members_of("new_rows"), _NEW_YEARS, _CURRENT_BASES)),
     )
     + _trigger(
         "members_duesyear",
         "UPDATE",
         _LOCK.format(ids="SELECT member_id FROM old_rows UNION SELECT member_id FROM new_rows")
-        + _ADD.format(
-            members=_members_of("old_rows", "new_rows"),
-            years=_OLD_YEARS + " UNION ALL " + _NEW_YEARS,
-            bases=_CURRENT_BASES,
-        )
+        + _add((_members_of("old_rows", "new_rows"), _OLD_YEARS + " UNION ALL " + _NEW_YEARS, _CURRENT_BASES))
         + _PRUNE,
     )
     + _trigger(
         "members_duesyear",
         "DELETE",
         _LOCK.format(ids="SELECT member_id FROM old_rows")
-        + _ADD.format(members=_members_of("old_rows"), years=_OLD_YEARS, bases=_CURRENT_BASES)
+        + _add((_members_of("old_rows"), _OLD_YEARS, _CURRENT_BASES))
         + _PRUNE,
     )
     + _trigger("members_duesyear", "TRUNCATE", _CLEAR)
@@ -143,14 +154,16 @@ FORWARD = (
     + _trigger(
         "members_member",
         "UPDATE",
-        _ADD.format(members=_CHANGED.format(side="o"), years=_YEARS.format(sign=-1), bases=_CURRENT_BASES)
-        + _ADD.format(members=_CHANGED.format(side="n"), years=_YEARS.format(sign=1), bases=_CURRENT_BASES)
+        _add(
+            (_CHANGED.format(side="o"), _YEARS.format(sign=-1), _CURRENT_BASES),
+            (_CHANGED.format(side="n"), _YEARS.format(sign=1), _CURRENT_BASES),
+        )
         + _PRUNE,
     )
     + _trigger(
         "members_member",
         "DELETE",
-        _ADD.format(members="SELECT * FROM old_rows", years=_YEARS.format(sign=-1), bases=_CURRENT_BASES) + _PRUNE,
+        _add(("SELECT * FROM old_rows", _YEARS.format(sign=-1), _CURRENT_BASES)) + _PRUNE,
     )
     + _trigger("members_member", "TRUNCATE", _CLEAR)
     # Bases: a base of year Y sets the amounts of Y, and of Y + 1 while that year has none (R-MB-14).
@@ -158,36 +171,34 @@ FORWARD = (
         "members_duesbase",
         "INSERT",
         _LOCK.format(ids="SELECT member_id FROM new_rows")
-        + _ADD.format(
-            members=_members_of("new_rows"),
-            years=_YEARS.format(sign=-1),
-            bases=_bases_before(inserted=True, deleted=False),
+        + _add(
+            (_members_of("new_rows"), _YEARS.format(sign=-1), _bases_before(inserted=True, deleted=False)),
+            (_members_of("new_rows"), _YEARS.format(sign=1), _CURRENT_BASES),
         )
-        + _ADD.format(members=_members_of("new_rows"), years=_YEARS.format(sign=1), bases=_CURRENT_BASES)
         + _PRUNE,
     )
     + _trigger(
         "members_duesbase",
         "UPDATE",
         _LOCK.format(ids="SELECT member_id FROM old_rows UNION SELECT member_id FROM new_rows")
-        + _ADD.format(
-            members=_members_of("old_rows", "new_rows"),
-            years=_YEARS.format(sign=-1),
-            bases=_bases_before(inserted=True, deleted=True),
+        + _add(
+            (
+                _members_of("old_rows", "new_rows"),
+                _YEARS.format(sign=-1),
+                _bases_before(inserted=True, deleted=True),
+            ),
+            (_members_of("old_rows", "new_rows"), _YEARS.format(sign=1), _CURRENT_BASES),
         )
-        + _ADD.format(members=_members_of("old_rows", "new_rows"), years=_YEARS.format(sign=1), bases=_CURRENT_BASES)
         + _PRUNE,
     )
     + _trigger(
         "members_duesbase",
         "DELETE",
         _LOCK.format(ids="SELECT member_id FROM old_rows")
-        + _ADD.format(
-            members=_members_of("old_rows"),
-            years=_YEARS.format(sign=-1),
-            bases=_bases_before(inserted=False, deleted=True),
+        + _add(
+            (_members_of("old_rows"), _YEARS.format(sign=-1), _bases_before(inserted=False, deleted=True)),
+            (_members_of("old_rows"), _YEARS.format(sign=1), _CURRENT_BASES),
         )
-        + _ADD.format(members=_members_of("old_rows"), years=_YEARS.format(sign=1), bases=_CURRENT_BASES)
         + _PRUNE,
     )
     + _trigger("members_duesbase", "TRUNCATE", _RECOMPUTE)

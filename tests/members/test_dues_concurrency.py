@@ -58,3 +58,49 @@ def test_months_paid_and_removed_at_the_same_time_are_all_counted_R_MB_07():
     _in_parallel(lambda month: DuesPayment.objects.filter(member=member, month=month).delete(), MONTHS[:1])
     assert not DuesYear.objects.filter(member=member).exists()
     assert kept_runs() == recomputed_runs()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_payments_bases_and_member_changes_at_the_same_time_keep_the_arrears_exact_R_MB_07_R_MB_14():
+    """The months owed and paid per organisation (members.DuesPaidPattern) stay exact when one member's
+    payments, dues bases and record are written at the same moment: each trigger locks the member first and
+    reads the others' committed rows."""
+    from members.models import DuesBase, Member
+    from tests.reports.test_dues_block_equivalence import direct_arrears, kept_arrears
+
+    branch, other = factories.make_branch(), factories.make_branch()
+    member = factories.make_member(branch)
+    DuesPayment.objects.create(member=member, month=MONTHS[0], amount=Decimal("2"), paid_on=MONTHS[0])
+
+    def base(year, amount):
+        def write():
+            DuesBase.objects.update_or_create(
+                member=member,
+                year=year,
+                defaults={
+                    "category": "relief",
+                    "monthly_amount": Decimal(amount),
+                    "set_on": date(year, 1, 2),
+                },
+            )
+
+        return write
+
+    jobs = [
+        *(
+            (
+                lambda month=month: DuesPayment.objects.create(
+                    member=member, month=month, amount=Decimal("2"), paid_on=month
+                )
+            )
+            for month in MONTHS[1:7]
+        ),
+        base(2026, "3.30"),
+        base(2025, "1.10"),
+        lambda: Member.objects.filter(pk=member.pk).update(monthly_dues=Decimal("4.40")),
+        lambda: Member.objects.filter(pk=member.pk).update(organization=other),
+    ]
+    _in_parallel(lambda job: job(), jobs)
+    for first, last in [(date(2026, 1, 1), date(2026, 12, 1)), (date(2026, 3, 1), date(2026, 5, 1))]:
+        assert kept_arrears(first, last) == direct_arrears(first, last)
+    assert kept_arrears(date(2026, 1, 1), date(2026, 12, 1)) == {other.pk: (Decimal("16.50"), 1)}
