@@ -7,6 +7,7 @@ from django.forms.utils import flatatt
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 
+from core import widgets
 from core.dates import local_today
 from core.fields import CodeFormField, name_bare_fields
 from core.models import Organization
@@ -187,14 +188,25 @@ class DuesForm(forms.Form):
 class DuesBaseForm(forms.Form):
     """R-MB-13: one member's category and base (or the farmer's fixed amount) for a year."""
 
-    member = forms.IntegerField(widget=forms.HiddenInput)
+    # 50 rows a page: widgets written out in Python (core.widgets), the same HTML as Django's templates.
+    member = forms.IntegerField(widget=widgets.HiddenInput)
     category = forms.ChoiceField(
-        label="党费类别", choices=[("", "—")] + list(DuesCategory.choices), required=False
+        label="党费类别",
+        choices=[("", "—")] + list(DuesCategory.choices),
+        required=False,
+        widget=widgets.Select,
     )
     base = forms.DecimalField(
-        label="月缴纳基数（元）", max_digits=10, decimal_places=2, min_value=0, required=False
+        label="月缴纳基数（元）",
+        max_digits=10,
+        decimal_places=2,
+        min_value=0,
+        required=False,
+        widget=widgets.NumberInput,
     )
-    fixed_amount = forms.DecimalField(label="定额（元/月）", max_digits=4, decimal_places=2, required=False)
+    fixed_amount = forms.DecimalField(
+        label="定额（元/月）", max_digits=4, decimal_places=2, required=False, widget=widgets.NumberInput
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
