@@ -39,7 +39,9 @@ def roles_of(user) -> frozenset[Role]:
         return frozenset()
     cached = getattr(user, "_roles_cache", None)
     if cached is None:
-        names = user.groups.values_list("name", flat=True)
+        names = getattr(user, "group_names", None)  # loaded with the user (core.auth_backend)
+        if names is None:
+            names = user.groups.values_list("name", flat=True)
         cached = frozenset(_GROUP_ROLES[n] for n in names if n in _GROUP_ROLES)
         if user.is_superuser:
             cached |= {Role.ADMIN}

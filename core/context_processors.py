@@ -8,11 +8,11 @@ from core.registry import nav_items
 def workspace(request):
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
-        return {"center_name": _center_name()}
+        return {"center_name": _center_name(user)}
     admin = is_admin(user)
     roles = roles_of(user)
     return {
-        "center_name": _center_name(),
+        "center_name": _center_name(user),
         "nav_items": [item for item in nav_items if item.visible_to(roles, admin)],
         "user_roles": roles,
         "user_is_admin": admin,
@@ -20,7 +20,10 @@ def workspace(request):
     }
 
 
-def _center_name() -> str:
+def _center_name(user) -> str:
+    loaded = getattr(user, "center_name", None)  # loaded with a signed-in user (core.auth_backend)
+    if loaded is not None:
+        return loaded
     try:
         return CenterProfile.current().name
     except Exception:  # noqa: BLE001 — before migrations (e.g. the very first page) fall back to the default

@@ -17,7 +17,9 @@ class Template(forms.Form):
     choice = forms.ChoiceField(choices=CHOICES, required=False)
     grouped = forms.ChoiceField(choices=GROUPED, required=False)
     amount = forms.DecimalField(max_digits=10, decimal_places=2, min_value=0, required=False)
-    text = forms.CharField(required=False, widget=forms.TextInput(attrs={"placeholder": 'a"b', "readonly": True}))
+    text = forms.CharField(
+        required=False, widget=forms.TextInput(attrs={"placeholder": 'a"b', "readonly": True})
+    )
 
 
 class Python(forms.Form):

@@ -16,13 +16,15 @@ from bench import dataset
 from bench import pages as bench_pages
 
 # The most queries each page may make (what it makes today); the count must also stay the same as data grows.
+# A signed-in page's roles, staff profile and centre name come with the user's query (core.auth_backend), and
+# its permissions, when it asks, in one query.
 MAX_QUERIES = {
     "floor": 6,
     "dashboard_clerk": 24,  # the recruitment lines in one query (issue 21)
     "dashboard_secretary": 19,  # the dues lines: arrears with their money, six months unpaid (R-MB-15); recruitment in one
-    "search_name": 13,  # one INSERT logging the full-ID viewings (core.audit); the 导入 button asks the user's permissions (2)
+    "search_name": 13,  # one INSERT logging the full-ID viewings (core.audit); the 导入 button asks the user's permissions (1)
     "search_id": 13,
-    "member_page": 33,  # print buttons, the full-ID log INSERT, the dues section, the scanned materials (2), permissions (2)
+    "member_page": 33,  # print buttons, the full-ID log INSERT, the dues section, the scanned materials (2), permissions (1)
     # with the planner's estimate (EXPLAIN) for the page links, and one INSERT logging the full-ID viewings
     "admin_changelist": 14,
     "admin_changelist_filtered": 14,
@@ -35,11 +37,11 @@ MAX_QUERIES = {
     "public_lookup": 8,  # the shared rate limit (core.rate_limits): read the slots, claim one in the cache table
     # the dues pages (issue 19): a page of a branch's members with their arrears (SQL), the month's amounts
     # due and payments (two queries), the six-month flags of the page and the branch's totals
-    "branch_dues": 19,
-    "branch_dues_big": 19,
-    "branch_dues_bases": 12,
-    "dues_six_months": 12,
-    "member_dues": 10,
+    "branch_dues": 15,
+    "branch_dues_big": 14,
+    "branch_dues_bases": 10,
+    "dues_six_months": 9,
+    "member_dues": 8,
 }
 
 
