@@ -11,10 +11,10 @@ tests/core/test_widgets.py compares the two renderings.
 from __future__ import annotations
 
 from django import forms
+from django.utils import timezone
 from django.utils.formats import localize
 from django.utils.html import conditional_escape
 from django.utils.safestring import SafeData, mark_safe
-from django.utils.timezone import template_localtime
 
 _INPUT_TEMPLATES = {
     "django/forms/widgets/input.html",
@@ -28,7 +28,7 @@ _OPTION_TEMPLATE = "django/forms/widgets/select_option.html"
 
 def _text(value) -> str:
     """``{{ value }}`` in a template: localised, then escaped unless already safe."""
-    return conditional_escape(localize(template_localtime(value)))
+    return conditional_escape(localize(timezone.template_localtime(value)))  # type: ignore[attr-defined]
 
 
 def _format_s(value) -> str:
@@ -82,7 +82,7 @@ class PythonRenderedMixin:
         elif template_name == _SELECT_TEMPLATE:
             html = _select(context["widget"])
         if html is None:
-            return super()._render(template_name, context, renderer)  # type: ignore[misc]
+            return super()._render(template_name, context, renderer)
         return mark_safe(html)  # noqa: S308 — every value above is escaped as the template would
 
 

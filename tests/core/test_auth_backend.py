@@ -77,3 +77,36 @@ def test_the_header_shows_the_centres_current_name_from_the_users_query(rf, cler
     with CaptureQueriesContext(connection) as queries:
         name = workspace(request)["center_name"]
     assert name == "某镇党员服务转化中心" and len(queries) == 0
+
+
+def test_a_missing_or_malformed_user_id_is_nobody(clerk):
+    assert _loaded(clerk).pk == clerk.pk
+    assert StaffBackend().get_user(clerk.pk + 1000) is None
+    assert StaffBackend().get_user("not-a-number") is None
+
+
+def test_the_loaded_user_is_an_ordinary_saved_user(clerk):
+    """Loaded from the backend's own statement: every field, saved as usual, the profile's user is itself."""
+    user = _loaded(clerk)
+    assert [getattr(user, f.attname) for f in type(user)._meta.concrete_fields] == [
+        getattr(clerk, f.attname) for f in type(clerk)._meta.concrete_fields
+    ]
+    assert user.staff_profile.user is user and not user._state.adding
+    user.first_name = "新名"
+    user.save(update_fields=["first_name"])
+    assert type(user).objects.get(pk=user.pk).first_name == "新名"
+
+
+def test_the_unread_count_is_the_users_unread_reminders(clerk, secretary_a):
+    from datetime import date
+
+    from django.utils import timezone
+
+    from core.models import Reminder
+
+    for n in range(3):
+        Reminder.objects.create(
+            user=clerk, kind="测试", subject=f"对象{n}", occasion=date(2026, 1, n + 1), text="…"
+        )
+    Reminder.objects.filter(user=clerk, subject="对象0").update(read_at=timezone.now())
+    assert _loaded(clerk).unread_reminders == 2 and _loaded(secretary_a).unread_reminders == 0
