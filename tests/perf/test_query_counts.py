@@ -36,9 +36,9 @@ MAX_QUERIES = {
     "service_queue": 9,  # with the paginator's count
     "public_lookup": 8,  # the shared rate limit (core.rate_limits): read the slots, claim one in the cache table
     # the dues pages (issue 19): a page of a branch's members with their arrears (SQL), the month's amounts
-    # due and payments (two queries), the six-month flags of the page and the branch's totals
-    "branch_dues": 15,
-    "branch_dues_big": 14,
+    # due and payments (two queries), the branch's six-month flags (the rows' badges and the count) and totals
+    "branch_dues": 14,
+    "branch_dues_big": 13,
     "branch_dues_bases": 10,
     "dues_six_months": 9,
     "member_dues": 8,
