@@ -20,20 +20,20 @@ from bench import pages as bench_pages
 # its permissions, when it asks, in one query.
 MAX_QUERIES = {
     "floor": 6,
-    "dashboard_clerk": 24,  # the recruitment lines in one query (issue 21)
-    "dashboard_secretary": 19,  # the dues lines: arrears with their money, six months unpaid (R-MB-15); recruitment in one
-    "search_name": 13,  # one INSERT logging the full-ID viewings (core.audit); the 导入 button asks the user's permissions (1)
-    "search_id": 13,
-    "member_page": 33,  # print buttons, the full-ID log INSERT, the dues section, the scanned materials (2), permissions (1)
+    "dashboard_clerk": 21,  # the recruitment lines in one query (issue 21)
+    "dashboard_secretary": 15,  # the dues lines: arrears with their money, six months unpaid (R-MB-15); recruitment in one
+    "search_name": 10,  # one INSERT logging the full-ID viewings (core.audit); the 导入 button asks the user's permissions (1)
+    "search_id": 10,
+    "member_page": 30,  # print buttons, the full-ID log INSERT, the dues section, the scanned materials (2), permissions (1)
     # with the planner's estimate (EXPLAIN) for the page links, and one INSERT logging the full-ID viewings
-    "admin_changelist": 14,
-    "admin_changelist_filtered": 14,
-    "statistics": 27,  # member, conversion, recruitment and services blocks (recruitment 3, conversion 2, flows 1, services 5: issue 21)
-    "statistics_year": 27,  # the same blocks over the whole year
-    "case_list": 10,
-    "case_page": 25,  # the scanned materials (2); with the ledger paginator's count; the busiest demo case has a failed and a scheduled review
-    "pipeline_board": 19,  # ranked in one query; the file read only for the cards shown, of the stages shown
-    "service_queue": 9,  # with the paginator's count
+    "admin_changelist": 12,
+    "admin_changelist_filtered": 12,
+    "statistics": 25,  # member, conversion, recruitment and services blocks (recruitment 3, conversion 2, flows 1, services 5: issue 21)
+    "statistics_year": 25,  # the same blocks over the whole year
+    "case_list": 7,
+    "case_page": 23,  # the scanned materials (2); with the ledger paginator's count; the busiest demo case has a failed and a scheduled review
+    "pipeline_board": 16,  # ranked in one query; the file read only for the cards shown, of the stages shown
+    "service_queue": 7,  # with the paginator's count
     "public_lookup": 8,  # the shared rate limit (core.rate_limits): read the slots, claim one in the cache table
     # the dues pages (issue 19): a page of a branch's members with their arrears (SQL), the month's amounts
     # due and payments (two queries), the branch's six-month flags (the rows' badges and the count) and totals
