@@ -339,3 +339,26 @@ def test_the_ledger_operations_keep_the_latest_entry_R_CV_05(center, clerk):
     assert [(k[0], k[1], k[3]) for k in direct_last_entries()] == [
         (case.pk, kept.entry_id, kept.balance_after)
     ]
+
+
+def test_the_ledger_cannot_be_emptied_without_the_kept_latest_entries_R_CV_05(bulk_cases):
+    """UPDATE and DELETE are refused (migration 0002); TRUNCATE of the ledger alone is refused because the
+    kept latest entries point at it, and TRUNCATE … CASCADE empties them with it: never a stale row."""
+    from django.db import NotSupportedError, connection, transaction
+
+    with connection.cursor() as cursor:  # the test's own rows checked now: no pending trigger events
+        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+    with pytest.raises(NotSupportedError), transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("TRUNCATE conversion_ledgerentry")
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("TRUNCATE conversion_ledgerentry CASCADE")
+        assert not CaseLastEntry.objects.exists()
+        transaction.set_rollback(True)
+    assert (
+        list(
+            CaseLastEntry.objects.values_list("case_id", "entry_id", "recorded_at", "balance_after").order_by(
+                "case_id"
+            )
+        )
+        == direct_last_entries()
+    )
