@@ -6,7 +6,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("members", "0015_merge_dues_due_tally_search_autovacuum"),
+        ("members", "0017_dues_arrears_indexes"),
     ]
 
     operations = [
