@@ -11,7 +11,8 @@ from datetime import date
 from decimal import Decimal
 
 from django.db import transaction
-from django.db.models import F, Sum
+from django.db.models import Case, DecimalField, F, OuterRef, Subquery, Sum, When
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from conversion.cases import case_for_update
@@ -23,6 +24,7 @@ from conversion.models import (
     LedgerEntry,
     ThresholdCrossing,
 )
+from core.dates import day_end
 
 Source = LedgerEntry.Source
 
@@ -31,6 +33,28 @@ def balance_from_entries(case: ConversionCase) -> Decimal:
     """R-CV-05: the balance is the base plus the sum of all entries, always."""
     total = LedgerEntry.objects.filter(case_id=case.pk).aggregate(total=Sum("amount"))["total"]
     return case.base_points + (total or Decimal("0"))
+
+
+def balance_on(on: date):
+    """R-CV-05: a case's balance at the end of ``on`` (an expression over ``ConversionCase``): the
+    ``balance_after`` of its last entry recorded by then, by (recorded_at, id), or its base before any entry.
+
+    Read from the kept latest entry (``CaseLastEntry``) when that was recorded by then — always on a day at or
+    after the latest entry, the current period; a case whose latest entry is later (a past day) looks its last
+    entry by then up in the index (case, recorded_at, id). Both give the same balance (issue 21, proven in
+    tests/reports/test_conversion_block_equivalence.py)."""
+    end = day_end(on)  # a range on recorded_at, not its date, so that the index answers
+    looked_up = (
+        LedgerEntry.objects.filter(case=OuterRef("pk"), recorded_at__lt=end)
+        .order_by("-recorded_at", "-pk")
+        .values("balance_after")[:1]
+    )
+    return Case(
+        When(last_entry__isnull=True, then=F("base_points")),
+        When(last_entry__recorded_at__lt=end, then=F("last_entry__balance_after")),
+        default=Coalesce(Subquery(looked_up), F("base_points")),
+        output_field=DecimalField(max_digits=6, decimal_places=1),
+    )
 
 
 def _append(

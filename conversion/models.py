@@ -373,7 +373,7 @@ class LedgerEntry(models.Model):
         indexes = [
             # The case page: a case's entries newest first, a page at a time (issue 9).
             models.Index(fields=["case", "id"], name="ledger_case_entries"),
-            # A case's balance on a day: its last entry recorded by then (reports/conversion_blocks.py).
+            # A case's balance on a past day: its last entry recorded by then (conversion.ledger.balance_on).
             models.Index(fields=["case", "recorded_at", "id"], name="ledger_case_recorded_entry"),
         ]
 
@@ -387,6 +387,37 @@ class LedgerEntry(models.Model):
 
     def delete(self, *args, **kwargs):
         raise LedgerImmutableError()
+
+
+class CaseLastEntry(models.Model):
+    """R-CV-05: each case's latest ledger entry, by (recorded_at, id), with the balance after it (issue 21).
+
+    Kept by the database, never by the app: the trigger ``conversion_ledger_last_entry`` (migration 0008) moves
+    it in the statement that appends entries, one bulk insert included. The ledger is append-only (UPDATE and
+    DELETE are refused, migration 0002), and this row points at its entry, so TRUNCATE of the ledger alone is
+    refused too: inserts are the only change to keep up with. A case without entries has no row.
+    ``conversion.ledger.balance_on`` reads it; the equivalence tests prove it equal to the per-case lookup.
+    """
+
+    case = models.OneToOneField(
+        ConversionCase,
+        verbose_name="转化案件",
+        primary_key=True,
+        on_delete=models.PROTECT,
+        related_name="last_entry",
+    )
+    entry = models.OneToOneField(
+        LedgerEntry, verbose_name="最近分录", on_delete=models.PROTECT, related_name="+"
+    )
+    recorded_at = models.DateTimeField("记录时间")
+    balance_after = models.DecimalField("记账后积分", max_digits=6, decimal_places=1)
+
+    class Meta:
+        verbose_name = "最近积分分录"
+        verbose_name_plural = verbose_name
+
+    def __str__(self) -> str:
+        return f"{self.case_id} {self.balance_after}"
 
 
 class ThresholdCrossing(models.Model):

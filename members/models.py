@@ -193,6 +193,15 @@ class MemberStatusEvent(ChangeRow):
         verbose_name = "党员状态变动"
         verbose_name_plural = verbose_name
         ordering = ["-effective_on", "-pk"]
+        # Issue 21: the statistics' flows count a period's events by their two states from this index alone
+        # (an index-only scan; the table is append-only, so autovacuum keeps its visibility map current).
+        indexes = [
+            models.Index(
+                fields=["effective_on"],
+                include=["from_state", "to_state", "member_id"],
+                name="status_event_effective",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.member} {self.get_from_state_display()}→{self.get_to_state_display()}"

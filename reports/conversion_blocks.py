@@ -6,7 +6,8 @@ same as the conversion pages, which a secretary cannot open. Two queries, whatev
 
 Snapshot figures (open cases, balances) are taken on the counting day: a case is open on that day when it
 had been opened and not yet returned; its balance is the ``balance_after`` of its last ledger entry recorded
-by then (R-CV-05), or its base before any entry.
+by then (R-CV-05), or its base before any entry (``conversion.ledger.balance_on``: from each case's kept
+latest entry, looked up only for a case whose latest entry is after the counting day).
 """
 
 from __future__ import annotations
@@ -14,10 +15,10 @@ from __future__ import annotations
 from decimal import Decimal
 
 from django.db import connection
-from django.db.models import BooleanField, Case, ExpressionWrapper, OuterRef, Q, Subquery, When
-from django.db.models.functions import Coalesce
+from django.db.models import BooleanField, Case, ExpressionWrapper, Q, When
 
-from conversion.models import CommitteeReferral, ConversionCase, DemocraticReview, LedgerEntry
+from conversion.ledger import balance_on
+from conversion.models import CommitteeReferral, ConversionCase, DemocraticReview
 from core.dates import day_end, day_start
 from core.profile import rule_profile, rule_profile_versions
 from reports.blocks import Block, Scope, Table, period_counting_day
@@ -29,17 +30,6 @@ MIDDLE = Decimal("10")  # splits the band between the base and the review mark i
 
 def _pts(value: Decimal) -> str:
     return f"{value.normalize():f}"
-
-
-def _balance_on(on):
-    # Entries recorded up to the end of the counting day; a range on recorded_at, so that the index
-    # ledger_case_recorded_entry (case, recorded_at, id) finds each case's last entry directly.
-    last = (
-        LedgerEntry.objects.filter(case=OuterRef("pk"), recorded_at__lt=day_end(on))
-        .order_by("-recorded_at", "-pk")
-        .values("balance_after")[:1]
-    )
-    return Coalesce(Subquery(last), "base_points")
 
 
 Band = tuple[str, Decimal | None, Decimal | None]
@@ -85,7 +75,7 @@ def _figures(on, start, end, versions, bands: list[Band]) -> dict[str, int]:
             is_open=ExpressionWrapper(open_on, output_field=BooleanField()),
             # R-CV-06/R-CV-07 are judged by each case's own marks (the profile of its enrolment,
             # ConversionCase.profile); the bands show the distribution against today's marks.
-            points=Case(When(open_on, then=_balance_on(on))),
+            points=Case(When(open_on, then=balance_on(on))),
         )
         .values("opened_on", "returned_on", "closed_on", "is_open", "points", "mark_low", "mark_high")
         .order_by()

@@ -4,7 +4,12 @@ the balance repeated in every band), at the band edges of R-CV-06 (2.5 is below 
 (15.0 reaches 15) and for entries recorded in the last and first second of the counting day (R-GN-03).
 
 Issue 21: the block counts everything in one SQL statement; the warnings (each case against its own marks),
-the reviews and the referrals are proven here against the ORM aggregates the block ran before."""
+the reviews and the referrals are proven here against the ORM aggregates the block ran before.
+
+Issue 21: the balances come from each case's kept latest entry (conversion.CaseLastEntry, a trigger on the
+ledger), looked up per case only when that entry is later than the counting day. The figures equal the
+direct per-case lookup (``former_figures``) with no entries, entries after the counting day, entries at the
+same moment, and entries appended in bulk, out of time order, in one statement."""
 
 from datetime import date, datetime
 from decimal import Decimal
@@ -14,8 +19,10 @@ from django.db.models import Count, F, Max, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
 
 from conversion.models import (
+    CaseLastEntry,
     CommitteeReferral,
     ConversionCase,
+    ConversionTask,
     DemocraticReview,
     LedgerEntry,
     ThresholdCrossing,
@@ -214,3 +221,144 @@ def test_each_case_is_judged_by_its_enrolment_version_read_once_R_CV_06_R_CV_07(
     warnings = dict(rows(conversion_block(Scope(None), Period("quarter", 2026, 1)), "积分预警"))
     # below its own low mark: 2.5 < 3 only (3.5 is not below 3.5); at or above its high mark: 12 ≥ 12, 16 ≥ 16
     assert list(warnings.values())[:2] == [1, 2]
+
+
+def bulk_entries(case, *balances_at) -> None:
+    """Entries for one case appended in one INSERT, in the order given (not necessarily the order of time)."""
+    tasks = ConversionTask.objects.bulk_create(
+        ConversionTask(case=case, title="任务", assigned_on=date(2026, 1, 1), due_on=date(2026, 1, 1))
+        for _ in balances_at
+    )
+    LedgerEntry.objects.bulk_create(
+        LedgerEntry(
+            case=case,
+            amount=Decimal("0.5"),
+            reason="测试",
+            source="task",
+            task=task,
+            balance_after=balance,
+            recorded_at=moment,
+        )
+        for task, (balance, moment) in zip(tasks, balances_at, strict=True)
+    )
+
+
+@pytest.fixture
+def bulk_cases(edge_cases, center, branch_a):
+    """Besides the edge cases: entries appended in bulk, several cases in one statement among them."""
+    late, tied, current, backfilled = (
+        make_case(center, branch_a, opened_on=date(2026, 1, 25 + i)) for i in range(4)
+    )
+    # one statement for three cases, out of time order; two entries of one case at the same moment (the
+    # later row, by id, is the last); one case's last entry is after the end of March
+    tasks = ConversionTask.objects.bulk_create(
+        ConversionTask(case=case, title="任务", assigned_on=date(2026, 1, 1), due_on=date(2026, 1, 1))
+        for case in (late, late, tied, tied, current)
+    )
+    LedgerEntry.objects.bulk_create(
+        LedgerEntry(
+            case=task.case,
+            amount=Decimal("0.5"),
+            reason="测试",
+            source="task",
+            task=task,
+            balance_after=balance,
+            recorded_at=moment,
+        )
+        for task, (balance, moment) in zip(
+            tasks,
+            [
+                (Decimal("16.0"), local(2026, 5, 2)),  # after the end of March …
+                (Decimal("2.0"), local(2026, 3, 1)),  # … appended after it, but earlier
+                (Decimal("14.5"), local(2026, 3, 31, 18)),
+                (Decimal("15.0"), local(2026, 3, 31, 18)),  # same moment, later row: 15.0 reaches 15
+                (Decimal("4.5"), local(2026, 12, 1)),  # in the current month
+            ],
+            strict=True,
+        )
+    )
+    # a backfill: an entry older than the kept latest entry changes nothing on the later days
+    bulk_entries(backfilled, (Decimal("12.0"), local(2026, 3, 10)), (Decimal("2.5"), local(2026, 2, 1)))
+    bulk_entries(backfilled, (Decimal("1.0"), local(2026, 1, 30)))
+    bulk_entries(current, (Decimal("5.5"), local(2026, 6, 1)))
+
+
+PERIODS = [
+    Period("quarter", 2026, 1),
+    Period("month", 2026, 3),
+    Period("quarter", 2026, 2),
+    Period("month", 2026, 5),
+    Period("year", 2026),  # counted on today: every balance from the kept latest entry
+    Period("year", 2025),  # before every entry: every case that has entries looks its balance up
+]
+
+
+def direct_last_entries() -> list[tuple]:
+    """Each case's last entry by (recorded_at, id), read from the ledger itself."""
+    return list(
+        LedgerEntry.objects.order_by("case_id", "-recorded_at", "-pk")
+        .distinct("case_id")
+        .values_list("case_id", "pk", "recorded_at", "balance_after")
+    )
+
+
+def test_the_kept_latest_entry_is_each_cases_last_entry_by_recorded_at_and_id_R_CV_05(bulk_cases):
+    kept = CaseLastEntry.objects.order_by("case_id").values_list(
+        "case_id", "entry_id", "recorded_at", "balance_after"
+    )
+    assert list(kept) == direct_last_entries()
+    assert ConversionCase.objects.filter(last_entry__isnull=True).count() == 3  # the cases without entries
+
+
+@pytest.mark.parametrize("period", PERIODS, ids=str)
+def test_balances_from_the_kept_latest_entry_match_the_per_case_lookup_R_CV_05(bulk_cases, period):
+    assert new_figures(period) == former_figures(period)
+    assert new_warnings_and_events(period) == former_warnings_and_events(period)
+
+
+def test_bulk_cases_on_31_march_R_CV_06_R_CV_07(bulk_cases):
+    bands = dict(rows(conversion_block(Scope(None), Period("quarter", 2026, 1)), "在管转化对象积分分布"))
+    # the edge cases, and: 2.0 (late, looked up), 15.0 (tied), 5 (current: base), 12.0 (backfilled)
+    assert bands == {"低于3分": 2, "3至5分以下": 1, "5至10分以下": 2, "10至15分以下": 3, "15分及以上": 2}
+
+
+def test_the_ledger_operations_keep_the_latest_entry_R_CV_05(center, clerk):
+    """Entries appended one at a time by conversion.ledger (tasks assessed, an entry reversed) move it too:
+    in the current period the kept balance is the case's cached balance."""
+    from conversion.ledger import ledger_reverse
+    from tests.factories.conversion import enrolled_case, record_tasks
+
+    case = enrolled_case(center, by=clerk)
+    assert not CaseLastEntry.objects.filter(case=case).exists()
+    record_tasks(case, completed=True, count=3, by=clerk)
+    ledger_reverse(entry=case.entries.order_by("pk").first(), reason="误评", recorded_by=clerk)
+    case.refresh_from_db()
+    kept = CaseLastEntry.objects.get(case=case)
+    assert (kept.entry_id, kept.balance_after) == (case.entries.order_by("pk").last().pk, case.balance)
+    assert case.balance == Decimal("6.0")
+    assert [(k[0], k[1], k[3]) for k in direct_last_entries()] == [
+        (case.pk, kept.entry_id, kept.balance_after)
+    ]
+
+
+def test_the_ledger_cannot_be_emptied_without_the_kept_latest_entries_R_CV_05(bulk_cases):
+    """UPDATE and DELETE are refused (migration 0002); TRUNCATE of the ledger alone is refused because the
+    kept latest entries point at it, and TRUNCATE … CASCADE empties them with it: never a stale row."""
+    from django.db import NotSupportedError, connection, transaction
+
+    with connection.cursor() as cursor:  # the test's own rows checked now: no pending trigger events
+        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+    with pytest.raises(NotSupportedError), transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("TRUNCATE conversion_ledgerentry")
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("TRUNCATE conversion_ledgerentry CASCADE")
+        assert not CaseLastEntry.objects.exists()
+        transaction.set_rollback(True)
+    assert (
+        list(
+            CaseLastEntry.objects.values_list("case_id", "entry_id", "recorded_at", "balance_after").order_by(
+                "case_id"
+            )
+        )
+        == direct_last_entries()
+    )
