@@ -67,6 +67,11 @@ def transition_ending_condition(today: date) -> Q:
     )
 
 
+def overdue_tasks_condition(today: date) -> Q:
+    """R-CV-03: the case has a task not assessed by its due date on ``today`` (``ConversionTask.is_overdue``)."""
+    return Exists(ConversionTask.objects.overdue(today).filter(case=OuterRef("pk")))
+
+
 class ConversionCaseQuerySet(models.QuerySet):
     def with_marks(self, versions: list[RuleProfile] | None = None):
         """Each case's low and high marks (R-CV-06/R-CV-07) from the profile it is judged by (``versions``: see
@@ -89,7 +94,7 @@ class ConversionCaseQuerySet(models.QuerySet):
 
     def with_overdue_tasks(self, today: date):
         """Active cases with a task not assessed by its due date (``ConversionTask.is_overdue``)."""
-        return self.filter(Exists(ConversionTask.objects.overdue(today).filter(case=OuterRef("pk"))))
+        return self.filter(overdue_tasks_condition(today))
 
 
 class ConversionCase(models.Model):

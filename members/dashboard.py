@@ -1,15 +1,18 @@
 """The members app's lines on the 工作台, for the user's scope (core.access).
 
 The rules live in the members operations (missing_meetings, members_in_arrears, overdue_condition, lost_condition,
-overdue_letters); this module only scopes them and counts in SQL.
+overdue_letters, six_months_unpaid_members); this module only scopes them and counts in SQL: the floating members,
+the six months unpaid and the overdue letters side by side in one query (core.counting, issue 21).
 """
 
 from __future__ import annotations
 
-from django.db.models import Count, OuterRef, Q, Subquery
+from django.conf import settings
+from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
 from django.urls import reverse
 
 from core.access import scope_queryset, scoped_organization_ids
+from core.counting import side_by_side
 from core.dates import local_today
 from core.models import Organization
 from core.registry import DashboardItem
@@ -25,12 +28,19 @@ SECTION = "党员管理"
 
 def member_items(user) -> list[DashboardItem]:
     today = local_today()
+    counts = side_by_side(
+        {
+            "floating": _floating_counts(user, today),
+            "six_months": _six_months_count(user, today),
+            "letters": _letters_count(user, today),
+        }
+    )
     return [
         *_meeting_items(user, today),
-        *_floating_items(user, today),
+        *_floating_lines(counts),
         _dues_item(user, today),
-        _six_months_item(user, today),
-        _letters_item(user, today),
+        _six_months_line(counts),
+        _letters_line(counts),
     ]
 
 
@@ -82,17 +92,20 @@ def lost_floating(user, today=None):
     return with_last_reached(_floating(user)).filter(lost)
 
 
-def _floating_items(user, today) -> list[DashboardItem]:
-    from django.conf import settings
-
-    url = reverse("members:list")
+def _floating_counts(user, today) -> tuple[QuerySet, dict]:
+    """Lost and stale floating members (R-MB-06), for ``side_by_side``: only the flagged few are joined to their
+    member (for the status and scope)."""
     stale, lost = _floating_conditions(today)
-    # Both counts in one query; only the flagged few are joined to their member (for the status and scope).
-    counts = (
-        with_last_reached(_floating(user))
-        .filter(stale | lost)
-        .aggregate(lost=Count("pk", filter=lost), stale=Count("pk", filter=stale))
-    )
+    flagged = with_last_reached(_floating(user)).filter(stale | lost)
+    return flagged, {"lost": Count("pk", filter=lost), "stale": Count("pk", filter=stale)}
+
+
+def _floating_items(user, today) -> list[DashboardItem]:
+    return _floating_lines(side_by_side({"floating": _floating_counts(user, today)}))
+
+
+def _floating_lines(counts: dict) -> list[DashboardItem]:
+    url = reverse("members:list")
     days = settings.FLOATING_CONTACT_WARNING_DAYS
     return [
         DashboardItem(
@@ -141,8 +154,12 @@ def _dues_item(user, today) -> DashboardItem:
     )
 
 
-def _six_months_item(user, today) -> DashboardItem:
-    count = six_months_unpaid(user, today).count()
+def _six_months_count(user, today) -> tuple[QuerySet, dict]:
+    return six_months_unpaid(user, today), {"six_months": Count("pk")}
+
+
+def _six_months_line(counts: dict) -> DashboardItem:
+    count = counts["six_months"]
     return DashboardItem(
         SECTION,
         "连续六个月未交党费（待支部处理）",
@@ -152,12 +169,21 @@ def _six_months_item(user, today) -> DashboardItem:
     )
 
 
-def _letters_item(user, today) -> DashboardItem:
-    letters = overdue_letters(today)
+def overdue_letters_in_scope(user, today=None):
+    """Letters not accepted within their validity (R-MB-05) leaving or reaching a branch in scope."""
+    letters = overdue_letters(today or local_today())
     ids = scoped_organization_ids(user)
     if ids is not None:  # a letter belongs to both sides: the branch it leaves and the one it goes to
         letters = letters.filter(Q(from_organization__in=ids) | Q(to_organization__in=ids))
-    count = letters.count()
+    return letters
+
+
+def _letters_count(user, today) -> tuple[QuerySet, dict]:
+    return overdue_letters_in_scope(user, today), {"letters": Count("pk")}
+
+
+def _letters_line(counts: dict) -> DashboardItem:
+    count = counts["letters"]
     return DashboardItem(
         SECTION,
         "介绍信超过有效期未接收（口袋党员）",

@@ -9,14 +9,13 @@ counter counts with that same condition (``flagged``).
 from __future__ import annotations
 
 from datetime import date
-from typing import Any, NamedTuple
+from typing import NamedTuple
 
-from django.core.exceptions import EmptyResultSet
-from django.db import connection
-from django.db.models import Aggregate, Count, Q, QuerySet, Value
+from django.db.models import Count, Q, QuerySet
 from django.urls import reverse
 
 from core.access import scope_queryset
+from core.counting import side_by_side
 from core.dates import local_today
 from core.registry import DashboardItem
 from recruitment import rules
@@ -142,44 +141,13 @@ def flags(*, candidates, votes, today) -> list[tuple[str, QuerySet, str]]:
 
 def count_where(conditions: list[tuple[str, str, Q]], **bases: QuerySet) -> dict[str, int]:
     """For each (key, base, condition): how many rows of ``bases[base]`` meet the condition, in one query
-    (``side_by_side``: per base one aggregate with a FILTERed count per condition)."""
+    (``core.counting.side_by_side``: per base one aggregate with a FILTERed count per condition)."""
     return side_by_side(
         {
             name: (base, {key: Count("pk", filter=q) for key, of, q in conditions if of == name})
             for name, base in bases.items()
         }
     )
-
-
-def side_by_side(parts: dict[str, tuple[QuerySet, dict[Any, Aggregate]]]) -> dict[Any, Any]:
-    """The aggregates of each part (name: (queryset, {key: aggregate})) over its queryset, in one query: per
-    part one aggregate row (no GROUP BY: one row even over no rows), the rows side by side. A part over an
-    empty queryset (``.none()``, a user without scope) gets each aggregate's value over no rows, without SQL."""
-    values: dict[Any, Any] = {}
-    aliases: dict[str, Any] = {}  # column alias → key
-    sql_parts, params = [], []
-    for queryset, aggregates in parts.values():
-        if not aggregates:
-            continue
-        values |= {key: aggregate.empty_result_set_value for key, aggregate in aggregates.items()}
-        named = {f"a{len(aliases) + i}": aggregate for i, aggregate in enumerate(aggregates.values())}
-        # ``values`` of a constant first: one aggregate row of the whole queryset, not one per row
-        query = queryset.order_by().values(one=Value(1)).annotate(**named).values(*named)
-        try:
-            sql, found = query.query.sql_with_params()
-        except EmptyResultSet:
-            continue
-        aliases |= dict(zip(named, aggregates, strict=True))
-        sql_parts.append(f"({sql}) AS p{len(sql_parts)}")
-        params.extend(found)
-    if sql_parts:
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT * FROM " + " CROSS JOIN ".join(sql_parts), params)
-            row = cursor.fetchone()
-            values |= {
-                aliases[column.name]: value for column, value in zip(cursor.description, row, strict=True)
-            }
-    return values
 
 
 def flagged(key: str, *, user, candidates, today):

@@ -1,4 +1,4 @@
-"""Dashboard items of the service desk; every count is one SQL aggregate."""
+"""Dashboard items of the service desk: every count one SQL aggregate, side by side in one query (core.counting)."""
 
 from __future__ import annotations
 
@@ -6,6 +6,7 @@ from django.db.models import Count, Q
 from django.urls import reverse
 from django.utils import timezone
 
+from core.counting import side_by_side
 from core.dates import local_today
 from core.registry import DashboardItem
 from services.access import may_use_desk
@@ -29,13 +30,27 @@ def dashboard_items(user) -> list[DashboardItem]:
     soon = due_soon_limit(local_today())
     # Every count is of open matters: read only those (the partial index matter_open_queue), not the archive.
     # R-SV-10: overdue as Matter.objects.overdue() decides (a justified delay is not; no wait for the nightly run).
-    counts = Matter.objects.open().aggregate(
-        overdue=Count("pk", filter=overdue_condition(now)),
-        due_soon=Count("pk", filter=due_soon_condition(now, soon.date)),
-        supplements=Count("pk", filter=Q(state=MatterState.AWAITING_MATERIALS)),
+    counts = side_by_side(
+        {
+            "matters": (
+                Matter.objects.open(),
+                {
+                    "overdue": Count("pk", filter=overdue_condition(now)),
+                    "due_soon": Count("pk", filter=due_soon_condition(now, soon.date)),
+                    "supplements": Count("pk", filter=Q(state=MatterState.AWAITING_MATERIALS)),
+                },
+            ),
+            "complaints": (
+                Complaint.objects.exclude(state=Complaint.State.REPLIED),
+                {"complaints": Count("pk")},
+            ),
+            "cases": (
+                AccountabilityCase.objects.filter(state=AccountabilityCase.State.OPEN),
+                {"cases": Count("pk")},
+            ),
+        }
     )
-    complaints = Complaint.objects.exclude(state=Complaint.State.REPLIED).count()
-    cases = AccountabilityCase.objects.filter(state=AccountabilityCase.State.OPEN).count()
+    complaints, cases = counts["complaints"], counts["cases"]
     queue = reverse("services:queue")
     items = [
         DashboardItem(SECTION, "超期办件", counts["overdue"], f"{queue}?scope=all&due=overdue", "danger"),
