@@ -1,6 +1,6 @@
 """The members app's lines on the 工作台, for the user's scope (core.access).
 
-The rules live in the members operations (missing_meetings, members_in_arrears, overdue_condition, lost_condition,
+The rules live in the members operations (missing_meetings / branches_missing_by_kind, members_in_arrears, overdue_condition, lost_condition,
 overdue_letters, six_months_unpaid_members); this module only scopes them and counts in SQL: the floating members,
 the six months unpaid and the overdue letters side by side in one query (core.counting, issue 21).
 """
@@ -19,7 +19,7 @@ from core.registry import DashboardItem
 from members.dues import arrears_totals_in as dues_arrears_totals_in
 from members.dues import members_in_arrears, six_months_unpaid_members
 from members.floating import lost_or_marked_condition, stale_condition, with_last_reached
-from members.meetings import MONTHLY_KINDS, QUARTERLY_KINDS, missing_meetings
+from members.meetings import MONTHLY_KINDS, QUARTERLY_KINDS, branches_missing_by_kind
 from members.models import FloatingMember, Meeting, Member
 from members.transfers import overdue_letters
 
@@ -46,12 +46,12 @@ def member_items(user) -> list[DashboardItem]:
 
 def branches_missing(user, kind: str, today=None) -> list[int]:
     """Ids of the branches in scope that have not yet held a meeting of ``kind`` this period (R-MB-08)."""
-    return sorted({m.branch.pk for m in _missing(user, today or local_today()) if m.kind == kind})
+    return sorted(_missing(user, today or local_today()).get(kind, ()))
 
 
-def _missing(user, today):
+def _missing(user, today) -> dict[str, set[int]]:
     branches = scope_queryset(Organization.objects.branches().filter(is_active=True), user, "pk")
-    return missing_meetings(organizations=branches, on=today)
+    return branches_missing_by_kind(branches=branches, on=today)
 
 
 def _meeting_items(user, today) -> list[DashboardItem]:
@@ -59,7 +59,7 @@ def _meeting_items(user, today) -> list[DashboardItem]:
     url = reverse("members:organizations")
     items = []
     for kind in (*MONTHLY_KINDS, *QUARTERLY_KINDS, Meeting.Kind.GROUP_MEETING):
-        count = len({m.branch.pk for m in missing if m.kind == kind})
+        count = len(missing[kind])
         period = "本季度" if kind in QUARTERLY_KINDS else "本月"
         label = f"{period}未召开{Meeting.Kind(kind).label}的支部"
         items.append(DashboardItem(SECTION, label, count, f"{url}?missing={kind}", _level(count, "warning")))

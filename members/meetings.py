@@ -8,7 +8,7 @@ from datetime import date
 from typing import Literal, cast
 
 from django.db import transaction
-from django.db.models import Count, Q
+from django.db.models import Count, Q, QuerySet
 
 from core.dates import month_bounds, quarter_bounds, quarter_of
 from core.models import Organization
@@ -168,14 +168,57 @@ def missing_meetings(*, organizations: Iterable[Organization], on: date) -> list
     branches = [org for org in organizations if org.is_branch]
     if not branches:
         return []
-    month_start, month_end = month_bounds(on.year, on.month)
-    quarter_start, quarter_end = quarter_bounds(on.year, quarter_of(on))
-    groups_by_branch: dict[int, list[Organization]] = {b.pk: [] for b in branches}
+    month = month_bounds(on.year, on.month)
+    quarter = quarter_bounds(on.year, quarter_of(on))
+    by_pk = {b.pk: b for b in branches}
+    groups_by_branch: dict[int, list[int]] = {b.pk: [] for b in branches}
     for group in Organization.objects.filter(
         parent_id__in=groups_by_branch, kind=Organization.Kind.PARTY_GROUP, is_active=True
     ).order_by("sort_order", "code"):
-        groups_by_branch[cast(int, group.parent_id)].append(group)  # one of the branches (filter above)
-    org_ids = [*groups_by_branch, *(g.pk for groups in groups_by_branch.values() for g in groups)]
+        groups_by_branch[cast(int, group.parent_id)].append(group.pk)  # one of the branches (filter above)
+        by_pk[group.pk] = group
+    return [
+        MissingMeeting(
+            by_pk[branch_id], by_pk[org_id], kind, *(quarter if kind in QUARTERLY_KINDS else month)
+        )
+        for branch_id, org_id, kind in _missing(groups_by_branch, on)
+    ]
+
+
+def branches_missing_by_kind(*, branches: QuerySet, on: date) -> dict[str, set[int]]:
+    """R-MB-08, as ``missing_meetings`` decides it: for each kind of meeting, the ids of the branches (of the
+    queryset ``branches``) that have not held it yet in the period containing ``on`` — a group meeting when one
+    of the branch's party groups has not. Over ids: the branches and their party groups in one query."""
+    kinds = Organization.Kind
+    ids = branches.values("pk")
+    rows = Organization.objects.filter(
+        Q(pk__in=ids, kind__in=[kinds.BRANCH, kinds.GENERAL_BRANCH])
+        | Q(parent_id__in=ids, kind=kinds.PARTY_GROUP, is_active=True)
+    ).values_list("pk", "parent_id", "kind")
+    groups_by_branch: dict[int, list[int]] = {}
+    groups = []
+    for pk, parent_id, kind in rows:
+        if kind == kinds.PARTY_GROUP:
+            groups.append((parent_id, pk))
+        else:
+            groups_by_branch[pk] = []
+    for parent_id, pk in groups:
+        groups_by_branch[parent_id].append(pk)
+    missing: dict[str, set[int]] = {kind: set() for kind in MEETING_EVERY_MONTHS}
+    for branch_id, _, kind in _missing(groups_by_branch, on):
+        missing[kind].add(branch_id)
+    return missing
+
+
+def _missing(groups_by_branch: dict[int, list[int]], on: date) -> list[tuple[int, int, str]]:
+    """(branch id, id of the branch or of its party group, kind) of each meeting not held yet in its period
+    containing ``on``, for the branches (and their party groups: ``groups_by_branch``) given: the rule of
+    ``missing_meetings``, over ids."""
+    if not groups_by_branch:
+        return []
+    month_start, _ = month_bounds(on.year, on.month)
+    quarter_start, _ = quarter_bounds(on.year, quarter_of(on))
+    org_ids = [*groups_by_branch, *(g for groups in groups_by_branch.values() for g in groups)]
     held = {
         (row["organization_id"], row["kind"]): row
         for row in Meeting.objects.filter(
@@ -190,16 +233,14 @@ def missing_meetings(*, organizations: Iterable[Organization], on: date) -> list
         return row[field] if row else 0
 
     missing = []
-    for branch in branches:
+    for branch_id, groups in groups_by_branch.items():
         for kind in QUARTERLY_KINDS:
-            if not count(branch.pk, kind, "in_quarter"):
-                missing.append(MissingMeeting(branch, branch, kind, quarter_start, quarter_end))
+            if not count(branch_id, kind, "in_quarter"):
+                missing.append((branch_id, branch_id, kind))
         for kind in MONTHLY_KINDS:
-            if not count(branch.pk, kind, "in_month"):
-                missing.append(MissingMeeting(branch, branch, kind, month_start, month_end))
-        for group in groups_by_branch[branch.pk]:
-            if not count(group.pk, Meeting.Kind.GROUP_MEETING, "in_month"):
-                missing.append(
-                    MissingMeeting(branch, group, Meeting.Kind.GROUP_MEETING, month_start, month_end)
-                )
+            if not count(branch_id, kind, "in_month"):
+                missing.append((branch_id, branch_id, kind))
+        for group_id in groups:
+            if not count(group_id, Meeting.Kind.GROUP_MEETING, "in_month"):
+                missing.append((branch_id, group_id, Meeting.Kind.GROUP_MEETING))
     return missing

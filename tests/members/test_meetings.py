@@ -70,3 +70,20 @@ def test_group_meeting_must_be_held_by_a_party_group_R_MB_08(branch_a, clerk):
 
     with pytest.raises(MemberError, match="R-MB-08"):
         _hold(branch_a, Meeting.Kind.GROUP_MEETING, date(2026, 4, 8), clerk)
+
+
+def test_branches_missing_each_kind_are_found_in_two_queries_R_MB_08(clerk, django_assert_num_queries):
+    from core.models import Organization
+    from members.meetings import branches_missing_by_kind
+
+    branches = [factories.make_branch() for _ in range(5)]
+    for b in branches:
+        factories.make_party_group(b)
+    _hold(branches[0], Meeting.Kind.PARTY_DAY, date(2026, 5, 6), clerk)
+    with django_assert_num_queries(2):
+        missing = branches_missing_by_kind(
+            branches=Organization.objects.filter(pk__in=[b.pk for b in branches]), on=date(2026, 5, 20)
+        )
+    ids = {b.pk for b in branches}
+    assert missing[Meeting.Kind.PARTY_DAY] == ids - {branches[0].pk}
+    assert missing[Meeting.Kind.GROUP_MEETING] == missing[Meeting.Kind.MEMBER_MEETING] == ids

@@ -20,8 +20,8 @@ from bench import pages as bench_pages
 # its permissions, when it asks, in one query.
 MAX_QUERIES = {
     "floor": 6,
-    "dashboard_clerk": 14,  # each app's counters side by side in one query (core.counting, issue 21); the meetings 3, arrears 1
-    "dashboard_secretary": 13,  # the same; the dues lines: arrears with their money (kept tallies), six months unpaid (R-MB-15) beside the floating members and letters
+    "dashboard_clerk": 13,  # each app's counters side by side in one query (core.counting, issue 21); the meetings 2, arrears 1
+    "dashboard_secretary": 12,  # the same; the dues lines: arrears with their money (kept tallies), six months unpaid (R-MB-15) beside the floating members and letters
     "search_name": 10,  # one INSERT logging the full-ID viewings (core.audit); the 导入 button asks the user's permissions (1)
     "search_id": 10,
     "member_page": 30,  # print buttons, the full-ID log INSERT, the dues section, the scanned materials (2), permissions (1)

@@ -135,3 +135,27 @@ def test_the_service_desk_counters_equal_their_querysets_R_SV_10(users):
             assert services_dashboard.dashboard_items(users[1]) == []
             seen |= {label for label, count in direct.items() if count}
     assert len(seen) >= 3
+
+
+def test_the_meeting_counters_equal_missing_meetings_R_MB_08(users):
+    from core.access import scope_queryset
+    from core.models import Organization
+    from members.meetings import MEETING_EVERY_MONTHS, branches_missing_by_kind, missing_meetings
+    from members.models import Meeting
+
+    seen = set()
+    for on in _days():
+        with frozen_at(on):
+            for user in users:
+                branches = scope_queryset(Organization.objects.branches().filter(is_active=True), user, "pk")
+                missing = missing_meetings(organizations=branches, on=on)
+                direct = {
+                    kind: {m.branch.pk for m in missing if m.kind == kind} for kind in MEETING_EVERY_MONTHS
+                }
+                assert branches_missing_by_kind(branches=branches, on=on) == direct, (on, user.username)
+                for kind, ids in direct.items():
+                    period = "本季度" if MEETING_EVERY_MONTHS[kind] == 3 else "本月"
+                    label = f"{period}未召开{Meeting.Kind(kind).label}的支部"
+                    assert dashboard_count(user, label) == len(ids), (on, user.username, label)
+                seen |= {kind for kind, ids in direct.items() if ids}
+    assert seen == set(MEETING_EVERY_MONTHS)
