@@ -17,7 +17,8 @@ def side_by_side(parts: dict[str, tuple[QuerySet, dict[Any, Aggregate]]]) -> dic
     empty queryset (``.none()``, a user without scope) gets each aggregate's value over no rows, without SQL."""
     values: dict[Any, Any] = {}
     aliases: dict[str, Any] = {}  # column alias → key
-    sql_parts, params = [], []
+    sql_parts: list[str] = []
+    params: list[Any] = []
     for queryset, aggregates in parts.values():
         if not aggregates:
             continue
