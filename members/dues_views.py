@@ -10,10 +10,11 @@ from __future__ import annotations
 
 from datetime import date
 
-from django.core.paginator import Paginator
+from django.core.paginator import Page, Paginator
 from django.db import transaction
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 
 from core.access import get_object_for_user, staff_required
 from core.dates import local_today
@@ -33,6 +34,7 @@ from members.dues import (
     six_months_unpaid_members,
     six_months_window,
     with_arrears,
+    with_arrears_and_totals,
 )
 from members.dues_import import HEADERS, base_sheet_rows, dues_bases_import
 from members.exceptions import MemberError
@@ -171,17 +173,24 @@ def branch_dues(request, pk: int):
     today = local_today()
     month = _month(request)
     active = Member.objects.filter(organization=branch, status__in=Member.ACTIVE_STATUSES)
-    members = with_arrears(active, today).order_by("name", "pk")
-    page = Paginator(members, PAGE_SIZE).get_page(request.GET.get("page"))
+    # The page's rows, the roll's count and its arrears totals in one query (``with_arrears_and_totals``).
+    members = with_arrears_and_totals(active, today).order_by("name", "pk")
+    page = _page_counted(members, request.GET.get("page"), "roll_count")
     rows = list(page.object_list)
     dues = month_dues_of(rows, month)
     # The branch's flagged members (at most its roll, usually a few) in one query: the rows' badges and the count.
     flagged = set(six_months_unpaid_members(active, today).values_list("pk", flat=True))
+    detail_url, pay_url = _pk_link("members:detail"), _pk_link("members:dues")
     for member in rows:
         member.month_due, member.month_payment = dues[member.pk]
         member.rate = base_standard(member.month_due.base).rate_label if member.month_due.base else "—"
         member.six_months = member.pk in flagged
-    totals = arrears_totals_in([branch.pk], today)
+        member.detail_url, member.pay_url = detail_url(member.pk), pay_url(member.pk)
+    totals = (
+        {"members": rows[0].arrears_members, "amount": rows[0].arrears_total}
+        if rows
+        else {"members": 0, "amount": None}
+    )
     return render(
         request,
         "members/branch_dues.html",
@@ -196,6 +205,31 @@ def branch_dues(request, pk: int):
             "six_months_count": len(flagged),
         },
     )
+
+
+def _page_counted(queryset, number, count_field: str) -> Page:
+    """``Paginator.get_page(number)`` of ``queryset`` with the count read from its rows' ``count_field`` (a window
+    over the whole list) instead of a query of its own; a page past the end (or below 1) is left to get_page."""
+    paginator = Paginator(queryset, PAGE_SIZE)
+    try:
+        wanted = int(number)
+    except (TypeError, ValueError):
+        wanted = 1
+    if wanted >= 1:
+        rows = list(queryset[(wanted - 1) * PAGE_SIZE : wanted * PAGE_SIZE])
+        if rows or wanted == 1:
+            paginator.count = getattr(rows[0], count_field) if rows else 0
+            return Page(rows, wanted, paginator)
+    return paginator.get_page(number)
+
+
+def _pk_link(name: str):
+    """``reverse(name, args=[pk])`` for each row of a page from one reverse: the path around a marker pk."""
+    marker = "987654321"
+    head, found, tail = reverse(name, args=[int(marker)]).partition(marker)
+    if not found or marker in tail:
+        raise ValueError(f"{name}: the pk is not one segment of its path")
+    return lambda pk: f"{head}{pk}{tail}"
 
 
 def _shift(month: date, n: int) -> date:
