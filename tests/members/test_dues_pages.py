@@ -106,6 +106,30 @@ def test_the_branch_dues_page_is_flat_in_queries_R_MB_07(client, secretary_a, br
     assert many == few
 
 
+def test_the_branch_dues_pages_count_and_totals_come_with_their_rows_R_MB_07(
+    client, secretary_a, branch_a, salaried, monkeypatch
+):
+    from members import dues_views
+
+    monkeypatch.setattr(dues_views, "PAGE_SIZE", 2)
+    for name in ("甲", "乙"):
+        factories.make_member(branch_a, name=f"{name}未交")  # 2.00 a month, January … June unpaid
+    _client(client, secretary_a)
+    with frozen_at(TODAY):
+        pages = {
+            number: client.get(reverse("members:branch_dues", args=[branch_a.pk]), {"page": number})
+            for number in ("1", "2", "9", "0", "x")
+        }
+    html = {number: response.content.decode() for number, response in pages.items()}
+    for number, response in pages.items():
+        assert response.context["page_obj"].paginator.count == 3, number
+        assert "欠交党费3人，共564.00元" in html[number], number  # 6 × 90.00 + 2 × 6 × 2.00
+    assert [p.number for p in (r.context["page_obj"] for r in pages.values())] == [1, 2, 2, 2, 1]
+    names = ("王工资", "甲未交", "乙未交")
+    assert sorted(sum(name in html[number] for name in names) for number in ("1", "2")) == [1, 2]
+    assert all((name in html["1"]) != (name in html["2"]) for name in names)
+
+
 def test_other_branches_dues_pages_are_not_found(client, secretary_a, branch_b):
     response = _client(client, secretary_a).get(reverse("members:branch_dues", args=[branch_b.pk]))
     assert response.status_code == 404
