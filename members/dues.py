@@ -51,7 +51,6 @@ from django.db.models import (
     Sum,
     Value,
     When,
-    Window,
 )
 from django.db.models.functions import Cast, Coalesce, ExtractMonth, Greatest
 
@@ -523,19 +522,6 @@ def with_arrears(queryset: QuerySet, on: date) -> QuerySet:
     computed in SQL (R-MB-07, R-MB-13) — THE home of arrears for lists, the 工作台 and exports."""
     first, last = _expected_range(on)
     return with_due_months(queryset, first=first, last=last)
-
-
-def with_arrears_and_totals(queryset: QuerySet, on: date) -> QuerySet:
-    """``with_arrears``, and on every row the figures of the whole of ``queryset`` (a window over it, taken before
-    a page is sliced off): ``roll_count`` (its members), ``arrears_members`` (those owing a month) and
-    ``arrears_total`` (their arrears in money, R-MB-07, R-MB-13) — a page of a list, its count and its totals in
-    one query. The sums of ``with_arrears``' own figures: for an organisation's members on the roll they equal
-    ``arrears_totals_in`` (tests/reports/test_dues_block_equivalence.py)."""
-    return with_arrears(queryset, on).annotate(
-        roll_count=Window(Count("pk")),
-        arrears_members=Window(Count("pk", filter=Q(arrears_count__gt=0))),
-        arrears_total=Window(Sum("arrears_amount")),
-    )
 
 
 def members_in_arrears(queryset: QuerySet, on: date) -> QuerySet:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from django.core.paginator import Page, Paginator
+from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
@@ -34,7 +34,6 @@ from members.dues import (
     six_months_unpaid_members,
     six_months_window,
     with_arrears,
-    with_arrears_and_totals,
 )
 from members.dues_import import HEADERS, base_sheet_rows, dues_bases_import
 from members.exceptions import MemberError
@@ -173,9 +172,10 @@ def branch_dues(request, pk: int):
     today = local_today()
     month = _month(request)
     active = Member.objects.filter(organization=branch, status__in=Member.ACTIVE_STATUSES)
-    # The page's rows, the roll's count and its arrears totals in one query (``with_arrears_and_totals``).
-    members = with_arrears_and_totals(active, today).order_by("name", "pk")
-    page = _page_counted(members, request.GET.get("page"), "roll_count")
+    paginator = Paginator(with_arrears(active, today).order_by("name", "pk"), PAGE_SIZE)
+    # The roll counted without the arrears' joins (at most one row per member each: the same count).
+    paginator.count = active.count()
+    page = paginator.get_page(request.GET.get("page"))
     rows = list(page.object_list)
     dues = month_dues_of(rows, month)
     # The branch's flagged members (at most its roll, usually a few) in one query: the rows' badges and the count.
@@ -186,11 +186,7 @@ def branch_dues(request, pk: int):
         member.rate = base_standard(member.month_due.base).rate_label if member.month_due.base else "—"
         member.six_months = member.pk in flagged
         member.detail_url, member.pay_url = detail_url(member.pk), pay_url(member.pk)
-    totals = (
-        {"members": rows[0].arrears_members, "amount": rows[0].arrears_total}
-        if rows
-        else {"members": 0, "amount": None}
-    )
+    totals = arrears_totals_in([branch.pk], today)
     return render(
         request,
         "members/branch_dues.html",
@@ -205,22 +201,6 @@ def branch_dues(request, pk: int):
             "six_months_count": len(flagged),
         },
     )
-
-
-def _page_counted(queryset, number, count_field: str) -> Page:
-    """``Paginator.get_page(number)`` of ``queryset`` with the count read from its rows' ``count_field`` (a window
-    over the whole list) instead of a query of its own; a page past the end (or below 1) is left to get_page."""
-    paginator = Paginator(queryset, PAGE_SIZE)
-    try:
-        wanted = int(number)
-    except (TypeError, ValueError):
-        wanted = 1
-    if wanted >= 1:
-        rows = list(queryset[(wanted - 1) * PAGE_SIZE : wanted * PAGE_SIZE])
-        if rows or wanted == 1:
-            paginator.count = getattr(rows[0], count_field) if rows else 0
-            return Page(rows, wanted, paginator)
-    return paginator.get_page(number)
 
 
 def _pk_link(name: str):

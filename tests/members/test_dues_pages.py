@@ -106,7 +106,7 @@ def test_the_branch_dues_page_is_flat_in_queries_R_MB_07(client, secretary_a, br
     assert many == few
 
 
-def test_the_branch_dues_pages_count_and_totals_come_with_their_rows_R_MB_07(
+def test_the_branch_dues_pages_count_the_roll_and_keep_the_branchs_totals_R_MB_07(
     client, secretary_a, branch_a, salaried, monkeypatch
 ):
     from members import dues_views
@@ -124,10 +124,14 @@ def test_the_branch_dues_pages_count_and_totals_come_with_their_rows_R_MB_07(
     for number, response in pages.items():
         assert response.context["page_obj"].paginator.count == 3, number
         assert "欠交党费3人，共564.00元" in html[number], number  # 6 × 90.00 + 2 × 6 × 2.00
-    assert [p.number for p in (r.context["page_obj"] for r in pages.values())] == [1, 2, 2, 2, 1]
+    assert [r.context["page_obj"].number for r in pages.values()] == [1, 2, 2, 2, 1]
     names = ("王工资", "甲未交", "乙未交")
     assert sorted(sum(name in html[number] for name in names) for number in ("1", "2")) == [1, 2]
     assert all((name in html["1"]) != (name in html["2"]) for name in names)
+    member = Member.objects.get(name="王工资")
+    shown = html["1"] if "王工资" in html["1"] else html["2"]
+    assert f'href="{reverse("members:detail", args=[member.pk])}"' in shown
+    assert f'href="{reverse("members:dues", args=[member.pk])}"' in shown
 
 
 def test_other_branches_dues_pages_are_not_found(client, secretary_a, branch_b):

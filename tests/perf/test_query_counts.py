@@ -35,11 +35,10 @@ MAX_QUERIES = {
     "pipeline_board": 16,  # ranked in one query; the file read only for the cards shown, of the stages shown
     "service_queue": 7,  # with the paginator's count
     "public_lookup": 8,  # the shared rate limit (core.rate_limits): read the slots, claim one in the cache table
-    # the dues pages (issue 19): a page of a branch's members with their arrears, the roll's count and its
-    # totals (one query, issue 21), the month's amounts due and payments (two queries), the branch's six-month
-    # flags (the rows' badges and the count)
-    "branch_dues": 12,
-    "branch_dues_big": 11,
+    # the dues pages (issue 19): a page of a branch's members with their arrears (SQL), the month's amounts
+    # due and payments (two queries), the branch's six-month flags (the rows' badges and the count) and totals
+    "branch_dues": 14,
+    "branch_dues_big": 13,
     "branch_dues_bases": 10,
     "dues_six_months": 9,
     "member_dues": 8,
