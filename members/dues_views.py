@@ -181,11 +181,29 @@ def branch_dues(request, pk: int):
     # The branch's flagged members (at most its roll, usually a few) in one query: the rows' badges and the count.
     flagged = set(six_months_unpaid_members(active, today).values_list("pk", flat=True))
     detail_url, pay_url = _pk_link("members:detail"), _pk_link("members:dues")
-    for member in rows:
-        member.month_due, member.month_payment = dues[member.pk]
-        member.rate = base_standard(member.month_due.base).rate_label if member.month_due.base else "—"
-        member.six_months = member.pk in flagged
-        member.detail_url, member.pay_url = detail_url(member.pk), pay_url(member.pk)
+    lines = []
+    for member in rows:  # flat rows: the template reads each cell with one dictionary lookup
+        due, payment = dues[member.pk]
+        base = due.base
+        lines.append(
+            {
+                "name": member.name,
+                "detail_url": detail_url(member.pk),
+                "pay_url": pay_url(member.pk),
+                "six_months": member.pk in flagged,
+                "category": base.get_category_display() if base else None,
+                "base": base.base if base else None,
+                "fixed_amount": base.fixed_amount if base else None,
+                "rate": base_standard(base).rate_label if base else "—",
+                "amount": due.amount,
+                "provisional": due.provisional,
+                "reduced": due.reduced,
+                "paid_on": payment.paid_on if payment else None,
+                "paid": payment is not None,
+                "arrears_count": member.arrears_count,
+                "arrears_amount": member.arrears_amount,
+            }
+        )
     totals = arrears_totals_in([branch.pk], today)
     return render(
         request,
@@ -196,7 +214,7 @@ def branch_dues(request, pk: int):
             "previous": _shift(month, -1),
             "next": _shift(month, 1),
             "page_obj": page,
-            "rows": rows,
+            "rows": lines,
             "totals": totals,
             "six_months_count": len(flagged),
         },
