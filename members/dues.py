@@ -66,6 +66,7 @@ from members.models import (
     DuesPaidPattern,
     DuesPayment,
     DuesReceipt,
+    DuesYear,
     Member,
 )
 
@@ -566,21 +567,28 @@ def dues_summary(member: Member, on: date) -> DuesSummary:
     row = (
         with_arrears(Member.objects.filter(pk=member.pk), on).values("arrears_count", "arrears_amount").get()
     )
-    base, provisional = base_for_year(member, on.year)
+    # The member's base rows read once for the year's base, the month's amount and the months owed: this year's
+    # and last year's, and the arrears window's year's and the year before it (the same two but in January).
+    rows = _base_rows(member, {on.year, _expected_range(on)[0].year})
     return DuesSummary(
         year=on.year,
-        base=base,
-        provisional=provisional,
-        monthly=month_due(member, on),
+        base=rows.get(on.year, rows.get(on.year - 1)),
+        provisional=on.year not in rows,
+        monthly=_due_from(rows, member, on.replace(day=1)),
         arrears_count=row["arrears_count"],
         arrears_amount=row["arrears_amount"],
-        unpaid=unpaid_months(member, on),
+        unpaid=_unpaid_months(member, on, rows),
         six_months=six_months_unpaid(member, on),
     )
 
 
 def unpaid_months(member: Member, on: date) -> list[date]:
     """The months (first days) ``member`` owes as of ``on``, oldest first (R-MB-07)."""
+    return _unpaid_months(member, on, _base_rows(member, [_expected_range(on)[0].year]))
+
+
+def _unpaid_months(member: Member, on: date, rows: dict[int, DuesBase]) -> list[date]:
+    """``unpaid_months`` with the member's base rows of the window's year and the year before (``_base_rows``)."""
     if not member.is_active_member:
         return []
     year_start, last = _expected_range(on)
@@ -592,7 +600,6 @@ def unpaid_months(member: Member, on: date) -> list[date]:
             "month", flat=True
         )
     )
-    rows = _base_rows(member, [year_start.year])
     months, current = [], first
     while current <= last:
         if current not in paid and _due_from(rows, member, current).amount > 0:
@@ -662,38 +669,31 @@ def six_months_unpaid_members(queryset: QuerySet, on: date) -> QuerySet:
     read: the predicate below is then applied to those few."""
     first, last = _six_month_window(on)
     runs = DuesGap.objects.filter(Q(open_from__lte=first) | Q(last__gte=last, first__lte=first))
-    queryset = queryset.filter(pk__in=runs.values("member_id"))
+    # The six months' bits in the year of the last month due and, when they began the year before, in that year.
     this_mask = _mask(first.month if first.year == last.year else 1, last.month)
-    prev_mask = _mask(first.month, 12) if first.year != last.year else 0
+    paid = Q(year=last.year, _paid_this__gt=0)
+    exempt = Q(year=last.year, reduced_from__lte=last.month)
+    if first.year != last.year:
+        paid |= Q(year=first.year, _paid_before__gt=0)
+        exempt |= Q(year=first.year)  # exempted from a month up to December: the months of the six there
+    # One subquery each (no joins to filter through): a payment of a month of the six, an exemption of one, a
+    # handling in force. Their mask expressions stay aliases of the subquery.
+    payments = DuesYear.objects.filter(member=OuterRef("pk")).alias(
+        _paid_this=F("paid_months").bitand(Value(this_mask)),  # type: ignore[arg-type]
+        _paid_before=F("paid_months").bitand(Value(_mask(first.month, 12))),  # type: ignore[arg-type]
+    )
+    exemptions = DuesBase.objects.filter(member=OuterRef("pk"), reduced_amount=0)
     handled = DuesLapseHandling.objects.filter(member=OuterRef("pk")).filter(
         Q(kind=DuesLapseHandling.Kind.REASON, reason_until__gte=first)
         | Q(kind=DuesLapseHandling.Kind.DEADLINE, pay_by__gte=on)
     )
-    queryset = queryset.alias(
-        _six_this=FilteredRelation("dues_years", condition=Q(dues_years__year=last.year)),
-        _six_base=FilteredRelation("dues_bases", condition=Q(dues_bases__year=last.year)),
-    ).alias(
-        _six_paid_this=Coalesce(F("_six_this__paid_months"), Value(0)).bitand(Value(this_mask)),  # type: ignore[arg-type]
-    )
-    unpaid = Q(_six_paid_this=0)
-    exempt = Q(_six_base__reduced_amount=0, _six_base__reduced_from__lte=last.month)
-    if prev_mask:  # the six months began last year
-        queryset = queryset.alias(
-            _six_prev=FilteredRelation("dues_years", condition=Q(dues_years__year=last.year - 1)),
-            _six_base_prev=FilteredRelation("dues_bases", condition=Q(dues_bases__year=last.year - 1)),
-        ).alias(
-            _six_paid_prev=Coalesce(F("_six_prev__paid_months"), Value(0)).bitand(Value(prev_mask)),  # type: ignore[arg-type]
-        )
-        unpaid &= Q(_six_paid_prev=0)
-        exempt |= Q(_six_base_prev__reduced_amount=0)
-    return (
-        queryset.filter(
-            unpaid,
-            Q(status__in=Member.ACTIVE_STATUSES),
-            Q(joined_on__isnull=True) | Q(joined_on__lt=add_months(first, 1)),
-        )
-        .exclude(exempt)
-        .exclude(Exists(handled))
+    return queryset.filter(
+        Q(pk__in=runs.values("member_id")),
+        Q(status__in=Member.ACTIVE_STATUSES),
+        Q(joined_on__isnull=True) | Q(joined_on__lt=add_months(first, 1)),
+        ~Exists(payments.filter(paid)),
+        ~Exists(exemptions.filter(exempt)),
+        ~Exists(handled),
     )
 
 
