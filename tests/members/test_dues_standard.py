@@ -369,3 +369,13 @@ def test_arrears_in_money_in_sql_equal_the_months_owed_at_their_amounts_one_by_o
         unpaid = unpaid_months(m, on)
         assert rows[m.pk].arrears_count == len(unpaid), m
         assert rows[m.pk].arrears_amount == sum((month_due(m, u).amount for u in unpaid), D("0")), m
+    # The member page's summary (the base rows read once) gives what the one-record functions give, in
+    # January too (the window is last year then).
+    from members.dues import base_for_year
+
+    for day in (on, date(2026, 1, 5), date(2027, 1, 20)):
+        for m in members:
+            summary = dues_summary(m, day)
+            assert (summary.base, summary.provisional) == base_for_year(m, day.year), (m, day)
+            assert summary.monthly == month_due(m, day), (m, day)
+            assert summary.unpaid == unpaid_months(m, day), (m, day)
