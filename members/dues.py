@@ -322,27 +322,34 @@ def _with_month_masks(queryset: QuerySet, *, first: date, last: date) -> QuerySe
     )
 
 
-def with_due_months(queryset: QuerySet, *, first: date, last: date) -> QuerySet:
+def with_due_months(queryset: QuerySet, *, first: date, last: date, expected: bool = True) -> QuerySet:
     """Annotate members with ``expected_count`` (months owed in [first, last], from joining, R-MB-07),
     ``arrears_count`` (those of them without a payment), ``expected_amount`` and ``arrears_amount`` (their
-    money, R-MB-13) and ``dues_provisional`` (no base set for the year, R-MB-14), in SQL. A month range with
-    first > last owes nothing; otherwise it lies within one year (the current year, or a report period)."""
+    money, R-MB-13) and ``dues_provisional`` (no base set for the year, R-MB-14), in SQL — without the two
+    ``expected_`` figures when ``expected`` is False (less SQL to build and plan for a list that shows only the
+    arrears). A month range with first > last owes nothing; otherwise it lies within one year (the current
+    year, or a report period)."""
     first, last = first.replace(day=1), last.replace(day=1)
     if first > last:
-        return _with_bases(queryset, first.year).annotate(
-            expected_count=Value(0),
-            arrears_count=Value(0),
-            expected_amount=Value(ZERO, output_field=MONEY),
-            arrears_amount=Value(ZERO, output_field=MONEY),
-            dues_provisional=Q(_dues_cur__isnull=True),
-        )
-    return _with_month_masks(queryset, first=first, last=last).annotate(
-        expected_count=_MonthCount(F("_dues_owed")),
-        arrears_count=_MonthCount(F("_dues_unpaid")),
-        expected_amount=_money_of(F("_dues_owed")),
-        arrears_amount=_money_of(F("_dues_unpaid")),
-        dues_provisional=Q(_dues_cur__isnull=True),
-    )
+        figures: dict[str, Any] = {
+            "arrears_count": Value(0),
+            "arrears_amount": Value(ZERO, output_field=MONEY),
+            "dues_provisional": Q(_dues_cur__isnull=True),
+        }
+        if expected:
+            figures |= {"expected_count": Value(0), "expected_amount": Value(ZERO, output_field=MONEY)}
+        return _with_bases(queryset, first.year).annotate(**figures)
+    figures = {
+        "arrears_count": _MonthCount(F("_dues_unpaid")),
+        "arrears_amount": _money_of(F("_dues_unpaid")),
+        "dues_provisional": Q(_dues_cur__isnull=True),
+    }
+    if expected:
+        figures |= {
+            "expected_count": _MonthCount(F("_dues_owed")),
+            "expected_amount": _money_of(F("_dues_owed")),
+        }
+    return _with_month_masks(queryset, first=first, last=last).annotate(**figures)
 
 
 def _may_owe(queryset: QuerySet, *, first: date, last: date) -> QuerySet:
@@ -520,9 +527,10 @@ def arrears_totals_in(org_ids, on: date) -> dict:
 
 def with_arrears(queryset: QuerySet, on: date) -> QuerySet:
     """Annotate members with ``arrears_count`` and ``arrears_amount``: months owed as of ``on`` and their money,
-    computed in SQL (R-MB-07, R-MB-13) — THE home of arrears for lists, the 工作台 and exports."""
+    computed in SQL (R-MB-07, R-MB-13) — THE home of arrears for lists, the 工作台 and exports; with
+    ``dues_provisional`` (R-MB-14)."""
     first, last = _expected_range(on)
-    return with_due_months(queryset, first=first, last=last)
+    return with_due_months(queryset, first=first, last=last, expected=False)
 
 
 def members_in_arrears(queryset: QuerySet, on: date) -> QuerySet:
