@@ -572,8 +572,13 @@ class DuesSummary:
 
 def dues_summary(member: Member, on: date) -> DuesSummary:
     """What the member page shows (R-MB-07, R-MB-13 … R-MB-15), from the same homes as the lists."""
+    # The arrears and the six-month flag (``six_months_unpaid``'s predicate on this member) in one query.
+    flagged = six_months_unpaid_members(Member.objects.filter(pk=OuterRef("pk")), on)
     row = (
-        with_arrears(Member.objects.filter(pk=member.pk), on).values("arrears_count", "arrears_amount").get()
+        with_arrears(Member.objects.filter(pk=member.pk), on)
+        .annotate(six_months=Exists(flagged))
+        .values("arrears_count", "arrears_amount", "six_months")
+        .get()
     )
     # The member's base rows read once for the year's base, the month's amount and the months owed: this year's
     # and last year's, and the arrears window's year's and the year before it (the same two but in January).
@@ -586,7 +591,7 @@ def dues_summary(member: Member, on: date) -> DuesSummary:
         arrears_count=row["arrears_count"],
         arrears_amount=row["arrears_amount"],
         unpaid=_unpaid_months(member, on, rows),
-        six_months=six_months_unpaid(member, on),
+        six_months=row["six_months"],
     )
 
 

@@ -379,3 +379,4 @@ def test_arrears_in_money_in_sql_equal_the_months_owed_at_their_amounts_one_by_o
             assert (summary.base, summary.provisional) == base_for_year(m, day.year), (m, day)
             assert summary.monthly == month_due(m, day), (m, day)
             assert summary.unpaid == unpaid_months(m, day), (m, day)
+            assert summary.six_months == six_months_unpaid(m, day), (m, day)

@@ -24,7 +24,7 @@ MAX_QUERIES = {
     "dashboard_secretary": 12,  # the same; the dues lines: arrears with their money (kept tallies), six months unpaid (R-MB-15) beside the floating members and letters
     "search_name": 10,  # one INSERT logging the full-ID viewings (core.audit); the 导入 button asks the user's permissions (1)
     "search_id": 10,
-    "member_page": 28,  # print buttons, the full-ID log INSERT, the dues section (its base rows once), the scanned materials (2), permissions (1)
+    "member_page": 27,  # print buttons, the full-ID log INSERT, the dues section (base rows once; arrears and six months in one), the scanned materials (2), permissions (1)
     # with the planner's estimate (EXPLAIN) for the page links, and one INSERT logging the full-ID viewings
     "admin_changelist": 12,
     "admin_changelist_filtered": 12,
