@@ -360,13 +360,14 @@ def _may_owe(queryset: QuerySet, *, first: date, last: date) -> QuerySet:
     return queryset.filter(pk__in=runs.values("member_id"))
 
 
-def expected_by_organization(*, first: date, last: date) -> QuerySet:
+def expected_by_organization(*, first: date, last: date, counts: bool = True) -> QuerySet:
     """The months owed in [first, last] and their money per organisation of the members on the roll (R-MB-07,
     R-MB-13, R-MB-14): ``organization_id``, ``expected_count``, ``expected_amount`` — the sums of
     ``with_due_months``' ``expected_count`` and ``expected_amount`` over the active members, from the steps the
     database keeps (members.DuesDueTally, migration 0014) without reading a member. [first, last] lies within
     one year Y: the steps before Y (summed per year) count once for each month of the window, a step of Y up to
-    ``last`` once for each month of the window from it (or from ``first``) to ``last``."""
+    ``last`` once for each month of the window from it (or from ``first``) to ``last``. ``counts`` False leaves
+    out ``expected_count`` (the arrears need only the money and ``owing_first``)."""
     first, last = first.replace(day=1), last.replace(day=1)
     if first > last:  # nothing owed yet (the window reaches past the last month due)
         rows, last = DuesDueTally.objects.none(), first
@@ -382,15 +383,13 @@ def expected_by_organization(*, first: date, last: date) -> QuerySet:
         default=Value(last.month + 1) - Greatest(ExtractMonth("month"), Value(first.month)),
         output_field=IntegerField(),
     )
-    return (
-        rows.values("organization_id")
-        .annotate(
-            expected_count=Sum(F("months") * covered, output_field=IntegerField()),
-            expected_amount=Sum(ExpressionWrapper(F("amount") * covered, output_field=MONEY)),
-            owing_first=Sum("months", filter=Q(per_year=True) | Q(month__lte=first)),
-        )
-        .order_by()
-    )
+    figures: dict[str, Any] = {
+        "expected_amount": Sum(ExpressionWrapper(F("amount") * covered, output_field=MONEY)),
+        "owing_first": Sum("months", filter=Q(per_year=True) | Q(month__lte=first)),
+    }
+    if counts:
+        figures["expected_count"] = Sum(F("months") * covered, output_field=IntegerField())
+    return rows.values("organization_id").annotate(**figures).order_by()
 
 
 # The parts of ``arrears_parts``' rows.
@@ -425,7 +424,7 @@ def arrears_parts(*, first: date, last: date, org_ids=None) -> list[QuerySet]:
         return queryset if org_ids is None else queryset.filter(organization_id__in=org_ids)
 
     parts = [
-        in_scope(expected_by_organization(first=first, last=last))
+        in_scope(expected_by_organization(first=first, last=last, counts=False))
         .annotate(part=Value(EXPECTED))
         .values_list("organization_id", "part", "expected_amount", "owing_first")
     ]
