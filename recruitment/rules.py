@@ -290,21 +290,16 @@ def last_quarter_report_missing_q(on: date) -> Q:
     return (activist | probationary) & ~_among(reported)
 
 
-# The two lookups below depend on nothing but the models: built once, as templates (an expression is copied
-# when a query resolves it, never changed), they spare each page building them again for every condition that
-# reads them (issue 21).
-
-
-@functools.cache
 def _joined_on():
-    """The candidate's member record's joining date (the branch meeting's resolution), looked up by
-    primary key for the candidates asked about, not joined: a join (or an EXISTS, which the planner hashes) read
-    every member of the roll to find the few probationary ones (issue 21)."""
-    from members.models import Member
-
-    return Subquery(Member.objects.filter(pk=OuterRef("member_id")).order_by().values("joined_on")[:1])
+    """The candidate's member record's joining date (the branch meeting's resolution), kept on the candidate
+    by the database (``Candidate.member_joined_on``, migration 0007): a column, not a lookup of the member by
+    primary key for each probationary candidate in each condition that asks (issue 21)."""
+    return F("member_joined_on")
 
 
+# The lookup below depends on nothing but the models: built once, as a template (an expression is copied
+# when a query resolves it, never changed), it spares each page building it again for every condition that
+# reads it (issue 21).
 @functools.cache
 def _approved_extension_months():
     """SQL twin of the extension ``probation_end`` adds: the first approved extension's months (R-RC-21)."""
