@@ -6,6 +6,8 @@ Nobody adds ``timedelta(days=…)`` to a deadline elsewhere: call these function
 * ``min_wait_until``  — the earliest day a minimum waiting time allows something; never extended (R-GN-02).
 * ``deadline``        — the last day of a *deadline*; extended past holidays and weekends (R-GN-02).
 * ``add_working_days``— a limit counted in working days (R-GN-03, R-SV-05, R-SV-07).
+* ``latest_start`` / ``latest_deadline_start`` — the same turned round: the latest start a period or deadline
+  counted from ends or is over by a day, for SQL to compare stored starts with one value.
 * ``period_end_sql`` / ``last_working_day_before_sql`` (and the ``PeriodEnd`` / ``LastWorkingDayBefore`` /
   ``deadline_passed_sql`` expressions) — the same counting in SQL, for ordering and counting many rows in one
   query; tests/core/test_dates_sql.py proves they agree with the Python functions.
@@ -152,6 +154,22 @@ def period_end(start: date, *, days: int = 0, months: int = 0, years: int = 0) -
     return end + timedelta(days=days)
 
 
+def latest_start(end: date, *, days: int = 0, months: int = 0, years: int = 0) -> date:
+    """R-GN-01 turned round: the latest start whose period ends on ``end`` or before. A period from an earlier
+    start never ends later (a month from 29, 30 or 31 January ends on 28 February), so "the period from
+    ``start`` ends by ``end``" is ``start <= latest_start(end, …)``: SQL compares a stored start with one value
+    computed here for the day, instead of counting the period from every row (issue 21).
+
+    >>> latest_start(date(2026, 2, 28), months=1)
+    datetime.date(2026, 1, 31)
+    """
+    # the period from this start ends on or before ``end`` (its day is kept or clamped to the month's last)
+    start = add_months(end - timedelta(days=days), -(months + 12 * years))
+    while period_end(start + timedelta(days=1), days=days, months=months, years=years) <= end:
+        start += timedelta(days=1)  # at most 3 days: from the 28th of a short month to the 31st
+    return start
+
+
 def min_wait_until(start: date, *, days: int = 0, months: int = 0, years: int = 0) -> date:
     """R-GN-02: the earliest day on which a minimum waiting time is complete. Never moved past holidays."""
     return period_end(start, days=days, months=months, years=years)
@@ -179,6 +197,13 @@ def last_working_day_before(day: date) -> date:
         current -= timedelta(days=1)
         if is_working_day(current):
             return current
+
+
+def latest_deadline_start(on: date, *, days: int = 0, months: int = 0, years: int = 0) -> date:
+    """R-GN-02 turned round: the latest start whose ``deadline`` is over on ``on`` (its period ends on
+    ``last_working_day_before(on)`` or before): "the deadline from ``start`` is over" is
+    ``start <= latest_deadline_start(on, …)``, one value for every row (``deadline_passed_sql`` with a date)."""
+    return latest_start(last_working_day_before(on), days=days, months=months, years=years)
 
 
 def add_working_days(start: date, count: int) -> Deadline:

@@ -160,7 +160,12 @@ class Candidate(models.Model):
     # instead of one subquery per activist. Kept by the triggers of migration 0006 in the statement that writes
     # the stage changes (and recomputed when anything else writes the column): never set it.
     activist_since = models.DateField("列为入党积极分子日期（派生）", null=True, blank=True, editable=False)
-    history = HistoricalRecords(excluded_fields=["activist_since"])
+    # Derived (issue 21): ``member.joined_on`` kept by the database — the joining date (the branch meeting's
+    # resolution) from which probation and a probationary member's thought reports count (R-RC-05, R-RC-17,
+    # R-RC-19), so the flags ask a column instead of the member record once per probationary candidate. Kept by
+    # the triggers of migration 0007 when the member or its date changes: never set it.
+    member_joined_on = models.DateField("党员档案入党日期（派生）", null=True, blank=True, editable=False)
+    history = HistoricalRecords(excluded_fields=["activist_since", "member_joined_on"])
 
     objects = CandidateQuerySet.as_manager()
 

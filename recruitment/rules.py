@@ -20,7 +20,8 @@ from core.dates import (
     PeriodEnd,
     add_months,
     deadline,
-    deadline_passed_sql,
+    latest_deadline_start,
+    latest_start,
     min_wait_until,
     period_end,
     quarter_bounds,
@@ -228,7 +229,8 @@ def activist_year_complete(candidate, on: date) -> bool:
 def activist_year_complete_q(on: date) -> Q:
     from recruitment.models import Stage
 
-    return Q(stage=Stage.ACTIVIST) & Q(LessThanOrEqual(PeriodEnd(_activist_since(), years=1), on))
+    # target_allowed_from(since) <= on  ⇔  since <= the latest start of a year that ends by ``on``
+    return Q(stage=Stage.ACTIVIST) & Q(LessThanOrEqual(_activist_since(), Value(latest_start(on, years=1))))
 
 
 def talk_due(candidate, on: date) -> bool:
@@ -245,9 +247,9 @@ def talk_due(candidate, on: date) -> bool:
 def talk_due_q(on: date) -> Q:
     from recruitment.models import Stage, Talk
 
-    # deadline ≤ on  ⇔  the deadline is over on the next day
-    reached = deadline_passed_sql(PeriodEnd(F("applied_on"), months=1), on=period_end(on, days=1))
-    return Q(stage=Stage.APPLICANT) & ~_among(Talk.objects.all()) & Q(reached)
+    # deadline ≤ on  ⇔  the deadline is over on the next day  ⇔  applied on its latest start or before
+    reached_from = latest_deadline_start(period_end(on, days=1), months=1)
+    return Q(stage=Stage.APPLICANT) & ~_among(Talk.objects.all()) & Q(applied_on__lte=reached_from)
 
 
 def thought_reports_since(candidate) -> date:
@@ -288,21 +290,16 @@ def last_quarter_report_missing_q(on: date) -> Q:
     return (activist | probationary) & ~_among(reported)
 
 
-# The two lookups below depend on nothing but the models: built once, as templates (an expression is copied
-# when a query resolves it, never changed), they spare each page building them again for every condition that
-# reads them (issue 21).
-
-
-@functools.cache
 def _joined_on():
-    """The candidate's member record's joining date (the branch meeting's resolution), looked up by
-    primary key for the candidates asked about, not joined: a join (or an EXISTS, which the planner hashes) read
-    every member of the roll to find the few probationary ones (issue 21)."""
-    from members.models import Member
-
-    return Subquery(Member.objects.filter(pk=OuterRef("member_id")).order_by().values("joined_on")[:1])
+    """The candidate's member record's joining date (the branch meeting's resolution), kept on the candidate
+    by the database (``Candidate.member_joined_on``, migration 0007): a column, not a lookup of the member by
+    primary key for each probationary candidate in each condition that asks (issue 21)."""
+    return F("member_joined_on")
 
 
+# The lookup below depends on nothing but the models: built once, as a template (an expression is copied
+# when a query resolves it, never changed), it spares each page building it again for every condition that
+# reads it (issue 21).
 @functools.cache
 def _approved_extension_months():
     """SQL twin of the extension ``probation_end`` adds: the first approved extension's months (R-RC-21)."""
@@ -327,12 +324,14 @@ def _unextended_probation_end_sql():
 
 def _probation_ends_by(on: date, *, days: int = 0) -> Q:
     """``probation_end_sql()`` shifted by ``days`` is ``on`` or before. An extension only lengthens probation
-    (by 6 to 12 months, ``vote_extension_6_to_12_months``), so the year without it is checked first — the same answer, and the extension's
-    lookup is spared for every probationary member whose year alone already ends after ``on`` (issue 21) — and
-    for one without a joining date (no member record yet), whose unknown end is no end (false, not NULL: a NULL
-    would make SQL look the extension up to tell NULL from false)."""
+    (by 6 to 12 months, ``vote_extension_6_to_12_months``), so the year without it is checked first — the same
+    answer, and the extension's lookup is spared for every probationary member whose year alone already ends
+    after ``on`` (issue 21) — and for one without a joining date (no member record yet), whose unknown end is no
+    end (false, not NULL: a NULL would make SQL look the extension up to tell NULL from false). The year is
+    checked on the joining date itself, against the latest one whose year ends by ``on`` (``latest_start``):
+    no date arithmetic per candidate."""
     year = _unextended_probation_end_sql()
-    year_ends_by = LessThanOrEqual(PeriodEnd(year, days=days), on)
+    year_ends_by = LessThanOrEqual(_joined_on(), Value(latest_start(on, years=1, days=days)))
     ends_by = LessThanOrEqual(PeriodEnd(probation_end_sql(year), days=days), on)
     return Q(Coalesce(year_ends_by, Value(False), output_field=BooleanField())) & Q(ends_by)
 
@@ -359,9 +358,8 @@ def approval_overdue(vote, on: date) -> bool:
 
 
 def approval_overdue_q(on: date) -> Q:
-    return Q(passed=True, approval__isnull=True) & Q(
-        deadline_passed_sql(PeriodEnd(F("meeting__held_on"), months=3), on=on)
-    )
+    # the deadline from the meeting is over  ⇔  the meeting is on its latest start or before
+    return Q(passed=True, approval__isnull=True, meeting__held_on__lte=latest_deadline_start(on, months=3))
 
 
 def approval_nearly_due_q(on: date) -> Q:
@@ -376,8 +374,11 @@ def filing_overdue_q(on: date) -> Q:
     for filing (moved past days off) is over on ``on``. Over ``Approval`` rows."""
     from recruitment.models import CandidateVote
 
-    return Q(vote__proposal=CandidateVote.Proposal.ADMIT, approved=True, filed_on__isnull=True) & Q(
-        deadline_passed_sql(PeriodEnd(F("decided_on"), months=1), on=on)
+    return Q(
+        vote__proposal=CandidateVote.Proposal.ADMIT,
+        approved=True,
+        filed_on__isnull=True,
+        decided_on__lte=latest_deadline_start(on, months=1),
     )
 
 

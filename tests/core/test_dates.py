@@ -1,6 +1,6 @@
 """Counting periods and working days (R-GN-01, R-GN-02, R-GN-03, R-SV-07) with real 2026 dates."""
 
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 import pytest
 
@@ -145,3 +145,25 @@ def test_local_day_bounds_match_date_lookups_R_GN_03():
         "at__gte": datetime(2026, 10, 1, 0, 0, tzinfo=SHANGHAI),
         "at__lt": datetime(2026, 11, 1, 0, 0, tzinfo=SHANGHAI),
     }
+
+
+@pytest.mark.django_db
+def test_the_latest_start_is_where_periods_stop_ending_and_deadlines_stop_being_over_by_the_day_R_GN_01_R_GN_02():
+    """``latest_start`` / ``latest_deadline_start``: a start up to them, and none after, has its period ended
+    (its deadline over) by the day — read every day over month ends, 29 February, Spring Festival with its
+    make-up Saturdays, National Day and weekends, for every start that could fall either side."""
+    ons = [date(2025, 2, 20) + timedelta(days=n) for n in range(14)]
+    ons += [date(2026, 1, 25) + timedelta(days=n) for n in range(45)]
+    ons += [date(2026, 9, 26) + timedelta(days=n) for n in range(20)]
+    for kwargs in ({"months": 1}, {"months": 3}, {"years": 1}, {"years": 1, "days": -7}):
+        back = kwargs.get("months", 0) + 12 * kwargs.get("years", 0)
+        for on in ons:
+            period, over = dates.latest_start(on, **kwargs), dates.latest_deadline_start(on, **kwargs)
+            around = dates.add_months(on, -back)
+            for start in (around + timedelta(days=n) for n in range(-25, 12)):
+                assert (start <= period) == (dates.period_end(start, **kwargs) <= on), (start, kwargs, on)
+                assert (start <= over) == (dates.deadline(start, **kwargs).date < on), (start, kwargs, on)
+    assert dates.latest_start(date(2025, 2, 28), years=1) == date(2024, 2, 29)
+    # 1 September + 1 month is National Day: the deadline is 8 October, over on the 9th
+    assert dates.latest_deadline_start(date(2026, 10, 8), months=1) == date(2026, 8, 31)
+    assert dates.latest_deadline_start(date(2026, 10, 9), months=1) == date(2026, 9, 8)

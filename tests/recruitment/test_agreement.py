@@ -4,14 +4,14 @@ urgency that orders and colours the cards) and the candidate page — read on th
 boundary, with the application's clock set to that day.
 """
 
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 
 from core.dates import period_end
 from core.rules import cite
 from recruitment import dashboard, rules, stages, votes
-from recruitment.models import Candidate, CandidateVote, Stage, ThoughtReport
+from recruitment.models import Approval, Candidate, CandidateVote, Stage, ThoughtReport
 from recruitment.urgency import urgency_by_id
 from tests.clock import dashboard_count, frozen_at
 from tests.factories import recruitment as b
@@ -234,3 +234,100 @@ def test_the_conversion_application_is_missing_from_a_week_before_probation_ends
             )
             assert board[member.pk][1] is missing
             assert ("尚未递交转正申请" in page(client, member)) is missing
+
+
+def _days(first: date, last: date) -> list[date]:
+    return [first + timedelta(days=n) for n in range((last - first).days + 1)]
+
+
+def test_every_flag_counts_the_candidates_its_rule_names_on_every_day_around_its_boundaries_R_GN_01_R_GN_02(
+    branch_a,
+):
+    """The 工作台's one statement (``dashboard.count_where`` over ``dashboard_flags``) against the one-candidate
+    rules, for applications, activist years, probations, meetings and approvals whose periods end at month ends,
+    on 29 February, in Spring Festival with its make-up Saturdays, on National Day and at weekends — read on
+    every day either side (the conditions compare the stored dates with one value per day, issue 21)."""
+    applicants = [b.candidate(branch_a, applied_on=d) for d in _days(date(2026, 1, 12), date(2026, 2, 1))]
+    applicants += [b.candidate(branch_a, applied_on=d) for d in _days(date(2026, 8, 28), date(2026, 9, 9))]
+    for since in (
+        date(2024, 2, 28),
+        date(2024, 2, 29),
+        date(2024, 3, 1),
+        date(2025, 1, 31),
+        date(2025, 9, 30),
+    ):
+        b.activist(branch_a, since=since, applied_on=date(2023, 11, 1))
+    for meeting_on, approved_on in (
+        (date(2025, 6, 27), date(2025, 7, 10)),
+        (date(2025, 6, 30), date(2025, 7, 11)),
+        (date(2025, 8, 29), date(2025, 9, 1)),
+        (date(2025, 9, 30), date(2025, 10, 31)),
+    ):
+        b.admitted(branch_a, meeting_on=meeting_on, approved_on=approved_on)
+    people = list(branch_a.members.filter(status="full"))
+    for held_on in (date(2026, 6, 30), date(2026, 7, 1), date(2026, 7, 10)):
+        waiting = b.target(branch_a, since=date(2024, 4, 10), decided_on=date(2025, 4, 10))
+        b.pre_meeting_file(waiting, meeting_on=held_on)
+        votes.vote_record(
+            meeting=b.meeting(branch_a, held_on, present=people),
+            candidate=waiting,
+            proposal="admit",
+            yes=len(people),
+            no=0,
+            abstain=0,
+            recorded_by=None,
+        )
+    assert len(applicants) == 34
+    candidates = list(Candidate.objects.with_file())
+    all_votes = list(CandidateVote.objects.select_related("meeting", "approval"))
+    unfiled = list(
+        Approval.objects.filter(vote__proposal="admit", approved=True, filed_on__isnull=True).select_related(
+            "vote"
+        )
+    )
+    one = {
+        dashboard.TALK_DUE: lambda on: [c for c in candidates if rules.talk_due(c, on)],
+        dashboard.REPORT_MISSING: lambda on: [
+            c for c in candidates if rules.last_quarter_report_missing(c, on)
+        ],
+        dashboard.ACTIVIST_YEAR: lambda on: [c for c in candidates if rules.activist_year_complete(c, on)],
+        dashboard.NOTICE_RUNNING: lambda on: [c for c in candidates if rules.notice_running(c, on)],
+        dashboard.PROBATION_ENDING: lambda on: [c for c in candidates if rules.probation_ending(c, on)],
+        dashboard.NO_OATH: lambda on: [c for c in candidates if rules.oath_missing(c)],
+        dashboard.CONVERSION_NOT_APPLIED: lambda on: [
+            c for c in candidates if rules.conversion_not_applied(c, on)
+        ],
+        dashboard.APPROVAL_OVERDUE: lambda on: [v for v in all_votes if rules.approval_overdue(v, on)],
+        dashboard.FILING_OVERDUE: lambda on: [
+            a for a in unfiled if rules.filing_overdue(approved_on=a.decided_on, filed_on=None, on=on)
+        ],
+    }
+    days = sorted(
+        {
+            *_days(date(2025, 2, 25), date(2025, 3, 3)),  # a year from 28/29 February and 1 March 2024
+            *_days(date(2025, 8, 8), date(2025, 8, 13)),  # filing: the month ends on Sunday 10 August
+            *_days(date(2025, 9, 28), date(2025, 10, 12)),  # filing: the month ends on National Day 2025
+            *_days(date(2025, 11, 28), date(2025, 12, 3)),  # filing: the month ends on Sunday 30 November
+            *_days(date(2026, 1, 29), date(2026, 2, 2)),  # a year from 31 January 2025
+            *_days(date(2026, 2, 10), date(2026, 3, 4)),  # talks: Spring Festival, make-up 14 and 28 February
+            *_days(date(2026, 5, 25), date(2026, 6, 2)),  # probation ending within a month of 27 / 30 June
+            *_days(date(2026, 6, 18), date(2026, 6, 25)),  # the week before probation ends
+            *_days(date(2026, 7, 27), date(2026, 8, 1)),  # probation ending within a month of 29 August
+            *_days(date(2026, 8, 20), date(2026, 10, 12)),  # talks and approvals around National Day 2026
+        }
+    )
+    seen = set()
+    for on in days:
+        flags = dashboard.dashboard_flags(on)
+        counts = dashboard.count_where(
+            [(f.label, f.counts, f.condition) for f in flags],
+            candidates=Candidate.objects.all(),
+            votes=CandidateVote.objects.all(),
+            approvals=Approval.objects.all(),
+        )
+        for label, named in one.items():
+            assert counts[label] == len(named(on)), (label, on)
+            seen |= {(label, len(named(on)))}
+    # every flag is seen both standing and not, on some day of the sweep (NO_OATH does not depend on the day)
+    for label in set(one) - {dashboard.NO_OATH, dashboard.NOTICE_RUNNING, dashboard.REPORT_MISSING}:
+        assert {n > 0 for lab, n in seen if lab == label} == {True, False}, label

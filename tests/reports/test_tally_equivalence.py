@@ -6,7 +6,9 @@ every kind of write: operations' rows, plain ORM updates, bulk statements, delet
 * 党员队伍 (R-MB-03 party age): members.RollTally / RollDateTally against the members themselves, on days that
   put a band's edge on a birthday, the day before and after, 29 February, a month's last day and mid-month.
 * 发展党员 (R-RC-05, R-RC-07): recruitment.Candidate.activist_since against the stage changes themselves
-  (``rules.stage_since``), and the flags that read it against the rule for one candidate.
+  (``rules.stage_since``), and the flags that read it against the rule for one candidate;
+  (R-RC-05, R-RC-17, R-RC-19) recruitment.Candidate.member_joined_on against the member record's joining date,
+  and the flags that read it against the rule for one candidate.
 
 The other blocks count their rows directly (flows, floating members, conversion) or are
 proven against the former computation in their own module (services: tests/services/test_statistics_tallies.py;
@@ -398,3 +400,93 @@ def test_the_kept_activist_date_follows_every_write_R_RC_05_R_RC_07(branch_a, br
     Candidate.objects.bulk_create([Candidate(**copied | {"activist_since": date(2001, 1, 1)})])
     assert_activist_since_kept()
     assert_flags_agree_with_the_rule()
+
+
+# --- 发展党员 (R-RC-05, R-RC-17, R-RC-19): the kept joining date of the candidate's member record -------------
+
+
+def assert_member_joined_on_kept() -> None:
+    from recruitment.models import Candidate
+
+    for c in Candidate.objects.select_related("member"):
+        assert c.member_joined_on == (c.member.joined_on if c.member else None), (c.name, c.member_joined_on)
+
+
+def assert_probation_flags_agree_with_the_rule() -> None:
+    """The flags that read the kept date count exactly the candidates the one-candidate rule names."""
+    from recruitment import rules
+    from recruitment.models import Candidate
+
+    candidates = list(Candidate.objects.with_file())
+    for on in (date(2025, 7, 1), date(2026, 5, 27), date(2026, 6, 20), date(2026, 10, 1), date(2027, 3, 1)):
+        for many, one in (
+            (Candidate.objects.probation_ending, rules.probation_ending),
+            (Candidate.objects.conversion_not_applied, rules.conversion_not_applied),
+            (Candidate.objects.last_quarter_report_missing, rules.last_quarter_report_missing),
+        ):
+            assert set(many(on).values_list("pk", flat=True)) == {c.pk for c in candidates if one(c, on)}, (
+                one.__name__,
+                on,
+            )
+
+
+def test_the_kept_joining_date_follows_every_write_R_RC_05_R_RC_17_R_RC_19(branch_a):
+    from core.idnumbers import make_id_number
+    from recruitment.models import Candidate
+    from tests.factories import recruitment as rc
+
+    applicant = rc.candidate(branch_a, applied_on=date(2024, 1, 10))
+    june = rc.admitted(branch_a, meeting_on=date(2025, 6, 27), approved_on=date(2025, 7, 10))
+    later = rc.admitted(branch_a, meeting_on=date(2025, 9, 30), approved_on=date(2025, 10, 31))
+    assert june.member_joined_on == date(2025, 6, 27)  # admission (recruitment.stages) writes the member
+    assert applicant.member_joined_on is None
+    assert_member_joined_on_kept()
+    assert_probation_flags_agree_with_the_rule()
+
+    # The member's date changed: saved, bulk-updated, one and several at once.
+    member = Member.objects.get(pk=june.member_id)
+    member.joined_on = date(2025, 5, 30)
+    member.save()
+    assert_member_joined_on_kept()
+    assert_probation_flags_agree_with_the_rule()
+    Member.objects.filter(pk__in=[june.member_id, later.member_id]).update(joined_on=date(2025, 10, 1))
+    assert_member_joined_on_kept()
+    Member.objects.filter(pk=later.member_id).update(joined_on=None)
+    assert_member_joined_on_kept()
+    Member.objects.filter(pk=later.member_id).update(joined_on=date(2025, 9, 30))
+    assert_member_joined_on_kept()
+    assert_probation_flags_agree_with_the_rule()
+
+    # Another member record for the candidate; none.
+    other = factories.make_member(branch_a, status=Member.Status.PROBATIONARY, joined_on=date(2024, 2, 29))
+    Candidate.objects.filter(pk=later.pk).update(member=other)
+    assert_member_joined_on_kept()
+    assert_probation_flags_agree_with_the_rule()
+    Candidate.objects.filter(pk=later.pk).update(member=None)
+    assert_member_joined_on_kept()
+    later.member = Member.objects.get(pk=later.member_id)
+    later.save()  # back to its own record, saved with a stale copy of the column
+    assert_member_joined_on_kept()
+
+    # Whatever else writes the column is overruled: a stale instance saved, a bulk update, a new row.
+    stale = Candidate.objects.get(pk=june.pk)
+    Member.objects.filter(pk=june.member_id).update(joined_on=date(2025, 6, 27))
+    stale.phone = "13900000000"
+    stale.save()
+    assert_member_joined_on_kept()
+    Candidate.objects.update(member_joined_on=date(2000, 1, 1))
+    assert_member_joined_on_kept()
+    copied = {f.attname: getattr(applicant, f.attname) for f in Candidate._meta.concrete_fields}
+    copied |= {"id": None, "id_number": make_id_number("320102", applicant.birth_date, 998)}
+    Candidate.objects.bulk_create([Candidate(**copied | {"member_joined_on": date(2001, 1, 1)})])
+    fresh = Candidate.objects.bulk_create(
+        [
+            Candidate(
+                **copied
+                | {"id_number": make_id_number("320102", applicant.birth_date, 997), "member_id": other.pk}
+            )
+        ]
+    )
+    assert_member_joined_on_kept()
+    assert Candidate.objects.get(pk=fresh[0].pk).member_joined_on == date(2024, 2, 29)
+    assert_probation_flags_agree_with_the_rule()
