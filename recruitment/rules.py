@@ -257,7 +257,7 @@ def thought_reports_since(candidate) -> date:
     member, otherwise the branch committee's decision making the candidate an activist (or the application)."""
     from recruitment.models import Stage
 
-    if candidate.stage == Stage.PROBATIONARY and candidate.member_id:
+    if candidate.stage == Stage.PROBATIONARY and candidate.member_id and candidate.member.joined_on:
         return candidate.member.joined_on
     return stage_since(candidate, Stage.ACTIVIST) or candidate.applied_on
 
@@ -286,7 +286,9 @@ def last_quarter_report_missing_q(on: date) -> Q:
     reported = ThoughtReport.objects.filter(submitted_on__range=(first, last))
     # the quarter is due when it is a complete quarter after the start's: the start is before its first day
     activist = Q(stage=Stage.ACTIVIST) & Q(LessThan(start, first))
-    probationary = Q(stage=Stage.PROBATIONARY) & Q(LessThan(_joined_on(), first))
+    # a probationary member without a member record (or its joining date) counts from the activist decision,
+    # as ``thought_reports_since`` does
+    probationary = Q(stage=Stage.PROBATIONARY) & Q(LessThan(Coalesce(_joined_on(), start), first))
     return (activist | probationary) & ~_among(reported)
 
 

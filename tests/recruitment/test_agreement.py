@@ -331,3 +331,24 @@ def test_every_flag_counts_the_candidates_its_rule_names_on_every_day_around_its
     # every flag is seen both standing and not, on some day of the sweep (NO_OATH does not depend on the day)
     for label in set(one) - {dashboard.NO_OATH, dashboard.NOTICE_RUNNING, dashboard.REPORT_MISSING}:
         assert {n > 0 for lab, n in seen if lab == label} == {True, False}, label
+
+
+def test_a_probationary_member_without_a_member_record_owes_reports_from_the_activist_decision_R_RC_05(
+    admin_user, branch_a
+):
+    """A probationary candidate whose member record is missing (older data) counts thought reports from the
+    activist decision, in the rule and in its SQL twin alike; with the record, from the joining date."""
+    linked = b.admitted(
+        branch_a, since=date(2024, 4, 10), meeting_on=date(2026, 5, 8), approved_on=date(2026, 5, 20)
+    )
+    unlinked = b.admitted(
+        branch_a, since=date(2024, 4, 10), meeting_on=date(2026, 5, 8), approved_on=date(2026, 5, 20)
+    )
+    Candidate.objects.filter(pk=unlinked.pk).update(member=None)
+    day = date(2026, 7, 1)  # the second quarter is complete; linked joined in it, so owes nothing yet
+    with frozen_at(day):
+        found = set(Candidate.objects.last_quarter_report_missing(day).values_list("pk", flat=True))
+        for c in (linked, unlinked):
+            assert rules.last_quarter_report_missing(fresh(c), day) is (c.pk in found), c.pk
+        assert found == {unlinked.pk}
+        assert dashboard_count(admin_user, dashboard.REPORT_MISSING) == 1
