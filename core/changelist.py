@@ -6,12 +6,11 @@ its change page). ``QuickLinksChangeList`` appends the same ``_changelist_filter
 
 Years. Django's date hierarchy first takes the first and last date of the changelist (``aggregate(Min, Max)``,
 to pick the level it opens at), then lists its years with ``queryset.dates(field, "year")``: ``SELECT DISTINCT
-DATE_TRUNC('year', field)``. Both read the date of every row the filters let through (50,000 members: tens of
-milliseconds on every first page; 2,300 probationary members of the village branches: 13 ms, ten times S's).
-Here both come from an index on the field instead: the first and the last date are each the first row of an
-ordered index walk (``ORDER BY field LIMIT 1``), and between them each year is kept if one row in it exists (an
-index range probe that stops at the first row). Same dates, same years, same order; exact, nothing is cached.
-A filter on status walks the index on (status, joined_on) (issue 21), any other the one on joined_on.
+DATE_TRUNC('year', field)``, which truncates the date of every row the filters let through (50,000 members: tens
+of milliseconds on every first page). Here the years come from the index on the field instead: between the first
+and the last date, each year is kept if one row in it exists (an index range probe that stops at the first row).
+The first and last date are those Django has just asked for, when it has (not asked twice). Same years, same
+order; the result is exact, nothing is kept beyond the request's queryset.
 """
 
 from __future__ import annotations
@@ -26,53 +25,37 @@ from django.db.models import DateField, F, Max, Min, QuerySet
 from django.db.models.constants import LOOKUP_SEP
 
 
-def _picked(queryset: QuerySet, field_name: str) -> tuple[str, tuple] | None:
-    """A CTE of ``queryset``'s non-null ``field_name`` dates, as ``hierarchy_day`` (None: no row can match)."""
-    rows = queryset.order_by().filter(**{f"{field_name}__isnull": False}).values(hierarchy_day=F(field_name))
+def years_with_rows(
+    queryset: QuerySet,
+    field_name: str,
+    *,
+    descending: bool = False,
+    bounds: tuple[date | None, date | None] | None = None,
+) -> list[int]:
+    """The years in which at least one row of ``queryset`` has a ``field_name`` date; ``bounds``: its first and
+    last date when already known."""
+    rows = queryset.order_by().values(hierarchy_day=F(field_name))
     try:
         inner, params = rows.query.sql_with_params()
     except EmptyResultSet:  # a filter that can match nothing (pk__in=[])
-        return None
-    return f"picked AS NOT MATERIALIZED ({inner})", params
-
-
-# The first and the last date: each an ordered index walk that stops at its first row (min() and max() over a
-# join read every row the filters let through; PostgreSQL only walks an index for them on a single table).
-_BOUNDS = """
-    SELECT (SELECT hierarchy_day FROM picked ORDER BY hierarchy_day ASC LIMIT 1) AS first,
-           (SELECT hierarchy_day FROM picked ORDER BY hierarchy_day DESC LIMIT 1) AS last
-"""
-
-
-def date_bounds(queryset: QuerySet, field_name: str) -> tuple[date | None, date | None]:
-    """The first and the last ``field_name`` date of ``queryset``'s rows: ``aggregate(Min(f), Max(f))``."""
-    picked = _picked(queryset, field_name)
-    if picked is None:
-        return None, None
-    cte, params = picked
-    with connections[queryset.db].cursor() as cursor:
-        cursor.execute(f"WITH {cte} {_BOUNDS}", params)
-        return cursor.fetchone()
-
-
-def years_with_rows(queryset: QuerySet, field_name: str, *, descending: bool = False) -> list[int]:
-    """The years in which at least one row of ``queryset`` has a ``field_name`` date."""
-    picked = _picked(queryset, field_name)
-    if picked is None:
         return []
-    cte, params = picked
-    # LATERAL … LIMIT 1: one probe per year, run for each year (an EXISTS would be planned as one semi join
-    # over every row the filters let through).
+    if bounds is None:
+        candidates = """(SELECT min(hierarchy_day) AS first, max(hierarchy_day) AS last FROM picked) AS bounds,
+             generate_series(extract(year FROM bounds.first)::int, extract(year FROM bounds.last)::int)"""
+    else:  # the planner knows how many years there are: it probes each through the index, or reads the rows
+        first, last = bounds
+        if first is None or last is None:  # no row has a date
+            return []
+        candidates = "generate_series(%s, %s)"
+        params = (*params, first.year, last.year)
     sql = f"""
-        WITH {cte}
+        WITH picked AS NOT MATERIALIZED ({inner})
         SELECT candidate
-        FROM ({_BOUNDS}) AS bounds,
-             generate_series(extract(year FROM bounds.first)::int, extract(year FROM bounds.last)::int) AS candidate,
-             LATERAL (
-                SELECT 1 FROM picked
-                WHERE hierarchy_day >= make_date(candidate, 1, 1) AND hierarchy_day < make_date(candidate + 1, 1, 1)
-                LIMIT 1
-             ) AS hit
+        FROM {candidates} AS candidate
+        WHERE EXISTS (
+            SELECT 1 FROM picked
+            WHERE hierarchy_day >= make_date(candidate, 1, 1) AND hierarchy_day < make_date(candidate + 1, 1, 1)
+        )
         ORDER BY candidate {"DESC" if descending else "ASC"}
     """
     with connections[queryset.db].cursor() as cursor:
@@ -81,33 +64,30 @@ def years_with_rows(queryset: QuerySet, field_name: str, *, descending: bool = F
 
 
 class IndexedYearsQuerySet(QuerySet):
-    """A queryset whose ``dates(field, "year")`` and ``aggregate(a=Min(field), b=Max(field))`` — for a date field
-    of its own model — use ``years_with_rows`` and ``date_bounds``."""
-
-    def _own_date_field(self, field_name) -> bool:
-        return (
-            isinstance(field_name, str)
-            and LOOKUP_SEP not in field_name
-            and not self.query.is_sliced
-            and not self.query.combinator
-            and not self.query.distinct
-            and type(self.model._meta.get_field(field_name)) is DateField
-        )
-
-    def dates(self, field_name, kind, order="ASC"):
-        if kind != "year" or not self._own_date_field(field_name):
-            return super().dates(field_name, kind, order)
-        years = years_with_rows(self, field_name, descending=order == "DESC")
-        return [date(year, 1, 1) for year in years]
+    """A queryset whose ``dates(field, "year")`` — for a date field of its own model — uses ``years_with_rows``,
+    with the first and last date of an ``aggregate(a=Min(field), b=Max(field))`` already made on it (the date
+    hierarchy asks for them just before)."""
 
     def aggregate(self, *args, **kwargs):
-        """The date hierarchy's ``aggregate(first=Min(field), last=Max(field))``; any other aggregate is Django's."""
+        result = super().aggregate(*args, **kwargs)
         bounds = _min_max_names(kwargs) if not args else None
-        if bounds is None or self.query.annotations or not self._own_date_field(bounds[2]):
-            return super().aggregate(*args, **kwargs)
-        first_name, last_name, field_name = bounds
-        first, last = date_bounds(self, field_name)
-        return {first_name: first, last_name: last}
+        if bounds is not None:
+            first_name, last_name, field_name = bounds
+            self._date_bounds = {field_name: (result[first_name], result[last_name])}
+        return result
+
+    def dates(self, field_name, kind, order="ASC"):
+        if (
+            kind != "year"
+            or LOOKUP_SEP in field_name
+            or self.query.is_sliced
+            or self.query.combinator
+            or type(self.model._meta.get_field(field_name)) is not DateField
+        ):
+            return super().dates(field_name, kind, order)
+        bounds = getattr(self, "_date_bounds", {}).get(field_name)
+        years = years_with_rows(self, field_name, descending=order == "DESC", bounds=bounds)
+        return [date(year, 1, 1) for year in years]
 
 
 def _min_max_names(aggregates: dict) -> tuple[str, str, str] | None:
@@ -120,9 +100,9 @@ def _min_max_names(aggregates: dict) -> tuple[str, str, str] | None:
         if type(aggregate) not in (Min, Max) or aggregate.filter is not None or aggregate.default is not None:
             return None
         source = aggregate.get_source_expressions()[0]  # its one argument (then its filter)
-        if not isinstance(source, F):
+        if type(source) is not F:  # a plain field name (not a slice of one, not an expression)
             return None
-        by_kind[type(aggregate)] = (name, source.name)
+        by_kind[type(aggregate)] = (name, source.name)  # type: ignore[attr-defined]  # (not in django-stubs)
     if set(by_kind) != {Min, Max} or by_kind[Min][1] != by_kind[Max][1]:
         return None
     return by_kind[Min][0], by_kind[Max][0], by_kind[Min][1]

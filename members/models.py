@@ -127,9 +127,8 @@ class Member(models.Model):
             models.Index(
                 fields=["joined_on"], include=["organization", "status", "id"], name="member_joined_on_org"
             ),
-            # … and with a status filter (the probationary members: the newest, at the end of the index above,
-            # walked past 47,000 others for their first date at L): the first and last date and each year's probe
-            # stop at their first row (core.changelist, issue 21).
+            # … filtered by status (预备党员·村): the first and last date from the index alone, and each year
+            # probed through it, instead of every filtered member's row from the table (issue 21).
             models.Index(
                 fields=["status", "joined_on"], include=["organization"], name="member_status_joined_on"
             ),

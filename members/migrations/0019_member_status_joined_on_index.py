@@ -1,6 +1,6 @@
-# Issue 21: the admin changelist's date hierarchy filtered by status (预备党员·村) takes its first and last joining
-# date and its years from an index on (status, joined_on), each walk stopping at its first row, instead of
-# reading every filtered member's row (13 ms at L, ten times S's).
+# Issue 21: the admin changelist's date hierarchy filtered by status (预备党员·村: 2,300 members at L) takes its
+# first and last joining date and its years from an index on (status, joined_on) alone, instead of reading every
+# filtered member's row from the table: 1,428 + 2,856 buffers at L (ten times S's) become 74 + 12.
 
 from django.db import migrations, models
 
