@@ -4,11 +4,13 @@ Row links. On a filtered changelist, Django passes every row's link through ``ad
 resolves the link against every admin URL to learn whether it is the changelist itself (it never is: a row links to
 its change page). ``QuickLinksChangeList`` appends the same ``_changelist_filters`` query once computed.
 
-Years. Django's date hierarchy lists the years of a changelist with ``queryset.dates(field, "year")``:
-``SELECT DISTINCT DATE_TRUNC('year', field)``, which truncates the date of every row the filters let through
-(50,000 members: tens of milliseconds on every first page). Here the years come from the index on the field
-instead: between the first and the last date, each year is kept if one row in it exists (an index range probe
-that stops at the first row). Same years, same order; the result is exact, nothing is cached.
+Years. Django's date hierarchy first takes the first and last date of the changelist (``aggregate(Min, Max)``,
+to pick the level it opens at), then lists its years with ``queryset.dates(field, "year")``: ``SELECT DISTINCT
+DATE_TRUNC('year', field)``, which truncates the date of every row the filters let through (50,000 members: tens
+of milliseconds on every first page). Here the years come from the index on the field instead: between the first
+and the last date, each year is kept if one row in it exists (an index range probe that stops at the first row).
+The first and last date are those Django has just asked for, when it has (not asked twice). Same years, same
+order; the result is exact, nothing is kept beyond the request's queryset.
 """
 
 from __future__ import annotations
@@ -19,22 +21,37 @@ from urllib.parse import parse_qsl, urlencode
 from django.contrib.admin.views.main import ChangeList
 from django.core.exceptions import EmptyResultSet
 from django.db import connections
-from django.db.models import DateField, F, QuerySet
+from django.db.models import DateField, F, Max, Min, QuerySet
 from django.db.models.constants import LOOKUP_SEP
 
 
-def years_with_rows(queryset: QuerySet, field_name: str, *, descending: bool = False) -> list[int]:
-    """The years in which at least one row of ``queryset`` has a ``field_name`` date."""
+def years_with_rows(
+    queryset: QuerySet,
+    field_name: str,
+    *,
+    descending: bool = False,
+    bounds: tuple[date | None, date | None] | None = None,
+) -> list[int]:
+    """The years in which at least one row of ``queryset`` has a ``field_name`` date; ``bounds``: its first and
+    last date when already known."""
     rows = queryset.order_by().values(hierarchy_day=F(field_name))
     try:
         inner, params = rows.query.sql_with_params()
     except EmptyResultSet:  # a filter that can match nothing (pk__in=[])
         return []
+    if bounds is None:
+        candidates = """(SELECT min(hierarchy_day) AS first, max(hierarchy_day) AS last FROM picked) AS bounds,
+             generate_series(extract(year FROM bounds.first)::int, extract(year FROM bounds.last)::int)"""
+    else:  # the planner knows how many years there are: it probes each through the index, or reads the rows
+        first, last = bounds
+        if first is None or last is None:  # no row has a date
+            return []
+        candidates = "generate_series(%s, %s)"
+        params = (*params, first.year, last.year)
     sql = f"""
         WITH picked AS NOT MATERIALIZED ({inner})
         SELECT candidate
-        FROM (SELECT min(hierarchy_day) AS first, max(hierarchy_day) AS last FROM picked) AS bounds,
-             generate_series(extract(year FROM bounds.first)::int, extract(year FROM bounds.last)::int) AS candidate
+        FROM {candidates} AS candidate
         WHERE EXISTS (
             SELECT 1 FROM picked
             WHERE hierarchy_day >= make_date(candidate, 1, 1) AND hierarchy_day < make_date(candidate + 1, 1, 1)
@@ -47,7 +64,17 @@ def years_with_rows(queryset: QuerySet, field_name: str, *, descending: bool = F
 
 
 class IndexedYearsQuerySet(QuerySet):
-    """A queryset whose ``dates(field, "year")`` — for a date field of its own model — uses ``years_with_rows``."""
+    """A queryset whose ``dates(field, "year")`` — for a date field of its own model — uses ``years_with_rows``,
+    with the first and last date of an ``aggregate(a=Min(field), b=Max(field))`` already made on it (the date
+    hierarchy asks for them just before)."""
+
+    def aggregate(self, *args, **kwargs):
+        result = super().aggregate(*args, **kwargs)
+        bounds = _min_max_names(kwargs) if not args else None
+        if bounds is not None:
+            first_name, last_name, field_name = bounds
+            self._date_bounds = {field_name: (result[first_name], result[last_name])}
+        return result
 
     def dates(self, field_name, kind, order="ASC"):
         if (
@@ -58,8 +85,27 @@ class IndexedYearsQuerySet(QuerySet):
             or type(self.model._meta.get_field(field_name)) is not DateField
         ):
             return super().dates(field_name, kind, order)
-        years = years_with_rows(self, field_name, descending=order == "DESC")
+        bounds = getattr(self, "_date_bounds", {}).get(field_name)
+        years = years_with_rows(self, field_name, descending=order == "DESC", bounds=bounds)
         return [date(year, 1, 1) for year in years]
+
+
+def _min_max_names(aggregates: dict) -> tuple[str, str, str] | None:
+    """(the Min's name, the Max's name, their field) when ``aggregates`` is one plain Min and one plain Max of
+    the same field, else None."""
+    if len(aggregates) != 2:
+        return None
+    by_kind: dict[type, tuple[str, str]] = {}
+    for name, aggregate in aggregates.items():
+        if type(aggregate) not in (Min, Max) or aggregate.filter is not None or aggregate.default is not None:
+            return None
+        source = aggregate.get_source_expressions()[0]  # its one argument (then its filter)
+        if type(source) is not F:  # a plain field name (not a slice of one, not an expression)
+            return None
+        by_kind[type(aggregate)] = (name, source.name)  # type: ignore[attr-defined]  # (not in django-stubs)
+    if set(by_kind) != {Min, Max} or by_kind[Min][1] != by_kind[Max][1]:
+        return None
+    return by_kind[Min][0], by_kind[Max][0], by_kind[Min][1]
 
 
 class QuickLinksChangeList(ChangeList):

@@ -127,6 +127,11 @@ class Member(models.Model):
             models.Index(
                 fields=["joined_on"], include=["organization", "status", "id"], name="member_joined_on_org"
             ),
+            # … filtered by status (预备党员·村): the first and last date from the index alone, and each year
+            # probed through it, instead of every filtered member's row from the table (issue 21).
+            models.Index(
+                fields=["status", "joined_on"], include=["organization"], name="member_status_joined_on"
+            ),
             # The days of one month of births or full membership on the roll (members.analysis.composition:
             # the edge month of an age band, beside the monthly tallies).
             models.Index(

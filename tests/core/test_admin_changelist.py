@@ -1,14 +1,18 @@
-"""Admin changelists over many rows (core.changelist): the date hierarchy's years from an index and row links
-without URL resolving give exactly what Django's own code gives (issue 9)."""
+"""Admin changelists over many rows (core.changelist): the date hierarchy's first and last date and its years
+from an index (issues 9 and 21) and row links without URL resolving give exactly what Django's own code gives."""
 
 from datetime import date
 
 import pytest
+from django.contrib.admin.templatetags.admin_list import date_hierarchy
 from django.contrib.admin.templatetags.admin_urls import add_preserved_filters
-from django.db.models import QuerySet
+from django.db import connection
+from django.db.models import Count, Max, Min, Q, QuerySet
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from core.changelist import IndexedYearsQuerySet, years_with_rows
+from core.models import Organization
 from members.models import Member
 from tests import factories
 
@@ -24,6 +28,8 @@ def members(branch_a, branch_b):
         factories.make_member(branch_b, joined_on=date(2026, 1, 1), status=Member.Status.PROBATIONARY)
     )
     made.append(factories.make_member(branch_b, joined_on=None, full_member_on=None))
+    branch_a.category = Organization.Category.ENTERPRISE
+    branch_a.save(update_fields=["category"])
     return made
 
 
@@ -33,12 +39,76 @@ def _django_years(queryset, order="ASC"):
 
 @pytest.mark.parametrize(
     "filters",
-    [{}, {"status": Member.Status.PROBATIONARY}, {"organization__name__startswith": "第"}, {"pk__in": []}],
+    [
+        {},
+        {"status": Member.Status.PROBATIONARY},
+        {"status": Member.Status.PROBATIONARY, "organization__category": Organization.Category.VILLAGE},
+        {"organization__category": Organization.Category.ENTERPRISE},
+        {"organization__name__startswith": "第"},
+        {"pk__in": []},
+    ],
 )
 def test_years_from_the_index_are_the_years_django_lists(members, filters):
     queryset = Member.objects.filter(**filters)
     assert years_with_rows(queryset, "joined_on") == _django_years(queryset)
     assert years_with_rows(queryset, "joined_on", descending=True) == _django_years(queryset, "DESC")
+
+
+@pytest.mark.parametrize(
+    "filters",
+    [
+        {},
+        {"status": Member.Status.PROBATIONARY, "organization__category": Organization.Category.VILLAGE},
+        {
+            "status": Member.Status.FULL,
+            "organization__category": Organization.Category.VILLAGE,
+        },  # a null date
+        {"pk__in": []},
+    ],
+)
+def test_years_after_the_first_and_last_date_are_djangos_and_ask_for_them_once(members, filters):
+    queryset = IndexedYearsQuerySet(model=Member).filter(**filters)
+    bounds = queryset.aggregate(first=Min("joined_on"), last=Max("joined_on"))
+    assert bounds == Member.objects.filter(**filters).aggregate(first=Min("joined_on"), last=Max("joined_on"))
+    with CaptureQueriesContext(connection) as queries:
+        years = queryset.dates("joined_on", "year")
+    assert years == list(QuerySet.dates(queryset, "joined_on", "year"))
+    assert all("min(" not in q["sql"].lower() for q in queries.captured_queries)
+
+
+@pytest.mark.parametrize(
+    "aggregates",
+    [
+        {"n": Count("id")},
+        {"first": Min("joined_on"), "last": Max("birth_date")},
+        {"first": Min("joined_on", filter=Q(status="full")), "last": Max("joined_on")},
+        {"first": Min("joined_on"), "last": Max("joined_on"), "n": Count("id")},
+        {"first": Min("birth_date"), "last": Max("birth_date")},
+    ],
+)
+def test_years_after_any_other_aggregate_are_djangos(members, aggregates):
+    queryset = IndexedYearsQuerySet(model=Member).filter(status=Member.Status.FULL)
+    queryset.aggregate(**aggregates)
+    assert queryset.dates("joined_on", "year") == list(QuerySet.dates(queryset, "joined_on", "year"))
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        {},
+        {"status__exact": "probationary", "organization__category__exact": "village"},
+        {"status__exact": "full"},
+        {"status__exact": "full", "joined_on__year": "1950"},
+        {"status__exact": "full", "organization__category__exact": "village"},  # only a member with no date
+        {"status__exact": "deceased"},  # nobody
+    ],
+)
+def test_the_admin_date_hierarchy_is_the_one_django_builds(client, admin_user, members, query):
+    client.force_login(admin_user)
+    changelist = client.get(reverse("admin:members_member_changelist"), query).context["cl"]
+    ours = date_hierarchy(changelist)
+    changelist.queryset = QuerySet(model=Member, query=changelist.queryset.query.chain())
+    assert ours == date_hierarchy(changelist)
 
 
 def test_the_changelist_queryset_lists_years_as_dates_and_leaves_months_to_django(members):
