@@ -30,6 +30,7 @@ from members import models
 from members.aid import aid_household_create, aid_pair, aid_visit_record
 from members.importing import may_import
 from members.models import Member
+from members.records import first_status_day
 from members.resources import MemberResource, OrganizationResource
 from members.reviews import review_record
 from members.search import search_members
@@ -376,7 +377,7 @@ class MemberAdmin(ImportExportAdmin):
             action="create",
             from_state="",
             to_state=obj.status,
-            effective_on=obj.joined_on or obj.created_at.date(),
+            effective_on=first_status_day(obj),
             note="在后台建立党员档案",
             by=request.user,
         )
