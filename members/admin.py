@@ -59,7 +59,11 @@ class CheckedCSV(CSV):
 
 
 def _xlsx_first(form, formats) -> None:
-    """The format selector starts at XLSX (what Excel saves), not at “---”."""
+    """The format selector starts at XLSX (what Excel saves) and offers only the formats we read: no “---”
+    (a format is required; choosing a file of another extension, import-export's guess_format.js falls back
+    to the first choice, XLSX, instead of the blank)."""
+    field = form.fields["format"]
+    field.choices = [(value, title) for value, title in field.choices if value != ""]
     for index, fmt in enumerate(formats):
         if fmt().get_extension() == "xlsx":
             form.fields["format"].initial = str(index)
