@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from core.idnumbers import make_id_number
 from core.models import Organization
+from core.rules import citation
 from members.importing import export_members, import_members, import_organizations
 from members.models import Member, MemberStatusEvent
 from tests import factories
@@ -190,7 +191,7 @@ def test_organisations_import_builds_the_tree_R_MB_01(town, clerk):
     data.append(["BAD", "错误小组", "党小组", "村（社区）", "中共某某镇委员会"])
     upload = SimpleUploadedFile("o.csv", data.export("csv").encode())
     result = import_organizations(file=upload, file_format="csv", user=clerk)
-    assert [n for n, _ in result.errors] == [4] and "R-MB-01" in result.errors[0][1]
+    assert [n for n, _ in result.errors] == [4] and citation("R-MB-01") in result.errors[0][1]
     assert not Organization.objects.filter(code="N1").exists()
     data.pop()
     ok = import_organizations(
