@@ -23,6 +23,7 @@ from core.exceptions import DomainError
 from core.jobs import start
 from core.localization import permission_label
 from core.numbering import series_name
+from core.operations import add_refusal
 from core.people import person_name
 from core.registry import reminder_kinds, reminder_sources
 from core.reminders import day_text
@@ -66,8 +67,8 @@ class CalendarYearAdmin(SettingsAdmin):
             year = form.cleaned_data["year"]
             try:
                 holidays, workdays = parse_notice(upload, fmt, year)
-            except DomainError as exc:
-                form.add_error("file", str(exc))
+            except DomainError as refusal:
+                add_refusal(form, refusal, field="file")
             else:
                 # Loading the year recomputes every open deadline in it: a background job (core.tasks).
                 from core.tasks import load_calendar_job

@@ -43,6 +43,7 @@ from procrastinate.jobs import Status
 
 from core.exceptions import DomainError
 from core.models import TaskRun, job_files
+from core.rules import cite
 
 if TYPE_CHECKING:
     from django.db.backends.base.base import BaseDatabaseWrapper
@@ -74,9 +75,10 @@ _last: set[str] = set()
 
 
 def error_text(exc: BaseException) -> str:
-    """The Chinese message an administrator reads for a failed job."""
+    """The Chinese message an administrator reads for a failed job: a refusal with its rule IDs read as the
+    regulations behind them (core.rules.cite)."""
     if isinstance(exc, DomainError):
-        return str(exc)
+        return cite(str(exc))
     detail = str(exc).strip() or exc.__class__.__name__
     return f"执行出错（{exc.__class__.__name__}）：{detail}"
 

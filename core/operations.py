@@ -4,6 +4,9 @@ A view binds its form and calls ``run_form`` with the operation as a function of
 A refusal — the operation's ``DomainError`` or a Django ``ValidationError`` — goes onto the form: beside the
 field it names, at the top of the form otherwise. The view then renders the form again (a page of its own) or,
 for a button on another page, redirects and shows the errors as messages (``flash_form_errors``).
+
+Refusals are written with rule IDs (the code's and the logs' language); here, where they become what a person
+reads, each ID is replaced by the regulation behind it (core.rules.cite) — whatever template shows the form.
 """
 
 from __future__ import annotations
@@ -17,6 +20,7 @@ from django.forms import BaseForm, BaseFormSet
 from django.http import HttpRequest
 
 from core.exceptions import DomainError
+from core.rules import cite
 
 T = TypeVar("T")
 
@@ -39,7 +43,7 @@ def run_form(
     try:
         result = operation(form.cleaned_data)
     except DomainError as refusal:
-        _add_errors(form, refusal.field, refusal.problems)
+        add_refusal(form, refusal)
     except ValidationError as refusal:
         for field, problems in _by_field(refusal):
             _add_errors(form, field, problems)
@@ -49,19 +53,27 @@ def run_form(
     return None
 
 
+def add_refusal(form: BaseForm | BaseFormSet, refusal: DomainError, *, field: str | None = None) -> None:
+    """Put an operation's refusal on ``form``, as ``run_form`` does: beside ``field`` (default: the field the
+    refusal names), at the top otherwise — for a view that calls its operation itself."""
+    _add_errors(form, field or refusal.field, refusal.problems)
+
+
 def flash_form_errors(request: HttpRequest, form: BaseForm) -> None:
     """A form posted from a button on another page: each of its errors as a message, after its field's label."""
     for field, errors in form.errors.items():
         label = form.fields[field].label if field in form.fields else ""
         for error in errors:
-            messages.error(request, f"{label}：{error}" if label else str(error))
+            messages.error(request, cite(f"{label}：{error}" if label else str(error)))
 
 
 def _add_errors(form: BaseForm | BaseFormSet, field: str | None, problems: Iterable[Any]) -> None:
+    """The one place a refusal becomes form errors: each problem with its rule IDs read as regulations."""
+    shown = [cite(str(problem)) for problem in problems]
     if isinstance(form, BaseFormSet):  # a formset's refusals sit above its rows
-        form.non_form_errors().extend(problems)
+        form.non_form_errors().extend(shown)
         return
-    for problem in problems:
+    for problem in shown:
         form.add_error(field if field in form.fields else None, problem)
 
 

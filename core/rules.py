@@ -449,9 +449,10 @@ def cite(text: str) -> str:
     (「请勿重复登记（《中国共产党发展党员工作细则》第五条）」).
 
     Messages, refusals and labels are written with rule IDs — the code's and the logs' language — and pass
-    through here where they reach a person: the messages and form errors of every page (the ``cite`` template
-    filter in ``templates/base.html`` and ``templates/includes/form.html``), the admin's, the 工作台 cards and
-    import reports."""
+    through here where they reach a person: a refusal where it becomes form errors (core.operations.run_form,
+    ``add_refusal``), the messages and form errors of every page (the ``cite`` template filter in
+    ``templates/base.html`` and ``templates/includes/form.html``), the admin's, the 工作台 cards, import
+    reports (members.importing) and a failed job's message (core.jobs.error_text)."""
     if not isinstance(text, str) or "R-" not in text:
         return text
     return _ID_GROUP.sub(lambda m: citations(RULE_ID.findall(m.group(0))), text)

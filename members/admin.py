@@ -30,6 +30,7 @@ from members import models
 from members.aid import aid_household_create, aid_pair, aid_visit_record
 from members.importing import may_import
 from members.models import Member
+from members.records import first_status_day
 from members.resources import MemberResource, OrganizationResource
 from members.reviews import review_record
 from members.search import search_members
@@ -58,7 +59,11 @@ class CheckedCSV(CSV):
 
 
 def _xlsx_first(form, formats) -> None:
-    """The format selector starts at XLSX (what Excel saves), not at “---”."""
+    """The format selector starts at XLSX (what Excel saves) and offers only the formats we read: no “---”
+    (a format is required; choosing a file of another extension, import-export's guess_format.js falls back
+    to the first choice, XLSX, instead of the blank)."""
+    field = form.fields["format"]
+    field.choices = [(value, title) for value, title in field.choices if value != ""]
     for index, fmt in enumerate(formats):
         if fmt().get_extension() == "xlsx":
             form.fields["format"].initial = str(index)
@@ -376,7 +381,7 @@ class MemberAdmin(ImportExportAdmin):
             action="create",
             from_state="",
             to_state=obj.status,
-            effective_on=obj.joined_on or obj.created_at.date(),
+            effective_on=first_status_day(obj),
             note="在后台建立党员档案",
             by=request.user,
         )

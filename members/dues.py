@@ -56,6 +56,7 @@ from django.db.models.functions import Cast, Coalesce, ExtractMonth, Greatest
 
 from core.dates import add_months
 from core.numbering import format_number, next_number
+from core.rules import citation
 from members.exceptions import MemberError
 from members.models import (
     DuesBase,
@@ -88,6 +89,9 @@ RETIRED_BANDS: tuple[tuple[Decimal | None, Decimal], ...] = (
 )
 FARMER_MIN, FARMER_MAX = Decimal("0.20"), Decimal("1.00")
 RELIEF_AMOUNT = Decimal("0.20")
+# The smallest monthly amount the regulation names (the farmers' floor, the relief amount): a base whose amount
+# rounds below it — to 0.00 below 1 yuan — is refused; paying less or nothing is a reduction (减免), approved.
+MINIMUM_AMOUNT = min(FARMER_MIN, RELIEF_AMOUNT)
 BANDED = {
     DuesCategory.SALARIED: SALARIED_BANDS,
     DuesCategory.SELF_EMPLOYED: SALARIED_BANDS,
@@ -131,16 +135,20 @@ def standard_monthly_amount(
     Salaried and employed/self-employed (base = monthly income after tax): ≤ 3000 → 0.5 %, ≤ 5000 → 1 %,
     ≤ 10000 → 1.5 %, above → 2 %; retired: ≤ 5000 → 0.5 %, above → 1 %; the band's rate applies to the whole
     base. Farmers: the fixed amount the branch set, 0.20–1.00. Students, laid-off, unemployed, on relief or the
-    minimum living allowance: 0.20. Yuan to the fen, rounded half up."""
+    minimum living allowance: 0.20. Yuan to the fen, rounded half up. A base whose amount is below 0.20 — the
+    smallest amount the standard names — is refused: a month owed is never owed at 0.00 (only an approved
+    exemption makes a month not owed), so the months counted in arrears (``with_due_months``) and the months
+    listed (``unpaid_months``) are the same months."""
     if category in BANDED:
         if base is None:
             raise MemberError("请填写月缴纳基数（税后月工资收入）（R-MB-13）。", rule="R-MB-13", field="base")
         base = _money(base, "月缴纳基数")
         if base < 0:
             raise MemberError("月缴纳基数不能为负数（R-MB-13）。", rule="R-MB-13", field="base")
-        for upper, rate in BANDED[DuesCategory(category)]:
-            if upper is None or base <= upper:
-                return StandardAmount((base * rate).quantize(FEN, rounding=ROUND_HALF_UP), rate)
+        standard = _banded(DuesCategory(category), base)
+        if standard.amount < MINIMUM_AMOUNT:
+            raise MemberError(_below_minimum(base, standard.amount), rule="R-MB-13", field="base")
+        return standard
     if category == DuesCategory.FARMER:
         if fixed_amount is None:
             raise MemberError(
@@ -161,8 +169,41 @@ def standard_monthly_amount(
     raise MemberError("党费类别无效（R-MB-13）。", rule="R-MB-13", field="category")
 
 
+def _banded(category: DuesCategory, base: Decimal) -> StandardAmount:
+    """The rate of the band the whole ``base`` falls in, applied to the whole base, to the fen (half up)."""
+    for upper, rate in BANDED[category]:
+        if upper is None or base <= upper:
+            return StandardAmount((base * rate).quantize(FEN, rounding=ROUND_HALF_UP), rate)
+    raise AssertionError("the last band has no upper bound")
+
+
+def _below_minimum(base: Decimal, amount: Decimal) -> str:
+    """Why a base is refused whose amount is below the smallest the regulation names — cited, as users read it."""
+    return (
+        f"按月缴纳基数{base}元计算，每月党费为{amount}元，低于{citation('R-MB-13')}规定的最低交纳额"
+        f"{MINIMUM_AMOUNT}元，请核对基数。学生、下岗失业或领取最低生活保障金、依靠抚恤救济生活的党员请选择"
+        f"“{DuesCategory.RELIEF.label}”类别（每月{RELIEF_AMOUNT}元）；生活确有困难的，由支部决定、报上级党委批准后"
+        "少交或免交（登记减免）。"
+    )
+
+
+def record_amount_problem(amount: Decimal | None) -> str | None:
+    """R-MB-13 for the amount on the member record (``Member.monthly_dues``, charged while no base is set): not
+    below the smallest amount the regulation names, for the same reason as a base (``standard_monthly_amount``).
+    The reason to show, or None."""
+    if amount is None or amount >= MINIMUM_AMOUNT:
+        return None
+    return (
+        f"每月应交党费不能低于{citation('R-MB-13')}规定的最低交纳额{MINIMUM_AMOUNT}元；生活确有困难少交或免交的，"
+        "由支部决定、报上级党委批准后在党费基数中登记减免。"
+    )
+
+
 def base_standard(row: DuesBase) -> StandardAmount:
-    """The standard amount and rate of a stored base row (for the printed sheet's rate column)."""
+    """The standard amount and rate of a stored base row (for the printed sheet's rate column) — as it was set:
+    a row stored before the minimum was enforced still shows its rate."""
+    if row.category in BANDED and row.base is not None:
+        return _banded(DuesCategory(row.category), row.base)
     return standard_monthly_amount(row.category, base=row.base, fixed_amount=row.fixed_amount)
 
 

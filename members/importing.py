@@ -19,6 +19,7 @@ from core import jobs
 from core.access import can_write, is_admin
 from core.exports import write_csv, write_xlsx
 from core.idnumbers import mask_id_number, mask_phone
+from core.rules import cite
 from core.spreadsheets import ImportFileError, load_dataset, read_upload
 from core.text import distinct_sentences, join_sentences
 from members.models import Member
@@ -27,7 +28,8 @@ from members.resources import MemberResource, OrganizationResource, Organization
 
 @dataclass
 class ImportResult:
-    errors: list[tuple[int, str]] = field(default_factory=list)  # (row number, Chinese reason); 0 = file
+    # (row number, Chinese reason as a person reads it: regulations cited, not rule IDs — ``_reason``); 0 = file
+    errors: list[tuple[int, str]] = field(default_factory=list)
     created: int = 0
     updated: int = 0
     skipped: int = 0
@@ -73,14 +75,16 @@ def import_errors(outcome) -> list[tuple[int, str]]:
     return sorted(errors, key=lambda pair: pair[0])
 
 
-def _reason(error: Exception) -> str:
+def _reason(error: Exception | str) -> str:
+    """What a person reads for one problem of an import (shown on the page, kept with a job): its rule IDs
+    read as the regulations behind them (core.rules.cite)."""
     if isinstance(error, ValidationError):
         return _validation_reason(error)
-    return join_sentences([str(error)]) or error.__class__.__name__
+    return cite(join_sentences([str(error)])) or error.__class__.__name__
 
 
 def _validation_reason(error: ValidationError) -> str:
-    """One sentence per problem, each once (core.text.join_sentences), after its column's header."""
+    """One sentence per problem, each once (core.text.join_sentences), after its column's header; cited."""
     if hasattr(error, "error_dict"):
         labels = {f.attribute: f.column_name for f in MemberResource().fields.values()}
         labels.update({f.attribute: f.column_name for f in OrganizationResource().fields.values()})
@@ -89,8 +93,8 @@ def _validation_reason(error: ValidationError) -> str:
             label = labels.get(name, "")
             for text in distinct_sentences(m for e in errors for m in e.messages):
                 parts.append(f"{label}：{text}" if label else text)
-        return join_sentences(parts)
-    return join_sentences(error.messages)
+        return cite(join_sentences(parts))
+    return cite(join_sentences(error.messages))
 
 
 IMPORT_KINDS = {"members": "党员", "organizations": "党组织"}
@@ -129,7 +133,7 @@ def import_members(*, file, file_format: str, user, dry_run: bool = False) -> Im
         result.errors.append((0, str(exc)))
         return result
     outcome = import_member_dataset(dataset, user=user, dry_run=dry_run)
-    result.errors = [(0, message) for message in outcome.base_errors] + [
+    result.errors = [(0, _reason(message)) for message in outcome.base_errors] + [
         (number + 1, _reason(error)) for number, _row, error in outcome.invalid
     ]
     result.errors.sort(key=lambda pair: pair[0])

@@ -41,7 +41,7 @@ from core.models import Organization
 from core.spreadsheets import ChineseDateWidget
 from core.text import distinct_sentences
 from members.models import Member, MemberStatusEvent
-from members.records import validate_member
+from members.records import first_status_day, validate_member
 from members.resources import MemberResource, OrganizationWidget
 from members.search import name_initials
 
@@ -207,12 +207,13 @@ def _copy_created(members: list[Member], *, user, total: int) -> None:
     in rows simple-history and bulk_create would write: the member's columns; the history row the same
     columns with history_type “+”, the importing user, no change reason and the time of the import
     (simple_history.manager.bulk_history_create); the status event “create” from nothing to the member's
-    status, effective on the joining day or else the day the record was made, noted IMPORT_REASON. The
+    status, effective on the joining day or else the local day the record was made (first_status_day), noted IMPORT_REASON. The
     primary keys are taken from the members' sequence first (one query), so the three tables are written
     with them. Row triggers and statement triggers (the kept roll tallies) fire for COPY as for INSERT."""
     if not members:
         return
     now = timezone.now()
+    made_on = timezone.localdate(now)  # every record is made at ``now``
     table = Member._meta.db_table
     fields = [f for f in Member._meta.concrete_fields if not f.primary_key]
     with connection.cursor() as cursor:
@@ -250,7 +251,7 @@ def _copy_created(members: list[Member], *, user, total: int) -> None:
                         "create",
                         "",
                         member.status,
-                        member.joined_on or member.created_at.date(),
+                        first_status_day(member, made_on=made_on),
                         IMPORT_REASON,
                         now,
                         user.pk if user is not None else None,

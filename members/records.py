@@ -1,12 +1,14 @@
-"""Validation of a member record (R-MB-01, R-MB-04)."""
+"""Validation of a member record (R-MB-01, R-MB-04, R-MB-13)."""
 
 from datetime import date
 
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 
 from core.dates import local_today
 from core.idnumbers import id_number_problem, normalize_id_number
 from core.models import Organization
+from members.dues import record_amount_problem
 from members.models import Member
 
 
@@ -27,6 +29,9 @@ def validate_member(member: Member, *, today: date | None = None) -> None:
             member.party_group.kind != Organization.Kind.PARTY_GROUP or member.party_group.parent_id != org.pk
         ):
             errors["party_group"] = "所选党小组不属于该党员所在的党支部（R-MB-01）。"
+    dues_problem = record_amount_problem(member.monthly_dues)
+    if dues_problem:
+        errors["monthly_dues"] = dues_problem
     if member.birth_date and member.birth_date > (today or local_today()):
         errors["birth_date"] = "出生日期不能晚于今天，请核对。"
     if member.joined_on and member.birth_date and member.joined_on <= member.birth_date:
@@ -35,6 +40,13 @@ def validate_member(member: Member, *, today: date | None = None) -> None:
         errors["full_member_on"] = "转正日期不能早于入党日期（R-MB-03）。"
     if errors:
         raise ValidationError(errors)
+
+
+def first_status_day(member: Member, *, made_on: date | None = None) -> date:
+    """R-MB-02: the day a new record's first status event is effective — the joining day or, without one, the
+    local day (Asia/Shanghai) the record was made: at 00:30 in Shanghai it is still the day before in UTC.
+    ``made_on`` is that day when the caller knows it (an import of thousands of records made at one moment)."""
+    return member.joined_on or made_on or timezone.localdate(member.created_at)
 
 
 def member_create(
@@ -54,7 +66,7 @@ def member_create(
             action="create",
             from_state="",
             to_state=status,
-            effective_on=member.joined_on or member.created_at.date(),
+            effective_on=first_status_day(member),
             note=reason,
             by=recorded_by,
         )

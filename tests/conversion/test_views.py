@@ -8,7 +8,7 @@ from django.urls import reverse
 
 from conversion.models import ConversionCase, ConversionTask, DemocraticReview, LedgerEntry
 from core.registry import dashboard_for, timeline_for
-from core.rules import citation
+from core.rules import citation, cite
 from tests import factories
 from tests.factories.conversion import bring_to, enrolled_case, record_tasks
 
@@ -90,7 +90,7 @@ def test_a_refusal_about_no_field_is_shown_at_the_top_of_the_form_R_CV_07(client
         reverse("conversion:review_schedule", args=[case.pk]), {"scheduled_on": "2026-06-01"}
     )
     assert response.status_code == 200
-    assert "R-CV-07" in str(response.context["form"].non_field_errors())
+    assert citation("R-CV-07") in str(response.context["form"].non_field_errors())
     assert not DemocraticReview.objects.exists()
 
 
@@ -100,7 +100,7 @@ def test_a_refusal_naming_a_field_is_shown_beside_it_and_nothing_is_written_R_CV
     data = {"title": "打扫活动室", "assigned_on": "2026-06-10", "due_on": "2026-06-09"}
     response = client.post(url, data)
     assert response.status_code == 200
-    assert response.context["form"].errors["due_on"] == ["完成期限不能早于布置日期（R-CV-03）。"]
+    assert response.context["form"].errors["due_on"] == [cite("完成期限不能早于布置日期（R-CV-03）。")]
     assert not ConversionTask.objects.filter(case=case).exists()
 
     done = client.post(url, data | {"due_on": "2026-06-20"}, follow=True)
@@ -177,7 +177,7 @@ def test_clerk_runs_a_case_in_the_browser_from_tasks_to_the_end_of_transition_R_
     )
     assert r.status_code == 302
     r = client.post(reverse("conversion:case_close", args=[case.pk]), {"closed_on": "2026-12-01"})
-    assert r.status_code == 200 and "R-CV-11" in str(r.context["form"].errors["closed_on"])
+    assert r.status_code == 200 and citation("R-CV-11") in str(r.context["form"].errors["closed_on"])
     assert (
         client.post(reverse("conversion:case_close", args=[case.pk]), {"closed_on": "2026-12-02"}).status_code
         == 302

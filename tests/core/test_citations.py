@@ -2,13 +2,22 @@
 the ``|cite`` filter every message, form error, 工作台 card and admin refusal passes through. The crawl of every
 page and printed document (tests/smoke/test_every_page_with_demo_data.py) fails on an ID left in sight."""
 
+import re
+
 import pytest
 from django.contrib import messages
 from django.contrib.messages.storage.fallback import FallbackStorage
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.template import engines
 from django.test import RequestFactory
+from django.urls import reverse
 
+from core.exceptions import DomainError
+from core.jobs import error_text
 from core.rules import RULE_ID, citation, citations, cite
+from members.importing import import_members
+from tests import factories
+from tests.jobs.test_user_jobs import csv_bytes, member_rows
 
 
 def test_an_id_in_a_message_reads_as_its_regulation():
@@ -58,3 +67,57 @@ def test_the_messages_and_form_errors_of_a_page_show_the_regulation(rf: RequestF
     assert not RULE_ID.search(page)
     for rule in ("R-SV-02", "R-RC-12", "R-MB-01"):
         assert citation(rule) in page
+
+
+# --- where refusals become what a person reads: every door shows the regulation -------------------------------
+
+
+def _visible(response) -> str:
+    return re.sub(r"<!--.*?-->", "", response.content.decode(), flags=re.S)
+
+
+@pytest.mark.django_db
+def test_a_refusal_put_on_a_form_by_run_form_reads_as_its_regulation_R_MB_13(client, secretary_a, branch_a):
+    """core.operations.run_form is where every staff page's refusals become form errors — also on pages that
+    render their errors themselves (the branch's bases page, a formset)."""
+    member = factories.make_member(branch_a, name="甲")
+    client.force_login(secretary_a)
+    url = reverse("members:branch_dues_bases", args=[branch_a.pk]) + "?year=2026"
+    data = {"form-TOTAL_FORMS": "1", "form-INITIAL_FORMS": "1", "form-0-member": member.pk}
+    data |= {"form-0-category": "farmer", "form-0-base": "", "form-0-fixed_amount": "1.50"}
+    page = _visible(client.post(url, data))
+    assert "0.20元至1.00元" in page and citation("R-MB-13") in page
+    assert not RULE_ID.search(page)
+
+
+@pytest.mark.django_db
+def test_the_rows_of_a_refused_import_read_as_their_regulations_R_MB_03(client, branch_a, clerk):
+    rows = list(member_rows(2))
+    rows[1][6], rows[1][7] = "2006-07-01", "2005-07-01"  # full member before joining
+    client.force_login(clerk)
+    upload = SimpleUploadedFile("党员.csv", csv_bytes(rows))
+    page = _visible(client.post(reverse("members:import"), {"kind": "members", "file": upload}))
+    assert "第3行" in page and "转正日期不能早于入党日期" in page and citation("R-MB-03") in page
+    assert not RULE_ID.search(page)
+    result = import_members(
+        file=SimpleUploadedFile("党员.csv", csv_bytes(rows)), file_format="csv", user=clerk
+    )
+    assert not any(RULE_ID.search(reason) for _line, reason in result.errors)  # what a job's page keeps too
+
+
+def test_a_job_that_fails_on_a_refusal_reads_as_its_regulation_R_SV_07():
+    text = error_text(DomainError("节假日数据包尚未包含2030年的安排（R-SV-07）。", rule="R-SV-07"))
+    assert citation("R-SV-07") in text and not RULE_ID.search(text)
+
+
+@pytest.mark.django_db
+def test_the_admins_holiday_notice_import_refusal_reads_as_its_regulation_R_SV_07(client, admin_user):
+    client.force_login(admin_user)
+    upload = SimpleUploadedFile("notice.csv", "甲,乙,丙\n2030-01-01,节假日,元旦\n".encode())
+    page = client.post(
+        reverse("admin:core_calendaryear_import_notice"),
+        {"year": "2030", "source": "国办发明电〔2029〕1号", "file": upload},
+    )
+    page = _visible(page)
+    assert "表头应为" in page and citation("R-SV-07") in page
+    assert not RULE_ID.search(page)

@@ -1,4 +1,5 @@
-"""core.operations.run_form: the one way a staff view runs an operation and shows its refusal."""
+"""core.operations.run_form: the one way a staff view runs an operation and shows its refusal — with the
+regulation cited where the refusal names a rule ID (core.rules.cite), whatever template shows the form."""
 
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ from django.test import RequestFactory
 
 from core.exceptions import DomainError
 from core.operations import flash_form_errors, run_form
+from core.rules import RULE_ID, cite
 
 pytestmark = pytest.mark.django_db
 
@@ -54,7 +56,7 @@ def test_a_refusal_naming_a_field_is_shown_beside_that_field_and_writes_nothing(
 
     assert run_form(request, form, _write_then_refuse(refusal), success="会议已登记。") is None
 
-    assert form.errors == {"held_on": ["召开日期不能晚于今天（R-MB-08）。"]}
+    assert form.errors == {"held_on": [cite("召开日期不能晚于今天（R-MB-08）。")]}
     assert not Group.objects.filter(name="写了一半").exists()
     assert _said(request) == []
 
@@ -67,9 +69,20 @@ def test_a_refusal_naming_no_field_of_the_form_is_shown_at_the_top(field):
 
     assert run_form(request, form, _write_then_refuse(refusal), success="会议已登记。") is None
 
-    assert form.non_field_errors() == ["该支部已撤销（R-MB-01）。"]
+    assert form.non_field_errors() == [cite("该支部已撤销（R-MB-01）。")]
     assert not form["held_on"].errors
     assert not Group.objects.filter(name="写了一半").exists()
+
+
+def test_a_refusal_reads_as_the_regulation_not_the_rule_id():
+    request = _post()
+    form = MeetingForm(request.POST)
+    refusal = DomainError("该支部已撤销（R-MB-01）。", rule="R-MB-01", problems=["该支部已撤销（R-MB-01）。"])
+
+    run_form(request, form, _write_then_refuse(refusal), success="会议已登记。")
+
+    (shown,) = form.non_field_errors()
+    assert shown.startswith("该支部已撤销（《") and not RULE_ID.search(shown)
 
 
 def test_every_problem_of_a_refusal_is_shown():
@@ -129,7 +142,7 @@ def test_a_formset_refusal_sits_above_its_rows():
 
     run_form(request, formset, _write_then_refuse(refusal), success="名单已保存。")
 
-    assert formset.non_form_errors() == ["本村人员超过一半（R-CV-08）。"]
+    assert formset.non_form_errors() == [cite("本村人员超过一半（R-CV-08）。")]
 
 
 def test_a_button_on_another_page_shows_each_error_as_a_message_after_its_field_label():
@@ -141,7 +154,7 @@ def test_a_button_on_another_page_shows_each_error_as_a_message_after_its_field_
 
     flash_form_errors(request, form)
 
-    assert _said(request) == ["召开日期：已归档（R-SV-17）。", "金额须大于零。", "请填写收费依据。"]
+    assert _said(request) == [cite("召开日期：已归档（R-SV-17）。"), "金额须大于零。", "请填写收费依据。"]
 
 
 VIEW_MODULES = [

@@ -156,3 +156,15 @@ def test_the_admin_organisation_import_lists_each_bad_row_citing_the_regulation_
     assert "第3行：上级组织：请选择上级组织" in html
     assert "R-MB-01" not in html and cite("（R-MB-01）") in html
     assert not Organization.objects.filter(code__in=["N1", "N2"]).exists()
+
+
+@pytest.mark.parametrize("url", [reverse("admin:core_organization_import"), IMPORT_URL])
+def test_the_admin_import_format_starts_at_xlsx_and_offers_no_blank_choice(client, admin_user, town, url):
+    """The format selector shows XLSX (what Excel saves) and the other format we read, never “---”: a format
+    is required, and a file of another extension makes import-export's script fall back to the first choice."""
+    client.force_login(admin_user)
+    form = client.get(url).context["form"]
+    assert form.fields["format"].choices == [(XLSX, "xlsx"), (CSV, "csv")]
+    html = client.get(url).content.decode()
+    (select,) = re.findall(r'<select name="format".*?</select>', html, flags=re.S)
+    assert "---" not in select and re.search(r'<option value="0" selected>xlsx</option>', select)

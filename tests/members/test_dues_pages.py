@@ -163,6 +163,22 @@ def test_bases_of_a_page_are_saved_all_or_nothing_R_MB_13(client, secretary_a, b
     }  # fmt: skip
 
 
+def test_a_base_below_the_smallest_amount_is_refused_on_the_page_and_in_the_import_citing_the_regulation_R_MB_13(
+    client, secretary_a, branch_a
+):
+    a = factories.make_member(branch_a, name="甲")
+    c = _client(client, secretary_a)
+    url = reverse("members:branch_dues_bases", args=[branch_a.pk]) + "?year=2026"
+    text = c.post(url, _bases_post([(a, "salaried", "0.80", "")])).content.decode()
+    assert "最低交纳额" in text and "《关于中国共产党党费收缴、使用和管理的规定》" in text
+    upload = _xlsx([[a.pk, "甲", "在岗职工", "0", None]])
+    upload.name = "bases.xlsx"
+    text = c.post(reverse("members:branch_dues_import", args=[branch_a.pk]), {"year": "2026", "file": upload})
+    text = text.content.decode()
+    assert "第2行" in text and "最低交纳额" in text
+    assert not DuesBase.objects.exists()
+
+
 def _xlsx(rows):
     return io.BytesIO(write_xlsx(HEADERS, rows))
 

@@ -6,7 +6,9 @@ from decimal import Decimal
 
 import pytest
 
+from core.rules import RULE_ID
 from members.dues import (
+    MINIMUM_AMOUNT,
     arrears_months,
     dues_base_set,
     dues_lapse_handle,
@@ -18,6 +20,7 @@ from members.dues import (
     six_months_unpaid,
     six_months_unpaid_members,
     standard_monthly_amount,
+    unpaid_months,
     with_arrears,
 )
 from members.exceptions import MemberError
@@ -32,7 +35,7 @@ D = Decimal
     ("category", "base", "amount", "rate"),
     [
         # salaried: the band of the WHOLE base applies to the whole base
-        (C.SALARIED, "0", "0.00", "0.005"),
+        (C.SALARIED, "39", "0.20", "0.005"),  # 0.195 → 0.20: the smallest amount the regulation names
         (C.SALARIED, "2999.99", "15.00", "0.005"),
         (C.SALARIED, "3000", "15.00", "0.005"),
         (C.SALARIED, "3000.01", "30.00", "0.01"),
@@ -87,6 +90,28 @@ def test_a_banded_category_needs_a_base_and_refuses_a_negative_one_R_MB_13():
             standard_monthly_amount(C.SALARIED, base=base)
     with pytest.raises(MemberError):
         standard_monthly_amount("nonsense", base=D("1"))
+
+
+@pytest.mark.parametrize(
+    ("category", "base"),
+    [
+        (C.SALARIED, "0"),
+        (C.SALARIED, "0.99"),
+        (C.SALARIED, "38.99"),
+        (C.SELF_EMPLOYED, "10"),
+        (C.RETIRED, "20"),
+    ],
+)
+def test_a_base_whose_amount_is_below_twenty_fen_is_refused_citing_the_regulation_R_MB_13(category, base):
+    """0.20 is the smallest amount the regulation names; below it (0.00 under 1 yuan at 0.5 %) the base is
+    refused, in words that cite the regulation, not the rule ID — paying less or nothing is a reduction."""
+    assert MINIMUM_AMOUNT == D("0.20")
+    with pytest.raises(MemberError) as refused:
+        standard_monthly_amount(category, base=D(base))
+    message = str(refused.value)
+    assert "《关于中国共产党党费收缴、使用和管理的规定》" in message and "0.20元" in message
+    assert not RULE_ID.search(message)
+    assert (refused.value.rule, refused.value.field) == ("R-MB-13", "base")
 
 
 pytestmark_db = pytest.mark.django_db
@@ -380,3 +405,15 @@ def test_arrears_in_money_in_sql_equal_the_months_owed_at_their_amounts_one_by_o
             assert summary.monthly == month_due(m, day), (m, day)
             assert summary.unpaid == unpaid_months(m, day), (m, day)
             assert summary.six_months == six_months_unpaid(m, day), (m, day)
+
+
+@pytest.mark.django_db
+def test_no_month_is_owed_at_nothing_so_the_count_and_the_list_of_months_owed_agree_R_MB_07_R_MB_13(member):
+    """A base of under 1 yuan once gave an amount of 0.00: its months counted in arrears_count but unpaid_months
+    left them out. Such a base is refused; what the member owes is the record's amount, listed and counted alike."""
+    with pytest.raises(MemberError, match="最低交纳额"):
+        _base(member, 2026, "0.50")
+    on = date(2026, 7, 10)
+    row = with_arrears(Member.objects.filter(pk=member.pk), on).get()
+    assert row.arrears_count == len(unpaid_months(member, on)) == 6
+    assert row.arrears_amount == sum(month_due(member, m).amount for m in unpaid_months(member, on))

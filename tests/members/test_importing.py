@@ -8,9 +8,11 @@ import pytest
 import tablib
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import override_settings
+from django.utils import timezone
 
 from core.idnumbers import make_id_number
 from core.models import Organization
+from core.rules import citation
 from members.importing import export_members, import_members, import_organizations
 from members.models import Member, MemberStatusEvent
 from tests import factories
@@ -189,7 +191,7 @@ def test_organisations_import_builds_the_tree_R_MB_01(town, clerk):
     data.append(["BAD", "错误小组", "党小组", "村（社区）", "中共某某镇委员会"])
     upload = SimpleUploadedFile("o.csv", data.export("csv").encode())
     result = import_organizations(file=upload, file_format="csv", user=clerk)
-    assert [n for n, _ in result.errors] == [4] and "R-MB-01" in result.errors[0][1]
+    assert [n for n, _ in result.errors] == [4] and citation("R-MB-01") in result.errors[0][1]
     assert not Organization.objects.filter(code="N1").exists()
     data.pop()
     ok = import_organizations(
@@ -204,7 +206,7 @@ def test_an_imported_member_has_the_history_row_and_status_event_simple_history_
     """The new members, their history rows and status events are written with COPY (issue 21): the history
     row is the member's columns as simple-history copies them (created “+”, by the importing user, no reason,
     at the time the record was made); the status event is R-MB-02's first one, effective on the joining day
-    or, without one, on the day the record was made."""
+    or, without one, on the local day the record was made."""
     rows = [_row("张伟", date(1980, 5, 1), 11), _row("李娜", date(1990, 2, 3), 12, 入党日期="", 转正日期="")]
     result = _import(_file(rows), clerk)
     assert result.errors == [] and result.created == 2
@@ -220,7 +222,7 @@ def test_an_imported_member_has_the_history_row_and_status_event_simple_history_
         assert history.history_date == member.created_at
         (event,) = MemberStatusEvent.objects.filter(member=member)
         assert (event.action, event.from_state, event.to_state, event.by) == ("create", "", "full", clerk)
-        assert event.effective_on == (member.joined_on or member.created_at.date())
+        assert event.effective_on == (member.joined_on or timezone.localdate(member.created_at))
         assert event.note == "批量导入建立党员档案" and event.at == member.created_at
     assert Member.objects.get(name="李娜").joined_on is None
     assert Member.objects.get(name="张伟").joined_on == date(2005, 7, 1)
@@ -247,3 +249,15 @@ def test_import_asks_a_bounded_number_of_queries_whatever_the_rows(
     with django_assert_max_num_queries(12):
         again = _import(_file(members, headers=headers), clerk)
     assert again.skipped == rows and Member.history.count() == rows
+
+
+def test_a_member_records_dues_below_twenty_fen_are_refused_citing_the_regulation_R_MB_13(branch_a, clerk):
+    """The record's amount is charged while no base is set: like a base, never below the smallest amount the
+    regulation names, so no month is owed at 0.00 (counted in arrears but not listed as unpaid)."""
+    headers = [*HEADERS, "每月应交党费（元）"]
+    rows = [_row("张伟", date(1980, 5, 1), 11, **{"每月应交党费（元）": "0"})]
+    result = _import(_file(rows, headers=headers), clerk)
+    assert result.created == 0 and result.errors and result.errors[0][0] == 2
+    assert "最低交纳额0.20元" in result.errors[0][1] and "R-MB-13" not in result.errors[0][1]
+    rows = [_row("张伟", date(1980, 5, 1), 11, **{"每月应交党费（元）": "0.20"})]
+    assert _import(_file(rows, headers=headers), clerk).created == 1
