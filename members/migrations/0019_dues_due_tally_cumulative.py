@@ -32,8 +32,8 @@ _0014 = importlib.import_module("members.migrations.0014_dues_due_tally")
 # base or following one: there the year's amount, else last year's; from a reduction's month the reduced amount,
 # and an exempted month (reduced to 0) is not owed. So each member has a step at the joining month (only when
 # every year is recomputed: a base does not move it), and for each month of a year with a base or after one a
-# step up to its real figure and back down the month after (the steps of consecutive equal months cancel in the
-# sums).
+# difference from the member record's figure: a step up to the real figure and back down the month after (the
+# steps of consecutive equal months cancel in the sums).
 _SIDE = """
     mem{i} AS (
         SELECT m0.id, m0.organization_id, m0.monthly_dues,
@@ -51,32 +51,35 @@ _SIDE = """
         WHERE make_date(ys.y, g.mo, 1) >= m.start
     ), diffs{i} AS (
         SELECT x.organization_id, x.month,
-            CASE WHEN c.reduced_from IS NOT NULL AND x.mo >= c.reduced_from AND c.reduced_amount = 0
+            {sign} * CASE WHEN c.reduced_from IS NOT NULL AND x.mo >= c.reduced_from AND c.reduced_amount = 0
                  THEN -1 ELSE 0 END AS months,
-            CASE WHEN c.member_id IS NOT NULL AND c.reduced_from IS NOT NULL AND x.mo >= c.reduced_from
+            {sign} * (CASE WHEN c.member_id IS NOT NULL AND c.reduced_from IS NOT NULL AND x.mo >= c.reduced_from
                       THEN coalesce(c.reduced_amount, 0)
                  WHEN c.member_id IS NOT NULL THEN c.monthly_amount
                  WHEN p.member_id IS NOT NULL THEN p.monthly_amount
-                 ELSE x.monthly_dues END - x.monthly_dues AS amount
+                 ELSE x.monthly_dues END - x.monthly_dues) AS amount
         FROM months{i} x
         LEFT JOIN bas{i} c ON c.member_id = x.id AND c.year = x.y
         LEFT JOIN bas{i} p ON p.member_id = x.id AND p.year = x.y - 1
-    ), steps{i} AS (
-        {start_steps}
-        SELECT organization_id, month, {sign} * months, {sign} * amount FROM diffs{i}
-        UNION ALL
-        SELECT organization_id, (month + interval '1 month')::date, {neg} * months, {neg} * amount
-        FROM diffs{i}
     )"""
-_START_STEPS = "SELECT organization_id, start, {sign}, {sign} * monthly_dues FROM mem{i} UNION ALL"
+_START_STEPS = "SELECT organization_id, start, {sign}, {sign} * monthly_dues FROM mem{i} UNION ALL "
 
-# The steps of every side summed per organisation and month, per organisation and year, and into the sums
-# before each later year up to HORIZON; written in one insert in the order of dues_due_tally_key. The ids of
-# the rows it leaves at zero are kept in ``emptied`` (declared by _trigger) and those rows removed.
+# The differences of every side summed per organisation and month first (few rows), then turned into steps
+# (up at the month, down the month after) with the joining steps; the steps summed per organisation and month,
+# per organisation and year, and into the sums before each later year up to HORIZON; written in one insert in
+# the order of dues_due_tally_key. The ids of the rows it leaves at zero are kept in ``emptied`` (declared by
+# _trigger) and those rows removed.
 _WRITE = """
-    , grouped AS (
+    , diffsum AS (
         SELECT organization_id, month, sum(months) AS months, sum(amount) AS amount
-        FROM ({steps}) s(organization_id, month, months, amount)
+        FROM ({diffs}) d(organization_id, month, months, amount)
+        GROUP BY 1, 2 HAVING sum(months) <> 0 OR sum(amount) <> 0
+    ), grouped AS (
+        SELECT organization_id, month, sum(months) AS months, sum(amount) AS amount
+        FROM ({starts}SELECT organization_id, month, months, amount FROM diffsum
+              UNION ALL
+              SELECT organization_id, (month + interval '1 month')::date, -months, -amount FROM diffsum
+        ) s(organization_id, month, months, amount)
         GROUP BY 1, 2 HAVING sum(months) <> 0 OR sum(amount) <> 0
     ), yearly AS (
         SELECT organization_id, extract(year FROM month)::integer AS y, sum(months) AS months,
@@ -112,14 +115,16 @@ def _write(*sides: tuple[str, str, str | None, int]) -> str:
             members=members,
             bases=bases,
             sign=sign,
-            neg=-sign,
             only_years="" if years is None else f"WHERE (b.member_id, v.y) IN ({years})",
-            start_steps="" if years is not None else _START_STEPS.format(i=i, sign=sign),
         )
         for i, (members, bases, years, sign) in enumerate(sides)
     )
-    steps = " UNION ALL ".join(f"SELECT * FROM steps{i}" for i in range(len(sides)))
-    return "WITH" + ctes + _WRITE.format(steps=steps, horizon=HORIZON)
+    diffs = " UNION ALL ".join(f"SELECT * FROM diffs{i}" for i in range(len(sides)))
+    # a change of bases does not move the joining steps
+    starts = "".join(
+        _START_STEPS.format(i=i, sign=sign) for i, (_, _, years, sign) in enumerate(sides) if years is None
+    )
+    return "WITH" + ctes + _WRITE.format(diffs=diffs, starts=starts, horizon=HORIZON)
 
 
 _BASES = "SELECT member_id, year, monthly_amount, reduced_amount, reduced_from FROM {table}"
