@@ -52,7 +52,7 @@ from django.db.models import (
     Value,
     When,
 )
-from django.db.models.functions import Cast, Coalesce, ExtractMonth, Greatest
+from django.db.models.functions import Cast, Coalesce, ExtractMonth
 
 from core.dates import add_months
 from core.numbering import format_number, next_number
@@ -405,28 +405,30 @@ def expected_by_organization(*, first: date, last: date, counts: bool = True) ->
     """The months owed in [first, last] and their money per organisation of the members on the roll (R-MB-07,
     R-MB-13, R-MB-14): ``organization_id``, ``expected_count``, ``expected_amount`` — the sums of
     ``with_due_months``' ``expected_count`` and ``expected_amount`` over the active members, from the steps the
-    database keeps (members.DuesDueTally, migration 0014) without reading a member. [first, last] lies within
-    one year Y: the steps before Y (summed per year) count once for each month of the window, a step of Y up to
-    ``last`` once for each month of the window from it (or from ``first``) to ``last``. ``counts`` False leaves
-    out ``expected_count`` (the arrears need only the money and ``owing_first``)."""
+    database keeps (members.DuesDueTally, migration 0019) without reading a member. [first, last] lies within
+    one year Y: the sum of the steps before Y (one row per organisation) and the steps of Y before ``first``
+    count once for each month of the window, a step of the window once for each month from it to ``last``.
+    After DuesDueTally.HORIZON, the sum before it and the steps from it. ``counts`` False leaves out
+    ``expected_count`` (the arrears need only the money and ``owing_first``)."""
     first, last = first.replace(day=1), last.replace(day=1)
     if first > last:  # nothing owed yet (the window reaches past the last month due)
         rows, last = DuesDueTally.objects.none(), first
     elif first.year != last.year:
         raise ValueError("the months owed are counted within one year")
     else:
-        january = first.replace(month=1)
+        since = date(min(first.year, DuesDueTally.HORIZON), 1, 1)
         rows = DuesDueTally.objects.filter(
-            Q(per_year=True, month__lt=january) | Q(per_year=False, month__gte=january, month__lte=last)
+            Q(cumulative=True, month=since) | Q(cumulative=False, month__gte=since, month__lte=last)
         )
+    before_window = Q(cumulative=True) | Q(month__lt=first)
     covered = Case(
-        When(per_year=True, then=Value(last.month - first.month + 1)),
-        default=Value(last.month + 1) - Greatest(ExtractMonth("month"), Value(first.month)),
+        When(before_window, then=Value(last.month - first.month + 1)),
+        default=Value(last.month + 1) - ExtractMonth("month"),
         output_field=IntegerField(),
     )
     figures: dict[str, Any] = {
         "expected_amount": Sum(ExpressionWrapper(F("amount") * covered, output_field=MONEY)),
-        "owing_first": Sum("months", filter=Q(per_year=True) | Q(month__lte=first)),
+        "owing_first": Sum("months", filter=before_window | Q(month=first)),
     }
     if counts:
         figures["expected_count"] = Sum(F("months") * covered, output_field=IntegerField())

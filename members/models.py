@@ -756,12 +756,17 @@ class DuesDueTally(models.Model):
     each month and ``amount`` more yuan (negative to go down). The figure of a window of months is the sum over
     the rows up to its last month of the step times the months of the window it covers
     (``members.dues.expected_by_organization``). So that a window does not read every step since the oldest
-    joining date, each organisation's steps are also summed per year (``per_year``, ``month`` its January): a
-    window within year Y reads the yearly sums before Y and the monthly steps of Y. Kept by the triggers on Member and DuesBase (migration 0014) in
-    the statement that writes them, whoever writes them: each subtracts the steps of the members it touches as
-    they were and adds them as they are, from the same rule as ``members.dues.with_due_months`` — from the
-    joining month, active members only, the year's amount, else last year's, else the member record's, a
-    reduction from its month and an exemption (0) not owed."""
+    joining date, each organisation also has the sum of all its steps before each year (``cumulative``,
+    ``month`` its January) — the months owed and their money in the December before — up to ``HORIZON``: a
+    window within year Y reads one such row per organisation and the monthly steps of Y, however long the
+    history. Kept by the triggers on Member and DuesBase (migration 0019) in the statement that writes them,
+    whoever writes them: each subtracts the steps of the members it touches as they were and adds them as they
+    are, in one insert in key order, from the same rule as ``members.dues.with_due_months`` — from the joining
+    month, active members only, the year's amount, else last year's, else the member record's, a reduction
+    from its month and an exemption (0) not owed. A step of year y is added to the sums before every year from
+    y + 1 to ``HORIZON``; a row that comes to zero is removed (a missing row is zero)."""
+
+    HORIZON = 2100  # the last year with a sum before it (migration 0019); later windows add the steps from it
 
     organization = models.ForeignKey(
         Organization,
@@ -771,7 +776,7 @@ class DuesDueTally(models.Model):
         db_index=False,  # dues_due_tally_key leads with it
         related_name="+",
     )
-    per_year = models.BooleanField("全年合计", default=False)
+    cumulative = models.BooleanField("此前累计", default=False)
     month = models.DateField("起始月份")
     months = models.IntegerField("每月应交月数变化")
     amount = models.DecimalField("每月应交金额变化（元）", max_digits=14, decimal_places=2)
@@ -780,13 +785,13 @@ class DuesDueTally(models.Model):
         verbose_name = "党费按月应交统计（派生）"
         verbose_name_plural = verbose_name
         constraints = [
-            models.UniqueConstraint(fields=["organization", "per_year", "month"], name="dues_due_tally_key")
+            models.UniqueConstraint(fields=["organization", "cumulative", "month"], name="dues_due_tally_key")
         ]
-        # A window of months reads the yearly sums before its year and the steps of its year, of every
-        # organisation: from this index alone (members.dues.expected_by_organization).
+        # A window of months reads the sums before its year and the steps of its year, of every organisation:
+        # from this index alone (members.dues.expected_by_organization).
         indexes = [
             models.Index(
-                fields=["per_year", "month"],
+                fields=["cumulative", "month"],
                 include=["organization", "months", "amount"],
                 name="dues_due_tally_month",
             )

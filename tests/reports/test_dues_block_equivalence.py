@@ -1,7 +1,7 @@
 """The statistics' dues block (党费收缴, R-MB-07, R-MB-13, R-MB-14) gives exactly the figures of a direct count,
 for every period the page offers and after every kind of write: the 实交 column from the sums the database keeps
 per organisation and month (members.DuesMonthTally, migration 0013), the 应交 column from the steps it keeps per
-organisation and month (members.DuesDueTally, migration 0014), the arrears from the members who may owe
+organisation and month (members.DuesDueTally, migrations 0014 and 0019), the arrears from the members who may owe
 (members.DuesGap) — each compared with with_due_months over every member on the roll, whose arrears are proven
 in tests/members/test_dues_gap.py and test_dues_derived.py."""
 
@@ -311,7 +311,7 @@ def test_a_wrong_expected_step_is_seen_R_MB_07(branch_a):
     first, last = date(2026, 1, 1), date(2026, 3, 1)
     assert kept_expected(first, last) == direct_expected(first, last) == {branch_a.pk: (3, Decimal("6.00"))}
     DuesDueTally.objects.create(
-        organization=branch_a, per_year=False, month=date(2026, 3, 1), months=0, amount=Decimal("1")
+        organization=branch_a, cumulative=False, month=date(2026, 3, 1), months=0, amount=Decimal("1")
     )
     assert kept_expected(first, last) != direct_expected(first, last)
     shown = analysis.dues(org_ids=None, start=first, end=date(2026, 3, 31), today=TODAY)
