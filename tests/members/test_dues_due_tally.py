@@ -21,7 +21,7 @@ from members.status import change_status
 from tests import factories
 from tests.reports.test_dues_block_equivalence import direct_expected, kept_expected
 
-_MIGRATION = importlib.import_module("members.migrations.0019_dues_due_tally_cumulative")
+_MIGRATION = importlib.import_module("members.migrations.0020_dues_due_tally_cumulative")
 HORIZON = DuesDueTally.HORIZON
 # The years whose sums are checked: before the oldest joining date in these tests, through the years of their
 # bases, the years after (no step of their own), and the last ones with a sum.

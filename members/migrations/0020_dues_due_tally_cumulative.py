@@ -244,7 +244,7 @@ FILL = "DO $$ DECLARE emptied bigint[]; BEGIN " + _RECOMPUTE + " END $$; ANALYZE
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("members", "0018_status_event_effective_index"),
+        ("members", "0019_member_status_joined_on_index"),
     ]
 
     operations = [
