@@ -7,7 +7,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("members", "0019_member_status_joined_on_index"),
+        ("members", "0020_dues_due_tally_cumulative"),
     ]
 
     operations = [
