@@ -152,12 +152,12 @@ class RelatedChoicesListFilter(ChoicesFieldListFilter):
         relation, _, remote_path = self.field_path.partition(LOOKUP_SEP)
         foreign_key = queryset.model._meta.get_field(relation)
         if not isinstance(foreign_key, ForeignKey) or foreign_key.null or LOOKUP_SEP in remote_path:
-            return super().queryset(request, queryset)  # a row without a related row: the join decides
+            return super().queryset(request, queryset)  # a nullable key or a longer path: Django's join
         prefix = relation + LOOKUP_SEP
         remote = {name.removeprefix(prefix): value for name, value in self.used_parameters.items()}
         target = foreign_key.target_field.attname
         try:
-            related = foreign_key.related_model._default_manager.filter(
+            related = foreign_key.related_model._base_manager.filter(  # as the join: no manager's filter
                 build_q_object_from_lookup_parameters(remote)
             )
             ids = list(related.order_by(target).values_list(target, flat=True))
