@@ -19,7 +19,7 @@ from simple_history.template_utils import HistoricalRecordContextHelper
 from core.access import is_admin, sees_full_id_numbers
 from core.admin_scope import ReadOnlyAdmin, ReadOnlyInline, ScopedModelAdmin
 from core.audit import id_number_for_display, log_id_number_views
-from core.changelist import IndexedYearsChangeList
+from core.changelist import IndexedYearsChangeList, RelatedChoicesListFilter
 from core.dates import local_today
 from core.exports import AdminCSV, AdminXLSX, ChineseExportForm, attachment, export_names, write_template_xlsx
 from core.idnumbers import mask_id_number, mask_phone
@@ -295,7 +295,13 @@ class MemberAdmin(ImportExportAdmin):
     import_template_name = "admin/members/member/import.html"
     search_fields = ["name", "name_initials", "=id_number", "^phone"]  # searched by get_search_results
     search_help_text = "姓名、拼音首字母、身份证号或电话的一部分"
-    list_filter = ["status", "gender", "education", "is_reserve_cadre", "organization__category"]
+    list_filter = [
+        "status",
+        "gender",
+        "education",
+        "is_reserve_cadre",
+        ("organization__category", RelatedChoicesListFilter),  # by organization_id (core.changelist)
+    ]
     list_select_related = ["organization"]  # the columns shown (the party group is not)
     list_per_page = 25  # as the staff list: half the rendering of 50 rows (issue 9)
     autocomplete_fields = ["organization", "party_group"]

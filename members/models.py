@@ -132,6 +132,16 @@ class Member(models.Model):
             models.Index(
                 fields=["status", "joined_on"], include=["organization"], name="member_status_joined_on"
             ),
+            # … filtered by 后备干部 (one member in a hundred): the count, the first page in its order, the first and
+            # last date and the years, each from a small index of those members alone (issue 21).
+            models.Index(
+                fields=["organization", "name"],
+                condition=Q(is_reserve_cadre=True),
+                name="member_reserve_org_name",
+            ),
+            models.Index(
+                fields=["joined_on"], condition=Q(is_reserve_cadre=True), name="member_reserve_joined_on"
+            ),
             # The days of one month of births or full membership on the roll (members.analysis.composition:
             # the edge month of an age band, beside the monthly tallies).
             models.Index(

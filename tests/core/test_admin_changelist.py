@@ -100,6 +100,8 @@ def test_years_after_any_other_aggregate_are_djangos(members, aggregates):
         {"status__exact": "full"},
         {"status__exact": "full", "joined_on__year": "1950"},
         {"status__exact": "full", "organization__category__exact": "village"},  # only a member with no date
+        {"organization__category__exact": "enterprise"},
+        {"is_reserve_cadre__exact": "1"},
         {"status__exact": "deceased"},  # nobody
     ],
 )
@@ -137,3 +139,53 @@ def test_row_links_carry_the_filters_as_django_would_add_them(client, admin_user
         expected = add_preserved_filters({"preserved_filters": preserved, "opts": Member._meta}, change_url)
         assert changelist.url_for_result(member) == expected
         assert f'href="{expected.replace("&", "&amp;")}"' in html
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        {"organization__category__exact": "enterprise"},
+        {"organization__category__exact": "village", "status__exact": "probationary"},
+        {"organization__category__exact": "other"},  # organisations without members
+        {"organization__category__exact": "nonsense"},  # no organisation
+        {"organization__category__isnull": "True"},
+        {"organization__category__exact": "village", "q": "测试"},
+    ],
+)
+def test_the_category_filter_lists_the_members_django_lists(client, admin_user, members, query):
+    """By the organisations' ids (RelatedChoicesListFilter): the rows, their order and count of Django's join."""
+    factories.make_member(factories.make_branch("南村党支部", code="SOUTH"), joined_on=date(2001, 5, 1))
+    client.force_login(admin_user)
+    with CaptureQueriesContext(connection) as queries:
+        changelist = client.get(reverse("admin:members_member_changelist"), query).context["cl"]
+    lookups = {name.removesuffix("__exact"): value for name, value in query.items() if name != "q"}
+    lookups = {
+        name: value == "True" if name.endswith("__isnull") else value for name, value in lookups.items()
+    }
+    expected = Member.objects.filter(**lookups)
+    if "q" in query:
+        expected = expected.filter(name__contains=query["q"])
+    assert changelist.result_count == expected.count()
+    assert list(changelist.result_list) == list(expected.order_by("organization_id", "name", "-pk")[:25])
+    counts = [
+        q["sql"]
+        for q in queries.captured_queries
+        if 'SELECT COUNT(*) AS "__count" FROM "members_member"' in q["sql"]
+    ]
+    assert counts or not expected.exists()  # no organisation of the category: nothing to count
+    assert all('JOIN "members_organization"' not in sql for sql in counts)
+
+
+def test_the_category_filter_shows_its_choices_as_django_does(client, admin_user, members):
+    client.force_login(admin_user)
+    response = client.get(
+        reverse("admin:members_member_changelist"), {"organization__category__exact": "enterprise"}
+    )
+    html = response.content.decode()
+    for value, label in Organization.Category.choices:
+        assert f"?organization__category__exact={value}" in html
+        assert label in html
+    spec = next(s for s in response.context["cl"].filter_specs if s.field_path == "organization__category")
+    assert [c["selected"] for c in spec.choices(response.context["cl"])] == [
+        value == "enterprise" for value in [None, *Organization.Category.values]
+    ]
