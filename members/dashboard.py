@@ -28,12 +28,14 @@ SECTION = "党员管理"
 
 def member_items(user) -> list[DashboardItem]:
     today = local_today()
+    # Compiled once per day and scope (core.sqlreuse), run on every request.
     counts = side_by_side(
-        {
+        lambda: {
             "floating": _floating_counts(user, today),
             "six_months": _six_months_count(user, today),
             "letters": _letters_count(user, today),
-        }
+        },
+        reuse=("members.dashboard.member_items", today, scoped_organization_ids(user)),
     )
     return [
         *_meeting_items(user, today),
