@@ -53,7 +53,9 @@ def branches_missing(user, kind: str, today=None) -> list[int]:
 
 def _missing(user, today) -> dict[str, set[int]]:
     branches = scope_queryset(Organization.objects.branches().filter(is_active=True), user, "pk")
-    return branches_missing_by_kind(branches=branches, on=today)
+    return branches_missing_by_kind(
+        branches=branches, on=today, reuse=("members.dashboard", scoped_organization_ids(user))
+    )
 
 
 def _meeting_items(user, today) -> list[DashboardItem]:
