@@ -22,6 +22,7 @@ from __future__ import annotations
 import calendar
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
@@ -66,12 +67,22 @@ _lock = threading.Lock()
 _generation = 0
 
 
+_listeners: list[Callable[[], None]] = []
+
+
+def on_calendar_invalidated(listener: Callable[[], None]) -> None:
+    """Call ``listener`` whenever the cached calendar is forgotten (core.sqlreuse empties its store)."""
+    _listeners.append(listener)
+
+
 def invalidate_calendar_cache() -> None:
     """Forget cached years; called whenever a calendar row changes."""
     global _generation
     with _lock:
         _cache.clear()
         _generation += 1
+    for listener in _listeners:
+        listener()
 
 
 def calendar_generation() -> int:

@@ -81,6 +81,7 @@ def clear(**_kwargs) -> None:
 
 
 setting_changed.connect(clear, dispatch_uid="core.sqlreuse.clear")
+dates.on_calendar_invalidated(clear)
 
 
 def size() -> int:
