@@ -72,6 +72,7 @@ class _Entry:
 _store: OrderedDict[Hashable, _Entry] = OrderedDict()
 _lock = threading.Lock()
 _generation = dates.calendar_generation()
+_counts = {"hits": 0, "misses": 0}
 
 
 def clear(**_kwargs) -> None:
@@ -86,6 +87,11 @@ dates.on_calendar_invalidated(clear)
 
 def size() -> int:
     return len(_store)
+
+
+def stats() -> dict[str, int]:
+    """Hits and misses since the process started, and the entries stored now."""
+    return {**_counts, "entries": len(_store)}
 
 
 def reuse(key: Hashable, build: Callable[[], Statement]) -> Statement:
@@ -108,6 +114,7 @@ def reuse(key: Hashable, build: Callable[[], Statement]) -> Statement:
             entry = None
         if entry is not None:
             _store.move_to_end(key)
+        _counts["hits" if entry is not None else "misses"] += 1
     if entry is not None:
         if getattr(settings, "SQL_REUSE_CHECK", False):
             fresh = build()
