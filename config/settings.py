@@ -219,6 +219,11 @@ ANONYMOUS_MAX_BODY_BYTES = env_int("ANONYMOUS_MAX_BODY_BYTES", 64 * 1024)
 FLOATING_CONTACT_WARNING_DAYS = env_int("FLOATING_CONTACT_WARNING_DAYS", 90)
 FLOATING_LOST_CONTACT_DAYS = env_int("FLOATING_LOST_CONTACT_DAYS", 180)
 
+# Compiled SQL of the statistics and the 工作台 is reused within a process (core.sqlreuse; never results).
+# SQL_REUSE_CHECK (on under tests, tests/conftest.py) rebuilds it on every reuse and fails if it differs.
+SQL_REUSE = env_bool("SQL_REUSE", default=True)
+SQL_REUSE_CHECK = env_bool("SQL_REUSE_CHECK", default=False)
+
 IMPORT_EXPORT_SKIP_ADMIN_LOG = False
 IMPORT_EXPORT_ESCAPE_FORMULAE_ON_EXPORT = True
 

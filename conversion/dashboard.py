@@ -70,14 +70,19 @@ def dashboard_counts(today=None) -> dict[str, int]:
     """The cases each list's ``?flag=`` shows, counted side by side in one query: each count FILTERed by the
     condition its queryset method filters with (conversion/models.py)."""
     today = today or local_today()
-    conditions = {
-        "referral": awaiting_committee_condition(),
-        "review_due": review_due_condition(),  # over ``with_marks()``, as ``review_due`` reads it
-        "transition_ending": transition_ending_condition(today),
-        "overdue": overdue_tasks_condition(today),
-    }
-    cases = ConversionCase.objects.with_marks()
-    return side_by_side({"cases": (cases, {flag: Count("pk", filter=q) for flag, q in conditions.items()})})
+
+    def parts() -> dict:
+        conditions = {
+            "referral": awaiting_committee_condition(),
+            "review_due": review_due_condition(),  # over ``with_marks()``, as ``review_due`` reads it
+            "transition_ending": transition_ending_condition(today),
+            "overdue": overdue_tasks_condition(today),
+        }
+        cases = ConversionCase.objects.with_marks()
+        return {"cases": (cases, {flag: Count("pk", filter=q) for flag, q in conditions.items()})}
+
+    # Compiled once a day (core.sqlreuse), run on every request.
+    return side_by_side(parts, reuse=("conversion.dashboard.dashboard_counts", today))
 
 
 def timeline_events(member, user) -> list[TimelineEvent]:

@@ -22,6 +22,7 @@ from __future__ import annotations
 import calendar
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
@@ -61,12 +62,40 @@ class _Year:
 
 _cache: dict[int, tuple[float, _Year]] = {}
 _lock = threading.Lock()
+# Counts every change of what this process knows of the calendar: each invalidation and each year (re)loaded
+# into ``_cache``. What was built from the calendar (core.sqlreuse) is kept for one generation only.
+_generation = 0
+
+
+_listeners: list[Callable[[], None]] = []
+
+
+def on_calendar_invalidated(listener: Callable[[], None]) -> None:
+    """Call ``listener`` whenever the cached calendar is forgotten (core.sqlreuse empties its store)."""
+    _listeners.append(listener)
 
 
 def invalidate_calendar_cache() -> None:
     """Forget cached years; called whenever a calendar row changes."""
+    global _generation
     with _lock:
         _cache.clear()
+        _generation += 1
+    for listener in _listeners:
+        listener()
+
+
+def calendar_generation() -> int:
+    """Which state of the calendar cache this is: it changes whenever the cache is emptied or a year is loaded."""
+    return _generation
+
+
+def calendar_fresh_until() -> float:
+    """The ``time.monotonic()`` moment the oldest cached year expires (``_CACHE_SECONDS`` from now if none is
+    cached): what was read from the cache now is no staler than the cache until then."""
+    with _lock:
+        loaded = [at for at, _ in _cache.values()]
+    return min(loaded, default=time.monotonic()) + _CACHE_SECONDS
 
 
 def _year(year: int) -> _Year:
@@ -84,8 +113,10 @@ def _year(year: int) -> _Year:
         for day, kind in CalendarDay.objects.filter(date__year=year).values_list("date", "kind"):
             (holidays if kind == CalendarDay.Kind.HOLIDAY else workdays).add(day)
     entry = _Year(loaded, frozenset(holidays), frozenset(workdays))
+    global _generation
     with _lock:
         _cache[year] = (now, entry)
+        _generation += 1
     return entry
 
 

@@ -25,8 +25,10 @@ from django.db.models import (
     When,
 )
 
+from core.counting import side_by_side
 from core.dates import local_today, month_bounds, quarter_bounds
 from core.models import Organization
+from core.sqlreuse import reused_rows
 from members.dues import OrganizationArrears, arrears_from, arrears_parts, period_due_range
 from members.meetings import MEETING_EVERY_MONTHS
 from members.models import (
@@ -106,6 +108,13 @@ def branches(org_ids: OrgIds) -> QuerySet:
     )
 
 
+def branch_names(org_ids: OrgIds) -> list[tuple[int, str]]:
+    """(pk, name) of ``branches``, in their order; the statement compiled once per scope (core.sqlreuse)."""
+    return reused_rows(
+        ("members.analysis.branch_names", org_ids), lambda: branches(org_ids).values_list("pk", "name")
+    )
+
+
 # --- composition ----------------------------------------------------------------------------------------
 
 
@@ -174,7 +183,7 @@ def _composition_from_rows(org_ids: OrgIds, on: date) -> Composition:
     row = {key: sum(r[key] for r in per_organization.values()) for key in counts}
     by_branch = [
         (name, per_organization[pk]["total"] if pk in per_organization else 0)
-        for pk, name in branches(org_ids).values_list("pk", "name")
+        for pk, name in branch_names(org_ids)
     ]
     ethnicity = list(
         roll(org_ids).values_list("ethnicity").annotate(n=Count("pk")).order_by("-n", "ethnicity")
@@ -218,7 +227,7 @@ def _composition_from_tallies(on: date) -> Composition:
             key = f"gender_{value}" if dimension == "gender" else f"edu_{value}" if value else "edu_none"
             if key in row:  # (a value outside the choices is counted in no column, as over the members)
                 row[key] += n
-    by_branch = [(name, per_organization.get(pk, 0)) for pk, name in branches(None).values_list("pk", "name")]
+    by_branch = [(name, per_organization.get(pk, 0)) for pk, name in branch_names(None)]
 
     # Edges: ("birth", day) for the age bands over the roll, ("full", day) for party age over full members.
     def edges(bands) -> list[date]:
@@ -412,7 +421,18 @@ class Floating:
 
 
 def floating(*, org_ids: OrgIds, on: date) -> Floating:
-    """R-MB-06: floating members away on ``on`` (not yet returned) and those flagged as lost contact."""
+    """R-MB-06: floating members away on ``on`` (not yet returned) and those flagged as lost contact: one
+    aggregate row (``core.counting.side_by_side``, compiled once per scope and day)."""
+    return Floating(
+        **side_by_side(
+            lambda: {"floating": _floating_figures(org_ids, on)},
+            reuse=("members.analysis.floating", org_ids, on),
+        )
+    )
+
+
+def _floating_figures(org_ids: OrgIds, on: date) -> tuple[QuerySet, dict]:
+    """The floating members in scope and the aggregates of ``floating`` over them."""
     away = Q(flowed_out_on__lte=on) & (Q(returned_on__isnull=True) | Q(returned_on__gt=on))
     # One row per floating member: holding a valid certificate is membership of the set of their holders (a
     # hashed subplan), not a join counted DISTINCT (issue 21).
@@ -421,13 +441,12 @@ def floating(*, org_ids: OrgIds, on: date) -> Floating:
             issued_on__lte=on, valid_until__gte=on, revoked_on__isnull=True
         ).values("floating_id")
     )
-    row = scoped(FloatingMember.objects.all(), org_ids, "member__organization").aggregate(
-        out=Count("pk", filter=away & Q(direction=FloatingMember.Direction.OUT)),
-        came_in=Count("pk", filter=away & Q(direction=FloatingMember.Direction.IN)),
-        lost_contact=Count("pk", filter=away & Q(lost_contact_since__lte=on)),
-        certificates_valid=Count("pk", filter=away & valid),
-    )
-    return Floating(**row)
+    return scoped(FloatingMember.objects.all(), org_ids, "member__organization"), {
+        "out": Count("pk", filter=away & Q(direction=FloatingMember.Direction.OUT)),
+        "came_in": Count("pk", filter=away & Q(direction=FloatingMember.Direction.IN)),
+        "lost_contact": Count("pk", filter=away & Q(lost_contact_since__lte=on)),
+        "certificates_valid": Count("pk", filter=away & valid),
+    }
 
 
 # --- meetings (三会一课, R-MB-08) ---------------------------------------------------------------------------
@@ -474,10 +493,13 @@ def meetings(*, org_ids: OrgIds, start: date, end: date) -> list[BranchMeetings]
     that cuts a month is counted from the meetings themselves.
     """
     months = (end.year - start.year) * 12 + end.month - start.month + 1
-    branch_rows = list(
-        branches(org_ids)
-        .annotate(groups=Count("children", filter=Q(children__kind=Organization.Kind.PARTY_GROUP)))
-        .values_list("pk", "name", "groups")
+    branch_rows = reused_rows(
+        ("members.analysis.meetings.branches", org_ids),
+        lambda: (
+            branches(org_ids)
+            .annotate(groups=Count("children", filter=Q(children__kind=Organization.Kind.PARTY_GROUP)))
+            .values_list("pk", "name", "groups")
+        ),
     )
     whole_months = start.day == 1 and end == month_bounds(end.year, end.month)[1]
     held, attendance = _meetings_from_tallies(start, end) if whole_months else _meetings_from_rows(start, end)
@@ -510,12 +532,15 @@ def _meetings_from_tallies(start: date, end: date) -> MeetingCounts:
     members.MeetingTally."""
     held: dict[int, dict[str, int]] = {}
     attendance: dict[int, tuple[int, int]] = {}
-    rows = (
-        MeetingTally.objects.filter(month__range=(start.replace(day=1), end))
-        .annotate(branch=_branch_of("organization"))
-        .values_list("branch", "kind")
-        .annotate(n=Sum("held"), present=Sum("present"), attended=Sum("attended"))
-        .order_by()
+    rows = reused_rows(
+        ("members.analysis.meetings.tallies", start, end),
+        lambda: (
+            MeetingTally.objects.filter(month__range=(start.replace(day=1), end))
+            .annotate(branch=_branch_of("organization"))
+            .values_list("branch", "kind")
+            .annotate(n=Sum("held"), present=Sum("present"), attended=Sum("attended"))
+            .order_by()
+        ),
     )
     for branch_id, kind, n, present, attended in rows:
         if n:
@@ -573,17 +598,22 @@ def dues(*, org_ids: OrgIds, start: date, end: date, today: date | None = None) 
     every payment recorded for a month in the period (voluntary extra is on the receipts, not here).
     """
     first, last = period_due_range(start, end, today or local_today())
+
     # Expected, arrears and members in arrears from the tallies the database keeps (members.dues.arrears_parts:
     # the steps of the months owed, members.DuesDueTally, and the months owed and paid, members.DuesPaidPattern),
     # and collected from the payments' sums per organisation and month (members.DuesMonthTally): one query.
-    collected_rows = (
-        scoped(DuesMonthTally.objects.filter(month__range=(start, end)), org_ids)
-        .values("organization_id")
-        .annotate(part=Value(COLLECTED), s=Sum("amount"), n=Value(0))
-        .values_list("organization_id", "part", "s", "n")
-        .order_by()
-    )
-    rows = list(collected_rows.union(*arrears_parts(first=first, last=last, org_ids=org_ids), all=True))
+    def figures() -> QuerySet:
+        collected_rows = (
+            scoped(DuesMonthTally.objects.filter(month__range=(start, end)), org_ids)
+            .values("organization_id")
+            .annotate(part=Value(COLLECTED), s=Sum("amount"), n=Value(0))
+            .values_list("organization_id", "part", "s", "n")
+            .order_by()
+        )
+        return collected_rows.union(*arrears_parts(first=first, last=last, org_ids=org_ids), all=True)
+
+    # Compiled once per scope and period (core.sqlreuse), run every time.
+    rows = reused_rows(("members.analysis.dues", org_ids, start, end, first, last), figures)
     collected = {org_id: amount or Decimal("0") for org_id, part, amount, _ in rows if part == COLLECTED}
     owing = arrears_from(rows)
     none = OrganizationArrears(Decimal("0"), Decimal("0"), 0)
@@ -595,7 +625,7 @@ def dues(*, org_ids: OrgIds, start: date, end: date, today: date | None = None) 
             arrears=owing.get(pk, none).arrears,
             members_in_arrears=owing.get(pk, none).members,
         )
-        for pk, name in branches(org_ids).values_list("pk", "name")
+        for pk, name in branch_names(org_ids)
     ]
 
 

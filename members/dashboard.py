@@ -28,12 +28,14 @@ SECTION = "党员管理"
 
 def member_items(user) -> list[DashboardItem]:
     today = local_today()
+    # Compiled once per day and scope (core.sqlreuse), run on every request.
     counts = side_by_side(
-        {
+        lambda: {
             "floating": _floating_counts(user, today),
             "six_months": _six_months_count(user, today),
             "letters": _letters_count(user, today),
-        }
+        },
+        reuse=("members.dashboard.member_items", today, scoped_organization_ids(user)),
     )
     return [
         *_meeting_items(user, today),
@@ -51,7 +53,9 @@ def branches_missing(user, kind: str, today=None) -> list[int]:
 
 def _missing(user, today) -> dict[str, set[int]]:
     branches = scope_queryset(Organization.objects.branches().filter(is_active=True), user, "pk")
-    return branches_missing_by_kind(branches=branches, on=today)
+    return branches_missing_by_kind(
+        branches=branches, on=today, reuse=("members.dashboard", scoped_organization_ids(user))
+    )
 
 
 def _meeting_items(user, today) -> list[DashboardItem]:

@@ -57,6 +57,7 @@ from django.db.models.functions import Cast, Coalesce, ExtractMonth
 from core.dates import add_months
 from core.numbering import format_number, next_number
 from core.rules import citation
+from core.sqlreuse import reused_rows
 from members.exceptions import MemberError
 from members.models import (
     DuesBase,
@@ -548,10 +549,16 @@ def arrears_by_organization(*, first: date, last: date, org_ids=None) -> dict[in
     """THE figures of the statistics' dues block and the 工作台 (R-MB-07, R-MB-13, R-MB-14): per organisation
     (of ``org_ids``, None for all) the money expected, the arrears and the members in arrears for the months
     [first, last] within one year, in one query from the kept tallies (``arrears_parts``)."""
-    parts = arrears_parts(first=first, last=last, org_ids=org_ids)
-    if not parts:
-        return {}
-    return arrears_from(parts[0].union(*parts[1:], all=True))
+
+    def rows() -> QuerySet:
+        parts = arrears_parts(first=first, last=last, org_ids=org_ids)
+        if not parts:
+            return DuesPaidPattern.objects.none().values_list("organization_id")
+        return parts[0].union(*parts[1:], all=True)
+
+    # Compiled once per window and scope (core.sqlreuse), run every time.
+    scope = None if org_ids is None else frozenset(org_ids)
+    return arrears_from(reused_rows(("members.dues.arrears_by_organization", first, last, scope), rows))
 
 
 def arrears_totals_in(org_ids, on: date) -> dict:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Hashable, Iterable
 from dataclasses import dataclass
 from datetime import date
 from typing import Literal, cast
@@ -12,6 +12,7 @@ from django.db.models import Count, Q, QuerySet
 
 from core.dates import month_bounds, quarter_bounds, quarter_of
 from core.models import Organization
+from core.sqlreuse import reused_rows
 from members.exceptions import MemberError
 from members.models import Attendance, Meeting, Member
 from members.signals import attendance_recorded
@@ -185,16 +186,28 @@ def missing_meetings(*, organizations: Iterable[Organization], on: date) -> list
     ]
 
 
-def branches_missing_by_kind(*, branches: QuerySet, on: date) -> dict[str, set[int]]:
+def branches_missing_by_kind(
+    *, branches: QuerySet, on: date, reuse: Hashable | None = None
+) -> dict[str, set[int]]:
     """R-MB-08, as ``missing_meetings`` decides it: for each kind of meeting, the ids of the branches (of the
     queryset ``branches``) that have not held it yet in the period containing ``on`` — a group meeting when one
-    of the branch's party groups has not. Over ids: the branches and their party groups in one query."""
+    of the branch's party groups has not. Over ids: the branches and their party groups in one query.
+
+    ``reuse``: a key naming every input of ``branches`` (its scope): the statements are then compiled once per
+    key and day (core.sqlreuse), run every time."""
     kinds = Organization.Kind
-    ids = branches.values("pk")
-    rows = Organization.objects.filter(
-        Q(pk__in=ids, kind__in=[kinds.BRANCH, kinds.GENERAL_BRANCH])
-        | Q(parent_id__in=ids, kind=kinds.PARTY_GROUP, is_active=True)
-    ).values_list("pk", "parent_id", "kind")
+
+    def organizations() -> QuerySet:
+        ids = branches.values("pk")
+        return Organization.objects.filter(
+            Q(pk__in=ids, kind__in=[kinds.BRANCH, kinds.GENERAL_BRANCH])
+            | Q(parent_id__in=ids, kind=kinds.PARTY_GROUP, is_active=True)
+        ).values_list("pk", "parent_id", "kind")
+
+    if reuse is None:
+        rows = list(organizations())
+    else:
+        rows = reused_rows(("members.meetings.branches_missing_by_kind", reuse), organizations)
     groups_by_branch: dict[int, list[int]] = {}
     groups = []
     for pk, parent_id, kind in rows:
@@ -205,12 +218,14 @@ def branches_missing_by_kind(*, branches: QuerySet, on: date) -> dict[str, set[i
     for parent_id, pk in groups:
         groups_by_branch[parent_id].append(pk)
     missing: dict[str, set[int]] = {kind: set() for kind in MEETING_EVERY_MONTHS}
-    for branch_id, _, kind in _missing(groups_by_branch, on):
+    for branch_id, _, kind in _missing(groups_by_branch, on, reuse=reuse is not None):
         missing[kind].add(branch_id)
     return missing
 
 
-def _missing(groups_by_branch: dict[int, list[int]], on: date) -> list[tuple[int, int, str]]:
+def _missing(
+    groups_by_branch: dict[int, list[int]], on: date, *, reuse: bool = False
+) -> list[tuple[int, int, str]]:
     """(branch id, id of the branch or of its party group, kind) of each meeting not held yet in its period
     containing ``on``, for the branches (and their party groups: ``groups_by_branch``) given: the rule of
     ``missing_meetings``, over ids."""
@@ -218,15 +233,18 @@ def _missing(groups_by_branch: dict[int, list[int]], on: date) -> list[tuple[int
         return []
     month_start, _ = month_bounds(on.year, on.month)
     quarter_start, _ = quarter_bounds(on.year, quarter_of(on))
-    org_ids = [*groups_by_branch, *(g for groups in groups_by_branch.values() for g in groups)]
-    held = {
-        (row["organization_id"], row["kind"]): row
-        for row in Meeting.objects.filter(
-            organization_id__in=org_ids, held_on__gte=quarter_start, held_on__lte=on
+    org_ids = sorted([*groups_by_branch, *(g for groups in groups_by_branch.values() for g in groups)])
+
+    def meetings() -> QuerySet:
+        return (
+            Meeting.objects.filter(organization_id__in=org_ids, held_on__gte=quarter_start, held_on__lte=on)
+            .values("organization_id", "kind")
+            .annotate(in_quarter=Count("pk"), in_month=Count("pk", filter=Q(held_on__gte=month_start)))
         )
-        .values("organization_id", "kind")
-        .annotate(in_quarter=Count("pk"), in_month=Count("pk", filter=Q(held_on__gte=month_start)))
-    }
+
+    # With ``reuse``: compiled once per day and set of organisations (core.sqlreuse), run every time.
+    found = reused_rows(("members.meetings.held", on, tuple(org_ids)), meetings) if reuse else meetings()
+    held = {(row["organization_id"], row["kind"]): row for row in found}
 
     def count(org_id: int, kind: str, field: Literal["in_quarter", "in_month"]) -> int:
         row = held.get((org_id, kind))

@@ -14,7 +14,7 @@ from typing import NamedTuple
 from django.db.models import Count, Q, QuerySet
 from django.urls import reverse
 
-from core.access import scope_queryset
+from core.access import scope_queryset, scoped_organization_ids
 from core.counting import side_by_side
 from core.dates import local_today
 from core.registry import DashboardItem
@@ -29,8 +29,13 @@ CANDIDATES, VOTES, APPROVALS = "candidates", "votes", "approvals"
 
 def items(user) -> list[DashboardItem]:
     url = reverse("recruitment:board")
-    found = dashboard_flags(local_today())
-    counts = count_where([(f.label, f.counts, f.condition) for f in found], **scoped(user))
+    today = local_today()
+    found = dashboard_flags(today)
+    # The statement is compiled once per day and scope (core.sqlreuse), run on every request.
+    counts = side_by_side(
+        lambda: _count_parts([(f.label, f.counts, f.condition) for f in found], scoped(user)),
+        reuse=("recruitment.dashboard.items", today, scoped_organization_ids(user)),
+    )
     return [
         DashboardItem(
             section=SECTION, label=f.label, count=counts[f.label], url=f"{url}?flag={KEYS[f.label]}",
@@ -142,12 +147,15 @@ def flags(*, candidates, votes, today) -> list[tuple[str, QuerySet, str]]:
 def count_where(conditions: list[tuple[str, str, Q]], **bases: QuerySet) -> dict[str, int]:
     """For each (key, base, condition): how many rows of ``bases[base]`` meet the condition, in one query
     (``core.counting.side_by_side``: per base one aggregate with a FILTERed count per condition)."""
-    return side_by_side(
-        {
-            name: (base, {key: Count("pk", filter=q) for key, of, q in conditions if of == name})
-            for name, base in bases.items()
-        }
-    )
+    return side_by_side(_count_parts(conditions, bases))
+
+
+def _count_parts(conditions: list[tuple[str, str, Q]], bases: dict[str, QuerySet]) -> dict:
+    """The parts of ``count_where`` for ``side_by_side``."""
+    return {
+        name: (base, {key: Count("pk", filter=q) for key, of, q in conditions if of == name})
+        for name, base in bases.items()
+    }
 
 
 def flagged(key: str, *, user, candidates, today):

@@ -21,6 +21,7 @@ from conversion.ledger import balance_on
 from conversion.models import CommitteeReferral, ConversionCase, DemocraticReview
 from core.dates import day_end, day_start
 from core.profile import rule_profile, rule_profile_versions
+from core.sqlreuse import reused_sql
 from reports.blocks import Block, Scope, Table, period_counting_day
 from reports.periods import Period
 
@@ -68,6 +69,43 @@ def _figures(on, start, end, versions, bands: list[Band]) -> dict[str, int]:
     balance on the counting day looked up for the open cases only, their marks from their enrolment versions
     (``with_marks``) — and the reviews and referrals of the period as scalar subqueries. Written as SQL
     around the ORM's per-case query: the ORM's own aggregate over a grouped subquery cost twice the query."""
+    # Compiled once per day, period and set of rule profile versions (core.sqlreuse), run every time.
+    marks = tuple((v.pk, v.effective_from, v.points_low, v.points_high) for v in versions)
+    sql, params = reused_sql(
+        ("reports.conversion.figures", on, start, end, marks, tuple(bands)),
+        lambda: _figures_sql(on, start, end, versions, bands),
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        row = cursor.fetchone()
+    names = [name for name, _, _ in _counts(on, start, end, bands)] + [
+        "passed",
+        "failed",
+        "raised",
+        "decided",
+    ]
+    return dict(zip(names, row, strict=True))
+
+
+def _counts(on, start, end, bands: list[Band]) -> list[tuple[str, str, list]]:
+    """(name, condition over the per-case rows, its parameters) of each count of ``_figures``."""
+    return [
+        ("open", "is_open", []),
+        ("transition", "returned_on <= %s AND (closed_on IS NULL OR closed_on > %s)", [on, on]),
+        ("opened", "opened_on BETWEEN %s AND %s", [start, end]),
+        ("returned", "returned_on BETWEEN %s AND %s", [start, end]),
+        ("completed", "closed_on BETWEEN %s AND %s AND returned_on IS NOT NULL", [start, end]),
+        *(
+            (f"band_{i}", "is_open AND " + _band_sql(lo, hi)[0], _band_sql(lo, hi)[1])
+            for i, (_, lo, hi) in enumerate(bands)
+        ),
+        ("below", "is_open AND points < mark_low", []),
+        ("at_high", "is_open AND points >= mark_high", []),
+    ]
+
+
+def _figures_sql(on, start, end, versions, bands: list[Band]) -> tuple[str, list]:
+    """The statement of ``_figures``."""
     open_on = Q(opened_on__lte=on) & (Q(returned_on__isnull=True) | Q(returned_on__gt=on))
     per_case = (
         ConversionCase.objects.with_marks(versions)
@@ -81,19 +119,7 @@ def _figures(on, start, end, versions, bands: list[Band]) -> dict[str, int]:
         .order_by()
     )
     inner, inner_params = per_case.query.sql_with_params()
-    counts = [
-        ("open", "is_open", []),
-        ("transition", "returned_on <= %s AND (closed_on IS NULL OR closed_on > %s)", [on, on]),
-        ("opened", "opened_on BETWEEN %s AND %s", [start, end]),
-        ("returned", "returned_on BETWEEN %s AND %s", [start, end]),
-        ("completed", "closed_on BETWEEN %s AND %s AND returned_on IS NOT NULL", [start, end]),
-        *(
-            (f"band_{i}", "is_open AND " + _band_sql(lo, hi)[0], _band_sql(lo, hi)[1])
-            for i, (_, lo, hi) in enumerate(bands)
-        ),
-        ("below", "is_open AND points < mark_low", []),
-        ("at_high", "is_open AND points >= mark_high", []),
-    ]
+    counts = _counts(on, start, end, bands)
     review, referral = DemocraticReview._meta.db_table, CommitteeReferral._meta.db_table
     state = DemocraticReview.State
     # OFFSET 0 keeps the per-case query a subquery, each row computed once: flattened into the outer query,
@@ -109,11 +135,7 @@ def _figures(on, start, end, versions, bands: list[Band]) -> dict[str, int]:
     )
     params = [param for _, _, condition_params in counts for param in condition_params]
     params += [state.PASSED, start, end, state.FAILED, start, end, day_start(start), day_end(end), start, end]
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [*params, *inner_params])
-        row = cursor.fetchone()
-    names = [name for name, _, _ in counts] + ["passed", "failed", "raised", "decided"]
-    return dict(zip(names, row, strict=True))
+    return sql, [*params, *inner_params]
 
 
 def conversion_block(scope: Scope, period: Period) -> Block:

@@ -12,6 +12,7 @@ from datetime import date
 from django.db.models import Avg, Count, DurationField, ExpressionWrapper, F, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
 
+from core.sqlreuse import reused_rows
 from recruitment import dashboard
 from recruitment.models import Candidate, CandidateVote, DevelopmentPlan, Stage, StageChange
 from reports.blocks import Block, Scope, Table, period_counting_day
@@ -35,37 +36,37 @@ def figures(scope: Scope, period: Period, flags: list[dashboard.Flag]) -> dict:
     the ``flags`` (FILTERed counts over the candidates and the resolutions), the stages entered in the period
     and the time spent in the stages left in it (over the period's stage changes). Keyed by (figure, stage
     value or flag label)."""
+    return dashboard.side_by_side(figure_parts(scope, period, flags))
+
+
+def figure_parts(scope: Scope, period: Period, flags: list[dashboard.Flag]) -> dict:
+    """The parts of ``figures`` for ``side_by_side``."""
     stages = (*PIPELINE, *EXITS)
     span = ExpressionWrapper(F("decided_on") - F("since"), output_field=DurationField())
     flag_counts = {
         of: {("flag", f.label): Count("pk", filter=f.condition) for f in flags if f.counts == of}
         for of in (dashboard.CANDIDATES, dashboard.VOTES)
     }
-    return dashboard.side_by_side(
-        {
-            "candidates": (
-                scope.filter(Candidate.objects.all()),
-                {("now", s.value): Count("pk", filter=Q(stage=s)) for s in stages}
-                | flag_counts[dashboard.CANDIDATES],
-            ),
-            "votes": (
-                scope.filter(CandidateVote.objects.all(), "candidate__organization"),
-                flag_counts[dashboard.VOTES],
-            ),
-            "entered": (
-                decisions(scope, period),
-                {
-                    ("entered", s.value): Count("candidate", distinct=True, filter=Q(to_state=s))
-                    for s in stages
-                },
-            ),
-            "left": (
-                stages_left(scope, period),
-                {("days", s.value): Avg(span, filter=Q(from_state=s)) for s in PIPELINE[:-1]}
-                | {("left", s.value): Count("pk", filter=Q(from_state=s)) for s in PIPELINE[:-1]},
-            ),
-        }
-    )
+    return {
+        "candidates": (
+            scope.filter(Candidate.objects.all()),
+            {("now", s.value): Count("pk", filter=Q(stage=s)) for s in stages}
+            | flag_counts[dashboard.CANDIDATES],
+        ),
+        "votes": (
+            scope.filter(CandidateVote.objects.all(), "candidate__organization"),
+            flag_counts[dashboard.VOTES],
+        ),
+        "entered": (
+            decisions(scope, period),
+            {("entered", s.value): Count("candidate", distinct=True, filter=Q(to_state=s)) for s in stages},
+        ),
+        "left": (
+            stages_left(scope, period),
+            {("days", s.value): Avg(span, filter=Q(from_state=s)) for s in PIPELINE[:-1]}
+            | {("left", s.value): Count("pk", filter=Q(from_state=s)) for s in PIPELINE[:-1]},
+        ),
+    }
 
 
 def overdue_flags(on: date) -> list[dashboard.Flag]:
@@ -125,21 +126,31 @@ def time_per_stage_table(figures: dict) -> Table:
 def plan_table(scope: Scope, period: Period) -> Table:
     """R-RC-24: the year's plan per organisation against admissions in the year and in the period."""
     year_start, year_end = date(period.year, 1, 1), date(period.year, 12, 31)
+    # Both statements compiled once per scope and period (core.sqlreuse), run every time.
+    key = (scope.organization_ids, period.year, period.start, period.end)
     plans = dict(
-        scope.filter(DevelopmentPlan.objects.filter(year=period.year)).values_list(
-            "organization__name", "quota"
+        reused_rows(
+            ("reports.recruitment.plans", *key),
+            lambda: scope.filter(DevelopmentPlan.objects.filter(year=period.year)).values_list(
+                "organization__name", "quota"
+            ),
         )
     )
     admitted = {
         name: (in_year, in_period)
-        for name, in_year, in_period in admissions(scope, year_start, year_end)
-        .values_list("candidate__organization__name")
-        .annotate(
-            in_year=Count("pk"),
-            in_period=Count("pk", filter=Q(decided_on__range=(period.start, period.end))),
+        for name, in_year, in_period in reused_rows(
+            ("reports.recruitment.admitted", *key),
+            lambda: (
+                admissions(scope, year_start, year_end)
+                .values_list("candidate__organization__name")
+                .annotate(
+                    in_year=Count("pk"),
+                    in_period=Count("pk", filter=Q(decided_on__range=(period.start, period.end))),
+                )
+                .values_list("candidate__organization__name", "in_year", "in_period")
+                .order_by()
+            ),
         )
-        .values_list("candidate__organization__name", "in_year", "in_period")
-        .order_by()
     }
     rows = []
     for name in sorted(set(plans) | set(admitted)):
@@ -165,7 +176,11 @@ def overdue_table(on: date, flags: list[dashboard.Flag], figures: dict) -> Table
 def recruitment_block(scope: Scope, period: Period) -> Block:
     on = period_counting_day(period)
     flags = overdue_flags(on)
-    found = figures(scope, period, flags)
+    # Compiled once per scope, period and counting day (core.sqlreuse), run every time.
+    found = dashboard.side_by_side(
+        lambda: figure_parts(scope, period, flags),
+        reuse=("reports.recruitment.figures", scope.organization_ids, period.start, period.end, on),
+    )
     return Block(
         tables=[
             funnel_table(found),

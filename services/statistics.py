@@ -14,7 +14,9 @@ from datetime import date
 
 from django.db.models import Count, Q, Sum
 
+from core.counting import side_by_side
 from core.dates import month_bounds, on_local_days, working_day_ordinals
+from core.sqlreuse import reused_rows
 from services.models import (
     AccountabilityCase,
     Complaint,
@@ -89,15 +91,24 @@ def desk_report(*, start: date, end: date) -> DeskReport:
     report.by_kind[-2] = (MatterKind.SUPPLEMENT.label, notice)
     report.by_kind[-1] = (MatterKind.RETURNED.label, returned)
     _count_completed(report)
-    report.overdue_by_staff = list(
-        AccountabilityCase.objects.filter(**on_local_days("opened_at", start, end), matter__isnull=False)
-        .values_list("responsible__username")
-        .annotate(n=Count("pk"))
-        .order_by("-n", "responsible__username")
+    # The statements are compiled once per period (core.sqlreuse), run every time.
+    report.overdue_by_staff = reused_rows(
+        ("services.statistics.overdue_by_staff", start, end),
+        lambda: (
+            AccountabilityCase.objects.filter(**on_local_days("opened_at", start, end), matter__isnull=False)
+            .values_list("responsible__username")
+            .annotate(n=Count("pk"))
+            .order_by("-n", "responsible__username")
+        ),
     )
-    complaints = Complaint.objects.filter(**on_local_days("received_at", start, end)).aggregate(
-        received=Count("pk"),
-        replied=Count("pk", filter=Q(state=Complaint.State.REPLIED)),
+    complaints = side_by_side(
+        lambda: {
+            "complaints": (
+                Complaint.objects.filter(**on_local_days("received_at", start, end)),
+                {"received": Count("pk"), "replied": Count("pk", filter=Q(state=Complaint.State.REPLIED))},
+            )
+        },
+        reuse=("services.statistics.complaints", start, end),
     )
     report.complaints_received = complaints["received"]
     report.complaints_replied = complaints["replied"]
@@ -129,11 +140,14 @@ def _count_completed(report: DeskReport) -> None:
     """Matters completed in the period that had a deadline: how many, how many by their deadline (R-SV-10),
     and the mean working days from the day after the clock started to the completion day (R-SV-07), counted
     by core.dates over each distinct (start, completion day) pair."""
-    spans = list(
-        CompletionTally.objects.filter(day__range=(report.start, report.end))
-        .values_list("clock_started_on", "day")
-        .annotate(n=Sum("completed"), on_time=Sum("on_time"))
-        .filter(n__gt=0)
+    spans = reused_rows(
+        ("services.statistics.completed", report.start, report.end),
+        lambda: (
+            CompletionTally.objects.filter(day__range=(report.start, report.end))
+            .values_list("clock_started_on", "day")
+            .annotate(n=Sum("completed"), on_time=Sum("on_time"))
+            .filter(n__gt=0)
+        ),
     )
     report.completed = sum(n for _, _, n, _ in spans)
     report.on_time = sum(on_time for _, _, _, on_time in spans)

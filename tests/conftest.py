@@ -33,6 +33,18 @@ def _attachments_in_a_temporary_folder(tmp_path_factory):
     override.disable()
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _sql_reuse_checked():
+    """Every reuse of compiled SQL (core.sqlreuse) is rebuilt and compared: the suite proves each key names
+    every input of its build."""
+    from django.test import override_settings
+
+    override = override_settings(SQL_REUSE_CHECK=True)
+    override.enable()
+    yield
+    override.disable()
+
+
 @pytest.fixture(autouse=True)
 def _fresh_calendar_cache():
     # Tests load and roll back calendar years; never let one test see another's cached calendar.
