@@ -92,7 +92,8 @@ def scope_queryset(queryset: QuerySet, user, organization_field: str = "organiza
         return queryset
     if not ids:
         return queryset.none()
-    return queryset.filter(**{f"{organization_field}__in": ids})
+    # sorted: the same scope gives the same SQL parameters however its set was built (core.sqlreuse)
+    return queryset.filter(**{f"{organization_field}__in": sorted(ids)})
 
 
 def get_object_for_user(

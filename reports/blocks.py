@@ -65,7 +65,8 @@ class Scope:
         """``queryset`` limited to this scope; ``organization_field`` is the path to the organisation."""
         if self.organization_ids is None:
             return queryset
-        return queryset.filter(**{f"{organization_field}__in": self.organization_ids})
+        # sorted: the same scope gives the same SQL parameters however its set was built (core.sqlreuse)
+        return queryset.filter(**{f"{organization_field}__in": sorted(self.organization_ids)})
 
 
 def _cited(row: Sequence) -> Sequence:
