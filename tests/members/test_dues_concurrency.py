@@ -108,7 +108,7 @@ def test_payments_bases_and_member_changes_at_the_same_time_keep_the_arrears_exa
 
 @pytest.mark.django_db
 def test_each_paid_pattern_trigger_writes_in_one_statement_and_deletes_only_the_rows_it_emptied():
-    """The members.DuesPaidPattern triggers (migrations 0016, 0021) write the patterns as they were and as they
+    """The members.DuesPaidPattern triggers (migrations 0016, 0022) write the patterns as they were and as they
     are in one insert, in key order, and remove only the rows that insert returned at zero, by id: no other
     pattern is read or locked."""
     with connection.cursor() as cursor:

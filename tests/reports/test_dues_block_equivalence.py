@@ -346,7 +346,7 @@ def kept_arrears(first: date, last: date, org_ids=None) -> dict:
     return {org: figure for org, figure in figures.items() if figure != (Decimal("0"), 0)}
 
 
-_PAID_PATTERN = importlib.import_module("members.migrations.0021_dues_paid_pattern_prune_emptied")
+_PAID_PATTERN = importlib.import_module("members.migrations.0022_dues_paid_pattern_prune_emptied")
 _PATTERN_FIELDS = ("organization_id", "year", "owed_mask", "paid_mask", "reduced_mask", "members", "amount")
 
 

@@ -160,7 +160,7 @@ FILL = "DO $$ DECLARE emptied bigint[]; BEGIN " + _RECOMPUTE + " END $$;"
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("members", "0020_dues_due_tally_cumulative"),
+        ("members", "0021_member_reserve_cadre_indexes"),
     ]
 
     operations = [
