@@ -347,11 +347,21 @@ def kept_arrears(first: date, last: date, org_ids=None) -> dict:
 
 
 _PAID_PATTERN = importlib.import_module("members.migrations.0022_dues_paid_pattern_prune_emptied")
-_PATTERN_FIELDS = ("organization_id", "year", "owed_mask", "paid_mask", "reduced_mask", "members", "amount")
 
 
 def kept_patterns() -> set:
-    return set(DuesPaidPattern.objects.values_list(*_PATTERN_FIELDS, "reduced_amount"))
+    return set(
+        DuesPaidPattern.objects.values_list(
+            "organization_id",
+            "year",
+            "owed_mask",
+            "paid_mask",
+            "reduced_mask",
+            "members",
+            "amount",
+            "reduced_amount",
+        )
+    )
 
 
 def rebuilt_patterns() -> set:
