@@ -822,9 +822,10 @@ class DuesPaidPattern(models.Model):
     sums of their monthly amount (the year's, else last year's, else the member record's) and reduced amount.
     Only members with a month owed and paid in the year have a row: the others pay nothing of what they owe.
     The paid months are mostly a run from January, so the patterns are few whatever the number of members.
-    Kept by the triggers on DuesYear, Member and DuesBase (migration 0016) in the statement that writes them,
-    whoever writes them: each subtracts the touched members as they were and adds them as they are, by the
-    rule of ``members.dues.with_due_months``; read by ``members.dues.arrears_by_organization``."""
+    Kept by the triggers on DuesYear, Member and DuesBase (migrations 0016, 0022) in the statement that writes
+    them, whoever writes them: each subtracts the touched members as they were and adds them as they are, by the
+    rule of ``members.dues.with_due_months``, in one insert in key order, and removes the rows that insert left
+    at zero, by id; read by ``members.dues.arrears_by_organization``."""
 
     organization = models.ForeignKey(
         Organization,

@@ -104,3 +104,29 @@ def test_payments_bases_and_member_changes_at_the_same_time_keep_the_arrears_exa
     for first, last in [(date(2026, 1, 1), date(2026, 12, 1)), (date(2026, 3, 1), date(2026, 5, 1))]:
         assert kept_arrears(first, last) == direct_arrears(first, last)
     assert kept_arrears(date(2026, 1, 1), date(2026, 12, 1)) == {other.pk: (Decimal("16.50"), 1)}
+
+
+@pytest.mark.django_db
+def test_each_paid_pattern_trigger_writes_in_one_statement_and_deletes_only_the_rows_it_emptied():
+    """The members.DuesPaidPattern triggers (migrations 0016, 0022) write the patterns as they were and as they
+    are in one insert, in key order, and remove only the rows that insert returned at zero, by id: no other
+    pattern is read or locked."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT p.proname, p.prosrc FROM pg_trigger t JOIN pg_proc p ON p.oid = t.tgfoid "
+            "WHERE t.tgname LIKE 'members\\_%%\\_dues\\_paid\\_%%' AND NOT t.tgisinternal"
+        )
+        functions = dict(cursor.fetchall())
+    assert len(functions) == 11
+    for name, source in functions.items():
+        if name in ("members_duesyear_dues_paid_truncate", "members_member_dues_paid_truncate"):
+            assert "INSERT" not in source, name
+            assert source.count("DELETE FROM members_duespaidpattern") == 1, name
+            continue
+        assert source.count("INSERT INTO members_duespaidpattern") == 1, name
+        assert "ORDER BY 2, 1, 3, 4, 5" in source, name
+        assert "RETURNING id, members, amount, reduced_amount" in source, name
+        deletes = [part.split(";")[0] for part in source.split("DELETE FROM members_duespaidpattern")[1:]]
+        # nothing is deleted but the rows the insert emptied (and locked), except when everything is rebuilt
+        rebuild = name == "members_duesbase_dues_paid_truncate"
+        assert deletes == [""] * rebuild + [" WHERE id = ANY (emptied)"], name

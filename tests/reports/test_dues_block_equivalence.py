@@ -5,13 +5,14 @@ organisation and month (members.DuesDueTally, migrations 0014 and 0019), the arr
 (members.DuesGap) — each compared with with_due_months over every member on the roll, whose arrears are proven
 in tests/members/test_dues_gap.py and test_dues_derived.py."""
 
+import importlib
 import random
 from collections import Counter
 from datetime import date
 from decimal import Decimal
 
 import pytest
-from django.db import connection
+from django.db import connection, transaction
 from django.db.models import F
 
 from core.models import Organization
@@ -345,8 +346,48 @@ def kept_arrears(first: date, last: date, org_ids=None) -> dict:
     return {org: figure for org, figure in figures.items() if figure != (Decimal("0"), 0)}
 
 
+_PAID_PATTERN = importlib.import_module("members.migrations.0022_dues_paid_pattern_prune_emptied")
+
+
+def kept_patterns() -> set:
+    return set(
+        DuesPaidPattern.objects.values_list(
+            "organization_id",
+            "year",
+            "owed_mask",
+            "paid_mask",
+            "reduced_mask",
+            "members",
+            "amount",
+            "reduced_amount",
+        )
+    )
+
+
+def rebuilt_patterns() -> set:
+    """The patterns rebuilt from the months paid, members and bases recorded (the migration's fill), then
+    rolled back."""
+
+    class Rollback(Exception):
+        pass
+
+    rows: set = set()
+    try:
+        with transaction.atomic():
+            with connection.cursor() as cursor:
+                cursor.execute(_PAID_PATTERN.FILL)
+            rows = kept_patterns()
+            raise Rollback
+    except Rollback:
+        pass
+    return rows
+
+
 def assert_arrears_exact(scopes) -> None:
-    assert not DuesPaidPattern.objects.filter(members__lte=0).exists()  # emptied patterns are removed
+    rows = kept_patterns()
+    assert rows == rebuilt_patterns()
+    assert not [row for row in rows if row[5:] == (0, 0, 0)]  # emptied patterns are removed
+    assert not DuesPaidPattern.objects.filter(members__lte=0).exists()
     for first, last in ARREARS_WINDOWS:
         for org_ids in scopes:
             assert kept_arrears(first, last, org_ids) == direct_arrears(first, last, org_ids), (first, last)
