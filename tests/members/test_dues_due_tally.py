@@ -18,7 +18,7 @@ from django.db.models import F
 from members.dues import dues_base_set, dues_reduction_record, with_due_months
 from members.models import DuesBase, DuesDueTally, Member
 from members.status import change_status
-from tests import factories
+from tests import factories, tallies
 from tests.reports.test_dues_block_equivalence import direct_expected, kept_expected
 
 _MIGRATION = importlib.import_module("members.migrations.0020_dues_due_tally_cumulative")
@@ -57,20 +57,7 @@ def kept_rows() -> set:
 
 def rebuilt_rows() -> set:
     """The tally rebuilt from the members and bases recorded (the migration's fill), then rolled back."""
-
-    class Rollback(Exception):
-        pass
-
-    rows: set = set()
-    try:
-        with transaction.atomic():
-            with connection.cursor() as cursor:
-                cursor.execute(_MIGRATION.FILL)
-            rows = kept_rows()
-            raise Rollback
-    except Rollback:
-        pass
-    return rows
+    return tallies.rebuilt_rows(_MIGRATION.FILL, kept_rows)
 
 
 def assert_kept_exact() -> None:

@@ -12,7 +12,7 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
-from django.db import connection, transaction
+from django.db import connection
 from django.db.models import F
 
 from core.models import Organization
@@ -31,7 +31,7 @@ from members.dues import (
 from members.models import DuesBase, DuesDueTally, DuesMonthTally, DuesPaidPattern, DuesPayment, Member
 from members.status import change_status
 from reports.periods import Period
-from tests import factories
+from tests import factories, tallies
 
 pytestmark = pytest.mark.django_db
 
@@ -367,20 +367,7 @@ def kept_patterns() -> set:
 def rebuilt_patterns() -> set:
     """The patterns rebuilt from the months paid, members and bases recorded (the migration's fill), then
     rolled back."""
-
-    class Rollback(Exception):
-        pass
-
-    rows: set = set()
-    try:
-        with transaction.atomic():
-            with connection.cursor() as cursor:
-                cursor.execute(_PAID_PATTERN.FILL)
-            rows = kept_patterns()
-            raise Rollback
-    except Rollback:
-        pass
-    return rows
+    return tallies.rebuilt_rows(_PAID_PATTERN.FILL, kept_patterns)
 
 
 def assert_arrears_exact(scopes) -> None:
