@@ -15,3 +15,11 @@ forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
 accesslog = "-"
 errorlog = "-"
 access_log_format = '%(h)s "%(r)s" %(s)s %(b)s %(M)sms'
+
+
+def post_worker_init(worker):
+    """Each worker, once it has loaded the application: its long-lived objects out of the garbage collector's
+    walks (core.heap)."""
+    from core.heap import settle
+
+    settle()

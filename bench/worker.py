@@ -90,8 +90,10 @@ def measure_pages(requests: int, print_, only: set[str] = frozenset()) -> dict:
     from django.test.utils import CaptureQueriesContext
 
     from bench import pages as page_defs
+    from core.heap import settle
 
     ctx = page_defs.context()
+    settle()  # as a gunicorn worker does before its first request (gunicorn.conf.py)
     counter = itertools.count()
     clients, urls, results = {}, {}, {}
     for page in page_defs.PAGES:
