@@ -418,9 +418,10 @@ def expected_by_organization(*, first: date, last: date, counts: bool = True) ->
         raise ValueError("the months owed are counted within one year")
     else:
         since = date(min(first.year, DuesDueTally.HORIZON), 1, 1)
-        rows = DuesDueTally.objects.filter(
-            Q(cumulative=True, month=since) | Q(cumulative=False, month__gte=since, month__lte=last)
-        )
+        # The sums before a year are kept at Januaries up to HORIZON, so the only one in [since, last] is at
+        # ``since``: one range over both kinds of row — an index-only scan of dues_due_tally_month, where the
+        # two ranges OR-ed took a bitmap scan that reads the table (issue 21).
+        rows = DuesDueTally.objects.filter(cumulative__in=(True, False), month__gte=since, month__lte=last)
     before_window = Q(cumulative=True) | Q(month__lt=first)
     covered = Case(
         When(before_window, then=Value(last.month - first.month + 1)),
@@ -437,7 +438,7 @@ def expected_by_organization(*, first: date, last: date, counts: bool = True) ->
 
 
 # The parts of ``arrears_parts``' rows.
-EXPECTED, PAID, JOINED = 0, 1, 2
+EXPECTED, PAID, EXEMPTED = 0, 1, 2
 
 
 def arrears_parts(*, first: date, last: date, org_ids=None) -> list[QuerySet]:
@@ -446,16 +447,17 @@ def arrears_parts(*, first: date, last: date, org_ids=None) -> list[QuerySet]:
     ``(organization_id, part, amount, members)`` (to be combined in one UNION ALL, ``arrears_from``):
 
     - EXPECTED: the money of the months owed in the window (members.DuesDueTally, ``expected_by_organization``)
-      and the members owing its first month (the step function of the months owed at that month: each member
-      owing it counts once);
+      and the members owing a month of it less those whose exemption starts in it — the sum of the steps of the
+      months owed up to its last month: each member owing its first month counts once, each whose run of months
+      owed (from the joining month, up to an exemption: one run a year) starts later in it once more, and each
+      whose run ends in it (an exemption from a later month of the window) once less;
     - PAID: the money of the months owed and paid in the window, and the members who owe a month of it and
       paid every month they owe there (members.DuesPaidPattern, year Y);
-    - JOINED (windows of more than a month): the members on the roll who joined after the first month of the
-      window and owe a month of it — their joining month, unless exempted from it. The months a member owes in
-      a year are one run (from the joining month, up to an exemption), so those owing a month of the window
-      are those owing its first month and those whose run starts later in it.
+    - EXEMPTED (windows of more than a month): those whose run ends in the window — the members on the roll
+      exempted from a month of it after its first who owed the month before (joined before the month of the
+      exemption): read from the exemptions of year Y (index dues_base_exempt, few), not from the members.
 
-    Arrears = EXPECTED − PAID in money; members in arrears = EXPECTED + JOINED − PAID in members. Equal to
+    Arrears = EXPECTED − PAID in money; members in arrears = EXPECTED + EXEMPTED − PAID in members. Equal to
     ``with_due_months``' sums over the members on the roll (tests/reports/test_dues_block_equivalence.py).
     ``org_ids`` None for every organisation. No parts when nothing of the window is owed yet (first > last)."""
     first, last = first.replace(day=1), last.replace(day=1)
@@ -469,8 +471,8 @@ def arrears_parts(*, first: date, last: date, org_ids=None) -> list[QuerySet]:
 
     parts = [
         in_scope(expected_by_organization(first=first, last=last, counts=False))
-        .annotate(part=Value(EXPECTED))
-        .values_list("organization_id", "part", "expected_amount", "owing_first")
+        .annotate(part=Value(EXPECTED), owing=Sum("months"))
+        .values_list("organization_id", "part", "expected_amount", "owing")
     ]
     window = _mask(first.month, last.month)
     paid_in = F("paid_mask").bitand(Value(window))  # type: ignore[arg-type]
@@ -495,23 +497,23 @@ def arrears_parts(*, first: date, last: date, org_ids=None) -> list[QuerySet]:
         .order_by()
     )
     if first < last:
-        exempt_from_joining = DuesBase.objects.filter(
-            member=OuterRef("pk"),
+        exemptions = DuesBase.objects.filter(
             year=first.year,
             reduced_amount=0,
-            reduced_from__lte=ExtractMonth(OuterRef("joined_on")),
+            reduced_from__gt=first.month,
+            reduced_from__lte=last.month,
+            member__status__in=Member.ACTIVE_STATUSES,
+        ).filter(
+            Q(member__joined_on__isnull=True)
+            | Q(member__joined_on__lt=date(first.year, 1, 1))
+            | Q(member__joined_on__year=first.year, member__joined_on__month__lt=F("reduced_from"))
         )
+        if org_ids is not None:
+            exemptions = exemptions.filter(member__organization_id__in=org_ids)
         parts.append(
-            in_scope(
-                Member.objects.filter(
-                    status__in=Member.ACTIVE_STATUSES,
-                    joined_on__gte=add_months(first, 1),
-                    joined_on__lt=add_months(last, 1),
-                ).filter(~Exists(exempt_from_joining))
-            )
-            .values("organization_id")
-            .annotate(part=Value(JOINED), none=Value(ZERO, output_field=MONEY), joined=Count("pk"))
-            .values_list("organization_id", "part", "none", "joined")
+            exemptions.values("member__organization_id")
+            .annotate(part=Value(EXEMPTED), none=Value(ZERO, output_field=MONEY), exempted=Count("pk"))
+            .values_list("member__organization_id", "part", "none", "exempted")
             .order_by()
         )
     return parts
@@ -530,7 +532,7 @@ def arrears_from(rows) -> dict[int, OrganizationArrears]:
     """Combine the rows of ``arrears_parts`` per organisation (rows of other parts are skipped)."""
     sums: dict[int, list] = {}
     for org_id, part, amount, members in rows:
-        if part not in (EXPECTED, PAID, JOINED):
+        if part not in (EXPECTED, PAID, EXEMPTED):
             continue
         row = sums.setdefault(org_id, [ZERO, ZERO, 0])
         if part == EXPECTED:

@@ -122,8 +122,7 @@ class Member(models.Model):
             # … and for a name fragment of 1 or 2 characters, which has no trigram (members.search).
             GinIndex(NameGrams(Upper("name")), name="member_name_grams"),
             # The admin changelist's date hierarchy: first/last joining date and the years (MemberAdmin); the
-            # members who joined in a window of months per organisation, from the index alone
-            # (members.dues.arrears_parts).
+            # members who joined in a period per organisation, from the index alone (members.analysis.flows).
             models.Index(
                 fields=["joined_on"], include=["organization", "status", "id"], name="member_joined_on_org"
             ),
@@ -526,8 +525,8 @@ class DuesBase(models.Model):
                 name="dues_base_reduction_approved",
             ),
         ]
-        # The exemptions (reduced to 0) of a year, few: the members who joined in a window and owe its joining
-        # month are counted without reading the bases (members.dues.arrears_parts).
+        # The exemptions (reduced to 0) of a year, few: the members whose months owed end inside a window of
+        # months are read from them, not from the members (members.dues.arrears_parts).
         indexes = [
             models.Index(fields=["year", "member"], condition=Q(reduced_amount=0), name="dues_base_exempt")
         ]
