@@ -11,10 +11,6 @@ from conversion.models import (
     ConversionCase,
     ConversionTask,
     DemocraticReview,
-    awaiting_committee_condition,
-    overdue_tasks_condition,
-    review_due_condition,
-    transition_ending_condition,
 )
 from core.counting import side_by_side
 from core.dates import local_today
@@ -67,19 +63,20 @@ def dashboard_items(user) -> list[DashboardItem]:
 
 
 def dashboard_counts(today=None) -> dict[str, int]:
-    """The cases each list's ``?flag=`` shows, counted side by side in one query: each count FILTERed by the
-    condition its queryset method filters with (conversion/models.py)."""
+    """The cases each list's ``?flag=`` shows, counted side by side in one query: each count over its queryset
+    method (conversion/models.py) on its own, so each reads only its own cases through an index (issue 21) —
+    the active cases near the high mark, the transition periods ending, the referrals and tasks pending."""
     today = today or local_today()
 
     def parts() -> dict:
-        conditions = {
-            "referral": awaiting_committee_condition(),
-            "review_due": review_due_condition(),  # over ``with_marks()``, as ``review_due`` reads it
-            "transition_ending": transition_ending_condition(today),
-            "overdue": overdue_tasks_condition(today),
+        cases = ConversionCase.objects
+        flagged = {
+            "referral": cases.awaiting_committee(),
+            "review_due": cases.review_due(),
+            "transition_ending": cases.transition_ending(today),
+            "overdue": cases.with_overdue_tasks(today),
         }
-        cases = ConversionCase.objects.with_marks()
-        return {"cases": (cases, {flag: Count("pk", filter=q) for flag, q in conditions.items()})}
+        return {flag: (queryset, {flag: Count("pk")}) for flag, queryset in flagged.items()}
 
     # Compiled once a day (core.sqlreuse), run on every request.
     return side_by_side(parts, reuse=("conversion.dashboard.dashboard_counts", today))
