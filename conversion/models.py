@@ -12,7 +12,7 @@ from datetime import date
 from django.conf import settings
 from django.db import models
 from django.db.models import Case, Exists, F, OuterRef, Q, Subquery, Value, When
-from django.db.models.functions import Coalesce, Least
+from django.db.models.functions import Coalesce, Greatest, Least
 from django.utils import timezone
 
 from conversion.exceptions import LedgerImmutableError
@@ -45,25 +45,27 @@ def enrolment_profile_value(field: str, versions: list[RuleProfile] | None = Non
     return Coalesce(Subquery(version.values(field)[:1]), Value(model_field.default), output_field=model_field)
 
 
-def lowest_profile_value(field: str):
-    """The lowest value of ``field`` any case can be judged by: in any saved version, or the 细则 default (in
-    force before the first version). One lookup per statement, not per case."""
-    lowest = RuleProfile.objects.order_by(field).values(field)[:1]
-    return Least(Subquery(lowest), Value(RuleProfile._meta.get_field(field).default))
+def profile_value_bound(field: str, *, highest: bool = False):
+    """The lowest (or highest) value of ``field`` any case can be judged by: in any saved version, or the 细则
+    default (in force before the first version). One lookup per statement, not per case."""
+    values = RuleProfile.objects.order_by(f"-{field}" if highest else field).values(field)[:1]
+    default = Value(RuleProfile._meta.get_field(field).default)
+    return (Greatest if highest else Least)(Subquery(values), default)
 
 
 def review_due_condition() -> Q:
     """R-CV-07 over cases annotated ``with_marks()``: active, at or above the high mark of the case's own profile,
     and no review scheduled yet (``conversion.ledger.review_is_due`` for one case).
 
-    The balance at or above the lowest high mark of any version is implied by the rest; said once per statement,
-    it lets the case index (state, balance) hand over only the cases near the top, so the marks are looked up
-    for those alone, not for every active case (issue 21)."""
+    The case's own mark lies between the lowest and the highest high mark of any version, so two bounds said
+    once per statement decide most cases without it (issue 21): below the lowest, not due — the index over
+    active cases hands over only the cases at or above it; at or above the highest, due. The mark is looked
+    up only for a case between the two (none while every version keeps the same high mark)."""
     pending = DemocraticReview.objects.filter(case=OuterRef("pk"), state=DemocraticReview.State.SCHEDULED)
     return (
         Q(state=ConversionCase.State.ACTIVE)
-        & Q(balance__gte=lowest_profile_value("points_high"))
-        & Q(balance__gte=F("mark_high"))
+        & Q(balance__gte=profile_value_bound("points_high"))
+        & (Q(balance__gte=profile_value_bound("points_high", highest=True)) | Q(balance__gte=F("mark_high")))
         & ~Exists(pending)
     )
 
@@ -167,6 +169,14 @@ class ConversionCase(models.Model):
         # The case list: open cases by state and balance, a page at a time (issue 9).
         indexes = [
             models.Index(fields=["state", "balance", "id"], name="conversion_case_list"),
+            # R-CV-07: the active cases near the high mark, with the moment that picks their profile, read from
+            # the index alone (issue 21).
+            models.Index(
+                fields=["balance", "id"],
+                include=["created_at"],
+                condition=Q(state="active"),
+                name="conversion_active_balance",
+            ),
             # R-CV-11: the transition periods ending soon, read without the other cases (issue 21).
             models.Index(
                 fields=["transition_ends_on"],

@@ -78,6 +78,10 @@ def test_review_due_agrees_on_both_sides_of_each_cases_own_high_mark_R_CV_07(cli
     assert_review_due_agrees(client, clerk, [old, new], {old.pk: False, new.pk: False})
     old = score(old, completed=True, by=clerk)  # 6.0: reaches its mark
     assert_review_due_agrees(client, clerk, [old, new], {old.pk: True, new.pk: False})
+    new = score(new, completed=True, by=clerk, times=13)  # 19: above the old mark, still below its own
+    assert_review_due_agrees(client, clerk, [old, new], {old.pk: True, new.pk: False})
+    new = score(new, completed=True, by=clerk)  # 20: the highest mark of any version, its own
+    assert_review_due_agrees(client, clerk, [old, new], {old.pk: True, new.pk: True})
 
 
 def test_below_the_low_mark_agrees_on_both_sides_of_each_cases_own_low_mark_R_CV_06(client, cases, clerk):
