@@ -8,7 +8,7 @@ from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 
-from conversion import dashboard, forms
+from conversion import forms
 from conversion.access import READ_ROLES, WRITE_ROLES
 from conversion.enrolment import case_enrol
 from conversion.ledger import (
@@ -26,6 +26,7 @@ from conversion.models import (
     DemocraticReview,
     LedgerEntry,
     awaiting_committee_condition,
+    overdue_tasks_condition,
     review_due_condition,
     transition_ending_condition,
 )
@@ -48,11 +49,13 @@ LEDGER_PAGE_SIZE = 50  # ledger entries on the case page (newest first)
 read_required = staff_required(roles=READ_ROLES)
 write_required = staff_required(roles=WRITE_ROLES, write=True)
 
+# Each ?flag= (the 工作台's links) keeps the rows whose marker of that name is set: the marker is the condition
+# its queryset method filters by (conversion/models.py), so the list filters in place through the case indexes.
 FLAGS = {
-    "referral": ("低于3分待镇党委处理", dashboard.cases_awaiting_committee),
-    "review_due": ("达到15分待组织民主评议", dashboard.cases_review_due),
-    "transition_ending": ("过渡期即将届满", dashboard.cases_transition_ending),
-    "overdue": ("有逾期未评定的任务", dashboard.cases_with_overdue_tasks),
+    "referral": ("低于3分待镇党委处理", "awaiting_committee"),
+    "review_due": ("达到15分待组织民主评议", "review_due"),
+    "transition_ending": ("过渡期即将届满", "transition_ending"),
+    "overdue": ("有逾期未评定的任务", "has_overdue"),
 }
 
 
@@ -93,14 +96,14 @@ def case_list(request):
             awaiting_committee=awaiting_committee_condition(),
             review_due=review_due_condition(),
             review_pending=Exists(DemocraticReview.objects.filter(case=OuterRef("pk"), state="scheduled")),
-            has_overdue=Exists(ConversionTask.objects.overdue(today).filter(case=OuterRef("pk"))),
+            has_overdue=overdue_tasks_condition(today),
             transition_ending=transition_ending_condition(today),
         )
         .order_by("state", "balance", "pk")
     )
     flag = request.GET.get("flag", "")
     if flag in FLAGS:
-        cases = cases.filter(pk__in=FLAGS[flag][1]().values("pk"))
+        cases = cases.filter(**{FLAGS[flag][1]: True})
     elif request.GET.get("all") != "1":
         cases = cases.exclude(state=ConversionCase.State.CLOSED)
     page_obj = Paginator(cases, PAGE_SIZE).get_page(request.GET.get("page"))
