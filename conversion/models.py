@@ -169,15 +169,15 @@ class ConversionCase(models.Model):
         # The case list: open cases by state and balance, a page at a time (issue 9).
         indexes = [
             models.Index(fields=["state", "balance", "id"], name="conversion_case_list"),
-            # R-CV-07: the active cases near the high mark, with the moment that picks their profile, read from
-            # the index alone (issue 21).
+            # review_due_condition: the active cases near the high mark, with the moment that picks their
+            # profile, read from the index alone (issue 21).
             models.Index(
                 fields=["balance", "id"],
                 include=["created_at"],
                 condition=Q(state="active"),
                 name="conversion_active_balance",
             ),
-            # R-CV-11: the transition periods ending soon, read without the other cases (issue 21).
+            # transition_ending_condition: the transition periods ending soon, without the other cases (issue 21).
             models.Index(
                 fields=["transition_ends_on"],
                 condition=Q(state="transition"),
