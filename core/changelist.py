@@ -16,7 +16,10 @@ A choice of the related row (组织类别 = 企业: ``organization__category``).
 filters it, and the planner, which cannot know how many members the few matching organisations hold, hashes the
 join over every member: the first page, the first and last date and the years each read the whole list. Here the
 related ids are looked up first (a few hundred organisations) and the rows filtered by their own foreign key
-(``organization_id IN (…)``), which the indexes on it answer in their order. Same rows.
+(``organization_id IN (…)``), which the indexes on it answer in their order. Same rows. The ids are written
+as ranges of consecutive ids (``organization_id >= 3 AND organization_id <= 82``, ``ids_in``): PostgreSQL estimates an IN list
+value by value, 1–2 ms of planning for 300 village branches in each of the page's five queries, and a range at
+once.
 """
 
 from __future__ import annotations
@@ -30,7 +33,7 @@ from django.contrib.admin.utils import build_q_object_from_lookup_parameters
 from django.contrib.admin.views.main import ChangeList
 from django.core.exceptions import EmptyResultSet, ValidationError
 from django.db import connections
-from django.db.models import DateField, F, ForeignKey, Max, Min, QuerySet
+from django.db.models import DateField, F, ForeignKey, Max, Min, Q, QuerySet
 from django.db.models.constants import LOOKUP_SEP
 
 
@@ -163,4 +166,26 @@ class RelatedChoicesListFilter(ChoicesFieldListFilter):
             ids = list(related.order_by(target).values_list(target, flat=True))
         except (ValueError, ValidationError) as error:
             raise IncorrectLookupParameters(error) from error
-        return queryset.filter(**{f"{foreign_key.attname}__in": ids})
+        return queryset.filter(ids_in(foreign_key.attname, ids))
+
+
+RUN = 3  # consecutive ids from which a range is shorter to plan than the ids one by one
+
+
+def ids_in(field: str, ids: list) -> Q:
+    """``field IN ids`` (integers, sorted) as ranges of consecutive ids and the ids left over: the same rows,
+    a few clauses for the planner however many ids. Other keys (a text ``to_field``) are left as an IN list."""
+    if not all(type(value) is int for value in ids):
+        return Q(**{f"{field}__in": ids})
+    runs: list[list[int]] = []
+    for value in ids:
+        if runs and value == runs[-1][-1] + 1:
+            runs[-1].append(value)
+        else:
+            runs.append([value])
+    single = [value for run in runs if len(run) < RUN for value in run]
+    condition = Q(**{f"{field}__in": single}) if single or not ids else Q()
+    for run in runs:
+        if len(run) >= RUN:
+            condition |= Q(**{f"{field}__gte": run[0], f"{field}__lte": run[-1]})  # (no __range on a key)
+    return condition

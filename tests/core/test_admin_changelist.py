@@ -11,7 +11,7 @@ from django.db.models import Count, Max, Min, Q, QuerySet
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from core.changelist import IndexedYearsQuerySet, years_with_rows
+from core.changelist import IndexedYearsQuerySet, ids_in, years_with_rows
 from core.models import Organization
 from members.models import Member
 from tests import factories
@@ -189,3 +189,16 @@ def test_the_category_filter_shows_its_choices_as_django_does(client, admin_user
     assert [c["selected"] for c in spec.choices(response.context["cl"])] == [
         value == "enterprise" for value in [None, *Organization.Category.values]
     ]
+
+
+def test_ids_in_runs_finds_the_rows_of_the_in_list_and_plans_ranges_not_values(town):
+    """Issue 21: 300 village branches are a few ranges of consecutive ids, not 300 values to estimate."""
+    made = [factories.make_branch(f"第{i}党支部", code=f"B{i:02}") for i in range(12)]
+    ids = sorted(o.pk for o in made)
+    for chosen in [ids, ids[:5] + ids[7:], ids[::2], ids[1:3] + ids[4:10] + [ids[11]], ids[:1], []]:
+        found = Organization.objects.filter(ids_in("id", chosen))
+        assert sorted(found.values_list("pk", flat=True)) == chosen
+    sql = str(Organization.objects.filter(ids_in("id", ids[:5] + ids[7:])).query)
+    assert " IN (" not in sql and sql.count(">=") == 2
+    single = str(Organization.objects.filter(ids_in("id", [ids[0], ids[2], ids[3]])).query)
+    assert " IN (" in single and ">=" not in single  # runs of fewer than three stay values
