@@ -35,7 +35,7 @@ import threading
 import time
 from collections import OrderedDict
 from collections.abc import Callable, Hashable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from django.conf import settings
@@ -189,9 +189,23 @@ def rows_of(statement: Statement) -> list:
     return [tuple(row) for row in rows]
 
 
-def reused_rows(key: Hashable, build: Callable[[], QuerySet]) -> list:
-    """``list(build())`` for a ``values()`` / ``values_list()`` queryset, its statement reused under ``key``."""
-    return rows_of(reuse(("rows", key), lambda: _compile(build())))
+def reused_rows(key: Hashable, build: Callable[[], QuerySet], *, where: dict[str, Any] | None = None) -> list:
+    """``list(build())`` for a ``values()`` / ``values_list()`` queryset, its statement reused under ``key``.
+
+    ``where`` ({column: value}, columns named in the ``values()``) narrows the rows to those equal to the values,
+    outside the stored statement — ``SELECT * FROM (statement) WHERE column = %s`` — so that one statement
+    serves every value (a member page's figures for whichever member: the planner pushes the condition into
+    the statement, as it would have been written inside)."""
+    statement = reuse(("rows", key), lambda: _compile(build()))
+    if where and statement.sql is not None:
+        quote = connections[statement.using].ops.quote_name
+        conditions = " AND ".join(f"reused.{quote(column)} = %s" for column in where)
+        statement = replace(
+            statement,
+            sql=f"SELECT * FROM ({statement.sql}) AS reused WHERE {conditions}",
+            params=(*statement.params, *where.values()),
+        )
+    return rows_of(statement)
 
 
 def reused_sql(key: Hashable, build: Callable[[], tuple[str, Any]]) -> tuple[str, Any]:

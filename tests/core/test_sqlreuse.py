@@ -217,3 +217,23 @@ def test_rows_equal_the_orms_through_its_converters(loaded_year):
         assert [type(v) for v in rows[0].values()] == [type(v) for v in next(iter(grouped())).values()]
         assert reused_rows(("test", "tuples"), as_tuples) == list(as_tuples())
         assert reused_rows(("test", "flat"), flat) == list(flat())
+
+
+def test_where_narrows_one_stored_statement_to_each_value():
+    """``reused_rows(where=…)``: the rows of the narrowed queryset, for any value, from one statement."""
+    made = [
+        Organization.objects.create(
+            name=f"党委{i}", code=f"TEST-WHERE-{i}", kind=Organization.Kind.TOWN_COMMITTEE
+        )
+        for i in range(3)
+    ]
+
+    def rows():
+        return Organization.objects.order_by().values("name", organization=F("pk"))
+
+    before = sqlreuse.stats()["misses"]
+    for organization in [*made, made[0]]:
+        found = reused_rows(("test", "where"), rows, where={"organization": organization.pk})
+        assert found == [{"name": organization.name, "organization": organization.pk}]
+    assert reused_rows(("test", "where"), rows, where={"organization": -1}) == []
+    assert sqlreuse.stats()["misses"] == before + 1
