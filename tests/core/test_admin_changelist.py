@@ -113,6 +113,33 @@ def test_the_admin_date_hierarchy_is_the_one_django_builds(client, admin_user, m
     assert ours == date_hierarchy(changelist)
 
 
+@pytest.mark.parametrize("read_rows", [0, 2_000])  # the index's probes, then the rows' own dates (issue 21)
+@pytest.mark.parametrize(
+    "query",
+    [
+        {},
+        {"q": "测试"},
+        {"q": "测试", "status__exact": "full"},
+        {"status__exact": "full", "organization__category__exact": "village"},  # only a member with no date
+        {"status__exact": "deceased"},  # nobody
+        {"status__exact": "full", "joined_on__year": "1950"},  # months: Django's
+    ],
+)
+def test_the_date_hierarchy_of_a_few_rows_is_djangos_from_one_query(
+    client, admin_user, members, query, read_rows, monkeypatch
+):
+    monkeypatch.setattr("core.changelist.READ_ROWS", read_rows)
+    client.force_login(admin_user)
+    changelist = client.get(reverse("admin:members_member_changelist"), query).context["cl"]
+    assert changelist.queryset.few_rows == (changelist.result_count <= read_rows)
+    with CaptureQueriesContext(connection) as queries:
+        ours = date_hierarchy(changelist)
+    if changelist.queryset.few_rows and "joined_on__year" not in query:
+        assert len(queries) == 1  # the first and last date and the years together
+    changelist.queryset = QuerySet(model=Member, query=changelist.queryset.query.chain())
+    assert ours == date_hierarchy(changelist)
+
+
 def test_the_changelist_queryset_lists_years_as_dates_and_leaves_months_to_django(members):
     queryset = IndexedYearsQuerySet(model=Member)
     assert queryset.dates("joined_on", "year") == [date(y, 1, 1) for y in (1949, 1950, 1978, 2025, 2026)]
