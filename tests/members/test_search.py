@@ -171,6 +171,35 @@ def test_the_staff_list_filters_by_organisation_from_its_select(client, clerk, p
     assert '<option value="">全部党组织</option>' in html
 
 
+def test_the_organisation_select_escapes_its_labels_as_format_html_would():
+    """members.forms.QuickSelect (issue 21): one string for 300 options, escaped as conditional_escape does."""
+    from django.forms.utils import flatatt
+    from django.utils.functional import lazy
+    from django.utils.html import format_html, format_html_join
+    from django.utils.safestring import mark_safe
+
+    from members.forms import QuickSelect
+
+    choices = [
+        ("", "全部党组织"),
+        (1, "东村<&\"'>党支部"),
+        (2, mark_safe("<b>已转义</b>")),
+        (3, lazy(str, str)("<西村>")),
+    ]
+    widget = QuickSelect(choices=choices)
+    expected = format_html(
+        "<select{}>{}</select>",
+        flatatt({"aria-label": "党组织", "name": "organization"}),
+        format_html_join(
+            "",
+            '<option value="{}"{}>{}</option>',
+            ((key, mark_safe(" selected") if key == 1 else "", label) for key, label in choices),
+        ),
+    )
+    assert widget.render("organization", 1, {"aria-label": "党组织"}) == expected
+    assert "东村&lt;&amp;&quot;&#x27;&gt;党支部" in expected and "<b>已转义</b>" in expected
+
+
 def test_an_unknown_organisation_is_a_chinese_error_and_filters_nothing(client, clerk, people):
     client.force_login(clerk)
     response = client.get(reverse("members:list"), {"organization": "999999"})
