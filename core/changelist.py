@@ -9,8 +9,11 @@ to pick the level it opens at), then lists its years with ``queryset.dates(field
 DATE_TRUNC('year', field)``, which truncates the date of every row the filters let through (50,000 members: tens
 of milliseconds on every first page). Here the years come from the index on the field instead: between the first
 and the last date, each year is kept if one row in it exists (an index range probe that stops at the first row).
-The first and last date are those Django has just asked for, when it has (not asked twice). Same years, same
-order; the result is exact, nothing is kept beyond the request's queryset.
+When Django asks for the first and last date, they and the years are answered together in one query
+(``dates_and_years``: from the first year, the first date of the next year on, one probe per year that has a
+row), and ``dates`` asks nothing more; a changelist of a few rows (a search: ``READ_ROWS``) reads its rows'
+dates instead, since each probe would test row after row of other years. Same years, same order; the result is
+exact, nothing is kept beyond the request's queryset.
 
 A choice of the related row (组织类别 = 企业: ``organization__category``). Django joins the related table and
 filters it, and the planner, which cannot know how many members the few matching organisations hold, hashes the
@@ -37,33 +40,18 @@ from django.db.models import DateField, F, ForeignKey, Max, Min, Q, QuerySet
 from django.db.models.constants import LOOKUP_SEP
 
 
-def years_with_rows(
-    queryset: QuerySet,
-    field_name: str,
-    *,
-    descending: bool = False,
-    bounds: tuple[date | None, date | None] | None = None,
-) -> list[int]:
-    """The years in which at least one row of ``queryset`` has a ``field_name`` date; ``bounds``: its first and
-    last date when already known."""
+def years_with_rows(queryset: QuerySet, field_name: str, *, descending: bool = False) -> list[int]:
+    """The years in which at least one row of ``queryset`` has a ``field_name`` date."""
     rows = queryset.order_by().values(hierarchy_day=F(field_name))
     try:
         inner, params = rows.query.sql_with_params()
     except EmptyResultSet:  # a filter that can match nothing (pk__in=[])
         return []
-    if bounds is None:
-        candidates = """(SELECT min(hierarchy_day) AS first, max(hierarchy_day) AS last FROM picked) AS bounds,
-             generate_series(extract(year FROM bounds.first)::int, extract(year FROM bounds.last)::int)"""
-    else:  # the planner knows how many years there are: it probes each through the index, or reads the rows
-        first, last = bounds
-        if first is None or last is None:  # no row has a date
-            return []
-        candidates = "generate_series(%s, %s)"
-        params = (*params, first.year, last.year)
     sql = f"""
         WITH picked AS NOT MATERIALIZED ({inner})
         SELECT candidate
-        FROM {candidates} AS candidate
+        FROM (SELECT min(hierarchy_day) AS first, max(hierarchy_day) AS last FROM picked) AS bounds,
+             generate_series(extract(year FROM bounds.first)::int, extract(year FROM bounds.last)::int) AS candidate
         WHERE EXISTS (
             SELECT 1 FROM picked
             WHERE hierarchy_day >= make_date(candidate, 1, 1) AND hierarchy_day < make_date(candidate + 1, 1, 1)
@@ -75,25 +63,43 @@ def years_with_rows(
         return [row[0] for row in cursor.fetchall()]
 
 
-READ_ROWS = 2_000  # a changelist of at most this many rows reads its dates from its rows (``dates_of_rows``)
+READ_ROWS = 2_000  # a changelist of at most this many rows reads its dates from its rows
 
 
-def dates_of_rows(queryset: QuerySet, field_name: str) -> tuple[date | None, date | None, list[int]]:
+def dates_and_years(
+    queryset: QuerySet, field_name: str, *, from_rows: bool = False
+) -> tuple[date | None, date | None, list[int]]:
     """The first and last ``field_name`` date of the rows of ``queryset`` and the years they fall in, ascending,
-    from the rows themselves in one query: for a few rows found through their own index (a search), where
-    the probes of the date's index would test row after row of other years (``years_with_rows``)."""
+    in one query: along the date's index (from the first year, the first date of the next year on: one probe
+    per year that has a row, each stopping at its first row), or, ``from_rows``, from the rows themselves — for
+    a few rows found through their own index (a search), where each probe would test row after row of other
+    years."""
     rows = queryset.order_by().values(hierarchy_day=F(field_name))
     try:
         inner, params = rows.query.sql_with_params()
     except EmptyResultSet:
         return None, None, []
-    # MATERIALIZED: the rows are found as the query alone would find them, not along the date's index.
-    sql = f"""
-        WITH picked AS MATERIALIZED ({inner})
-        SELECT min(hierarchy_day), max(hierarchy_day),
-               array_agg(DISTINCT extract(year FROM hierarchy_day)::int) FILTER (WHERE hierarchy_day IS NOT NULL)
-        FROM picked
-    """
+    if from_rows:  # MATERIALIZED: the rows are found as the query alone would find them
+        sql = f"""
+            WITH picked AS MATERIALIZED ({inner})
+            SELECT min(hierarchy_day), max(hierarchy_day),
+                   array_agg(DISTINCT extract(year FROM hierarchy_day)::int)
+                       FILTER (WHERE hierarchy_day IS NOT NULL)
+            FROM picked
+        """
+    else:
+        sql = f"""
+            WITH RECURSIVE picked AS NOT MATERIALIZED ({inner}),
+            years(year) AS (
+                SELECT extract(year FROM (SELECT min(hierarchy_day) FROM picked))::int
+              UNION ALL
+                SELECT (SELECT extract(year FROM min(hierarchy_day))::int FROM picked
+                        WHERE hierarchy_day >= make_date(years.year + 1, 1, 1))
+                FROM years WHERE years.year IS NOT NULL
+            )
+            SELECT (SELECT min(hierarchy_day) FROM picked), (SELECT max(hierarchy_day) FROM picked),
+                   array(SELECT year FROM years WHERE year IS NOT NULL)
+        """
     with connections[queryset.db].cursor() as cursor:
         cursor.execute(sql, params)
         first, last, years = cursor.fetchone()
@@ -101,26 +107,21 @@ def dates_of_rows(queryset: QuerySet, field_name: str) -> tuple[date | None, dat
 
 
 class IndexedYearsQuerySet(QuerySet):
-    """A queryset whose ``dates(field, "year")`` — for a date field of its own model — uses ``years_with_rows``,
-    with the first and last date of an ``aggregate(a=Min(field), b=Max(field))`` already made on it (the date
-    hierarchy asks for them just before). Marked ``few_rows`` (the changelist counted at most READ_ROWS), that
-    aggregate reads the dates and the years from the rows (``dates_of_rows``) and ``dates`` asks nothing more."""
+    """A queryset whose ``aggregate(a=Min(field), b=Max(field))`` — for a date field of its own model, as the
+    date hierarchy asks just before the years — also finds the years (``dates_and_years``: from its rows when
+    marked ``few_rows``), so that ``dates(field, "year")`` asks nothing more; without it, ``dates`` uses
+    ``years_with_rows``."""
 
     few_rows = False
 
     def aggregate(self, *args, **kwargs):
         bounds = _min_max_names(kwargs) if not args else None
-        if bounds is not None and self.few_rows and _plain_date(self, bounds[2]):
-            first_name, last_name, field_name = bounds
-            first, last, years = dates_of_rows(self, field_name)
-            self._date_bounds = {field_name: (first, last)}
-            self._years = {field_name: years}
-            return {first_name: first, last_name: last}
-        result = super().aggregate(*args, **kwargs)
-        if bounds is not None:
-            first_name, last_name, field_name = bounds
-            self._date_bounds = {field_name: (result[first_name], result[last_name])}
-        return result
+        if bounds is None or not _plain_date(self, bounds[2]):
+            return super().aggregate(*args, **kwargs)
+        first_name, last_name, field_name = bounds
+        first, last, years = dates_and_years(self, field_name, from_rows=self.few_rows)
+        self._years = {field_name: years}
+        return {first_name: first, last_name: last}
 
     def dates(self, field_name, kind, order="ASC"):
         if kind != "year" or not _plain_date(self, field_name):
@@ -129,8 +130,7 @@ class IndexedYearsQuerySet(QuerySet):
         if years is not None:
             years = years[::-1] if order == "DESC" else years
         else:
-            bounds = getattr(self, "_date_bounds", {}).get(field_name)
-            years = years_with_rows(self, field_name, descending=order == "DESC", bounds=bounds)
+            years = years_with_rows(self, field_name, descending=order == "DESC")
         return [date(year, 1, 1) for year in years]
 
 
