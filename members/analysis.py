@@ -36,6 +36,7 @@ from members.models import (
     DuesMonthTally,
     FloatingCertificate,
     FloatingMember,
+    FlowTally,
     Meeting,
     MeetingTally,
     Member,
@@ -344,9 +345,45 @@ class Flows:
 def flows(*, org_ids: OrgIds, start: date, end: date) -> Flows:
     """Movements in [start, end] from member records, status events (R-MB-02) and accepted transfers (R-MB-05).
 
-    One statement of three scalar subqueries (issue 21: was three queries): members joined; status events,
-    scoped by their member's organisation; accepted transfers, scoped by the organisation they go to or come
-    from (an internal move within the scope counts both ways)."""
+    The whole town over whole months (every period the statistics offer) is read from the monthly tally the
+    database keeps (members.FlowTally: a few rows a month whatever the number of members); an organisation and
+    those below it, or a span that cuts a month, are counted from the rows (``_flows_from_rows``)."""
+    if org_ids is None and start.day == 1 and end == month_bounds(end.year, end.month)[1]:
+        return _flows_from_tally(start, end)
+    return _flows_from_rows(org_ids, start, end)
+
+
+def _flows_from_tally(start: date, end: date) -> Flows:
+    """``flows`` of the whole town for the months [start, end], from members.FlowTally (one query). Within the
+    town an internal move is both a move in and a move out."""
+    kind = FlowTally.Kind
+    number = dict(
+        reused_rows(
+            ("members.analysis.flows.tally", start, end),
+            lambda: (
+                FlowTally.objects.filter(month__range=(start, end))
+                .values_list("kind")
+                .annotate(n=Sum("number"))
+                .order_by()
+            ),
+        )
+    )
+    return Flows(
+        joined=number.get(kind.JOINED, 0),
+        became_full=number.get(kind.BECAME_FULL, 0),
+        transferred_in=number.get(kind.TRANSFERRED_IN, 0),
+        transferred_out=number.get(kind.TRANSFERRED_OUT, 0),
+        moved_in=number.get(kind.MOVED, 0),
+        moved_out=number.get(kind.MOVED, 0),
+        left=number.get(kind.LEFT, 0),
+    )
+
+
+def _flows_from_rows(org_ids: OrgIds, start: date, end: date) -> Flows:
+    """``flows`` counted from the rows, for any scope and span of days: one statement of three scalar subqueries
+    (issue 21: was three queries) — members joined; status events, scoped by their member's organisation;
+    accepted transfers, scoped by the organisation they go to or come from (an internal move within the scope
+    counts both ways)."""
     from django.db import connection
 
     status, direction = Member.Status, RelationTransfer.Direction

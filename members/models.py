@@ -1019,6 +1019,38 @@ class MeetingTally(models.Model):
         return f"{self.month:%Y-%m} {self.organization_id} {self.kind} {self.held}"
 
 
+class FlowTally(models.Model):
+    """Derived: the town's movements per month — members joined (``joined_on``), status events to full
+    membership and off the roll (R-MB-02, ``effective_on``), accepted relation transfers by direction (R-MB-05,
+    ``accepted_on``) — the 党员增减 block of the whole town without reading the rows (issue 21; an organisation
+    and those below it are counted from their rows, members.analysis.flows). Kept by the triggers on Member,
+    MemberStatusEvent and RelationTransfer (migration 0023) in the statement that writes them, whoever writes
+    them: counts added and subtracted, never recomputed."""
+
+    class Kind(models.TextChoices):
+        JOINED = "joined", "新发展党员"
+        BECAME_FULL = "became_full", "预备党员转正"
+        LEFT = "left", "去世、开除、除名"
+        TRANSFERRED_IN = "in", "从镇外转入"
+        TRANSFERRED_OUT = "out", "转往镇外"
+        MOVED = "internal", "镇内转接"
+
+    month = models.DateField("月份")
+    kind = models.CharField("变动", max_length=12, choices=Kind.choices)
+    number = models.IntegerField("人次", default=0)
+
+    class Meta:
+        verbose_name = "党员增减月度统计（派生）"
+        verbose_name_plural = verbose_name
+        constraints = [
+            models.UniqueConstraint(fields=["month", "kind"], name="flow_tally_key"),
+            models.CheckConstraint(condition=Q(month__day=1), name="flow_tally_first_day"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.month:%Y-%m} {self.kind} {self.number}"
+
+
 class AnnualReview(models.Model):
     """R-MB-09: the yearly democratic review of a member (record)."""
 

@@ -1,6 +1,7 @@
-"""The blocks counted from their own rows (floating members, flows) give exactly the figures of their former
-queries (issue 21: fewer queries, no join counted DISTINCT), for the town and for one branch, on the edges
-of the period and of the certificates' validity (R-MB-06)."""
+"""The blocks counted from their own rows (floating members, an organisation's flows) give exactly the figures
+of their former queries (issue 21: fewer queries, no join counted DISTINCT), for the town and for one branch, on
+the edges of the period and of the certificates' validity (R-MB-06). The town's flows over whole months read
+members.FlowTally: the same figures here, and proven against the rows in test_tally_equivalence.py."""
 
 from datetime import date
 

@@ -5,29 +5,34 @@ every kind of write: operations' rows, plain ORM updates, bulk statements, delet
 * 三会一课 (R-MB-08): members.MeetingTally against the meetings and attendance rows counted one by one;
 * 党员队伍 (R-MB-03 party age): members.RollTally / RollDateTally against the members themselves, on days that
   put a band's edge on a birthday, the day before and after, 29 February, a month's last day and mid-month.
+* 党员增减 (R-MB-02, R-MB-05): members.FlowTally against the members, status events and transfers counted from
+  the rows (``analysis._flows_from_rows``), and against its rebuild from them;
 * 发展党员 (R-RC-05, R-RC-07): recruitment.Candidate.activist_since against the stage changes themselves
   (``rules.stage_since``), and the flags that read it against the rule for one candidate;
   (R-RC-05, R-RC-17, R-RC-19) recruitment.Candidate.member_joined_on against the member record's joining date,
   and the flags that read it against the rule for one candidate.
 
-The other blocks count their rows directly (flows, floating members, conversion) or are
+The other blocks count their rows directly (floating members) or are
 proven against the former computation in their own module (services: tests/services/test_statistics_tallies.py;
 conversion: test_conversion_block_equivalence.py; dues: test_dues_block_equivalence.py); ``test_every_block_is_proven_here_or_counts_directly`` keeps
 that list honest.
 """
 
+import importlib
 from collections import Counter
 from datetime import date
 
 import pytest
+from django.db import connection
+from django.db.models import F
 
 from core.models import Organization
 from members import analysis
-from members.models import Attendance, Meeting, Member
+from members.models import Attendance, FlowTally, Meeting, Member, MemberStatusEvent, RelationTransfer
 from reports.blocks import Scope, compute_block, get_block_spec
 from reports.periods import Period
-from tests import factories
-from tests.factories.members import meeting_row
+from tests import factories, tallies
+from tests.factories.members import meeting_row, transfer_row
 
 pytestmark = pytest.mark.django_db
 
@@ -287,9 +292,9 @@ def test_a_branch_is_still_counted_from_its_members(roll, branch_a):
 
 
 # Blocks counted from their own rows (no tally), and blocks proven against their former computation elsewhere.
-COUNTED_DIRECTLY = {"flows", "floating"}
+COUNTED_DIRECTLY = {"floating"}
 PROVEN_ELSEWHERE = {"services", "conversion", "dues"}
-PROVEN_HERE = {"members", "meetings", "recruitment"}
+PROVEN_HERE = {"members", "flows", "meetings", "recruitment"}
 
 
 def test_every_block_is_proven_here_or_counts_directly():
@@ -490,3 +495,133 @@ def test_the_kept_joining_date_follows_every_write_R_RC_05_R_RC_17_R_RC_19(branc
     assert_member_joined_on_kept()
     assert Candidate.objects.get(pk=fresh[0].pk).member_joined_on == date(2024, 2, 29)
     assert_probation_flags_agree_with_the_rule()
+
+
+# --- 党员增减: the town's movements ---------------------------------------------------------------------
+
+FLOW_SPANS = [(p.start, p.end) for p in PERIODS] + [(date(2025, 12, 1), date(2026, 12, 31))]
+_FLOW_TALLY = importlib.import_module("members.migrations.0023_flow_tally")
+
+
+def kept_flow_rows() -> set:
+    return set(FlowTally.objects.exclude(number=0).values_list("month", "kind", "number"))
+
+
+def assert_same_flows() -> None:
+    """The tallied town figures equal those counted from the rows, for every period, and the kept tally equals
+    its rebuild from the rows (members migration 0023's fill)."""
+    for start, end in FLOW_SPANS:
+        tallied = analysis.flows(org_ids=None, start=start, end=end)
+        assert tallied == analysis._flows_from_rows(None, start, end), (start, end)
+    assert kept_flow_rows() == tallies.rebuilt_rows(_FLOW_TALLY.FILL, kept_flow_rows)
+
+
+@pytest.fixture
+def movements(branch_a, branch_b):
+    """Members joined on months' edges and without a date; events to full membership, off the roll and neither;
+    transfers of every direction, accepted on months' edges, and pending."""
+    make = factories.make_member
+    members = [
+        make(branch, joined_on=joined_on, status=Member.Status.PROBATIONARY)
+        for branch in (branch_a, branch_b)
+        for joined_on in (date(2025, 12, 31), date(2026, 1, 1), date(2026, 3, 31), date(2026, 4, 1), None)
+    ]
+    a, b = members[0], members[5]
+    for member, (old, new, on) in (
+        (a, ("probationary", "full", date(2026, 1, 1))),
+        (a, ("full", "deceased", date(2026, 3, 31))),
+        (b, ("full", "expelled", date(2026, 4, 1))),
+        (b, ("probationary", "full", date(2025, 12, 31))),
+        (b, ("", "probationary", date(2026, 2, 1))),
+    ):
+        MemberStatusEvent.objects.create(
+            member=member, from_state=old, to_state=new, effective_on=on, note=""
+        )
+    for direction, frm, to, accepted_on in (
+        ("in", None, branch_a, date(2026, 1, 1)),
+        ("out", branch_b, None, date(2026, 2, 28)),
+        ("internal", branch_a, branch_b, date(2026, 3, 1)),
+        ("internal", branch_b, branch_a, date(2025, 12, 31)),
+        ("in", None, branch_a, None),  # pending
+    ):
+        transfer_row(a, direction, frm=frm, to=to, accepted_on=accepted_on)
+    return members
+
+
+def test_the_flow_tally_counts_what_the_rows_hold_R_MB_02_R_MB_05(movements):
+    assert_same_flows()
+    q1 = analysis.flows(org_ids=None, start=date(2026, 1, 1), end=date(2026, 3, 31))
+    assert (q1.joined, q1.became_full, q1.left, q1.transferred_in, q1.transferred_out, q1.moved_in) == (
+        4,
+        1,
+        1,
+        1,
+        1,
+        1,
+    )
+
+
+def test_the_flow_tally_follows_every_write_R_MB_02_R_MB_05(movements, branch_a, branch_b, clerk):
+    from members.status import change_status
+    from members.transfers import transfer_accept, transfer_start
+
+    a, b = movements[1], movements[6]
+    # Operations: a conversion and a death (status events), a transfer started, then accepted.
+    change_status(
+        member=a,
+        to_status=Member.Status.FULL,
+        effective_on=date(2026, 2, 1),
+        reason="转正",
+        recorded_by=clerk,
+    )
+    change_status(
+        member=b,
+        to_status=Member.Status.DECEASED,
+        effective_on=date(2026, 4, 30),
+        reason="病故",
+        recorded_by=clerk,
+    )
+    transfer = transfer_start(
+        member=Member.objects.get(pk=a.pk),
+        direction=RelationTransfer.Direction.INTERNAL,
+        issued_on=date(2026, 1, 2),
+        to_organization=branch_b,
+        created_by=clerk,
+    )
+    assert_same_flows()
+    transfer_accept(transfer=transfer, accepted_on=date(2026, 2, 3), accepted_by=clerk)
+    assert_same_flows()
+    # Plain ORM and bulk statements: joining dates moved, set and cleared, and a change that counts nothing;
+    # events re-dated and re-stated; transfers accepted, turned round, cancelled.
+    Member.objects.filter(pk=movements[2].pk).update(joined_on=date(2026, 5, 1))
+    Member.objects.filter(joined_on__isnull=True).update(joined_on=date(2026, 1, 31))
+    Member.objects.filter(pk=movements[3].pk).update(joined_on=None)
+    Member.objects.update(phone="13900000000", organization=branch_a)
+    assert_same_flows()
+    MemberStatusEvent.objects.filter(effective_on__year=2026).update(effective_on=F("effective_on") + 31)
+    MemberStatusEvent.objects.filter(to_state="expelled").update(to_state="removed")
+    MemberStatusEvent.objects.filter(from_state="").update(from_state="probationary", to_state="full")
+    assert_same_flows()
+    RelationTransfer.objects.filter(state="pending").update(state="accepted", accepted_on=date(2026, 3, 31))
+    RelationTransfer.objects.filter(direction="out").update(direction="in")
+    RelationTransfer.objects.filter(direction="internal").update(state="cancelled")
+    assert_same_flows()
+    # Deletes, one and in bulk; then the events and transfers emptied with TRUNCATE.
+    RelationTransfer.objects.filter(direction="in").order_by("pk").first().delete()
+    MemberStatusEvent.objects.filter(member=b).delete()
+    assert_same_flows()
+    with connection.cursor() as cursor:
+        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")  # deferred foreign key checks first
+        cursor.execute("TRUNCATE members_relationtransfer, members_memberstatusevent CASCADE")
+    assert_same_flows()
+    assert set(FlowTally.objects.exclude(number=0).values_list("kind", flat=True)) == {"joined"}
+
+
+def test_a_wrong_flow_tally_is_seen_R_MB_02(movements):
+    """Proof that the checks above can fail: the town's figures read the kept tally, not the rows."""
+    FlowTally.objects.filter(kind=FlowTally.Kind.JOINED, month=date(2026, 1, 1)).update(
+        number=F("number") + 1
+    )
+    q1 = (date(2026, 1, 1), date(2026, 3, 31))
+    assert analysis.flows(org_ids=None, start=q1[0], end=q1[1]) != analysis._flows_from_rows(None, *q1)
+    assert kept_flow_rows() != tallies.rebuilt_rows(_FLOW_TALLY.FILL, kept_flow_rows)
