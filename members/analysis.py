@@ -43,7 +43,7 @@ from members.models import (
     MemberStatusEvent,
     RelationTransfer,
     RollDateTally,
-    RollTally,
+    RollFacetTally,
 )
 
 OrgIds = frozenset[int] | None
@@ -135,8 +135,8 @@ class Composition:
 def composition(*, org_ids: OrgIds, on: date) -> Composition:
     """Members on the roll by status, gender, age band, education, ethnicity, party age band and branch.
 
-    The whole town is counted from the tallies the database keeps (members.RollTally, RollDateTally: a few
-    thousand rows whatever the number of members) and the members born — or made full members — in the one
+    The whole town is counted from the tallies the database keeps (members.RollFacetTally, RollDateTally: a
+    few hundred and a few thousand rows whatever the number of members) and the members born — or made full members — in the one
     month each band's edge falls in; an organisation and those below it are counted from their members."""
     if org_ids is None:
         return _composition_from_tallies(on)
@@ -201,7 +201,7 @@ def _is_month_end(day: date) -> bool:
 
 
 def _composition_from_tallies(on: date) -> Composition:
-    """``composition`` of the whole town from members.RollTally and RollDateTally (3 queries).
+    """``composition`` of the whole town from members.RollFacetTally and RollDateTally (3 queries).
 
     A band counts the members whose date lies between two edges (``_band_filter``); the members up to an edge
     are the monthly tallies of every month before the edge's, plus — unless the edge is the last day of its
@@ -250,32 +250,20 @@ def _composition_from_tallies(on: date) -> Composition:
     return _composition(on, row, by_branch, by_ethnicity)
 
 
-# GROUPING(status, gender, education, ethnicity, organization_id) of each grouping set: 1 bits = not grouped.
-_ROLL_DIMENSIONS = {0b01111: "status", 0b10111: "gender", 0b11011: "education", 0b11101: "ethnicity"}
-
-
 def _roll_sums(active: list[str]) -> list[tuple[str, str, int]]:
-    """One query: the roll's members (members.RollTally) summed by status, gender, education, ethnicity and
-    organisation, as (dimension, value, members)."""
+    """One query: the roll's members (members.RollFacetTally) summed by organisation, gender, education and
+    ethnicity, and by status (over the organisations: each member has one), as (dimension, value, members)."""
     from django.db import connection
 
+    table = RollFacetTally._meta.db_table
     sql = (
-        "SELECT GROUPING(status, gender, education, ethnicity, organization_id),"
-        " status, gender, education, ethnicity, organization_id, sum(members)"
-        f" FROM {RollTally._meta.db_table} WHERE status = ANY(%s) AND members > 0"
-        " GROUP BY GROUPING SETS ((status), (gender), (education), (ethnicity), (organization_id))"
+        f"SELECT facet, value, sum(members) FROM {table} WHERE status = ANY(%s) AND members > 0 GROUP BY 1, 2"
+        f" UNION ALL SELECT 'status', status, sum(members) FROM {table}"
+        " WHERE facet = 'organization' AND status = ANY(%s) AND members > 0 GROUP BY 2"
     )
     with connection.cursor() as cursor:
-        cursor.execute(sql, [active])
-        rows = cursor.fetchall()
-    sums = []
-    for grouping, status, gender, education, people, org_id, n in rows:
-        dimension = _ROLL_DIMENSIONS.get(grouping, "organization")
-        value = {"status": status, "gender": gender, "education": education, "ethnicity": people}.get(
-            dimension, org_id
-        )
-        sums.append((dimension, value, int(n)))
-    return sums
+        cursor.execute(sql, [active, active])
+        return [(dimension, value, int(n)) for dimension, value, n in cursor.fetchall()]
 
 
 def _members_up_to(

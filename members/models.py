@@ -924,36 +924,34 @@ class Attendance(models.Model):
         return f"{self.meeting} {self.member} {'出席' if self.present else '缺席'}"
 
 
-class RollTally(models.Model):
-    """Derived: members per organisation, status, gender, education and ethnicity — the roll's composition on
-    the statistics page without reading every member (issue 21). Kept by the triggers on Member (migration
-    0009) in the statement that writes the members, whoever writes them."""
+class RollFacetTally(models.Model):
+    """Derived: members per status and one facet of the roll — their organisation, gender, education or
+    ethnicity (``value``: the column's value; the organisation's id as text) — the town's composition on the
+    statistics page without reading every member, in a few rows per value whatever the number of members
+    (issue 21; was one row per organisation, status, gender, education and ethnicity together, which grows with
+    the members). Kept by the triggers on Member (migration 0024) in the statement that writes the members,
+    whoever writes them."""
 
-    organization = models.ForeignKey(
-        Organization,
-        verbose_name="党组织",
-        on_delete=models.DO_NOTHING,
-        db_constraint=False,
-        db_index=False,  # roll_tally_key leads with it
-        related_name="+",
-    )
+    class Facet(models.TextChoices):
+        ORGANIZATION = "organization", "党组织"
+        GENDER = "gender", "性别"
+        EDUCATION = "education", "学历"
+        ETHNICITY = "ethnicity", "民族"
+
+    facet = models.CharField("项目", max_length=12, choices=Facet.choices)
+    value = models.CharField("取值", max_length=20, blank=True)
     status = models.CharField("党员状态", max_length=20, choices=Member.Status.choices)
-    gender = models.CharField("性别", max_length=1, choices=Member.Gender.choices)
-    education = models.CharField("学历", max_length=20, choices=Member.Education.choices, blank=True)
-    ethnicity = models.CharField("民族", max_length=20)
     members = models.IntegerField("人数", default=0)
 
     class Meta:
         verbose_name = "党员构成统计（派生）"
         verbose_name_plural = verbose_name
         constraints = [
-            models.UniqueConstraint(
-                fields=["organization", "status", "gender", "education", "ethnicity"], name="roll_tally_key"
-            )
+            models.UniqueConstraint(fields=["facet", "value", "status"], name="roll_facet_tally_key")
         ]
 
     def __str__(self) -> str:
-        return f"{self.organization_id} {self.status} {self.members}"
+        return f"{self.facet} {self.value} {self.status} {self.members}"
 
 
 class RollDateTally(models.Model):

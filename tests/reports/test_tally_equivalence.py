@@ -3,7 +3,7 @@ count over the rows they replace, for every period the page offers — a month, 
 every kind of write: operations' rows, plain ORM updates, bulk statements, deletes.
 
 * 三会一课 (R-MB-08): members.MeetingTally against the meetings and attendance rows counted one by one;
-* 党员队伍 (R-MB-03 party age): members.RollTally / RollDateTally against the members themselves, on days that
+* 党员队伍 (R-MB-03 party age): members.RollFacetTally / RollDateTally against the members themselves, on days that
   put a band's edge on a birthday, the day before and after, 29 February, a month's last day and mid-month.
 * 党员增减 (R-MB-02, R-MB-05): members.FlowTally against the members, status events and transfers counted from
   the rows (``analysis._flows_from_rows``), and against its rebuild from them;
