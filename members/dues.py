@@ -504,9 +504,9 @@ def arrears_parts(*, first: date, last: date, org_ids=None) -> list[QuerySet]:
             reduced_from__lte=last.month,
             member__status__in=Member.ACTIVE_STATUSES,
         ).filter(
+            # owed the month before the exemption's: joined before its month (or without a date)
             Q(member__joined_on__isnull=True)
-            | Q(member__joined_on__lt=date(first.year, 1, 1))
-            | Q(member__joined_on__year=first.year, member__joined_on__month__lt=F("reduced_from"))
+            | Q(member__joined_on__lt=Func(F("year"), F("reduced_from"), Value(1), function="make_date"))
         )
         if org_ids is not None:
             exemptions = exemptions.filter(member__organization_id__in=org_ids)
