@@ -22,7 +22,11 @@ What makes it safe:
    that each key names all its inputs (a build that reads ``timezone.now()`` under a key of the day fails).
 3. An empty statement (a part raising EmptyResultSet, ``.none()`` for a user without scope) is stored too:
    its defaults, with no SQL to run.
-4. Rows read with a raw cursor go through the same converters the ORM applies (``reused_rows``: Decimal,
+4. The time of day can be a parameter: a build given ``NOW`` where it would read ``timezone.now()`` makes a
+   statement that holds ``NOW`` among its parameters, and each run puts the time in its place (``bind_now``;
+   ``core.counting.side_by_side(..., now=...)``). The key then need not (and must not) name the time; check
+   mode still compares the builds, both made with ``NOW``.
+5. Rows read with a raw cursor go through the same converters the ORM applies (``reused_rows``: Decimal,
    durations, dates…), taken from the compiler when the statement was built, so the values equal the ORM's.
 
 Builds keep each predicate's one home: the build functions call the same conditions and querysets as
@@ -36,6 +40,7 @@ import time
 from collections import OrderedDict
 from collections.abc import Callable, Hashable
 from dataclasses import dataclass, field, replace
+from datetime import UTC, datetime
 from typing import Any
 
 from django.conf import settings
@@ -48,6 +53,10 @@ from django.db.models.query import FlatValuesListIterable, ValuesIterable, Value
 from core import dates
 
 MAX_ENTRIES = 512
+
+# Stands for the time of day in a build (no real time is the first microsecond of year 1); ``bind_now`` puts
+# the time of each run in its place.
+NOW = datetime(1, 1, 1, 0, 0, 0, 1, tzinfo=UTC)
 
 
 @dataclass(frozen=True)
@@ -133,6 +142,14 @@ def reuse(key: Hashable, build: Callable[[], Statement]) -> Statement:
             while len(_store) > MAX_ENTRIES:
                 _store.popitem(last=False)
     return statement
+
+
+def bind_now(statement: Statement, now: datetime) -> Statement:
+    """``statement`` with ``now`` in place of each ``NOW`` among its parameters."""
+    if now.tzinfo is None:
+        raise ValueError("bind_now takes an aware datetime (timezone.now())")
+    params = tuple(now if type(p) is datetime and p == NOW else p for p in statement.params)
+    return replace(statement, params=params)
 
 
 def _compile(queryset: QuerySet) -> Statement:
