@@ -268,3 +268,14 @@ def test_the_time_of_day_is_a_parameter_bound_at_each_run():
     assert sqlreuse.NOW in sqlreuse._store[("side_by_side", ("test", "now"))].statement.params
     with pytest.raises(ValueError, match="aware"):
         side_by_side(parts, reuse=("test", "now"), now=datetime(2026, 11, 16, 10, 0))
+
+
+def test_in_array_binds_the_ids_as_one_parameter():
+    from core.sqlreuse import InArray
+
+    ids = list(Organization.objects.values_list("pk", flat=True))[:3] + [10**12 + n for n in range(60)]
+    query = Organization.objects.filter(InArray(F("pk"), ids)).values_list("pk", flat=True)
+    _, params = query.query.sql_with_params()
+    assert list(params) == [ids]
+    assert sorted(query) == sorted(Organization.objects.filter(pk__in=ids).values_list("pk", flat=True))
+    assert not Organization.objects.filter(InArray(F("pk"), [])).exists()
