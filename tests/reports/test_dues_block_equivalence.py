@@ -562,10 +562,10 @@ def test_a_wrong_paid_pattern_is_seen_R_MB_07(branch_a):
 
 
 def test_members_whose_months_start_or_stop_inside_the_window_are_counted_from_the_steps_R_MB_07(branch_a):
-    """The members owing a month of a window who joined after its first month are counted from the months-owed
-    steps and the exemptions starting in the window (members.dues._joined_parts): an exemption starting inside
-    the window for a member who joined before it, or who joined inside it, or before the member joined (exempt
-    from the joining month), or at the window's first month."""
+    """The members owing a month of a window whose run of months owed starts or stops inside it are counted
+    from the months-owed steps and the exemptions starting in the window (members.dues.arrears_parts, EXEMPTED):
+    an exemption starting inside the window for a member who joined before it, or who joined inside it, or
+    before the member joined (exempt from the joining month), or at the window's first month."""
     cases = {
         "joined before, exempt from April": (date(2020, 5, 1), 4),
         "joined in March, exempt from June": (date(2026, 3, 9), 6),
