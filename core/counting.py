@@ -5,6 +5,7 @@ query per counter. With ``reuse`` the statement is compiled once per key (core.s
 from __future__ import annotations
 
 from collections.abc import Callable, Hashable
+from datetime import datetime
 from typing import Any
 
 from django.core.exceptions import EmptyResultSet
@@ -17,19 +18,30 @@ from core.sqlreuse import Statement
 Parts = dict[str, tuple[QuerySet, dict[Any, Aggregate]]]
 
 
-def side_by_side(parts: Parts | Callable[[], Parts], *, reuse: Hashable | None = None) -> dict[Any, Any]:
+def side_by_side(
+    parts: Parts | Callable[..., Parts],
+    *,
+    reuse: Hashable | None = None,
+    now: datetime | None = None,
+) -> dict[Any, Any]:
     """The aggregates of each part (name: (queryset, {key: aggregate})) over its queryset, in one query: per
     part one aggregate row (no GROUP BY: one row even over no rows), the rows side by side. A part over an
     empty queryset (``.none()``, a user without scope) gets each aggregate's value over no rows, without SQL.
 
     ``parts`` may be a function building them; with ``reuse`` (a key naming every input it reads, see
-    core.sqlreuse) it is called only when no statement is stored under that key."""
-    if reuse is None:
-        statement = _statement(parts() if callable(parts) else parts)
-    else:
-        statement = sqlreuse.reuse(
-            ("side_by_side", reuse), lambda: _statement(parts() if callable(parts) else parts)
-        )
+    core.sqlreuse) it is called only when no statement is stored under that key. With ``now``, ``parts`` is a
+    function of the time of day: with ``reuse`` it is built with ``sqlreuse.NOW`` in the time's place and each
+    run binds the time (``sqlreuse.bind_now``), so conditions that read the time are compiled once per key too.
+    """
+
+    def build() -> Statement:
+        if now is not None:
+            return _statement(parts(sqlreuse.NOW if reuse is not None else now))  # type: ignore[operator]
+        return _statement(parts() if callable(parts) else parts)
+
+    statement = build() if reuse is None else sqlreuse.reuse(("side_by_side", reuse), build)
+    if now is not None and reuse is not None:
+        statement = sqlreuse.bind_now(statement, now)
     defaults, keys = statement.shape
     values = dict(defaults)
     if statement.sql is not None:

@@ -34,7 +34,7 @@ from datetime import date
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import Any
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import (
     Case,
     Count,
@@ -57,7 +57,7 @@ from django.db.models.functions import Cast, Coalesce, ExtractMonth
 from core.dates import add_months
 from core.numbering import format_number, next_number
 from core.rules import citation
-from core.sqlreuse import reused_rows
+from core.sqlreuse import reused_rows, reused_sql
 from members.exceptions import MemberError
 from members.models import (
     DuesBase,
@@ -566,14 +566,32 @@ def arrears_by_organization(*, first: date, last: date, org_ids=None) -> dict[in
 def arrears_totals_in(org_ids, on: date) -> dict:
     """How many members of the organisations ``org_ids`` (None for all) owe dues as of ``on`` and how much in
     all (R-MB-07, R-MB-13): ``{"members": n, "amount": yuan}`` — the sums of ``arrears_totals`` over them, in one
-    query that reads no member in arrears (``arrears_by_organization``)."""
+    query that reads no member in arrears: the rows of ``arrears_parts`` summed per part in SQL (a row per part,
+    not per organisation) and combined by ``arrears_from``."""
     if org_ids is not None and not org_ids:
         return {"members": 0, "amount": None}
     first, last = _expected_range(on)
-    figures = arrears_by_organization(first=first, last=last, org_ids=org_ids).values()
-    if not figures:
+
+    def statement() -> tuple[str, list]:
+        parts = arrears_parts(first=first, last=last, org_ids=org_ids)
+        sql, params = parts[0].union(*parts[1:], all=True).query.sql_with_params()
+        summed = (
+            "SELECT part, SUM(amount), SUM(members)::bigint "
+            "FROM ({}) AS parts(organization_id, part, amount, members)"
+        )
+        return summed.format(sql) + " GROUP BY part", list(params)
+
+    # Compiled once per window and scope (core.sqlreuse), run every time.
+    scope = None if org_ids is None else frozenset(org_ids)
+    sql, params = reused_sql(("members.dues.arrears_totals_in", first, last, scope), statement)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        rows = cursor.fetchall()
+    if not rows:
         return {"members": 0, "amount": None}
-    return {"members": sum(f.members for f in figures), "amount": sum((f.arrears for f in figures), ZERO)}
+    # every organisation as one (0): the parts' sums combine as an organisation's rows do
+    totals = arrears_from((0, part, amount, members) for part, amount, members in rows)[0]
+    return {"members": totals.members, "amount": totals.arrears}
 
 
 def with_arrears(queryset: QuerySet, on: date) -> QuerySet:

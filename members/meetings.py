@@ -8,11 +8,11 @@ from datetime import date
 from typing import Literal, cast
 
 from django.db import transaction
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, F, Q, QuerySet
 
 from core.dates import month_bounds, quarter_bounds, quarter_of
 from core.models import Organization
-from core.sqlreuse import reused_rows
+from core.sqlreuse import InArray, reused_rows
 from members.exceptions import MemberError
 from members.models import Attendance, Meeting, Member
 from members.signals import attendance_recorded
@@ -237,7 +237,8 @@ def _missing(
 
     def meetings() -> QuerySet:
         return (
-            Meeting.objects.filter(organization_id__in=org_ids, held_on__gte=quarter_start, held_on__lte=on)
+            Meeting.objects.filter(InArray(F("organization_id"), org_ids))
+            .filter(held_on__gte=quarter_start, held_on__lte=on)
             .values("organization_id", "kind")
             .annotate(in_quarter=Count("pk"), in_month=Count("pk", filter=Q(held_on__gte=month_start)))
         )

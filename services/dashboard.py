@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date, datetime
+
 from django.db.models import Count, Q
 from django.urls import reverse
 from django.utils import timezone
@@ -23,32 +25,40 @@ from services.models import (
 SECTION = "便民服务"
 
 
+def _counts(now: datetime, last_day: date) -> dict:
+    # Every count is of open matters: read only those (the partial index matter_open_queue), not the archive.
+    # R-SV-10: overdue as Matter.objects.overdue() decides (a justified delay is not; no wait for the nightly run).
+    return {
+        "matters": (
+            Matter.objects.open(),
+            {
+                "overdue": Count("pk", filter=overdue_condition(now)),
+                "due_soon": Count("pk", filter=due_soon_condition(now, last_day)),
+                "supplements": Count("pk", filter=Q(state=MatterState.AWAITING_MATERIALS)),
+            },
+        ),
+        "complaints": (
+            Complaint.objects.exclude(state=Complaint.State.REPLIED),
+            {"complaints": Count("pk")},
+        ),
+        "cases": (
+            AccountabilityCase.objects.filter(state=AccountabilityCase.State.OPEN),
+            {"cases": Count("pk")},
+        ),
+    }
+
+
 def dashboard_items(user) -> list[DashboardItem]:
     if not may_use_desk(user):
         return []
-    now = timezone.now()
-    soon = due_soon_limit(local_today())
-    # Every count is of open matters: read only those (the partial index matter_open_queue), not the archive.
-    # R-SV-10: overdue as Matter.objects.overdue() decides (a justified delay is not; no wait for the nightly run).
+    today = local_today()
+    soon = due_soon_limit(today)
+    # Compiled once per day (core.sqlreuse), the time of day bound at each run; the last day of "due soon"
+    # follows from the day and the calendar (which the store watches).
     counts = side_by_side(
-        {
-            "matters": (
-                Matter.objects.open(),
-                {
-                    "overdue": Count("pk", filter=overdue_condition(now)),
-                    "due_soon": Count("pk", filter=due_soon_condition(now, soon.date)),
-                    "supplements": Count("pk", filter=Q(state=MatterState.AWAITING_MATERIALS)),
-                },
-            ),
-            "complaints": (
-                Complaint.objects.exclude(state=Complaint.State.REPLIED),
-                {"complaints": Count("pk")},
-            ),
-            "cases": (
-                AccountabilityCase.objects.filter(state=AccountabilityCase.State.OPEN),
-                {"cases": Count("pk")},
-            ),
-        }
+        lambda now: _counts(now, soon.date),
+        reuse=("services.dashboard.dashboard_items", today),
+        now=timezone.now(),
     )
     complaints, cases = counts["complaints"], counts["cases"]
     queue = reverse("services:queue")

@@ -11,7 +11,7 @@ from decimal import Decimal
 
 import pytest
 from django.db import connection
-from django.db.models import Count, DecimalField, DurationField, ExpressionWrapper, F, Max, Min, Sum, Value
+from django.db.models import Count, DecimalField, DurationField, ExpressionWrapper, F, Max, Min, Q, Sum, Value
 from django.test import override_settings
 from django.test.utils import CaptureQueriesContext
 
@@ -237,3 +237,45 @@ def test_where_narrows_one_stored_statement_to_each_value():
         assert found == [{"name": organization.name, "organization": organization.pk}]
     assert reused_rows(("test", "where"), rows, where={"organization": -1}) == []
     assert sqlreuse.stats()["misses"] == before + 1
+
+
+def test_the_time_of_day_is_a_parameter_bound_at_each_run():
+    from datetime import UTC, datetime
+
+    from django.contrib.auth.models import User
+
+    joined = datetime(2026, 11, 16, 10, 0, tzinfo=UTC)
+    User.objects.create(username="sqlreuse-now", date_joined=joined)
+
+    def parts(now):
+        return {
+            "users": (
+                User.objects.filter(username="sqlreuse-now"),
+                {"n": Count("pk", filter=Q(date_joined__lte=now))},
+            )
+        }
+
+    before = sqlreuse.stats()["hits"]
+    with CaptureQueriesContext(connection) as queries:
+        counts = [
+            side_by_side(parts, reuse=("test", "now"), now=joined + timedelta(seconds=delta))["n"]
+            for delta in (-1, 0, 1)
+        ]
+    assert counts == [0, 1, 1]
+    assert sqlreuse.stats()["hits"] - before == 2  # one statement, compiled once, run three times
+    assert len(queries) == 3
+    # Built with NOW in the time's place: a build reading the clock instead differs and check mode catches it.
+    assert sqlreuse.NOW in sqlreuse._store[("side_by_side", ("test", "now"))].statement.params
+    with pytest.raises(ValueError, match="aware"):
+        side_by_side(parts, reuse=("test", "now"), now=datetime(2026, 11, 16, 10, 0))
+
+
+def test_in_array_binds_the_ids_as_one_parameter():
+    from core.sqlreuse import InArray
+
+    ids = list(Organization.objects.values_list("pk", flat=True))[:3] + [10**12 + n for n in range(60)]
+    query = Organization.objects.filter(InArray(F("pk"), ids)).values_list("pk", flat=True)
+    _, params = query.query.sql_with_params()
+    assert list(params) == [ids]
+    assert sorted(query) == sorted(Organization.objects.filter(pk__in=ids).values_list("pk", flat=True))
+    assert not Organization.objects.filter(InArray(F("pk"), [])).exists()

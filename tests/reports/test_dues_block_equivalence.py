@@ -559,3 +559,33 @@ def test_a_wrong_paid_pattern_is_seen_R_MB_07(branch_a):
     DuesPaidPattern.objects.update(paid_mask=0b111)
     assert kept_arrears(first, last) != direct_arrears(first, last)
     assert arrears_totals_in(None, date(2026, 4, 1)) == {"members": 0, "amount": Decimal("0.00")}
+
+
+def test_members_whose_months_start_or_stop_inside_the_window_are_counted_from_the_steps_R_MB_07(branch_a):
+    """The members owing a month of a window whose run of months owed starts or stops inside it are counted
+    from the months-owed steps and the exemptions starting in the window (members.dues.arrears_parts, EXEMPTED):
+    an exemption starting inside the window for a member who joined before it, or who joined inside it, or
+    before the member joined (exempt from the joining month), or at the window's first month."""
+    cases = {
+        "joined before, exempt from April": (date(2020, 5, 1), 4),
+        "joined in March, exempt from June": (date(2026, 3, 9), 6),
+        "joined in June, exempt from March": (date(2026, 6, 20), 3),
+        "joined in May, exempt from May": (date(2026, 5, 2), 5),
+        "undated, exempt from February": (None, 2),
+        "joined in April, exempt from January": (date(2026, 4, 1), 1),
+    }
+    for joined_on, exempt_from in cases.values():
+        member = factories.make_member(
+            branch_a, joined_on=joined_on, status=Member.Status.FULL, full_member_on=None
+        )
+        DuesBase.objects.bulk_create([_base_row(member, 2026, "8.00", reduced="0", reduced_from=exempt_from)])
+    factories.make_member(branch_a, joined_on=date(2026, 7, 1), status=Member.Status.PROBATIONARY)
+    for first, last in [(date(2026, 1, 1), date(2026, m, 1)) for m in range(2, 13)] + [
+        (date(2026, 3, 1), date(2026, 5, 1)),
+        (date(2026, 4, 1), date(2026, 9, 1)),
+    ]:
+        assert kept_arrears(first, last) == direct_arrears(first, last), (first, last)
+    for today in (date(2026, 3, 2), date(2026, 6, 15), date(2026, 12, 7)):
+        members = Member.objects.filter(status__in=Member.ACTIVE_STATUSES)
+        kept, direct = arrears_totals_in(None, today), arrears_totals(members, today)
+        assert (kept["members"], kept["amount"] or 0) == (direct["members"], direct["amount"] or 0), today
