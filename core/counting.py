@@ -48,7 +48,7 @@ def _statement(parts: Parts) -> Statement:
     for queryset, aggregates in parts.values():
         if not aggregates:
             continue
-        defaults |= {key: aggregate.empty_result_set_value for key, aggregate in aggregates.items()}
+        defaults |= {key: _over_no_rows(aggregate) for key, aggregate in aggregates.items()}
         named = {f"a{len(keys) + i}": aggregate for i, aggregate in enumerate(aggregates.values())}
         # ``values`` of a constant first: one aggregate row of the whole queryset, not one per row
         query = queryset.order_by().values(one=Value(1)).annotate(**named).values(*named)
@@ -61,3 +61,9 @@ def _statement(parts: Parts) -> Statement:
         params.extend(found)
     sql = "SELECT * FROM " + " CROSS JOIN ".join(sql_parts) if sql_parts else None
     return Statement(sql, tuple(params), (tuple(defaults.items()), tuple(keys)))
+
+
+def _over_no_rows(aggregate: Aggregate) -> Any:
+    """An aggregate's value over no rows: its ``default`` if it has one (``Sum(…, default=0)``), else SQL's."""
+    default = getattr(aggregate, "default", None)
+    return aggregate.empty_result_set_value if default is None else default
