@@ -203,6 +203,11 @@ class Candidate(models.Model):
             models.Index(
                 fields=["activist_since", "id"], condition=Q(stage=Stage.ACTIVIST), name="candidate_activists"
             ),
+            # the development targets in id order, for the merge with the running notices (R-RC-12): without
+            # it a branch without targets walked every candidate's primary key
+            models.Index(
+                fields=["id", "organization"], condition=Q(stage=Stage.TARGET), name="candidate_targets"
+            ),
             models.Index(
                 fields=["member_joined_on", "id"],
                 condition=Q(stage=Stage.PROBATIONARY),

@@ -54,6 +54,14 @@ class Migration(migrations.Migration):
         migrations.AddIndex(
             model_name="candidate",
             index=models.Index(
+                condition=models.Q(("stage", "target")),
+                fields=["id", "organization"],
+                name="candidate_targets",
+            ),
+        ),
+        migrations.AddIndex(
+            model_name="candidate",
+            index=models.Index(
                 condition=models.Q(("stage", "probationary")),
                 fields=["member_joined_on", "id"],
                 name="candidate_probationary",
