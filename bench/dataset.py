@@ -276,7 +276,7 @@ def _clone_rows(table: str, missing: int, overrides: dict[str, str], where: str 
     with connection.cursor() as cursor:
         cursor.execute(
             "SELECT column_name FROM information_schema.columns WHERE table_name = %s AND column_name <> 'id' "
-            "ORDER BY ordinal_position",
+            "AND is_generated = 'NEVER' ORDER BY ordinal_position",  # generated columns are computed
             [table],
         )
         columns = [row[0] for row in cursor.fetchall()]

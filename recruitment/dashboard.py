@@ -33,7 +33,7 @@ def items(user) -> list[DashboardItem]:
     found = dashboard_flags(today)
     # The statement is compiled once per day and scope (core.sqlreuse), run on every request.
     counts = side_by_side(
-        lambda: _count_parts([(f.label, f.counts, f.condition) for f in found], scoped(user)),
+        lambda: count_parts([(f.label, f.counts, f.condition) for f in found], scoped(user)),
         reuse=("recruitment.dashboard.items", today, scoped_organization_ids(user)),
     )
     return [
@@ -146,16 +146,23 @@ def flags(*, candidates, votes, today) -> list[tuple[str, QuerySet, str]]:
 
 def count_where(conditions: list[tuple[str, str, Q]], **bases: QuerySet) -> dict[str, int]:
     """For each (key, base, condition): how many rows of ``bases[base]`` meet the condition, in one query
-    (``core.counting.side_by_side``: per base one aggregate with a FILTERed count per condition)."""
-    return side_by_side(_count_parts(conditions, bases))
+    (``core.counting.side_by_side``, the parts of ``count_parts``)."""
+    return side_by_side(count_parts(conditions, bases))
 
 
-def _count_parts(conditions: list[tuple[str, str, Q]], bases: dict[str, QuerySet]) -> dict:
-    """The parts of ``count_where`` for ``side_by_side``."""
-    return {
-        name: (base, {key: Count("pk", filter=q) for key, of, q in conditions if of == name})
-        for name, base in bases.items()
-    }
+def count_parts(conditions: list[tuple[str, str, Q]], bases: dict[str, QuerySet]) -> dict:
+    """The parts of ``count_where`` for ``side_by_side``. Each condition over the candidates is a WHERE of its
+    own, not a FILTER over every candidate, so the planner reads only the candidates it can name — a range of
+    the index on its stage and date (recruitment.models ``Candidate.Meta.indexes``): testing each flag on every
+    candidate grew with the town, 4.5 ms at 10,000 candidates (issue 21). The resolutions and approvals waiting
+    are few: one FILTERed aggregate per table, planned once."""
+    parts: dict = {}
+    for key, of, q in conditions:
+        if of == CANDIDATES:
+            parts[key] = (bases[of].filter(q), {key: Count("pk")})
+        else:
+            parts.setdefault(of, (bases[of], {}))[1][key] = Count("pk", filter=q)
+    return parts
 
 
 def flagged(key: str, *, user, candidates, today):

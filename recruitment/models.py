@@ -10,6 +10,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
@@ -165,7 +166,24 @@ class Candidate(models.Model):
     # R-RC-19), so the flags ask a column instead of the member record once per probationary candidate. Kept by
     # the triggers of migration 0007 when the member or its date changes: never set it.
     member_joined_on = models.DateField("党员档案入党日期（派生）", null=True, blank=True, editable=False)
-    history = HistoricalRecords(excluded_fields=["activist_since", "member_joined_on"])
+    # Derived (issue 21): ``rules.thought_reports_since(candidate)`` computed by the database on every write of
+    # the row (a stored generated column, after the triggers above have set their columns): the day thought
+    # reports are due from (R-RC-05) — the member record's joining date for a probationary member, otherwise
+    # the activist decision or the application. The flag reads one indexed column (``candidate_reports_due``)
+    # instead of working the date out for every activist and probationary member.
+    reports_since = models.GeneratedField(
+        expression=models.Case(
+            models.When(
+                stage=Stage.PROBATIONARY,
+                then=Coalesce("member_joined_on", "activist_since", "applied_on"),
+            ),
+            default=Coalesce("activist_since", "applied_on"),
+        ),
+        output_field=models.DateField(),
+        db_persist=True,
+        verbose_name="思想汇报起算日期（派生）",
+    )
+    history = HistoricalRecords(excluded_fields=["activist_since", "member_joined_on", "reports_since"])
 
     objects = CandidateQuerySet.as_manager()
 
@@ -173,7 +191,34 @@ class Candidate(models.Model):
         verbose_name = "发展对象档案"
         verbose_name_plural = verbose_name
         ordering = ["organization_id", "applied_on", "pk"]
-        indexes = [models.Index(fields=["organization", "stage"], name="candidate_org_stage")]
+        indexes = [
+            models.Index(fields=["organization", "stage"], name="candidate_org_stage"),
+            # Each 工作台 flag counted by a range scan of the candidates it can name (recruitment.dashboard), index
+            # only: the applicants by application date (R-RC-02), the activists by activist decision (R-RC-07),
+            # the probationary members by joining date (R-RC-17, R-RC-18, R-RC-19), the activists and
+            # probationary members by the day their thought reports count from (R-RC-05).
+            models.Index(
+                fields=["applied_on", "id"], condition=Q(stage=Stage.APPLICANT), name="candidate_applicants"
+            ),
+            models.Index(
+                fields=["activist_since", "id"], condition=Q(stage=Stage.ACTIVIST), name="candidate_activists"
+            ),
+            # the development targets in id order, for the merge with the running notices (R-RC-12): without
+            # it a branch without targets walked every candidate's primary key
+            models.Index(
+                fields=["id", "organization"], condition=Q(stage=Stage.TARGET), name="candidate_targets"
+            ),
+            models.Index(
+                fields=["member_joined_on", "id"],
+                condition=Q(stage=Stage.PROBATIONARY),
+                name="candidate_probationary",
+            ),
+            models.Index(
+                fields=["reports_since", "id"],
+                condition=Q(stage__in=[Stage.ACTIVIST, Stage.PROBATIONARY]),
+                name="candidate_reports_due",
+            ),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(applied_on__gt=models.F("birth_date")), name="candidate_applied_after_birth"
@@ -191,6 +236,34 @@ class Candidate(models.Model):
     @property
     def is_open(self) -> bool:
         return self.stage in (Stage.APPLICANT, Stage.ACTIVIST, Stage.TARGET, Stage.PROBATIONARY)
+
+
+class CandidateStageTally(models.Model):
+    """Derived (issue 21): how many candidates each organisation has in each stage now — the statistics' funnel
+    (发展流程各阶段人数) without reading every candidate. Kept by the triggers of migration 0009 in the statement
+    that writes the candidates, whoever writes them: each subtracts the rows as they were and adds them as they
+    are, in one insert in key order, and removes the rows it left at zero, by id. Never write it."""
+
+    organization = models.ForeignKey(
+        Organization,
+        verbose_name="党组织",
+        on_delete=models.DO_NOTHING,  # a candidate's organisation is PROTECTed: its rows go first
+        db_constraint=False,
+        db_index=False,  # in candidate_stage_tally_key
+        related_name="+",
+    )
+    stage = models.CharField("阶段", max_length=20, choices=Stage.choices)
+    candidates = models.IntegerField("人数")
+
+    class Meta:
+        verbose_name = "发展对象阶段人数（派生）"
+        verbose_name_plural = verbose_name
+        constraints = [
+            models.UniqueConstraint(fields=["organization", "stage"], name="candidate_stage_tally_key"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.organization_id} {self.get_stage_display()} {self.candidates}"
 
 
 class StageChange(ChangeRow):

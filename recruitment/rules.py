@@ -10,9 +10,9 @@ import functools
 from dataclasses import dataclass
 from datetime import date, datetime, time
 
-from django.db.models import BooleanField, F, OuterRef, Q, Subquery, Value
+from django.db.models import F, OuterRef, Q, Subquery, Value
 from django.db.models.functions import Coalesce
-from django.db.models.lookups import LessThan, LessThanOrEqual
+from django.db.models.lookups import IsNull, LessThan, LessThanOrEqual
 
 from core.dates import (
     SHANGHAI,
@@ -282,14 +282,21 @@ def last_quarter_report_missing_q(on: date) -> Q:
     from recruitment.models import Stage, ThoughtReport
 
     first, last = quarter_bounds(*_previous_quarter(on))
-    start = Coalesce(_activist_since(), F("applied_on"))
     reported = ThoughtReport.objects.filter(submitted_on__range=(first, last))
     # the quarter is due when it is a complete quarter after the start's: the start is before its first day
-    activist = Q(stage=Stage.ACTIVIST) & Q(LessThan(start, first))
-    # a probationary member without a member record (or its joining date) counts from the activist decision,
-    # as ``thought_reports_since`` does
-    probationary = Q(stage=Stage.PROBATIONARY) & Q(LessThan(Coalesce(_joined_on(), start), first))
-    return (activist | probationary) & ~_among(reported)
+    return (
+        Q(stage__in=(Stage.ACTIVIST, Stage.PROBATIONARY))
+        & Q(LessThan(_reports_since(), first))
+        & ~_among(reported)
+    )
+
+
+def _reports_since():
+    """SQL twin of ``thought_reports_since``, computed by the database on every write of the candidate
+    (``Candidate.reports_since``, a generated column, migration 0008): the joining date for a probationary
+    member with one, otherwise the activist decision or the application — one indexed column the flag reads
+    by a range scan (issue 21)."""
+    return F("reports_since")
 
 
 def _joined_on():
@@ -331,11 +338,13 @@ def _probation_ends_by(on: date, *, days: int = 0) -> Q:
     after ``on`` (issue 21) — and for one without a joining date (no member record yet), whose unknown end is no
     end (false, not NULL: a NULL would make SQL look the extension up to tell NULL from false). The year is
     checked on the joining date itself, against the latest one whose year ends by ``on`` (``latest_start``):
-    no date arithmetic per candidate."""
+    no date arithmetic per candidate, and a range of an index."""
     year = _unextended_probation_end_sql()
     year_ends_by = LessThanOrEqual(_joined_on(), Value(latest_start(on, years=1, days=days)))
     ends_by = LessThanOrEqual(PeriodEnd(probation_end_sql(year), days=days), on)
-    return Q(Coalesce(year_ends_by, Value(False), output_field=BooleanField())) & Q(ends_by)
+    # The plain comparison is a range the planner reads from ``candidate_probationary``; IS NOT NULL makes
+    # the answer false, not NULL, without a joining date, so the extension is never looked up for one.
+    return Q(year_ends_by) & Q(IsNull(_joined_on(), False)) & Q(ends_by)
 
 
 def probation_ending(candidate, on: date) -> bool:

@@ -26,7 +26,6 @@ from django.db.models import QuerySet
 
 from core.dates import last_working_day_before, last_working_day_before_sql, period_end_sql
 from core.models import RuleProfile
-from members.models import Member
 from recruitment import guards, stages
 from recruitment.models import (
     Approval,
@@ -144,7 +143,7 @@ def _urgency_sql(candidates: QuerySet, *, on: date, profile: RuleProfile) -> tup
     try:
         scoped = (
             candidates.order_by()
-            .values("id", "stage", "applied_on", "member_id", "activist_since")
+            .values("id", "stage", "applied_on", "member_joined_on", "activist_since")
             .query.sql_with_params()
         )
     except EmptyResultSet:  # candidates.none(): an invalid filter
@@ -152,7 +151,7 @@ def _urgency_sql(candidates: QuerySet, *, on: date, profile: RuleProfile) -> tup
     p = _Params()
     t = {model.__name__: model._meta.db_table for model in (Talk, Assessment, CandidateVote)}
     t |= {"Meeting": BranchMeeting._meta.db_table, "Approval": Approval._meta.db_table}
-    t |= {"Application": ConversionApplication._meta.db_table, "Member": Member._meta.db_table}
+    t |= {"Application": ConversionApplication._meta.db_table}
     applicant, activist, target, probationary = (
         f"'{s.value}'" for s in (Stage.APPLICANT, Stage.ACTIVIST, Stage.TARGET, Stage.PROBATIONARY)
     )
@@ -187,8 +186,8 @@ file AS (
         -- the latest change into the stage: rules.stage_since, kept on the candidate (activist_since)
         COALESCE(la.assessed_on, c.activist_since) AS assessed_since,
         CASE WHEN ad.passed AND ad.approval_id IS NULL THEN ad.held_on END AS awaiting_since,
-        CASE WHEN c.stage = {probationary} THEN (
-            SELECT mb.joined_on FROM {t["Member"]} mb WHERE mb.id = c.member_id) END AS joined_on,
+        -- the member record's joining date, kept on the candidate (member_joined_on, migration 0007)
+        CASE WHEN c.stage = {probationary} THEN c.member_joined_on END AS joined_on,
         ex.extension_months,
         EXISTS (SELECT 1 FROM {t["Application"]} ca WHERE ca.candidate_id = c.id) AS applied_for_conversion,
         CASE WHEN ad.approved THEN {

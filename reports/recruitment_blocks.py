@@ -9,12 +9,19 @@ from __future__ import annotations
 
 from datetime import date
 
-from django.db.models import Avg, Count, DurationField, ExpressionWrapper, F, OuterRef, Q, Subquery
+from django.db.models import Avg, Count, DurationField, ExpressionWrapper, F, OuterRef, Q, Subquery, Sum
 from django.db.models.functions import Coalesce
 
 from core.sqlreuse import reused_rows
 from recruitment import dashboard
-from recruitment.models import Candidate, CandidateVote, DevelopmentPlan, Stage, StageChange
+from recruitment.models import (
+    Candidate,
+    CandidateStageTally,
+    CandidateVote,
+    DevelopmentPlan,
+    Stage,
+    StageChange,
+)
 from reports.blocks import Block, Scope, Table, period_counting_day
 from reports.periods import Period
 
@@ -32,10 +39,10 @@ def admissions(scope: Scope, start: date, end: date):
 
 
 def figures(scope: Scope, period: Period, flags: list[dashboard.Flag]) -> dict:
-    """Every figure but the plan's, in one query (``dashboard.side_by_side``): the candidates per stage now and
-    the ``flags`` (FILTERed counts over the candidates and the resolutions), the stages entered in the period
-    and the time spent in the stages left in it (over the period's stage changes). Keyed by (figure, stage
-    value or flag label)."""
+    """Every figure but the plan's, in one query (``dashboard.side_by_side``): the candidates per stage now (kept
+    by the database, ``CandidateStageTally``) and the ``flags`` (each counted as the 工作台 counts it,
+    ``dashboard.count_parts``), the stages entered in the period and the time spent in the stages left in it
+    (over the period's stage changes). Keyed by (figure, stage value or flag label)."""
     return dashboard.side_by_side(figure_parts(scope, period, flags))
 
 
@@ -43,19 +50,16 @@ def figure_parts(scope: Scope, period: Period, flags: list[dashboard.Flag]) -> d
     """The parts of ``figures`` for ``side_by_side``."""
     stages = (*PIPELINE, *EXITS)
     span = ExpressionWrapper(F("decided_on") - F("since"), output_field=DurationField())
-    flag_counts = {
-        of: {("flag", f.label): Count("pk", filter=f.condition) for f in flags if f.counts == of}
-        for of in (dashboard.CANDIDATES, dashboard.VOTES)
+    bases = {
+        dashboard.CANDIDATES: scope.filter(Candidate.objects.all()),
+        dashboard.VOTES: scope.filter(CandidateVote.objects.all(), "candidate__organization"),
     }
-    return {
-        "candidates": (
-            scope.filter(Candidate.objects.all()),
-            {("now", s.value): Count("pk", filter=Q(stage=s)) for s in stages}
-            | flag_counts[dashboard.CANDIDATES],
-        ),
-        "votes": (
-            scope.filter(CandidateVote.objects.all(), "candidate__organization"),
-            flag_counts[dashboard.VOTES],
+    flag_counts = dashboard.count_parts([(("flag", f.label), f.counts, f.condition) for f in flags], bases)
+    return flag_counts | {
+        # the candidates per stage kept by the database (CandidateStageTally): a row per organisation and stage
+        "now": (
+            scope.filter(CandidateStageTally.objects.all()),
+            {("now", s.value): Sum("candidates", filter=Q(stage=s), default=0) for s in stages},
         ),
         "entered": (
             decisions(scope, period),

@@ -10,7 +10,8 @@ every kind of write: operations' rows, plain ORM updates, bulk statements, delet
 * 发展党员 (R-RC-05, R-RC-07): recruitment.Candidate.activist_since against the stage changes themselves
   (``rules.stage_since``), and the flags that read it against the rule for one candidate;
   (R-RC-05, R-RC-17, R-RC-19) recruitment.Candidate.member_joined_on against the member record's joining date,
-  and the flags that read it against the rule for one candidate.
+  and the flags that read it against the rule for one candidate; recruitment.CandidateStageTally (the funnel's
+  candidates per stage now) against a count of the candidates.
 
 The other blocks count their rows directly (floating members) or are
 proven against the former computation in their own module (services: tests/services/test_statistics_tallies.py;
@@ -625,3 +626,92 @@ def test_a_wrong_flow_tally_is_seen_R_MB_02(movements):
     q1 = (date(2026, 1, 1), date(2026, 3, 31))
     assert analysis.flows(org_ids=None, start=q1[0], end=q1[1]) != analysis._flows_from_rows(None, *q1)
     assert kept_flow_rows() != tallies.rebuilt_rows(_FLOW_TALLY.FILL, kept_flow_rows)
+
+
+# --- 发展党员: the kept candidates per organisation and stage (the funnel) -------------------------------------
+
+
+def assert_stage_tally_kept() -> None:
+    """The tally equals a count of the candidates, holds no row at zero, and is what its migration's fill
+    rebuilds; the funnel's "now" column, for the town and for one branch, equals a direct count."""
+    import importlib
+
+    from django.db.models import Count
+
+    from recruitment.models import Candidate, CandidateStageTally
+    from reports.recruitment_blocks import EXITS, PIPELINE, figures
+    from tests.tallies import rebuilt_rows
+
+    def kept() -> set:
+        return set(CandidateStageTally.objects.values_list("organization_id", "stage", "candidates"))
+
+    direct = set(
+        Candidate.objects.values("organization_id", "stage")
+        .annotate(n=Count("pk"))
+        .values_list("organization_id", "stage", "n")
+    )
+    assert kept() == direct
+    fill = importlib.import_module("recruitment.migrations.0009_candidate_stage_tally").FILL
+    assert rebuilt_rows(fill, kept) == direct
+    for org in (None, *{o for o, _, _ in direct}):
+        scope = Scope(None) if org is None else Scope(frozenset({org}))
+        found = figures(scope, Period("year", 2026), [])
+        candidates = Candidate.objects.all() if org is None else Candidate.objects.filter(organization=org)
+        for stage in (*PIPELINE, *EXITS):
+            assert found["now", stage.value] == candidates.filter(stage=stage).count(), (org, stage)
+
+
+def test_the_kept_stage_tally_follows_every_write(branch_a, branch_b):
+    from core.idnumbers import make_id_number
+    from recruitment import records
+    from recruitment.models import Candidate, CandidateStageTally, Stage
+    from tests.factories import recruitment as rc
+
+    assert_stage_tally_kept()  # no candidates: no rows, every stage 0
+    # Through the operations: applications, a stage decision, an admission, a transfer (R-MB-05).
+    applicant = rc.candidate(branch_a)
+    rc.candidate(branch_a)
+    activist = rc.activist(branch_b, since=date(2024, 4, 10))
+    rc.admitted(branch_a)
+    assert_stage_tally_kept()
+    records.candidate_transfer(
+        candidate=activist, to_organization=branch_a, transferred_on=date(2025, 1, 2), recorded_by=None
+    )
+    assert_stage_tally_kept()
+    assert not CandidateStageTally.objects.filter(organization=branch_b).exists()  # emptied rows removed
+
+    # Plain ORM writes: a stale instance saved, bulk updates of the stage, of the organisation, of both, of
+    # neither (nothing moves), a bulk insert.
+    stale = Candidate.objects.get(pk=applicant.pk)
+    Candidate.objects.filter(pk=applicant.pk).update(stage=Stage.WITHDRAWN)
+    stale.phone = "13900000000"
+    stale.save()  # writes the stage it read back
+    assert_stage_tally_kept()
+    Candidate.objects.filter(stage=Stage.APPLICANT).update(stage=Stage.ACTIVIST)
+    assert_stage_tally_kept()
+    Candidate.objects.filter(organization=branch_a).update(organization=branch_b)
+    assert_stage_tally_kept()
+    Candidate.objects.filter(pk=activist.pk).update(organization=branch_a, stage=Stage.TARGET)
+    assert_stage_tally_kept()
+    Candidate.objects.update(phone="13800000000")
+    assert_stage_tally_kept()
+    copied = {f.attname: getattr(applicant, f.attname) for f in Candidate._meta.concrete_fields}
+    Candidate.objects.bulk_create(
+        [
+            Candidate(**copied | {"id": None, "id_number": make_id_number("320102", applicant.birth_date, n)})
+            for n in (990, 991, 992)
+        ]
+    )
+    assert_stage_tally_kept()
+
+    # Deletes: one, then all (the records that protect them first).
+    fresh = Candidate.objects.filter(id_number=make_id_number("320102", applicant.birth_date, 990))
+    fresh.delete()
+    assert_stage_tally_kept()
+    from django.db import connection
+
+    with connection.cursor() as cursor:  # every candidate and what refers to it, in one statement
+        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")  # the test's pending checks first
+        cursor.execute("TRUNCATE recruitment_candidate CASCADE")
+    assert not CandidateStageTally.objects.exists()
+    assert_stage_tally_kept()
