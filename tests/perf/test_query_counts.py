@@ -25,10 +25,11 @@ MAX_QUERIES = {
     "search_name": 10,  # one INSERT logging the full-ID viewings (core.audit); the 导入 button asks the user's permissions (1)
     "search_id": 10,
     "member_page": 27,  # print buttons, the full-ID log INSERT, the dues section (base rows once; arrears and six months in one), the scanned materials (2), permissions (1)
-    # with the planner's estimate (EXPLAIN) for the page links, and one INSERT logging the full-ID viewings
-    "admin_changelist": 12,
+    # with the planner's estimate (EXPLAIN) for the page links, and one INSERT logging the full-ID viewings; the
+    # date hierarchy's first and last date and its years in one query (core.changelist.dates_and_years)
+    "admin_changelist": 11,
     # … and the ids of the organisations of the category filtered on (core.changelist.RelatedChoicesListFilter)
-    "admin_changelist_filtered": 13,
+    "admin_changelist_filtered": 12,
     "statistics": 24,  # member, conversion, recruitment and services blocks (recruitment 3, conversion 2, flows 1, services 5: issue 21)
     "statistics_year": 24,  # the same blocks over the whole year
     "case_list": 7,
