@@ -8,7 +8,7 @@ the six months unpaid and the overdue letters side by side in one query (core.co
 from __future__ import annotations
 
 from django.conf import settings
-from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Count, Q, QuerySet
 from django.urls import reverse
 
 from core.access import scope_queryset, scoped_organization_ids
@@ -18,7 +18,7 @@ from core.models import Organization
 from core.registry import DashboardItem
 from members.dues import arrears_totals_in as dues_arrears_totals_in
 from members.dues import members_in_arrears, six_months_unpaid_members
-from members.floating import lost_or_marked_condition, stale_condition, with_last_reached
+from members.floating import flagged_condition, lost_or_marked_condition, stale_condition, with_last_reached
 from members.meetings import MONTHLY_KINDS, QUARTERLY_KINDS, branches_missing_by_kind
 from members.models import FloatingMember, Meeting, Member
 from members.transfers import overdue_letters
@@ -71,37 +71,30 @@ def _meeting_items(user, today) -> list[DashboardItem]:
 
 
 def _floating(user):
-    # The member's status looked up by key for the floating members asked about, not joined: the planner hashed
-    # the whole roll (50,000 members) to find the few hundred away (issue 21).
-    status = Subquery(Member.objects.filter(pk=OuterRef("member_id")).order_by().values("status")[:1])
-    away = FloatingMember.objects.alias(member_status=status).filter(member_status__in=Member.ACTIVE_STATUSES)
-    return scope_queryset(away, user, "member__organization")
-
-
-def _floating_conditions(today) -> tuple[Q, Q]:
-    """(stale, lost) on ``with_last_reached``: 失联 is not reached for FLOATING_LOST_CONTACT_DAYS or marked lost
-    contact; stale is not reached for FLOATING_CONTACT_WARNING_DAYS and not (yet) lost (R-MB-06)."""
-    return stale_condition(today), lost_or_marked_condition(today)
+    """The floating members on the roll still away, in scope: from the member's status and organisation the
+    database keeps on the floating record (migration 0025), not looked up on the roll (issue 21)."""
+    away = FloatingMember.objects.filter(returned_on__isnull=True, member_status__in=Member.ACTIVE_STATUSES)
+    return scope_queryset(away, user, "member_organization")
 
 
 def stale_floating(user, today=None):
     """Not reached for FLOATING_CONTACT_WARNING_DAYS but not yet lost contact (R-MB-06)."""
-    stale, _ = _floating_conditions(today or local_today())
-    return with_last_reached(_floating(user)).filter(stale)
+    return with_last_reached(_floating(user)).filter(stale_condition(today or local_today()))
 
 
 def lost_floating(user, today=None):
     """失联: not reached for FLOATING_LOST_CONTACT_DAYS, or marked lost contact (R-MB-06)."""
-    _, lost = _floating_conditions(today or local_today())
-    return with_last_reached(_floating(user)).filter(lost)
+    return with_last_reached(_floating(user)).filter(lost_or_marked_condition(today or local_today()))
 
 
 def _floating_counts(user, today) -> tuple[QuerySet, dict]:
-    """Lost and stale floating members (R-MB-06), for ``side_by_side``: only the flagged few are joined to their
-    member (for the status and scope)."""
-    stale, lost = _floating_conditions(today)
-    flagged = with_last_reached(_floating(user)).filter(stale | lost)
-    return flagged, {"lost": Count("pk", filter=lost), "stale": Count("pk", filter=stale)}
+    """Lost and stale floating members (R-MB-06), for ``side_by_side``: the flagged ones are one range of the
+    index floating_unreached_on_roll, counted from the index alone."""
+    flagged = _floating(user).filter(flagged_condition(today))
+    return flagged, {
+        "lost": Count("pk", filter=lost_or_marked_condition(today)),
+        "stale": Count("pk", filter=stale_condition(today)),
+    }
 
 
 def _floating_items(user, today) -> list[DashboardItem]:

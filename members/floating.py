@@ -222,15 +222,31 @@ def lost_condition(on: date) -> Q:
     return Q(last_reached__lt=period_end(on, days=-settings.FLOATING_LOST_CONTACT_DAYS))
 
 
+def _limits(on: date) -> tuple[date, date]:
+    """The last days reached that are stale and lost on ``on``, each exclusive (R-MB-06)."""
+    return (
+        period_end(on, days=-settings.FLOATING_CONTACT_WARNING_DAYS),
+        period_end(on, days=-settings.FLOATING_LOST_CONTACT_DAYS),
+    )
+
+
 def lost_or_marked_condition(on: date) -> Q:
     """R-MB-06: 失联 as lists and the 工作台 show it — not reached for FLOATING_LOST_CONTACT_DAYS, or stamped lost
-    contact by the scheduled run (``mark_lost_contact``); on ``with_last_reached``. ``is_lost_contact`` for one."""
-    return lost_condition(on) | Q(lost_contact_since__isnull=False)
+    contact by the scheduled run (``mark_lost_contact``), for floating members still away. One range of
+    ``unreached_since`` (a marked member's is the first day there is). ``is_lost_contact`` for one."""
+    return Q(unreached_since__lt=_limits(on)[1])
 
 
 def stale_condition(on: date) -> Q:
-    """R-MB-06: not reached for FLOATING_CONTACT_WARNING_DAYS and not (yet) lost; ``is_contact_stale`` for one."""
-    return overdue_condition(on) & ~lost_or_marked_condition(on)
+    """R-MB-06: not reached for FLOATING_CONTACT_WARNING_DAYS and not (yet) lost, for floating members still
+    away; ``is_contact_stale`` for one."""
+    stale, lost = _limits(on)
+    return Q(unreached_since__lt=stale, unreached_since__gte=lost)
+
+
+def flagged_condition(on: date) -> Q:
+    """``stale_condition`` or ``lost_or_marked_condition``, as one range (an index range scan, not two ORed)."""
+    return Q(unreached_since__lt=max(_limits(on)))
 
 
 def _last_reached(floating) -> date:

@@ -14,7 +14,7 @@ from django.conf import settings
 from django.contrib.postgres.indexes import GinIndex, OpClass
 from django.db import models
 from django.db.models import Q
-from django.db.models.functions import Upper
+from django.db.models.functions import Coalesce, Upper
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
@@ -365,12 +365,50 @@ class FloatingMember(models.Model):
     )
     last_contacted_on = models.DateField("最近联系日期", null=True, blank=True, db_index=True)
     lost_contact_since = models.DateField("失联日期", null=True, blank=True)
-    history = HistoricalRecords()
+    # The day the contact limits count from (R-MB-06): the last contact, or the day they left; the first day
+    # there is for a member marked lost contact, whom every limit has passed. The 工作台's flags are ranges of
+    # it (members.floating.stale_condition, lost_or_marked_condition).
+    unreached_since = models.GeneratedField(
+        expression=models.Case(
+            models.When(lost_contact_since__isnull=False, then=models.Value(date(1, 1, 1))),
+            default=Coalesce("last_contacted_on", "flowed_out_on"),
+        ),
+        output_field=models.DateField(),
+        db_persist=True,
+        verbose_name="未联系起算日期",
+    )
+    # The member's status and organisation, copied by the database (migration 0025: a trigger on members_member
+    # and one on this table, in the statement that writes them): the 工作台 counts the floating members on the
+    # roll in scope from the index below without looking up the roll (issue 21). Never written by the app.
+    member_status = models.CharField(
+        "党员状态（派生）", max_length=20, choices=Member.Status.choices, default="", editable=False
+    )
+    member_organization = models.ForeignKey(
+        Organization,
+        verbose_name="所在党组织（派生）",
+        null=True,
+        editable=False,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        db_index=False,
+        related_name="+",
+    )
+    history = HistoricalRecords(excluded_fields=["unreached_since", "member_status", "member_organization"])
 
     class Meta:
         verbose_name = "流动党员"
         verbose_name_plural = verbose_name
         ordering = ["last_contacted_on"]
+        indexes = [
+            # The floating members on the roll still away, by the day the limits count from: the 工作台's lost
+            # and stale counts are one range of it, from the index alone (members.dashboard).
+            models.Index(
+                fields=["unreached_since"],
+                include=["member_organization", "id"],
+                condition=Q(returned_on__isnull=True, member_status__in=Member.ACTIVE_STATUSES),
+                name="floating_unreached_on_roll",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.member}（{self.destination}）"
