@@ -63,9 +63,11 @@ from members.models import (
     DuesBase,
     DuesCategory,
     DuesDueTally,
+    DuesDueTownTally,
     DuesGap,
     DuesLapseHandling,
     DuesPaidPattern,
+    DuesPaidTownPattern,
     DuesPayment,
     DuesReceipt,
     DuesYear,
@@ -402,7 +404,7 @@ def _may_owe(queryset: QuerySet, *, first: date, last: date) -> QuerySet:
     return queryset.filter(pk__in=runs.values("member_id"))
 
 
-def expected_by_organization(*, first: date, last: date, counts: bool = True) -> QuerySet:
+def expected_by_organization(*, first: date, last: date, counts: bool = True, town: bool = False) -> QuerySet:
     """The months owed in [first, last] and their money per organisation of the members on the roll (R-MB-07,
     R-MB-13, R-MB-14): ``organization_id``, ``expected_count``, ``expected_amount`` — the sums of
     ``with_due_months``' ``expected_count`` and ``expected_amount`` over the active members, from the steps the
@@ -410,10 +412,12 @@ def expected_by_organization(*, first: date, last: date, counts: bool = True) ->
     one year Y: the sum of the steps before Y (one row per organisation) and the steps of Y before ``first``
     count once for each month of the window, a step of the window once for each month from it to ``last``.
     After DuesDueTally.HORIZON, the sum before it and the steps from it. ``counts`` False leaves out
-    ``expected_count`` (the arrears need only the money and ``owing_first``)."""
+    ``expected_count`` (the arrears need only the money and ``owing_first``). ``town``: the sums of the whole
+    town as one row, organisation 0, from the steps summed over the organisations (members.DuesDueTownTally)."""
+    tally = DuesDueTownTally if town else DuesDueTally
     first, last = first.replace(day=1), last.replace(day=1)
     if first > last:  # nothing owed yet (the window reaches past the last month due)
-        rows, last = DuesDueTally.objects.none(), first
+        rows, last = tally.objects.none(), first
     elif first.year != last.year:
         raise ValueError("the months owed are counted within one year")
     else:
@@ -421,7 +425,7 @@ def expected_by_organization(*, first: date, last: date, counts: bool = True) ->
         # The sums before a year are kept at Januaries up to HORIZON, so the only one in [since, last] is at
         # ``since``: one range over both kinds of row — an index-only scan of dues_due_tally_month, where the
         # two ranges OR-ed took a bitmap scan that reads the table (issue 21).
-        rows = DuesDueTally.objects.filter(cumulative__in=(True, False), month__gte=since, month__lte=last)
+        rows = tally.objects.filter(cumulative__in=(True, False), month__gte=since, month__lte=last)
     before_window = Q(cumulative=True) | Q(month__lt=first)
     covered = Case(
         When(before_window, then=Value(last.month - first.month + 1)),
@@ -434,6 +438,8 @@ def expected_by_organization(*, first: date, last: date, counts: bool = True) ->
     }
     if counts:
         figures["expected_count"] = Sum(F("months") * covered, output_field=IntegerField())
+    if town:
+        return rows.values(organization_id=Value(0)).annotate(**figures).order_by()
     return rows.values("organization_id").annotate(**figures).order_by()
 
 
@@ -441,7 +447,7 @@ def expected_by_organization(*, first: date, last: date, counts: bool = True) ->
 EXPECTED, PAID, EXEMPTED = 0, 1, 2
 
 
-def arrears_parts(*, first: date, last: date, org_ids=None) -> list[QuerySet]:
+def arrears_parts(*, first: date, last: date, org_ids=None, town: bool = False) -> list[QuerySet]:
     """The arrears (R-MB-07) of the months [first, last] (within one year Y) per organisation, in parts read from
     what the database keeps — none reads the members in arrears. Each part is a query of rows
     ``(organization_id, part, amount, members)`` (to be combined in one UNION ALL, ``arrears_from``):
@@ -459,7 +465,10 @@ def arrears_parts(*, first: date, last: date, org_ids=None) -> list[QuerySet]:
 
     Arrears = EXPECTED − PAID in money; members in arrears = EXPECTED + EXEMPTED − PAID in members. Equal to
     ``with_due_months``' sums over the members on the roll (tests/reports/test_dues_block_equivalence.py).
-    ``org_ids`` None for every organisation. No parts when nothing of the window is owed yet (first > last)."""
+    ``org_ids`` None for every organisation. No parts when nothing of the window is owed yet (first > last).
+    ``town`` (org_ids None): EXPECTED and PAID of the whole town under organisation 0, read from the tallies
+    summed over the organisations (members.DuesDueTownTally, DuesPaidTownPattern) — a row per month and
+    pattern, not per organisation; EXEMPTED still per organisation (the exemptions themselves)."""
     first, last = first.replace(day=1), last.replace(day=1)
     if first > last:
         return []
@@ -469,18 +478,23 @@ def arrears_parts(*, first: date, last: date, org_ids=None) -> list[QuerySet]:
     def in_scope(queryset: QuerySet) -> QuerySet:
         return queryset if org_ids is None else queryset.filter(organization_id__in=org_ids)
 
+    if town and org_ids is not None:
+        raise ValueError("the town's sums are of every organisation")
     parts = [
-        in_scope(expected_by_organization(first=first, last=last, counts=False))
+        in_scope(expected_by_organization(first=first, last=last, counts=False, town=town))
         .annotate(part=Value(EXPECTED), owing=Sum("months"))
         .values_list("organization_id", "part", "expected_amount", "owing")
     ]
     window = _mask(first.month, last.month)
     paid_in = F("paid_mask").bitand(Value(window))  # type: ignore[arg-type]
-    parts.append(
-        in_scope(DuesPaidPattern.objects.filter(year=first.year))
+    patterns = DuesPaidTownPattern if town else DuesPaidPattern
+    paid = (
+        in_scope(patterns.objects.filter(year=first.year))
         .alias(_paid_in=paid_in, _owed_in=F("owed_mask").bitand(Value(window)))  # type: ignore[arg-type]
         .filter(_paid_in__gt=0)
-        .values("organization_id")
+    )
+    parts.append(
+        (paid.values(organization_id=Value(0)) if town else paid.values("organization_id"))
         .annotate(
             part=Value(PAID),
             paid_amount=Sum(
@@ -567,13 +581,14 @@ def arrears_totals_in(org_ids, on: date) -> dict:
     """How many members of the organisations ``org_ids`` (None for all) owe dues as of ``on`` and how much in
     all (R-MB-07, R-MB-13): ``{"members": n, "amount": yuan}`` — the sums of ``arrears_totals`` over them, in one
     query that reads no member in arrears: the rows of ``arrears_parts`` summed per part in SQL (a row per part,
-    not per organisation) and combined by ``arrears_from``."""
+    not per organisation) and combined by ``arrears_from``; for the whole town from the town's sums of the
+    tallies (``arrears_parts(town=True)``: a row per month and pattern, however many organisations)."""
     if org_ids is not None and not org_ids:
         return {"members": 0, "amount": None}
     first, last = _expected_range(on)
 
     def statement() -> tuple[str, list]:
-        parts = arrears_parts(first=first, last=last, org_ids=org_ids)
+        parts = arrears_parts(first=first, last=last, org_ids=org_ids, town=org_ids is None)
         sql, params = parts[0].union(*parts[1:], all=True).query.sql_with_params()
         summed = (
             "SELECT part, SUM(amount), SUM(members)::bigint "

@@ -896,6 +896,57 @@ class DuesPaidPattern(models.Model):
         )
 
 
+class DuesDueTownTally(models.Model):
+    """Derived: members.DuesDueTally summed over the organisations — the steps of the dues expected of the whole
+    town (R-MB-07, R-MB-13, R-MB-14), so that the 工作台's arrears of the whole town read a row per month, not
+    one per organisation (issue 21). Kept by the triggers on DuesDueTally (migration 0026), in the statement
+    that writes it: the rows it writes are added, the rows it replaces or removes subtracted, in one insert in
+    key order; a row that comes to zero is removed."""
+
+    cumulative = models.BooleanField("此前累计", default=False)
+    month = models.DateField("起始月份")
+    months = models.IntegerField("每月应交月数变化")
+    amount = models.DecimalField("每月应交金额变化（元）", max_digits=14, decimal_places=2)
+
+    class Meta:
+        verbose_name = "全镇党费按月应交统计（派生）"
+        verbose_name_plural = verbose_name
+        constraints = [
+            models.UniqueConstraint(
+                fields=["cumulative", "month"], include=["months", "amount"], name="dues_due_town_key"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.month:%Y-%m} {self.months} {self.amount}"
+
+
+class DuesPaidTownPattern(models.Model):
+    """Derived: members.DuesPaidPattern summed over the organisations — the months owed and paid of the whole
+    town per year and pattern (R-MB-07), a few dozen rows whatever the number of organisations (issue 21). Kept
+    by the triggers on DuesPaidPattern (migration 0026), as DuesDueTownTally is kept."""
+
+    year = models.PositiveSmallIntegerField("年度")
+    owed_mask = models.IntegerField("应交月份（位图）")
+    paid_mask = models.IntegerField("应交且已交月份（位图）")
+    reduced_mask = models.IntegerField("减免月份（位图）")
+    members = models.IntegerField("党员人数")
+    amount = models.DecimalField("每月应交合计（元）", max_digits=14, decimal_places=2)
+    reduced_amount = models.DecimalField("减免后每月应交合计（元）", max_digits=14, decimal_places=2)
+
+    class Meta:
+        verbose_name = "全镇党费已交月份统计（派生）"
+        verbose_name_plural = verbose_name
+        constraints = [
+            models.UniqueConstraint(
+                fields=["year", "owed_mask", "paid_mask", "reduced_mask"], name="dues_paid_town_key"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.year} {self.owed_mask:012b} {self.paid_mask:012b} {self.members}"
+
+
 class Meeting(models.Model):
     """R-MB-08: 三会一课 and party day, with an attendance roll."""
 
