@@ -404,6 +404,10 @@ def _may_owe(queryset: QuerySet, *, first: date, last: date) -> QuerySet:
     return queryset.filter(pk__in=runs.values("member_id"))
 
 
+# The organisation of the town's sums: one row for the whole town (``town=True`` below).
+_TOWN = {"organization_id": Value(0)}
+
+
 def expected_by_organization(*, first: date, last: date, counts: bool = True, town: bool = False) -> QuerySet:
     """The months owed in [first, last] and their money per organisation of the members on the roll (R-MB-07,
     R-MB-13, R-MB-14): ``organization_id``, ``expected_count``, ``expected_amount`` — the sums of
@@ -414,10 +418,10 @@ def expected_by_organization(*, first: date, last: date, counts: bool = True, to
     After DuesDueTally.HORIZON, the sum before it and the steps from it. ``counts`` False leaves out
     ``expected_count`` (the arrears need only the money and ``owing_first``). ``town``: the sums of the whole
     town as one row, organisation 0, from the steps summed over the organisations (members.DuesDueTownTally)."""
-    tally = DuesDueTownTally if town else DuesDueTally
+    steps: QuerySet = DuesDueTownTally.objects.all() if town else DuesDueTally.objects.all()
     first, last = first.replace(day=1), last.replace(day=1)
     if first > last:  # nothing owed yet (the window reaches past the last month due)
-        rows, last = tally.objects.none(), first
+        rows, last = steps.none(), first
     elif first.year != last.year:
         raise ValueError("the months owed are counted within one year")
     else:
@@ -425,7 +429,7 @@ def expected_by_organization(*, first: date, last: date, counts: bool = True, to
         # The sums before a year are kept at Januaries up to HORIZON, so the only one in [since, last] is at
         # ``since``: one range over both kinds of row — an index-only scan of dues_due_tally_month, where the
         # two ranges OR-ed took a bitmap scan that reads the table (issue 21).
-        rows = tally.objects.filter(cumulative__in=(True, False), month__gte=since, month__lte=last)
+        rows = steps.filter(cumulative__in=(True, False), month__gte=since, month__lte=last)
     before_window = Q(cumulative=True) | Q(month__lt=first)
     covered = Case(
         When(before_window, then=Value(last.month - first.month + 1)),
@@ -439,7 +443,7 @@ def expected_by_organization(*, first: date, last: date, counts: bool = True, to
     if counts:
         figures["expected_count"] = Sum(F("months") * covered, output_field=IntegerField())
     if town:
-        return rows.values(organization_id=Value(0)).annotate(**figures).order_by()
+        return rows.values(**_TOWN).annotate(**figures).order_by()
     return rows.values("organization_id").annotate(**figures).order_by()
 
 
@@ -487,14 +491,14 @@ def arrears_parts(*, first: date, last: date, org_ids=None, town: bool = False) 
     ]
     window = _mask(first.month, last.month)
     paid_in = F("paid_mask").bitand(Value(window))  # type: ignore[arg-type]
-    patterns = DuesPaidTownPattern if town else DuesPaidPattern
+    patterns: QuerySet = DuesPaidTownPattern.objects.all() if town else DuesPaidPattern.objects.all()
     paid = (
-        in_scope(patterns.objects.filter(year=first.year))
+        in_scope(patterns.filter(year=first.year))
         .alias(_paid_in=paid_in, _owed_in=F("owed_mask").bitand(Value(window)))  # type: ignore[arg-type]
         .filter(_paid_in__gt=0)
     )
     parts.append(
-        (paid.values(organization_id=Value(0)) if town else paid.values("organization_id"))
+        (paid.values(**_TOWN) if town else paid.values("organization_id"))
         .annotate(
             part=Value(PAID),
             paid_amount=Sum(
