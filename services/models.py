@@ -127,8 +127,22 @@ class Channel(models.TextChoices):
 def overdue_condition(now: datetime) -> models.Q:
     """R-SV-10 for an open matter at ``now``: marked overdue by the scheduled run (``mark_overdue``), or past
     its deadline with no justified reason recorded — so a matter is overdue the moment its deadline passes,
-    not only after the nightly run, and a recorded delay reason keeps it from being overdue."""
-    return models.Q(overdue_at__isnull=False) | models.Q(deadline_at__lte=now, delay_reason="")
+    not only after the nightly run, and a recorded delay reason keeps it from being overdue.
+
+    The two halves are disjoint: ``marked_overdue_condition`` (kept per state in ``OpenMatterTally``) and
+    ``past_deadline_condition`` (not yet marked: an index-only range scan, index matter_past_deadline), so a
+    count of overdue matters is the sum of theirs (services.dashboard)."""
+    return marked_overdue_condition() | past_deadline_condition(now)
+
+
+def marked_overdue_condition() -> models.Q:
+    """R-SV-10: marked overdue by the scheduled run (``services.accountability.mark_overdue``)."""
+    return models.Q(overdue_at__isnull=False)
+
+
+def past_deadline_condition(now: datetime) -> models.Q:
+    """R-SV-10: not marked yet, past its deadline at ``now``, and no justified reason recorded."""
+    return models.Q(overdue_at__isnull=True, deadline_at__lte=now, delay_reason="")
 
 
 def due_soon_condition(now: datetime, last_day: date) -> models.Q:
@@ -144,6 +158,11 @@ class MatterQuerySet(models.QuerySet):
     def overdue(self, now: datetime | None = None):
         """R-SV-10: the open matters overdue at ``now`` (``Matter.is_overdue_at`` for one matter)."""
         return self.open().filter(overdue_condition(now or timezone.now()))
+
+    def past_deadline(self, now: datetime):
+        """R-SV-10: the open matters overdue at ``now`` that the scheduled run has not marked yet (the rest of
+        ``overdue`` is kept in ``OpenMatterTally``)."""
+        return self.open().filter(past_deadline_condition(now))
 
     def due_soon(self, now: datetime, last_day: date):
         return self.open().filter(due_soon_condition(now, last_day))
@@ -225,6 +244,20 @@ class Matter(models.Model):
                 fields=["deadline_at", "registered_at", "id"],
                 name="matter_open_queue",
                 condition=models.Q(state__in=OPEN_STATES),
+            ),
+            # The 工作台's time-dependent counts (issue 21), each an index-only range scan over the rows it
+            # counts: open matters past their deadline and not yet marked (past_deadline_condition) …
+            models.Index(
+                fields=["deadline_at"],
+                name="matter_past_deadline",
+                condition=models.Q(state__in=OPEN_STATES, overdue_at__isnull=True, delay_reason=""),
+            ),
+            # … and open matters not marked, by last day (due_soon_condition: those whose deadline has not
+            # passed, and the few past it but not yet marked or justified).
+            models.Index(
+                fields=["deadline_date", "deadline_at"],
+                name="matter_due_soon",
+                condition=models.Q(state__in=OPEN_STATES, overdue_at__isnull=True),
             ),
         ]
 
@@ -666,3 +699,79 @@ class CompletionTally(models.Model):
 
     def __str__(self) -> str:
         return f"{self.day} {self.completed}"
+
+
+# --- kept counts for the 工作台, the desk queue and the statistics (issue 21) ----------------------------------
+#
+# Derived, like the daily tallies above: statement triggers (migration 0007_open_matter_and_case_tallies) add
+# each written row's change in the statement that writes it, whoever writes. No Python code writes them.
+
+
+class OpenMatterTally(models.Model):
+    """The open matters (OPEN_STATES) per state, whether the scheduled run has marked them overdue
+    (``marked_overdue_condition``, R-SV-10), their handler and their first contact: the 工作台's marked-overdue
+    and awaiting-materials counts and the desk queue's number of matters, without reading the open matters.
+    A handful of rows however many matters there are; a row is removed when it comes to zero."""
+
+    state = models.CharField("状态", max_length=20, choices=MatterState.choices)
+    overdue_marked = models.BooleanField("已认定超期")
+    handler = models.ForeignKey(
+        USER,
+        verbose_name="当前经办人",
+        on_delete=models.DO_NOTHING,  # a matter's users are PROTECTed: its rows go first
+        db_constraint=False,
+        db_index=False,
+        related_name="+",
+    )
+    first_contact = models.ForeignKey(
+        USER,
+        verbose_name="首问责任人",
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        db_index=False,
+        related_name="+",
+    )
+    matters = models.IntegerField("件数")
+
+    class Meta:
+        verbose_name = "在办办件数（派生）"
+        verbose_name_plural = verbose_name
+        constraints = [
+            models.UniqueConstraint(
+                fields=["state", "overdue_marked", "handler", "first_contact"], name="open_matter_tally_key"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.state} {self.overdue_marked} {self.matters}"
+
+
+class CaseTally(models.Model):
+    """Accountability cases (R-SV-10, R-SV-11) per state, local day opened, responsible person, and whether
+    the case rests on a matter: the 工作台's open cases and the statistics' overdue cases by staff, without
+    reading the cases. A row is removed when it comes to zero."""
+
+    state = models.CharField("状态", max_length=10, choices=AccountabilityCase.State.choices)
+    opened_on = models.DateField("立案日期")
+    responsible = models.ForeignKey(
+        USER,
+        verbose_name="责任人",
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        db_index=False,
+        related_name="+",
+    )
+    with_matter = models.BooleanField("有关联办件")
+    cases = models.IntegerField("件数")
+
+    class Meta:
+        verbose_name = "责任追究件数（派生）"
+        verbose_name_plural = verbose_name
+        constraints = [
+            models.UniqueConstraint(
+                fields=["state", "opened_on", "responsible", "with_matter"], name="case_tally_key"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.state} {self.opened_on} {self.cases}"
