@@ -1,4 +1,5 @@
-"""A paginator for admin changelists over tens of thousands of rows."""
+"""Paginators that do not count every row: for admin changelists over tens of thousands of rows, and for lists
+whose number of rows a kept tally knows."""
 
 from __future__ import annotations
 
@@ -38,3 +39,16 @@ class EstimatedCountPaginator(Paginator):
         except DatabaseError:
             return super().count
         return estimate if estimate >= self.threshold else super().count
+
+
+class KnownCountPaginator(Paginator):
+    """A paginator told how many rows its list has — an exact figure the database keeps (a tally kept by
+    triggers in the same transaction as the rows) — instead of counting them on every page."""
+
+    def __init__(self, object_list, per_page, *, count: int, **kwargs) -> None:
+        super().__init__(object_list, per_page, **kwargs)
+        self.known_count = count
+
+    @cached_property
+    def count(self) -> int:
+        return self.known_count

@@ -151,6 +151,12 @@ def due_soon_condition(now: datetime, last_day: date) -> models.Q:
     return models.Q(deadline_at__gt=now, deadline_date__lte=last_day, overdue_at__isnull=True)
 
 
+def held_by_condition(user) -> models.Q:
+    """The matters ``user`` holds (the desk queue's 我的): as their handler or their first contact (R-SV-01).
+    ``OpenMatterTally`` has the same two columns: the condition counts its rows too."""
+    return models.Q(handler=user) | models.Q(first_contact=user)
+
+
 class MatterQuerySet(models.QuerySet):
     def open(self):
         return self.filter(state__in=OPEN_STATES)
@@ -707,6 +713,12 @@ class CompletionTally(models.Model):
 # each written row's change in the statement that writes it, whoever writes. No Python code writes them.
 
 
+class OpenMatterTallyQuerySet(models.QuerySet):
+    def matters(self) -> int:
+        """How many open matters the rows of this queryset count."""
+        return self.aggregate(n=models.Sum("matters", default=0))["n"]
+
+
 class OpenMatterTally(models.Model):
     """The open matters (OPEN_STATES) per state, whether the scheduled run has marked them overdue
     (``marked_overdue_condition``, R-SV-10), their handler and their first contact: the 工作台's marked-overdue
@@ -732,6 +744,8 @@ class OpenMatterTally(models.Model):
         related_name="+",
     )
     matters = models.IntegerField("件数")
+
+    objects = OpenMatterTallyQuerySet.as_manager()
 
     class Meta:
         verbose_name = "在办办件数（派生）"

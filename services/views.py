@@ -13,7 +13,7 @@ from django.contrib import messages
 from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db.models import Count, Q
+from django.db.models import Count, Q, QuerySet
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -26,6 +26,7 @@ from core.exports import write_csv
 from core.jobs import start
 from core.login_throttle import client_ip
 from core.operations import flash_form_errors, run_form
+from core.paginator import KnownCountPaginator
 from core.people import person_name
 from core.task_views import job_start_page
 from core.text import normalize_code
@@ -39,9 +40,11 @@ from services.models import (
     Appointment,
     Complaint,
     Matter,
+    OpenMatterTally,
     Service,
     YearArchive,
     due_soon_condition,
+    held_by_condition,
     overdue_condition,
 )
 
@@ -64,14 +67,20 @@ def queue(request):
     scope = request.GET.get("scope", "mine")
     window = None
     matters = Matter.objects.open().select_related("service", "handler", "first_contact")
+    # How many: from the kept tally of open matters where its columns answer the filters (the holder and the
+    # state; not the window or the deadline), instead of counting the open matters on every page (issue 21).
+    kept: QuerySet | None = OpenMatterTally.objects.all()
     if scope == "mine":
-        matters = matters.filter(Q(handler=request.user) | Q(first_contact=request.user))
+        held = held_by_condition(request.user)
+        matters, kept = matters.filter(held), kept.filter(held)
     elif scope == "window":
         # A user with no window has no window's matters (not a filter on an impossible window name).
         window = getattr(getattr(request.user, "staff_profile", None), "window", "") or ""
         matters = matters.filter(window=window) if window else matters.none()
+        kept = None
     if request.GET.get("state") in OPEN_STATES:
         matters = matters.filter(state=request.GET["state"])
+        kept = kept.filter(state=request.GET["state"]) if kept is not None else None
     now, soon = timezone.now(), due_soon_limit(local_today()).date
     # The 工作台's counters open the queue with the same predicates they count (services.dashboard).
     due = request.GET.get("due")
@@ -82,9 +91,12 @@ def queue(request):
     else:
         due = None
     # A page at a time, by deadline (index matter_open_queue: the open matters in this order).
-    page_obj = Paginator(matters.order_by("deadline_at", "registered_at", "pk"), QUEUE_PAGE_SIZE).get_page(
-        request.GET.get("page")
-    )
+    ordered = matters.order_by("deadline_at", "registered_at", "pk")
+    if kept is None or due is not None:
+        paginator = Paginator(ordered, QUEUE_PAGE_SIZE)
+    else:
+        paginator = KnownCountPaginator(ordered, QUEUE_PAGE_SIZE, count=kept.matters())
+    page_obj = paginator.get_page(request.GET.get("page"))
     rows = []
     for matter in page_obj:
         level = ""

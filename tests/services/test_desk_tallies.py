@@ -29,8 +29,10 @@ from services.models import (
     OpenMatterTally,
     Sanction,
     Violation,
+    overdue_condition,
 )
 from tests import factories
+from tests.clock import frozen_at
 from tests.factories.services import at, register
 from tests.tallies import rebuilt_rows
 
@@ -152,3 +154,35 @@ def test_the_kept_desk_counts_follow_every_write_R_SV_10_R_SV_11(clerk, admin_us
         cursor.execute("TRUNCATE services_matter, services_accountabilitycase CASCADE")
     assert not OpenMatterTally.objects.exists() and not CaseTally.objects.exists()
     assert_desk_tallies_kept()
+
+
+def test_the_queue_counts_its_matters_from_the_kept_tally_R_SV_01(client, clerk):
+    """The desk queue's number of matters (its pages) is the kept tally's where the tally's columns answer the
+    filters — the holder (我的, R-SV-01) and the state — and a direct count otherwise; both equal a direct count."""
+    colleague = factories.make_user(Role.CLERK, username="colleague")
+    mine = [register(clerk, when=at(2026, 11, n), applicant_name=f"群众{n}") for n in range(2, 8)]
+    theirs = register(colleague, when=at(2026, 11, 3))
+    desk.matter_handover(
+        matter=mine[0], by=clerk, reason="轮岗", to_user=colleague
+    )  # still mine: first contact
+    desk.matter_handover(matter=theirs, by=colleague, reason="轮岗", to_user=clerk)
+    desk.matter_request_supplement(matter=mine[1], items=["身份证"], by=clerk)
+    desk.matter_complete(matter=mine[2], result="已办结", by=clerk)
+    register(colleague, when=at(2026, 11, 20))
+    accountability.mark_overdue(now=at(2026, 11, 18))
+    direct = {
+        "mine": Matter.objects.open().filter(Q(handler=clerk) | Q(first_contact=clerk)),
+        "all": Matter.objects.open(),
+    }
+    with frozen_at(at(2026, 11, 19)) as now:
+        client.force_login(clerk)
+        for scope, matters in direct.items():
+            for state in (None, *OPEN_STATES):
+                expected = matters.filter(state=state) if state else matters
+                query = f"?scope={scope}" + (f"&state={state}" if state else "")
+                paginator = client.get(f"/services/{query}").context["page_obj"].paginator
+                assert paginator.count == expected.count(), query
+                assert hasattr(paginator, "known_count"), query  # from the tally
+            paginator = client.get(f"/services/?scope={scope}&due=overdue").context["page_obj"].paginator
+            assert not hasattr(paginator, "known_count")  # counted: the tally has no deadlines
+            assert paginator.count == matters.filter(overdue_condition(now)).count() > 0
