@@ -3,8 +3,8 @@ working days, overdue by staff, complaints — and a server-drawn SVG bar chart 
 
 ``desk_report`` is the one computation: the desk's monthly page (``monthly_report``) and the statistics page
 (reports/service_blocks.py) both call it. Matters are counted from daily tallies the database keeps exact
-(services.models.IntakeTally, CompletionTally); working days come from core.dates. The number of queries and
-the rows they read do not depend on the number of matters.
+(services.models.IntakeTally, CompletionTally), overdue cases from services.models.CaseTally; working days
+come from core.dates. The number of queries and the rows they read do not depend on the number of matters.
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ from core.counting import side_by_side
 from core.dates import month_bounds, on_local_days, working_day_ordinals
 from core.sqlreuse import reused_rows
 from services.models import (
-    AccountabilityCase,
+    CaseTally,
     Complaint,
     CompletionTally,
     IntakeTally,
@@ -74,8 +74,8 @@ NO_SERVICE = "未关联服务事项"
 def desk_report(*, start: date, end: date) -> DeskReport:
     """The desk's figures for [start, end] (local dates): 5 queries whatever the number of matters.
 
-    Matters are counted from the daily tallies (services.models.IntakeTally, CompletionTally), which the
-    database keeps exact; complaints and accountability cases are few and counted directly.
+    Matters are counted from the daily tallies (services.models.IntakeTally, CompletionTally) and overdue cases
+    from services.models.CaseTally, which the database keeps exact; complaints are few and counted directly.
     """
     report = DeskReport(start, end)
     by_kind: dict[str, int] = {}
@@ -92,12 +92,13 @@ def desk_report(*, start: date, end: date) -> DeskReport:
     report.by_kind[-1] = (MatterKind.RETURNED.label, returned)
     _count_completed(report)
     # The statements are compiled once per period (core.sqlreuse), run every time.
+    # Overdue cases (those resting on a matter, R-SV-10) by the day they were opened, kept per day and person.
     report.overdue_by_staff = reused_rows(
         ("services.statistics.overdue_by_staff", start, end),
         lambda: (
-            AccountabilityCase.objects.filter(**on_local_days("opened_at", start, end), matter__isnull=False)
+            CaseTally.objects.filter(opened_on__range=(start, end), with_matter=True)
             .values_list("responsible__username")
-            .annotate(n=Count("pk"))
+            .annotate(n=Sum("cases"))
             .order_by("-n", "responsible__username")
         ),
     )

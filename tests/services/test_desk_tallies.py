@@ -11,6 +11,7 @@ Each is also what its migration's fill rebuilds from the rows, and holds no row 
 """
 
 import importlib
+from datetime import date
 
 import pytest
 from django.db import connection
@@ -18,7 +19,7 @@ from django.db.models import Count, Q
 from django.db.models.functions import TruncDate
 
 from core.access import Role
-from core.dates import SHANGHAI
+from core.dates import SHANGHAI, on_local_days
 from services import accountability, desk
 from services.models import (
     OPEN_STATES,
@@ -31,6 +32,7 @@ from services.models import (
     Violation,
     overdue_condition,
 )
+from services.statistics import desk_report
 from tests import factories
 from tests.clock import frozen_at
 from tests.factories.services import at, register
@@ -186,3 +188,48 @@ def test_the_queue_counts_its_matters_from_the_kept_tally_R_SV_01(client, clerk)
             paginator = client.get(f"/services/?scope={scope}&due=overdue").context["page_obj"].paginator
             assert not hasattr(paginator, "known_count")  # counted: the tally has no deadlines
             assert paginator.count == matters.filter(overdue_condition(now)).count() > 0
+
+
+def overdue_by_staff_from_cases(start, end) -> list:
+    """The former figure: the cases resting on a matter opened on a local day of [start, end], counted."""
+    return list(
+        AccountabilityCase.objects.filter(**on_local_days("opened_at", start, end), matter__isnull=False)
+        .values_list("responsible__username")
+        .annotate(n=Count("pk"))
+        .order_by("-n", "responsible__username")
+    )
+
+
+def test_the_overdue_cases_by_staff_equal_a_count_of_the_cases_R_SV_10(clerk):
+    """The statistics' 超期责任追究（按责任人） from CaseTally, for periods whose edges cut through the cases at
+    a local midnight (23:59 and 00:01 Beijing time), and after a case is reopened on a later day."""
+    colleague = factories.make_user(Role.CLERK, username="colleague")
+    matters = [register(clerk, when=at(2026, 10, 9), applicant_name=f"群众{n}") for n in range(4)]
+    desk.matter_handover(matter=matters[0], by=clerk, reason="轮岗", to_user=colleague)
+    accountability.mark_overdue(now=at(2026, 10, 31, 23, 59))
+    later = register(colleague, when=at(2026, 10, 16))
+    accountability.mark_overdue(now=at(2026, 11, 1, 0, 1))
+    AccountabilityCase.objects.create(
+        responsible=clerk, opened_at=at(2026, 11, 1, 9)
+    )  # no matter: not counted
+    periods = [
+        (date(2026, 10, 1), date(2026, 10, 31)),
+        (date(2026, 11, 1), date(2026, 11, 30)),
+        (date(2026, 10, 31), date(2026, 11, 1)),
+        (date(2026, 1, 1), date(2026, 12, 31)),
+        (date(2026, 12, 1), date(2026, 12, 31)),
+    ]
+    for start, end in periods:
+        assert desk_report(start=start, end=end).overdue_by_staff == overdue_by_staff_from_cases(start, end)
+    assert desk_report(start=date(2026, 10, 1), end=date(2026, 10, 31)).overdue_by_staff == [
+        ("clerk_persona", 3),
+        ("colleague", 1),
+    ]
+    # Withdrawn, then reopened on a later day (R-SV-07, R-SV-10): it moves to that day.
+    previous = {later.pk: (later.deadline_date, later.deadline_at)}
+    Matter.objects.filter(pk=later.pk).update(deadline_at=at(2026, 12, 10), deadline_date=date(2026, 12, 9))
+    accountability.overdue_withdraw_recomputed(previous=previous, now=at(2026, 11, 2))
+    accountability.mark_overdue(now=at(2026, 12, 11))
+    for start, end in periods:
+        assert desk_report(start=start, end=end).overdue_by_staff == overdue_by_staff_from_cases(start, end)
+    assert_desk_tallies_kept()
