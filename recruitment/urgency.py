@@ -22,7 +22,7 @@ from datetime import date
 
 from django.core.exceptions import EmptyResultSet
 from django.db import connection
-from django.db.models import QuerySet
+from django.db.models import QuerySet, prefetch_related_objects
 
 from core.dates import last_working_day_before, last_working_day_before_sql, period_end_sql
 from core.models import RuleProfile
@@ -36,6 +36,7 @@ from recruitment.models import (
     ConversionApplication,
     Stage,
     Talk,
+    file_prefetches,
 )
 from recruitment.rules import (
     approval_deadline,
@@ -294,12 +295,18 @@ class Column:
 
 
 def with_files(ids: list[int], stages_shown) -> list:
-    """The candidates ``ids`` in that order, with what their cards read of the file."""
+    """The candidates ``ids`` in that order, with what their cards read of the file: each kind of record
+    fetched once (one query), for the candidates whose stage reads it (``FILE_READ``) — not installed on the
+    cards that never read it, which costs Django a queryset per candidate and kind."""
     if not ids:
         return []
-    parts = tuple(dict.fromkeys(part for stage in stages_shown for part in FILE_READ.get(stage, ())))
-    found = Candidate.objects.filter(pk__in=ids).with_file(parts).in_bulk()
-    return [found[pk] for pk in ids if pk in found]
+    found = Candidate.objects.filter(pk__in=ids).with_file(()).in_bulk()
+    shown = [found[pk] for pk in ids if pk in found]
+    lookups = file_prefetches()
+    for part in dict.fromkeys(part for stage in stages_shown for part in FILE_READ.get(stage, ())):
+        readers = [c for c in shown if part in FILE_READ.get(c.stage, ())]
+        prefetch_related_objects(readers, lookups[part])
+    return shown
 
 
 def cards(candidates, on: date, *, shared: dict) -> list[Card]:
