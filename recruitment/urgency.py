@@ -276,6 +276,7 @@ class Card:
     step: dict | None  # the first of recruitment.stages.next_steps
     reminders: list
     urgency: Urgency
+    url: str = ""  # the candidate's page, set by the page that shows the card (recruitment.views)
 
     @property
     def due_label(self) -> str:

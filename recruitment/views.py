@@ -10,6 +10,7 @@ from django.urls import reverse
 
 from core.access import Role, get_object_for_user, roles_of, scope_queryset, staff_required
 from core.dates import local_today
+from core.links import url_per_pk
 from core.models import Organization
 from core.operations import run_form
 from core.rules import citation
@@ -57,6 +58,7 @@ def board(request):
     form = _filter_form(request, search=False)
     candidates, flag = _flagged(request, form.filter(_candidates(request.user)))
     columns = urgency.board_columns(candidates, BOARD_STAGES, on=local_today(), per_stage=BOARD_CARDS)
+    _link(card for column in columns for card in column.cards)
     # the branch list as a list: one plain query (a form widget would read it through a server-side cursor)
     branches = list(form.fields["org"].queryset)
     context = {
@@ -68,6 +70,13 @@ def board(request):
         "flag_label": dashboard.LABELS.get(flag or "", ""),
     }
     return render(request, "recruitment/board.html", context)
+
+
+def _link(cards) -> None:
+    """Each card's link to the candidate's page, from one reverse() for the page (core.links)."""
+    url = url_per_pk("recruitment:candidate")
+    for card in cards:
+        card.url = url(card.candidate.pk)
 
 
 def _flagged(request, candidates):
@@ -88,6 +97,7 @@ def stage_list(request, stage):
     filtered, flag = _flagged(request, form.filter(_candidates(request.user)))
     candidates = urgency.StageList(filtered, stage, on=local_today(), shared={})
     page = Paginator(candidates, STAGE_PAGE_SIZE).get_page(request.GET.get("page"))
+    _link(page.object_list)
     context = {
         "stage": Stage(stage),
         "form": form,
