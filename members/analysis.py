@@ -499,6 +499,11 @@ class BranchMeetings:
         return sum(1 for kind, due in self.required.items() if self.held.get(kind, 0) < due)
 
     @property
+    def meetings_missed(self) -> int:
+        """Meetings due in the period and not held, kind by kind (more of one kind makes up for no other)."""
+        return sum(max(due - self.held.get(kind, 0), 0) for kind, due in self.required.items())
+
+    @property
     def attendance_rate(self) -> float | None:
         return self.present / self.on_roll if self.on_roll else None
 
@@ -513,9 +518,9 @@ def meetings(*, org_ids: OrgIds, start: date, end: date) -> list[BranchMeetings]
     """Held vs due per branch and kind in [start, end], with the attendance rate of the rolls (R-MB-08).
 
     A party-group meeting counts for the branch above the group. Whole months (every period the statistics
-    offer) are read from the monthly tallies the database keeps (members.MeetingTally): one query over at
-    most organisations × kinds rows per month, whatever the number of meetings and attendance rows; a span
-    that cuts a month is counted from the meetings themselves.
+    offer) are read from the tallies the database keeps (members.MeetingTally): a month, a quarter or a year
+    is one row per organisation and kind, whatever the number of meetings and attendance rows and the length
+    of the period; a span that cuts a month is counted from the meetings themselves.
     """
     months = (end.year - start.year) * 12 + end.month - start.month + 1
     branch_rows = reused_rows(
@@ -528,16 +533,16 @@ def meetings(*, org_ids: OrgIds, start: date, end: date) -> list[BranchMeetings]
     )
     whole_months = start.day == 1 and end == month_bounds(end.year, end.month)[1]
     held, attendance = _meetings_from_tallies(start, end) if whole_months else _meetings_from_rows(start, end)
-    return [
-        BranchMeetings(
-            branch=name,
-            held=held.get(pk, {}),
-            required={kind: meetings_required(kind, months, groups) for kind in MEETING_EVERY_MONTHS},
-            present=attendance.get(pk, (0, 0))[0],
-            on_roll=attendance.get(pk, (0, 0))[1],
-        )
-        for pk, name, groups in branch_rows
-    ]
+    required: dict[int, dict[str, int]] = {}  # per number of party groups (shared, read only)
+    rows = []
+    for pk, name, groups in branch_rows:
+        if groups not in required:
+            required[groups] = {
+                kind: meetings_required(kind, months, groups) for kind in MEETING_EVERY_MONTHS
+            }
+        present, on_roll = attendance.get(pk, (0, 0))
+        rows.append(BranchMeetings(name, held.get(pk, {}), required[groups], present, on_roll))
+    return rows
 
 
 def _branch_of(organization: str) -> Case:
@@ -552,27 +557,57 @@ def _branch_of(organization: str) -> Case:
 MeetingCounts = tuple[dict[int, dict[str, int]], dict[int, tuple[int, int]]]
 
 
+def tally_spans(start: date, end: date) -> list[tuple[date, int]]:
+    """The whole months [start, end] as the fewest spans members.MeetingTally keeps — whole years, whole
+    quarters, single months — as (first day, months): a year or a quarter of the statistics is one span."""
+    spans: list[tuple[date, int]] = []
+    first = start.replace(day=1)
+    while first <= end:
+        # the longest span that starts here and whose last month is still in [start, end]
+        months = next(
+            n for n in (12, 3, 1) if (first.month - 1) % n == 0 and _months_later(first, n - 1) <= end
+        )
+        spans.append((first, months))
+        first = _months_later(first, months)
+    return spans
+
+
+def _months_later(first: date, months: int) -> date:
+    """The first day of the month ``months`` after the month of ``first``."""
+    index = first.year * 12 + first.month - 1 + months
+    return date(index // 12, index % 12 + 1, 1)
+
+
 def _meetings_from_tallies(start: date, end: date) -> MeetingCounts:
     """(held per branch and kind, (present, roll rows) per branch) of the months [start, end], from
-    members.MeetingTally."""
-    held: dict[int, dict[str, int]] = {}
-    attendance: dict[int, tuple[int, int]] = {}
+    members.MeetingTally: one row per organisation and kind and span (a quarter or a year is one span),
+    summed per branch in SQL — one row per branch."""
+    kinds = list(MEETING_EVERY_MONTHS)
+    spans = Q()
+    for first, months in tally_spans(start, end):
+        spans |= Q(month=first, months=months)
     rows = reused_rows(
         ("members.analysis.meetings.tallies", start, end),
         lambda: (
-            MeetingTally.objects.filter(month__range=(start.replace(day=1), end))
+            MeetingTally.objects.filter(spans)
             .annotate(branch=_branch_of("organization"))
-            .values_list("branch", "kind")
-            .annotate(n=Sum("held"), present=Sum("present"), attended=Sum("attended"))
+            .values("branch")
+            .annotate(
+                present_sum=Sum("present"),
+                attended_sum=Sum("attended"),
+                **{f"held_{kind}": Sum("held", filter=Q(kind=kind)) for kind in kinds},
+            )
+            .values_list("branch", "present_sum", "attended_sum", *(f"held_{kind}" for kind in kinds))
             .order_by()
         ),
     )
-    for branch_id, kind, n, present, attended in rows:
-        if n:
-            held.setdefault(branch_id, {})[kind] = n
-        before = attendance.get(branch_id, (0, 0))
-        attendance[branch_id] = (before[0] + present, before[1] + attended)
-    return held, {pk: counts for pk, counts in attendance.items() if counts[1]}
+    held: dict[int, dict[str, int]] = {}
+    attendance: dict[int, tuple[int, int]] = {}
+    for branch_id, present, attended, *numbers in rows:
+        held[branch_id] = {kind: n for kind, n in zip(kinds, numbers, strict=True) if n}
+        if attended:
+            attendance[branch_id] = (present, attended)
+    return held, attendance
 
 
 def _meetings_from_rows(start: date, end: date) -> MeetingCounts:

@@ -1071,16 +1071,24 @@ class RollDateTally(models.Model):
 
 
 class MeetingTally(models.Model):
-    """R-MB-08, derived: the meetings an organisation held in a month, by kind, and their attendance rolls
-    (rows and members present) — what the statistics of a year, a quarter or a month add up (issue 21).
+    """R-MB-08, derived: the meetings an organisation held in a month, a quarter and a year, by kind, and their
+    attendance rolls (rows and members present) — so the statistics of any period the page offers read one row
+    per organisation and kind, whatever its length (issue 21).
 
-    Written only by the database triggers on Meeting and Attendance (migration 0009), inside the statement
-    that inserts, changes or deletes them: exact whichever path writes (members.meetings, the admin, the
-    demo data's bulk INSERTs). A party group's meetings stay under the group; the statistics count them for
-    the branch above it when they read the tally, so moving a group moves its figures at once.
+    Written only by the database triggers on Meeting and Attendance (migrations 0009, 0025), inside the
+    statement that inserts, changes or deletes them: exact whichever path writes (members.meetings, the admin,
+    the demo data's bulk INSERTs); each meeting counts in its month's, its quarter's and its year's row. A
+    party group's meetings stay under the group; the statistics count them for the branch above it when they
+    read the tally, so moving a group moves its figures at once.
     """
 
-    month = models.DateField("月份")
+    class Span(models.IntegerChoices):
+        MONTH = 1, "月"
+        QUARTER = 3, "季度"
+        YEAR = 12, "年"
+
+    month = models.DateField("起始月份")  # the first day of the span
+    months = models.PositiveSmallIntegerField("月数", choices=Span.choices, default=Span.MONTH)
     organization = models.ForeignKey(
         Organization,
         verbose_name="党组织",
@@ -1095,15 +1103,24 @@ class MeetingTally(models.Model):
     attended = models.IntegerField("应到人次", default=0)
 
     class Meta:
-        verbose_name = "组织生活月度统计（派生）"
+        verbose_name = "组织生活月度、季度、年度统计（派生）"
         verbose_name_plural = verbose_name
         constraints = [
-            models.UniqueConstraint(fields=["month", "organization", "kind"], name="meeting_tally_key"),
+            models.UniqueConstraint(
+                fields=["month", "months", "organization", "kind"], name="meeting_tally_span_key"
+            ),
             models.CheckConstraint(condition=Q(month__day=1), name="meeting_tally_first_day"),
+            # A quarter starts in January, April, July or October; a year in January.
+            models.CheckConstraint(
+                condition=Q(months=1)
+                | Q(months=3, month__month__in=(1, 4, 7, 10))
+                | Q(months=12, month__month=1),
+                name="meeting_tally_span_start",
+            ),
         ]
 
     def __str__(self) -> str:
-        return f"{self.month:%Y-%m} {self.organization_id} {self.kind} {self.held}"
+        return f"{self.month:%Y-%m}+{self.months} {self.organization_id} {self.kind} {self.held}"
 
 
 class FlowTally(models.Model):

@@ -76,12 +76,31 @@ def _cited(row: Sequence) -> Sequence:
     return type(row)([cite(row[0]), *row[1:]]) if type(row) in (list, tuple) else row
 
 
+def _plain(value) -> str:
+    return "—" if value is None else str(value)
+
+
+def _percent(value) -> str:
+    return "—" if value is None else f"{value * 100:.1f}%"
+
+
+@dataclass(frozen=True)
+class ChartFocus:
+    """Which rows the chart of a long table draws (reports.charts.chart_rows): those with the largest
+    ``values`` (one per row, in the rows' order) above zero; ``label`` says what the values count, for the
+    caption (图中为{label}最多的10个党组织)."""
+
+    label: str
+    values: Sequence
+
+
 @dataclass(frozen=True)
 class Table:
     """One table of figures: the first column labels the rows, ``series`` are the columns drawn as bars.
 
     ``chart`` is "bar" (horizontal bars, one or two series) or "none" (a table only, e.g. many columns).
-    ``percent_columns`` are fractions 0–1 shown as percentages.
+    ``percent_columns`` are fractions 0–1 shown as percentages. ``focus``: the rows the chart draws when the
+    table is longer than a chart can show (every branch of the town); by default the largest first series.
     """
 
     title: str
@@ -91,6 +110,7 @@ class Table:
     chart: str = "bar"
     percent_columns: Sequence[int] = ()
     note: str = ""
+    focus: ChartFocus | None = None
 
     def __post_init__(self) -> None:
         # Rows and titles are written with rule IDs; the page, the chart and the Excel file show the
@@ -98,18 +118,20 @@ class Table:
         object.__setattr__(self, "title", cite(self.title))
         object.__setattr__(self, "note", cite(self.note))
         object.__setattr__(self, "rows", [_cited(row) for row in self.rows])
+        if self.focus is not None and len(self.focus.values) != len(self.rows):
+            raise ValueError("ChartFocus.values needs one value per row")
+
+    def formats(self) -> list[Callable[[object], str]]:
+        """How each column's values are shown: "—" for none, percentages, the rest as they are."""
+        return [_percent if i in self.percent_columns else _plain for i in range(len(self.columns))]
 
     def cell(self, row: Sequence, index: int) -> str:
-        value = row[index]
-        if value is None:
-            return "—"
-        if index in self.percent_columns:
-            return f"{value * 100:.1f}%"
-        return str(value)
+        return (_percent if index in self.percent_columns else _plain)(row[index])
 
     @property
     def display_rows(self) -> list[list[str]]:
-        return [[self.cell(row, i) for i in range(len(self.columns))] for row in self.rows]
+        formats = self.formats()
+        return [[show(value) for show, value in zip(formats, row, strict=False)] for row in self.rows]
 
 
 @dataclass(frozen=True)

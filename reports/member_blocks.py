@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from members import analysis
 from members.models import Meeting
-from reports.blocks import Block, Scope, Table, period_counting_day, register_block
+from reports.blocks import Block, ChartFocus, Scope, Table, period_counting_day, register_block
 from reports.periods import Period
 
 
@@ -70,6 +70,8 @@ def meeting_tables(rows: list[analysis.BranchMeetings]) -> list[Table]:
             summary,
             series=(1, 2),
             percent_columns=(4,),
+            # the town's branches: the chart draws those with the most meetings due and not held
+            focus=ChartFocus("应开未开会议", [b.meetings_missed for b in rows]),
         ),
         Table("按会议类型", ("会议类型", "实开", "应开"), by_kind, series=(1, 2)),
         Table(

@@ -13,7 +13,7 @@ from core.jobs import start
 from core.task_views import job_start_page
 from members.analysis import quarterly_analysis
 from reports.blocks import Scope, compute_block, compute_blocks, get_block_spec
-from reports.charts import bar_chart, table_html
+from reports.charts import figure
 from reports.documents import analysis_pdf
 from reports.periods import FIRST_YEAR, PART_CHOICES, Period
 from reports.xlsx import block_workbook
@@ -35,10 +35,7 @@ def _ascii_name(stem: str, period: Period, extension: str) -> str:
 def statistics(request):
     scope = Scope.for_user(request.user)
     period = Period.from_query(request.GET)
-    blocks = [
-        (block, [(table, bar_chart(table), table_html(table)) for table in block.tables])
-        for block in compute_blocks(scope, period)
-    ]
+    blocks = [(block, [figure(table) for table in block.tables]) for block in compute_blocks(scope, period)]
     this_year = local_today().year
     return render(
         request,
