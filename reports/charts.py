@@ -42,6 +42,11 @@ class Figure:
     chart_note: str
     html: SafeString
 
+    @property
+    def long(self) -> bool:
+        """More rows than a chart draws: the page shows the table in a box of its own height."""
+        return len(self.table.rows) > MAX_BARS
+
 
 def figure(table: Table) -> Figure:
     rows, note = chart_rows(table)

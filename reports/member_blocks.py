@@ -71,7 +71,7 @@ def meeting_tables(rows: list[analysis.BranchMeetings]) -> list[Table]:
             series=(1, 2),
             percent_columns=(4,),
             # the town's branches: the chart draws those with the most meetings due and not held
-            focus=ChartFocus("应开未开会议", [b.meetings_missed for b in rows]),
+            focus=ChartFocus("按类型计应开未开会议", [b.meetings_missed for b in rows]),
         ),
         Table("按会议类型", ("会议类型", "实开", "应开"), by_kind, series=(1, 2)),
         Table(

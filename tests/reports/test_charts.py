@@ -12,7 +12,9 @@ from reports.charts import MAX_BARS, bar_chart, chart_rows, figure, table_html
 
 
 def branches(n: int, values) -> Table:
-    return Table("各党组织党员数", ("党组织", "人数"), [(f"第{i}党支部", v) for i, v in enumerate(values)][:n])
+    return Table(
+        "各党组织党员数", ("党组织", "人数"), [(f"第{i}党支部", v) for i, v in enumerate(values)][:n]
+    )
 
 
 def bars(svg: str) -> int:
@@ -43,7 +45,11 @@ def test_a_chart_focus_chooses_the_rows_by_its_own_values():
     rows = [(f"第{i}党支部", 12, 12 - i % 3) for i in range(20)]
     missed = [0 if i % 7 else i for i in range(20)]
     table = Table(
-        "各支部三会一课", ("党组织", "应开", "实开"), rows, series=(1, 2), focus=ChartFocus("应开未开会议", missed)
+        "各支部三会一课",
+        ("党组织", "应开", "实开"),
+        rows,
+        series=(1, 2),
+        focus=ChartFocus("应开未开会议", missed),
     )
     charted, note = chart_rows(table)
     assert [row[0] for row in charted] == ["第14党支部", "第7党支部"]
