@@ -1075,7 +1075,7 @@ class MeetingTally(models.Model):
     attendance rolls (rows and members present) — so the statistics of any period the page offers read one row
     per organisation and kind, whatever its length (issue 21).
 
-    Written only by the database triggers on Meeting and Attendance (migrations 0009, 0025), inside the
+    Written only by the database triggers on Meeting and Attendance (migrations 0009, 0027), inside the
     statement that inserts, changes or deletes them: exact whichever path writes (members.meetings, the admin,
     the demo data's bulk INSERTs); each meeting counts in its month's, its quarter's and its year's row. A
     party group's meetings stay under the group; the statistics count them for the branch above it when they

@@ -89,7 +89,7 @@ MEETING_SPANS = [(p.start, p.end) for p in PERIODS] + [
     (date(2026, 2, 1), date(2026, 11, 30)),
     (date(2025, 12, 1), date(2026, 4, 30)),
 ]
-_MEETING_SPANS = importlib.import_module("members.migrations.0025_meeting_tally_spans")
+_MEETING_SPANS = importlib.import_module("members.migrations.0027_meeting_tally_spans")
 
 
 def kept_meeting_rows() -> set:
@@ -102,7 +102,7 @@ def kept_meeting_rows() -> set:
 
 def assert_same_figures() -> None:
     """The block's figures equal a direct count for every period and span of whole months, and the kept tally
-    equals its rebuild from the meetings and rolls (members migration 0025's fill)."""
+    equals its rebuild from the meetings and rolls (members migration 0027's fill)."""
     for start, end in MEETING_SPANS:
         assert figures(start, end) == direct_count(start, end), (start, end)
     # A span that cuts months is counted from the rows: the same answer.

@@ -117,7 +117,7 @@ BACKWARD = _0009.BACKWARD + _0009.FORWARD + "DELETE FROM members_meetingtally WH
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("members", "0024_roll_facet_tally"),
+        ("members", "0026_dues_town_tallies"),
     ]
 
     operations = [
