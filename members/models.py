@@ -848,7 +848,23 @@ class DuesDueTally(models.Model):
         return f"{self.organization_id} {self.month:%Y-%m} {self.months} {self.amount}"
 
 
-class DuesPaidPattern(models.Model):
+class DuesPaidPatternFields(models.Model):
+    """The figures of a pattern of months owed and paid, per organisation (DuesPaidPattern) or of the whole
+    town (DuesPaidTownPattern)."""
+
+    year = models.PositiveSmallIntegerField("年度")
+    owed_mask = models.IntegerField("应交月份（位图）")
+    paid_mask = models.IntegerField("应交且已交月份（位图）")
+    reduced_mask = models.IntegerField("减免月份（位图）")
+    members = models.IntegerField("党员人数")
+    amount = models.DecimalField("每月应交合计（元）", max_digits=14, decimal_places=2)
+    reduced_amount = models.DecimalField("减免后每月应交合计（元）", max_digits=14, decimal_places=2)
+
+    class Meta:
+        abstract = True
+
+
+class DuesPaidPattern(DuesPaidPatternFields):
     """Derived: the months owed AND paid per organisation and year (R-MB-07, R-MB-13, R-MB-14) — with
     members.DuesDueTally, the statistics' and the 工作台's arrears without reading the members who owe (issue 21).
 
@@ -872,13 +888,6 @@ class DuesPaidPattern(models.Model):
         db_index=False,  # in dues_paid_pattern_key
         related_name="+",
     )
-    year = models.PositiveSmallIntegerField("年度")
-    owed_mask = models.IntegerField("应交月份（位图）")
-    paid_mask = models.IntegerField("应交且已交月份（位图）")
-    reduced_mask = models.IntegerField("减免月份（位图）")
-    members = models.IntegerField("党员人数")
-    amount = models.DecimalField("每月应交合计（元）", max_digits=14, decimal_places=2)
-    reduced_amount = models.DecimalField("减免后每月应交合计（元）", max_digits=14, decimal_places=2)
 
     class Meta:
         verbose_name = "党费已交月份统计（派生）"
@@ -921,18 +930,10 @@ class DuesDueTownTally(models.Model):
         return f"{self.month:%Y-%m} {self.months} {self.amount}"
 
 
-class DuesPaidTownPattern(models.Model):
+class DuesPaidTownPattern(DuesPaidPatternFields):
     """Derived: members.DuesPaidPattern summed over the organisations — the months owed and paid of the whole
     town per year and pattern (R-MB-07), a few dozen rows whatever the number of organisations (issue 21). Kept
     by the triggers on DuesPaidPattern (migration 0026), as DuesDueTownTally is kept."""
-
-    year = models.PositiveSmallIntegerField("年度")
-    owed_mask = models.IntegerField("应交月份（位图）")
-    paid_mask = models.IntegerField("应交且已交月份（位图）")
-    reduced_mask = models.IntegerField("减免月份（位图）")
-    members = models.IntegerField("党员人数")
-    amount = models.DecimalField("每月应交合计（元）", max_digits=14, decimal_places=2)
-    reduced_amount = models.DecimalField("减免后每月应交合计（元）", max_digits=14, decimal_places=2)
 
     class Meta:
         verbose_name = "全镇党费已交月份统计（派生）"
