@@ -6,6 +6,7 @@ a member, of a recruitment candidate: of any model registered with core.registry
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -14,9 +15,11 @@ from typing import Any, cast
 from django.apps import apps
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
+from django.db import connections, router
 from django.db.models import Field, Model
 from django.http import HttpRequest
 from django.utils import timezone
+from django.utils.html import format_html
 
 from core.access import sees_full_id_numbers
 from core.idnumbers import mask_id_number, mask_phone
@@ -27,6 +30,10 @@ from core.registry import IdNumberHolder, id_number_holder
 
 # Fields shown masked on the history pages to users who do not work with full numbers (R-MB-04).
 MASKED_FIELDS: dict[str, Callable[[str], str]] = {"id_number": mask_id_number, "phone": mask_phone}
+
+# The columns of a viewing that are the same for every person of a list (log_id_number_views).
+_LOGGED_FIELDS = ("viewed_by", "subject_type", "viewed_at", "ip_address", "path")
+_NOT_DIALLED = re.compile(r"[^0-9+]")  # what a phone's tel: link leaves out of the number typed
 
 CHANGE_KINDS = {"+": "新建", "~": "修改", "-": "删除"}
 
@@ -75,23 +82,36 @@ def log_id_number_view(*, user, person, request: HttpRequest | None = None) -> I
 def log_id_number_views(*, user, model, ids, request: HttpRequest | None = None) -> int:
     """Record one viewing per person of ``model`` in one INSERT (R-MB-04): a list page, an export file (one
     row per member in the file). The people are marked on ``request`` so the ``{% id_number %}`` tag does not
-    log them again on the same page. Returns how many rows were written."""
+    log them again on the same page. Returns how many rows were written.
+
+    The ids go to the database as one array (``INSERT … SELECT … FROM unnest``): one statement whatever their
+    number, and no model built per row — that cost 0.1 ms a row, a list page's largest cost per row (issue 21)."""
     _holder(model)
     ids = list(dict.fromkeys(ids))
-    subject_type = ContentType.objects.get_for_model(model)
-    ip = client_ip(request) if request is not None else None
-    path = request.get_full_path()[:200] if request is not None else ""
-    now = timezone.now()
-    rows = [
-        IdNumberView(
-            viewed_by=user, subject_type=subject_type, subject_id=pk, viewed_at=now, ip_address=ip, path=path
-        )
-        for pk in ids
+    if not ids:
+        return 0
+    connection = connections[router.db_for_write(IdNumberView)]
+    fields = [cast(Field, IdNumberView._meta.get_field(name)) for name in _LOGGED_FIELDS]
+    subject = cast(Field, IdNumberView._meta.get_field("subject_id"))
+    values = [
+        user.pk,
+        ContentType.objects.get_for_model(model).pk,
+        timezone.now(),
+        client_ip(request) if request is not None else None,
+        request.get_full_path()[:200] if request is not None else "",
     ]
-    IdNumberView.objects.bulk_create(rows, batch_size=1000)
+    quote = connection.ops.quote_name
+    columns = ", ".join(quote(cast(str, f.column)) for f in [*fields, subject])
+    same = ", ".join(f"%s::{f.cast_db_type(connection)}" for f in fields)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {quote(IdNumberView._meta.db_table)} ({columns}) "
+            f"SELECT {same}, subject FROM unnest(%s::{subject.cast_db_type(connection)}[]) AS subject",
+            [f.get_db_prep_save(value, connection) for f, value in zip(fields, values, strict=True)] + [ids],
+        )
     if request is not None:
         _logged_on(request).update((model._meta.label_lower, pk) for pk in ids)
-    return len(rows)
+    return len(ids)
 
 
 def _logged_on(request: HttpRequest) -> set:
@@ -112,6 +132,36 @@ def id_number_for_display(*, user, person, request: HttpRequest | None = None) -
         log_id_number_view(user=user, person=person, request=request)
         _logged_on(request).add(_key(person))
     return person.id_number
+
+
+def id_numbers_for_display(*, user, model, people, request: HttpRequest | None = None) -> list[str]:
+    """``id_number_for_display`` for a list's rows: ``people`` are (pk, ID number) pairs of ``model``; the numbers
+    as ``user`` may see them, in order. The full ones are logged in one INSERT (R-MB-04): each person once per
+    page, as the ``{% id_number %}`` tag would."""
+    people = list(people)
+    if not sees_full_id_numbers(user):
+        return [mask_id_number(number) for _pk, number in people]
+    label = model._meta.label_lower
+    logged = _logged_on(request) if request is not None else set()
+    log_id_number_views(
+        user=user,
+        model=model,
+        ids=[pk for pk, _number in people if (label, pk) not in logged],
+        request=request,
+    )
+    return [number for _pk, number in people]
+
+
+def phone_for_display(*, user, number: str) -> str:
+    """A phone as ``user`` may see it (R-MB-04 data, issue 15): in full as a tap-to-call link (``tel:``, issue 18)
+    for the roles that work with full numbers, else masked (139****1111) as plain text."""
+    number = number or ""
+    if not sees_full_id_numbers(user):
+        return mask_phone(number)
+    dial = _NOT_DIALLED.sub("", number)
+    if not dial:
+        return number
+    return format_html('<a href="tel:{}" class="tel">{}</a>', dial, number)
 
 
 def log_full_id_number_shown(*, request: HttpRequest, person) -> bool:

@@ -14,11 +14,11 @@ from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import reverse
 
 from core.access import get_object_for_user, staff_required
 from core.dates import local_today
 from core.exports import write_xlsx
+from core.links import url_per_pk
 from core.models import Organization
 from core.operations import run_form
 from core.pdf import pdf_response, render_document
@@ -180,7 +180,7 @@ def branch_dues(request, pk: int):
     dues = month_dues_of(rows, month)
     # The branch's flagged members (at most its roll, usually a few) in one query: the rows' badges and the count.
     flagged = set(six_months_unpaid_members(active, today).values_list("pk", flat=True))
-    detail_url, pay_url = _pk_link("members:detail"), _pk_link("members:dues")
+    detail_url, pay_url = url_per_pk("members:detail"), url_per_pk("members:dues")
     lines = []
     for member in rows:  # flat rows: the template reads each cell with one dictionary lookup
         due, payment = dues[member.pk]
@@ -219,15 +219,6 @@ def branch_dues(request, pk: int):
             "six_months_count": len(flagged),
         },
     )
-
-
-def _pk_link(name: str):
-    """``reverse(name, args=[pk])`` for each row of a page from one reverse: the path around a marker pk."""
-    marker = "987654321"
-    head, found, tail = reverse(name, args=[int(marker)]).partition(marker)
-    if not found or marker in tail:
-        raise ValueError(f"{name}: the pk is not one segment of its path")
-    return lambda pk: f"{head}{pk}{tail}"
 
 
 def _shift(month: date, n: int) -> date:

@@ -180,7 +180,12 @@ class Member(models.Model):
 
     @property
     def is_active_member(self) -> bool:
-        return self.status in self.ACTIVE_STATUSES
+        return self.is_active_status(self.status)
+
+    @classmethod
+    def is_active_status(cls, status: str) -> bool:
+        """预备党员 or 正式党员: on the roll — for a row read without its model (``status__in=ACTIVE_STATUSES``)."""
+        return status in cls.ACTIVE_STATUSES
 
     def party_age(self, on: date | None = None) -> int | None:
         """R-MB-03: party age counts from the end of probation (full-membership date)."""

@@ -1,13 +1,10 @@
 """Template helpers for the staff pages: presentation only, the decisions live in core.access."""
 
-import re
-
 from django import template
-from django.utils.html import format_html
 
 from core.access import sees_full_id_numbers
-from core.audit import id_number_for_display
-from core.idnumbers import mask_id_number, mask_phone
+from core.audit import id_number_for_display, phone_for_display
+from core.idnumbers import mask_id_number
 
 register = template.Library()
 
@@ -34,17 +31,9 @@ def id_number(context, person) -> str:
 def phone(context, person_or_number) -> str:
     """A phone on any staff page — a member's (pass the member) or a number (an applicant's, a floating
     member's contact): in full for roles that work with full numbers, masked (139****1111) for secretaries and
-    auditors, as in the exports and PDFs (R-MB-04 data, issue 15). A full number is a tap-to-call link
-    (``tel:``, issue 18); a masked one is plain text."""
-    number = getattr(person_or_number, "phone", person_or_number) or ""
-    request = context.get("request")
-    user = getattr(request, "user", None)
-    if user is not None and sees_full_id_numbers(user):
-        dial = re.sub(r"[^0-9+]", "", number)
-        if not dial:
-            return number
-        return format_html('<a href="tel:{}" class="tel">{}</a>', dial, number)
-    return mask_phone(number)
+    auditors, as in the exports and PDFs (core.audit.phone_for_display)."""
+    number = getattr(person_or_number, "phone", person_or_number)
+    return phone_for_display(user=getattr(context.get("request"), "user", None), number=number)
 
 
 @register.filter

@@ -4,9 +4,10 @@ import pytest
 from django.test import RequestFactory
 from django.urls import reverse
 
-from core.audit import id_number_for_display, log_id_number_view
+from core.audit import id_number_for_display, id_numbers_for_display, log_id_number_view, log_id_number_views
 from core.idnumbers import mask_id_number
 from core.models import IdNumberView
+from members.models import Member
 from tests import factories
 
 
@@ -140,3 +141,42 @@ def test_auditor_lists_id_number_viewings_filtered_by_member(client, auditor, cl
     response = client.get(reverse("core:audit_id_number_views"), {"member": member.pk})
     assert response.status_code == 200
     assert [v.subject for v in response.context["page"]] == [member]
+
+
+@pytest.mark.django_db
+def test_log_id_number_views_records_each_person_as_one_viewing_would_in_one_statement(
+    clerk, member, branch_a, django_assert_num_queries
+):
+    other = factories.make_member(branch_a)
+    request = RequestFactory().get("/members/?q=1", REMOTE_ADDR="192.0.2.6")
+    with django_assert_num_queries(1):  # the content type is cached; every person in one INSERT
+        assert (
+            log_id_number_views(
+                user=clerk, model=Member, ids=[other.pk, member.pk, other.pk], request=request
+            )
+            == 2
+        )
+    views = list(IdNumberView.objects.order_by("subject_id"))
+    assert [(v.viewed_by, v.subject, v.ip_address, v.path) for v in views] == [
+        (clerk, person, "192.0.2.6", "/members/?q=1")
+        for person in sorted([member, other], key=lambda m: m.pk)
+    ]
+    assert views[0].viewed_at == views[1].viewed_at is not None
+
+
+@pytest.mark.django_db
+def test_a_lists_id_numbers_are_full_and_logged_once_per_page_or_masked_R_MB_04(
+    clerk, secretary_a, member, branch_a
+):
+    other = factories.make_member(branch_a)
+    people = [(member.pk, member.id_number), (other.pk, other.id_number)]
+    request = RequestFactory().get("/members/")
+    id_number_for_display(user=clerk, person=member, request=request)  # already shown on this page
+    assert id_numbers_for_display(user=clerk, model=Member, people=people, request=request) == [
+        member.id_number,
+        other.id_number,
+    ]
+    assert sorted(IdNumberView.objects.values_list("subject_id", flat=True)) == sorted([member.pk, other.pk])
+    masked = id_numbers_for_display(user=secretary_a, model=Member, people=people)
+    assert masked == [mask_id_number(member.id_number), mask_id_number(other.id_number)]
+    assert IdNumberView.objects.count() == 2
