@@ -143,14 +143,14 @@ def search_for(user, query):
 def member_list(request):
     """Search by part of a name, pinyin initials (zs → 张三), ID number or phone; scoped; paginated."""
     form, members, active_filter = _search(request)
-    page = _page(request, members.values_list(*_LIST_COLUMNS, named=True))
+    page = _page(request, members)  # counted without the columns' join
     return render(
         request,
         "members/member_list.html",
         {
             "form": form,
             "page_obj": page,
-            "rows": _list_rows(request, page.object_list),
+            "rows": _list_rows(request, page.object_list.values_list(*_LIST_COLUMNS, named=True)),
             "filter_label": active_filter[0] if active_filter else "",
             "may_import": may_import(request.user, "members"),
         },

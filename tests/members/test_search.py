@@ -165,10 +165,7 @@ def test_the_staff_list_finds_a_member_by_two_or_three_characters_or_the_last_si
 def test_the_staff_list_filters_by_organisation_from_its_select(client, clerk, people, branch_a):
     client.force_login(clerk)
     response = client.get(reverse("members:list"), {"organization": branch_a.pk})
-    shown = [m.pk for m in response.context["page_obj"]]
-    assert shown and set(Member.objects.filter(pk__in=shown).values_list("organization", flat=True)) == {
-        branch_a.pk
-    }
+    assert {m.organization_id for m in response.context["page_obj"]} == {branch_a.pk}
     html = response.content.decode()
     assert f'<option value="{branch_a.pk}" selected>{branch_a.name}</option>' in html
     assert '<option value="">全部党组织</option>' in html
