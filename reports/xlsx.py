@@ -32,6 +32,8 @@ def _rows(block: Block, scope: Scope, period: Period):
         yield [Cell(column, "header") for column in table.columns]
         for row in table.rows:
             yield [_value(table, row, i) for i in range(len(table.columns))]
+        if table.note:
+            yield [table.note]
 
 
 def block_workbook(block: Block, scope: Scope, period: Period) -> bytes:

@@ -134,3 +134,13 @@ def test_the_analysis_address_shows_the_button_and_neither_typesets_nor_queues_R
     secretary_a.staff_profile.organization = None
     secretary_a.staff_profile.save(update_fields=["organization"])
     assert client.get(reverse("reports:analysis_pdf"), Q1).status_code == 404
+
+
+def test_a_tables_note_is_on_the_page_and_under_its_table_in_the_xlsx(client, admin_user, quarter):
+    """A table's own note (here: how the recruitment plan counts a branch without a plan) is read with it."""
+    note = "未制定计划的党组织，已发展人数全部计为超计划。"
+    client.force_login(admin_user)
+    assert note in client.get(reverse("reports:statistics"), Q1).content.decode()
+    rows = sheet_rows(client.get(reverse("reports:block_xlsx", args=["recruitment"]), Q1))
+    plan = next(i for i, row in enumerate(rows) if row and "年度发展计划与完成情况" in str(row[0]))
+    assert (note,) in rows[plan:]
