@@ -20,6 +20,7 @@ from tests.factories.members import (
     make_party_group,
     make_transfer,
     make_user,
+    registered_away,
     town_committee,
 )
 
@@ -34,5 +35,6 @@ __all__ = [
     "make_party_group",
     "make_transfer",
     "make_user",
+    "registered_away",
     "town_committee",
 ]

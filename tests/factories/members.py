@@ -16,6 +16,7 @@ from core.dates import period_end
 from core.idnumbers import make_id_number
 from core.models import CenterProfile, Organization, StaffProfile
 from core.numbering import format_number, next_number
+from members.floating import floating_register
 from members.meetings import meeting_create, record_attendance
 from members.models import (
     Attendance,
@@ -144,6 +145,23 @@ def make_floating(member: Member, **extra) -> FloatingMember:
     }
     fields.update(extra)
     return FloatingMember.objects.create(member=member, **fields)
+
+
+def registered_away(member: Member, recorded_by, left_on: date = date(2025, 1, 1), **extra) -> FloatingMember:
+    """A floating member registered through the operation (``floating_register``), then ``extra`` written
+    straight to the record (contact dates, lost contact) as time would have left them."""
+    floating = floating_register(
+        member=member,
+        direction="out",
+        flowed_out_on=left_on,
+        destination="江苏省苏州市",
+        current_work="某电子厂",
+        home_address="东村",
+        contact_phone="139",
+        recorded_by=recorded_by,
+    )
+    FloatingMember.objects.filter(pk=floating.pk).update(**extra)
+    return floating
 
 
 @transaction.atomic

@@ -10,8 +10,8 @@ import pytest
 from django.test import override_settings
 
 from members.dashboard import _floating, _floating_items, lost_floating, stale_floating
-from members.floating import contact_overdue, floating_register, floating_return, lost_contact
-from members.models import FloatingMember, Member
+from members.floating import contact_overdue, floating_return, lost_contact
+from members.models import Member
 from tests import factories
 
 pytestmark = pytest.mark.django_db
@@ -39,19 +39,7 @@ def floating_members(branch_a, branch_b, clerk):
     marked lost contact though reached lately, returned home, and one whose member has left."""
 
     def away(branch, left_on, **extra):
-        member = factories.make_member(branch)
-        floating = floating_register(
-            member=member,
-            direction="out",
-            flowed_out_on=left_on,
-            destination="江苏省苏州市",
-            current_work="某电子厂",
-            home_address="东村",
-            contact_phone="139",
-            recorded_by=clerk,
-        )
-        FloatingMember.objects.filter(pk=floating.pk).update(**extra)
-        return floating
+        return factories.registered_away(factories.make_member(branch), clerk, left_on, **extra)
 
     long_ago = date(2025, 1, 1)
     for days in (89, 90, 91, 179, 180, 181):

@@ -14,7 +14,7 @@ from django.test import override_settings
 
 from core.access import scoped_organization_ids
 from members.dashboard import _floating_items, lost_floating, stale_floating
-from members.floating import floating_register, floating_return, is_contact_stale, is_lost_contact
+from members.floating import floating_return, is_contact_stale, is_lost_contact
 from members.models import FloatingMember, Member
 from members.status import change_status
 from tests import factories, tallies
@@ -71,18 +71,7 @@ def assert_exact(request) -> None:
 
 
 def _away(member, clerk, left_on=date(2025, 1, 1), **extra) -> FloatingMember:
-    floating = floating_register(
-        member=member,
-        direction="out",
-        flowed_out_on=left_on,
-        destination="江苏省苏州市",
-        current_work="某电子厂",
-        home_address="东村",
-        contact_phone="139",
-        recorded_by=clerk,
-    )
-    FloatingMember.objects.filter(pk=floating.pk).update(**extra)
-    return floating
+    return factories.registered_away(member, clerk, left_on, **extra)
 
 
 @pytest.fixture
